@@ -1,0 +1,36 @@
+/// Helpers for libpq connection strings (`postgresql://...` URIs and `key=value` lists).
+public enum ConnectionString {
+    /// The string with its password removed, fit for logs and error messages.
+    ///
+    /// Both forms are parsed by libpq itself and printed back as `key=value` pairs, so a password
+    /// in a URI's user-info, a `password=` keyword or a `?password=` query never survives.
+    public static func redacted(_ conninfo: String) -> String {
+        switch LibPQ.parseConninfo(conninfo) {
+        case .success(let pairs):
+            let shown = pairs.filter { $0.keyword != "password" }.map { "\($0.keyword)=\($0.value)" }
+            return shown.isEmpty ? "(libpq defaults)" : shown.joined(separator: " ")
+        case .failure:
+            return "(unparseable connection string)"
+        }
+    }
+
+    /// Why libpq cannot parse `conninfo`, or nil when it can.
+    ///
+    /// libpq quotes the offending token; when the string holds a password that token might be it,
+    /// so then only a generic reason is given.
+    public static func parseProblem(_ conninfo: String) -> String? {
+        guard case .failure(let error) = LibPQ.parseConninfo(conninfo) else { return nil }
+        if conninfo.contains("@") || conninfo.contains("password") {
+            return "the connection string is not a valid libpq URI or keyword/value list"
+        }
+        return error.message.trimmingTrailingNewlines()
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var text = self
+        while let last = text.last, last.isNewline || last == "\t" || last == " " { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,97 @@
+/// An error from PostgreSQL or from talking to it, matchable by its SQLSTATE `code`.
+///
+/// `description` is safe to log: it never contains a query parameter, a row value from the
+/// server's DETAIL, or a password. `debugDescription` adds the detail for deliberate debugging.
+public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// Where the failure happened.
+    public enum Kind: String, Sendable {
+        /// Opening a connection, or the connection broke.
+        case connection
+        /// The server rejected a statement.
+        case query
+        /// A result value did not decode as the caller asked.
+        case decoding
+        /// COPY, transactions and other protocol sequences used out of order.
+        case usage
+    }
+
+    public var kind: Kind
+    /// The SQLSTATE, when the server sent one.
+    public var code: SQLState?
+    /// The server's (or libpq's) primary message, with parameter values removed.
+    public var message: String
+    /// The server's DETAIL, which may quote row values: only in `debugDescription`.
+    public var detail: String?
+    public var hint: String?
+    public var constraint: String?
+    public var schema: String?
+    public var table: String?
+    public var column: String?
+    /// What Parley was doing, e.g. `connecting to host=/tmp port=5432 dbname=parley`.
+    public var context: String?
+
+    public init(
+        kind: Kind, code: SQLState? = nil, message: String, detail: String? = nil, hint: String? = nil,
+        constraint: String? = nil, schema: String? = nil, table: String? = nil, column: String? = nil,
+        context: String? = nil
+    ) {
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+        self.constraint = constraint
+        self.schema = schema
+        self.table = table
+        self.column = column
+        self.context = context
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if let context { parts.append(context) }
+        var head = "PostgreSQL \(kind.rawValue) error"
+        if let code { head += " \(code)" }
+        if let constraint { head += " (constraint \(constraint))" }
+        if let table { head += " on \(schema.map { "\($0)." } ?? "")\(table)" }
+        if let column { head += " column \(column)" }
+        parts.append(head + ": " + message)
+        if let hint { parts.append("hint: \(hint)") }
+        return parts.joined(separator: "; ")
+    }
+
+    public var debugDescription: String {
+        description + (detail.map { "; detail: \($0)" } ?? "")
+    }
+
+    /// `message` with every parameter value that it quotes replaced by its placeholder (`$1`, ...).
+    ///
+    /// PostgreSQL echoes bad input in messages such as `invalid input syntax for type uuid: "x"`.
+    static func redacting(_ message: String, parameters: [String?]) -> String {
+        var message = message
+        for (index, value) in parameters.enumerated() {
+            guard let value, !value.isEmpty else { continue }
+            let placeholder = "$\(index + 1)"
+            message = message.replacingAll("\"\(value)\"", with: "\"\(placeholder)\"")
+            if value.count >= 4 {
+                message = message.replacingAll(value, with: placeholder)
+            }
+        }
+        return message
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target`, without Foundation.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

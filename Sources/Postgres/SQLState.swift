@@ -1,0 +1,41 @@
+/// A five-character SQLSTATE code, matchable in `catch` and `switch` by its named constant.
+///
+///     catch let error as PostgresError where error.code == .uniqueViolation { ... }
+public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    /// The two-character class, e.g. `23` for integrity constraint violations.
+    public var errorClass: String { String(rawValue.prefix(2)) }
+
+    public static func ~= (pattern: SQLState, value: SQLState?) -> Bool { pattern == value }
+
+    public static let successfulCompletion = SQLState("00000")
+    public static let connectionFailure = SQLState("08006")
+    public static let clientUnableToEstablishConnection = SQLState("08001")
+    public static let integrityConstraintViolation = SQLState("23000")
+    public static let restrictViolation = SQLState("23001")
+    public static let notNullViolation = SQLState("23502")
+    public static let foreignKeyViolation = SQLState("23503")
+    public static let uniqueViolation = SQLState("23505")
+    public static let checkViolation = SQLState("23514")
+    public static let exclusionViolation = SQLState("23P01")
+    public static let invalidTextRepresentation = SQLState("22P02")
+    public static let stringDataRightTruncation = SQLState("22001")
+    public static let numericValueOutOfRange = SQLState("22003")
+    public static let raiseException = SQLState("P0001")
+    public static let insufficientPrivilege = SQLState("42501")
+    public static let undefinedTable = SQLState("42P01")
+    public static let undefinedObject = SQLState("42704")
+    public static let undefinedFunction = SQLState("42883")
+    public static let duplicateSchema = SQLState("42P06")
+    public static let duplicateObject = SQLState("42710")
+    public static let syntaxError = SQLState("42601")
+    public static let serializationFailure = SQLState("40001")
+    public static let deadlockDetected = SQLState("40P01")
+    public static let lockNotAvailable = SQLState("55P03")
+    public static let queryCanceled = SQLState("57014")
+    public static let adminShutdown = SQLState("57P01")
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Logging
+import Projections
+
+/// The options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "libpq connection string (else PARLEY_DATABASE_URL, else the embedded server).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("log"), help: "Event log folder (else PARLEY_LOG, else .parley/log).")
+    var logDirectory: String?
+
+    @Flag(name: .long, help: "Print JSON lines instead of text.")
+    var json = false
+
+    @Flag(name: .long, help: "Log debug detail to standard error.")
+    var verbose = false
+
+    func databaseLocation() throws -> DatabaseLocation {
+        try DatabaseLocation.resolve(option: databaseURL)
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "parley")
+        logger.logLevel = verbose ? .debug : .warning
+        return logger
+    }
+}

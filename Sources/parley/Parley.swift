@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `parley` command: it only lists the subcommands, each in its own file.
+@main
+struct Parley: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley",
+        abstract: "An event-sourced core for conversational AI products.",
+        subcommands: [Doctor.self]
+    )
+}

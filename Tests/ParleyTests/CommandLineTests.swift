@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// Runs the built `parley` binary, which SwiftPM puts beside the test bundle.
+enum ParleyBinary {
+    static var url: URL {
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var folder = testBinary.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("parley").path), folder.path != "/" {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("parley")
+    }
+
+    struct Outcome {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self)
+        )
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func helpListsTheSubcommands() throws {
+        let outcome = try ParleyBinary.run(["--help"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput.contains("doctor"))
+    }
+
+    @Test func doctorReportsLibrariesServerAndExtensions() throws {
+        guard let url = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
+            Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")
+            return
+        }
+        let outcome = try ParleyBinary.run(["doctor", "--json", "--database-url", url])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        #expect((report?["lz4"] as? String)?.isEmpty == false)
+        #expect((report?["libpq"] as? String)?.isEmpty == false)
+        #expect((report?["server"] as? String)?.isEmpty == false)
+        let names = (report?["extensions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["vector", "pgcrypto", "pg_trgm"])
+    }
+
+    @Test func doctorFailsClearlyWithoutPrintingThePassword() throws {
+        let outcome = try ParleyBinary.run(
+            ["doctor", "--database-url", "postgresql://ada:hunter2@127.0.0.1:1/parley?connect_timeout=2"]
+        )
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains("127.0.0.1"))
+        #expect(!outcome.standardError.contains("hunter2"))
+        #expect(!outcome.standardOutput.contains("hunter2"))
+    }
+
+    @Test func doctorWithoutAnyDatabaseSaysHowToStartOne() throws {
+        let outcome = try ParleyBinary.run(["doctor"], environment: ["PARLEY_HOME": "/nonexistent/.parley", "PATH": "/usr/bin:/bin"])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains("tools/pg start"))
+    }
+}

@@ -1,0 +1,112 @@
+import Logging
+import Postgres
+import Testing
+
+@Suite struct ConnectionTests {
+    @Test func parameterisedQueryReturnsTypedRows() throws {
+        let connection = try TestDatabase.connect()
+        let rows = try connection.query(
+            "SELECT $1::int + 1 AS next, $2::text AS name, $3::text AS missing, $4::bool AS flag",
+            [41, "O'Brien; DROP TABLE x", nil, true]
+        )
+        #expect(rows.count == 1)
+        let row = rows[0]
+        #expect(try row.decode("next", as: Int.self) == 42)
+        #expect(try row.decode("name", as: String.self) == "O'Brien; DROP TABLE x")
+        #expect(try row.decodeIfPresent("missing", as: String.self) == nil)
+        #expect(try row.decode("flag", as: Bool.self))
+    }
+
+    @Test func decodingErrorsNameTheColumnAndRow() throws {
+        let connection = try TestDatabase.connect()
+        let rows = try connection.query("SELECT 'x'::text AS word, NULL::int AS nothing")
+        let notANumber = try #require(throws: PostgresError.self) { try rows[0].decode("word", as: Int.self) }
+        #expect(notANumber.kind == .decoding)
+        #expect(notANumber.description.contains("row 0 column word"))
+        let null = try #require(throws: PostgresError.self) { try rows[0].decode("nothing", as: Int.self) }
+        #expect(null.description.contains("column nothing is NULL"))
+        let absent = try #require(throws: PostgresError.self) { try rows[0].decode("other", as: Int.self) }
+        #expect(absent.description.contains("no column other"))
+    }
+
+    @Test func constraintViolationCarriesSQLStateAndConstraint() throws {
+        let connection = try TestDatabase.connect()
+        try connection.execute("CREATE TEMP TABLE people (email text CONSTRAINT people_email_key UNIQUE, age int CHECK (age >= 0))")
+        try connection.execute("INSERT INTO people VALUES ($1, $2)", ["ada@example.com", 36])
+        let duplicate = try #require(throws: PostgresError.self) {
+            try connection.execute("INSERT INTO people VALUES ($1, $2)", ["ada@example.com", 37])
+        }
+        #expect(duplicate.code == .uniqueViolation)
+        #expect(duplicate.constraint == "people_email_key")
+        #expect(duplicate.table == "people")
+        // The DETAIL quotes the row's value; only the debug description may show it.
+        #expect(duplicate.detail?.contains("ada@example.com") == true)
+        #expect(!duplicate.description.contains("ada@example.com"))
+        #expect(duplicate.debugDescription.contains("ada@example.com"))
+
+        let negative = try #require(throws: PostgresError.self) {
+            try connection.execute("INSERT INTO people VALUES ($1, $2)", ["bob@example.com", -1])
+        }
+        #expect(negative.code == .checkViolation)
+        #expect(negative.constraint == "people_age_check")
+    }
+
+    @Test func parametersNeverAppearInTheDescription() throws {
+        let connection = try TestDatabase.connect()
+        let secret = "not-a-uuid-but-a-secret"
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("SELECT $1::uuid", [secret])
+        }
+        #expect(error.code == .invalidTextRepresentation)
+        #expect(!error.description.contains(secret))
+        #expect(error.description.contains("$1"))
+    }
+
+    @Test func rowCountsOfCommands() throws {
+        let connection = try TestDatabase.connect()
+        try connection.execute("CREATE TEMP TABLE numbers (n int)")
+        #expect(try connection.execute("INSERT INTO numbers SELECT generate_series(1, 5)") == 5)
+        #expect(try connection.execute("DELETE FROM numbers WHERE n > $1", [3]) == 2)
+    }
+
+    @Test func arrayParametersEscapeTheirElements() throws {
+        let connection = try TestDatabase.connect()
+        let elements = ["plain", "with \"quotes\"", "back\\slash", "comma,brace}"]
+        let rows = try connection.query("SELECT unnest($1::text[]) AS element", [PostgresArray(elements)])
+        #expect(try rows.map { try $0.decode("element", as: String.self) } == elements)
+    }
+}
+
+@Suite struct ConnectionFailureTests {
+    @Test func stoppedServerFailsWithAClearErrorAndNoPassword() throws {
+        // Port 1 on loopback: nothing listens there.
+        let error = try #require(throws: PostgresError.self) {
+            try Connection("postgresql://parley:hunter2@127.0.0.1:1/parley?connect_timeout=2", logger: Logger(label: "test"))
+        }
+        #expect(error.kind == .connection)
+        #expect(error.code == .clientUnableToEstablishConnection)
+        #expect(error.description.contains("127.0.0.1"))
+        #expect(error.description.contains("port=1"))
+        #expect(!error.description.contains("hunter2"))
+        #expect(!error.debugDescription.contains("hunter2"))
+    }
+
+    @Test func malformedConnectionStringIsReportedWithoutItsPassword() throws {
+        let error = try #require(throws: PostgresError.self) {
+            try Connection("postgresql://u:hunter2@host:notaport/db", logger: Logger(label: "test"))
+        }
+        #expect(error.kind == .connection)
+        #expect(!error.description.contains("hunter2"))
+    }
+
+    @Test(arguments: [
+        ("postgresql://ada:hunter2@db.example.com:5433/app", "user=ada host=db.example.com port=5433 dbname=app"),
+        ("host=db user=ada password=hunter2 dbname=app", "host=db user=ada dbname=app"),
+        ("postgresql://db/app?password=hunter2&user=ada", "user=ada host=db dbname=app"),
+    ])
+    func redactionDropsThePassword(conninfo: String, expected: String) {
+        let shown = ConnectionString.redacted(conninfo)
+        #expect(!shown.contains("hunter2"))
+        #expect(Set(shown.split(separator: " ")) == Set(expected.split(separator: " ")))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Projections
+import Testing
+
+@Suite struct DatabaseLocationTests {
+    @Test func optionWinsOverEnvironmentWinsOverEmbedded() throws {
+        let environment = ["PARLEY_DATABASE_URL": "host=env"]
+        #expect(try DatabaseLocation.resolve(option: "host=flag", environment: environment, home: "/nonexistent")
+            == DatabaseLocation(conninfo: "host=flag", source: .option))
+        #expect(try DatabaseLocation.resolve(option: nil, environment: environment, home: "/nonexistent")
+            == DatabaseLocation(conninfo: "host=env", source: .environment))
+    }
+
+    @Test func embeddedServerIsReadFromItsPidFile() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("parley-location-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: home + "/pgdata", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let pid = "4242\n\(home)/pgdata\n1700000000\n54329\n\(home)/pgrun\n127.0.0.1\n  1234   5678\nready   \n"
+        try pid.write(toFile: home + "/pgdata/postmaster.pid", atomically: true, encoding: .utf8)
+        let location = try DatabaseLocation.resolve(option: nil, environment: [:], home: home)
+        #expect(location == DatabaseLocation(conninfo: "host=\(home)/pgrun port=54329 user=postgres dbname=parley", source: .embedded))
+    }
+
+    @Test func noEmbeddedServerSaysHowToStartOne() {
+        let error = #expect(throws: DatabaseLocationError.self) {
+            try DatabaseLocation.resolve(option: nil, environment: [:], home: "/nonexistent/.parley")
+        }
+        #expect(error == .embeddedNotRunning(pidFile: "/nonexistent/.parley/pgdata/postmaster.pid"))
+        #expect(error?.description.contains("tools/pg start") == true)
+    }
+
+    @Test func truncatedPidFileIsReported() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("parley-location-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: home + "/pgdata", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try "4242\n".write(toFile: home + "/pgdata/postmaster.pid", atomically: true, encoding: .utf8)
+        #expect(throws: DatabaseLocationError.unreadablePidFile(path: home + "/pgdata/postmaster.pid")) {
+            try DatabaseLocation.resolve(option: nil, environment: [:], home: home)
+        }
+    }
+}
