@@ -20,10 +20,14 @@ public enum LZ4 {
     /// Compresses `source` and appends the result to `output`.
     ///
     /// Returns the number of bytes appended, or nil (appending nothing) when the compressed form
-    /// would not be smaller than the input, in which case the caller stores the input raw.
-    public static func compress(_ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Int? {
+    /// would be larger than `maximumSize` (by default, one byte less than the input), in which
+    /// case the caller stores the input raw.
+    public static func compress(
+        _ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8], maximumSize: Int? = nil
+    ) -> Int? {
         guard source.count > 0, source.count <= maximumInputSize else { return nil }
-        let capacity = source.count - 1
+        let capacity = min(maximumSize ?? source.count - 1, source.count - 1)
+        guard capacity > 0 else { return nil }
         let start = output.count
         var written: Int32 = 0
         output.append(contentsOf: repeatElement(0, count: capacity))
