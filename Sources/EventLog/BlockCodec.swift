@@ -95,14 +95,15 @@ struct BlockHeader: Equatable {
 enum BlockEncoder {
     /// Appends one framed block holding `records` (`count` records from `firstPosition`) to `output`.
     static func append(
-        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, continued: Bool, to output: inout [UInt8]
+        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, continued: Bool, to output: inout [UInt8],
+        acceleration: Int32 = 1
     ) {
         let headerStart = output.count
         output.append(contentsOf: repeatElement(0, count: BlockHeader.size))
         var flags: UInt16 = continued ? BlockHeader.continued : 0
         let bodyLength: Int
         // Compression must save at least 1/16 of the block to be worth a decompression on read.
-        if let compressedLength = LZ4.compress(records, appendingTo: &output, maximumSize: records.count - records.count / 16) {
+        if let compressedLength = LZ4.compress(records, appendingTo: &output, maximumSize: records.count - records.count / 16, acceleration: acceleration) {
             flags |= BlockHeader.compressed
             bodyLength = compressedLength
         } else {

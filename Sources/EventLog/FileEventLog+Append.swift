@@ -25,7 +25,7 @@ extension FileEventLog {
             return (staged, schedule, Self.publish(&state))
         }
         woken.forEach { $0.continuation.resume() }
-        if scheduleSync { syncQueue.async { self.runSyncLoop() } }
+        if scheduleSync { leadSync() }
         switch staged {
         case .done(let result):
             return result

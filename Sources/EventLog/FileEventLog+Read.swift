@@ -41,7 +41,7 @@ extension FileEventLog {
                 result.append(event)
             }
         }
-        return Array(result.prefix(limit))
+        return result
     }
 
     /// Reads a category from `position`; also returns the position up to which the category was
@@ -112,9 +112,10 @@ extension FileEventLog {
                 var events: [RecordedEvent] = []
                 events.reserveCapacity(Int(header.recordCount))
                 var reader = ByteReader(body)
+                var names = RecordCodec.NameCache()
                 while reader.remaining > 0 {
                     do {
-                        events.append(try RecordCodec.decode(&reader, position: LogPosition(block.firstPosition + UInt64(events.count))))
+                        events.append(try RecordCodec.decode(&reader, position: LogPosition(block.firstPosition + UInt64(events.count)), names: &names))
                     } catch {
                         return .failure(corrupt("record \(events.count) is malformed (\(error))"))
                     }

@@ -3,21 +3,38 @@ import SystemPackage
 
 /// Group commit: one `fdatasync` covers every batch written before it started.
 extension FileEventLog {
+    /// Syncs for the appender that found no sync running, on its own thread (no hand-off when
+    /// appends do not overlap); batches written meanwhile are synced by the sync queue.
+    func leadSync() {
+        guard let (descriptor, target) = nextSyncJob() else {
+            failWaitersIfPoisoned()
+            return
+        }
+        finishSync(descriptor: descriptor, target: target)
+        let more = state.withLock { state in
+            if state.synced < state.syncTarget && state.poisoned == nil { return true }
+            state.syncScheduled = false
+            return false
+        }
+        if more { syncQueue.async { self.runSyncLoop() } }
+    }
+
     /// Runs on the sync queue while durable batches wait; each round syncs everything written.
     func runSyncLoop() {
-        while true {
-            let job = state.withLock { state -> (FileDescriptor, UInt64)? in
-                guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last else {
-                    state.syncScheduled = false
-                    return nil
-                }
-                return (active.descriptor, state.index.count)
-            }
-            guard let (descriptor, target) = job else {
-                failWaitersIfPoisoned()
-                return
-            }
+        while let (descriptor, target) = nextSyncJob() {
             finishSync(descriptor: descriptor, target: target)
+        }
+        failWaitersIfPoisoned()
+    }
+
+    /// The file and position to sync next, or nil (and no sync scheduled any more) when done.
+    private func nextSyncJob() -> (FileDescriptor, UInt64)? {
+        state.withLock { state in
+            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last else {
+                state.syncScheduled = false
+                return nil
+            }
+            return (active.descriptor, state.index.count)
         }
     }
 

@@ -62,7 +62,10 @@ enum RecordCodec {
     }
 
     /// Decodes the record at the reader's offset and moves past it.
-    static func decode(_ reader: inout ByteReader, position: LogPosition) throws(Problem) -> RecordedEvent {
+    ///
+    /// `names` remembers the last stream, type and actor decoded, which repeat within a block, so
+    /// they are validated and allocated once.
+    static func decode(_ reader: inout ByteReader, position: LogPosition, names: inout NameCache) throws(Problem) -> RecordedEvent {
         let start = reader.offset
         guard let length = reader.read(UInt32.self), let flags = reader.read(UInt16.self),
             let schemaVersion = reader.read(UInt16.self), let version = reader.read(UInt64.self),
@@ -82,10 +85,9 @@ enum RecordCodec {
         else { throw .truncated }
         let actual = reader.offset - start
         guard actual == Int(length) else { throw .lengthMismatch(declared: Int(length), actual: actual) }
-        guard let streamText = String(validating: streamBytes, as: UTF8.self) else { throw .invalidUTF8(field: "stream") }
-        guard let stream = StreamName(streamText) else { throw .invalidStreamName }
-        guard let type = String(validating: typeBytes, as: UTF8.self) else { throw .invalidUTF8(field: "type") }
-        guard let actor = String(validating: actorBytes, as: UTF8.self) else { throw .invalidUTF8(field: "actor") }
+        let stream = try names.stream(streamBytes)
+        let type = try names.type(typeBytes)
+        let actor = try names.actor(actorBytes)
         let event = ProposedEvent(
             id: id, type: type, schemaVersion: schemaVersion,
             recordedAt: Timestamp(microsecondsSinceEpoch: recordedAt),
@@ -109,6 +111,38 @@ enum RecordCodec {
         guard let stream = String(validating: streamBytes, as: UTF8.self) else { throw .invalidUTF8(field: "stream") }
         guard Int(length) >= reader.offset - start, reader.skip(Int(length) - (reader.offset - start)) else { throw .truncated }
         return (id, stream, StreamVersion(version))
+    }
+
+    /// The last stream, type and actor decoded, reused while the next record repeats their bytes.
+    struct NameCache {
+        private var streamBytes: [UInt8] = [], lastStream: StreamName?
+        private var typeBytes: [UInt8] = [], lastType = ""
+        private var actorBytes: [UInt8] = [], lastActor = ""
+
+        mutating func stream(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> StreamName {
+            if let lastStream, bytes.elementsEqual(streamBytes) { return lastStream }
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: "stream") }
+            guard let stream = StreamName(text) else { throw .invalidStreamName }
+            streamBytes = Array(bytes)
+            lastStream = stream
+            return stream
+        }
+
+        mutating func type(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> String {
+            try Self.text(bytes, field: "type", cachedBytes: &typeBytes, cached: &lastType)
+        }
+
+        mutating func actor(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> String {
+            try Self.text(bytes, field: "actor", cachedBytes: &actorBytes, cached: &lastActor)
+        }
+
+        private static func text(_ bytes: UnsafeRawBufferPointer, field: String, cachedBytes: inout [UInt8], cached: inout String) throws(Problem) -> String {
+            if bytes.elementsEqual(cachedBytes) { return cached }
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: field) }
+            cachedBytes = Array(bytes)
+            cached = text
+            return text
+        }
     }
 
     static func writeUUID(_ id: UUID, into writer: inout ByteWriter) {

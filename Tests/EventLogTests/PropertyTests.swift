@@ -72,7 +72,8 @@ struct SplitMix64: RandomNumberGenerator {
             let bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             bytes.withUnsafeBytes { raw in
                 var reader = ByteReader(raw)
-                _ = try? RecordCodec.decode(&reader, position: 0)
+                var names = RecordCodec.NameCache()
+                _ = try? RecordCodec.decode(&reader, position: 0, names: &names)
                 var peek = ByteReader(raw)
                 _ = try? RecordCodec.peekIdentity(&peek)
                 if let header = try? BlockHeader.parse(raw) {
@@ -102,7 +103,8 @@ struct SplitMix64: RandomNumberGenerator {
             _ = try? SegmentScanner.identities(of: records, count: 5)
             records.withUnsafeBytes { raw in
                 var reader = ByteReader(raw)
-                while reader.remaining > 0, (try? RecordCodec.decode(&reader, position: 0)) != nil {}
+                var names = RecordCodec.NameCache()
+                while reader.remaining > 0, (try? RecordCodec.decode(&reader, position: 0, names: &names)) != nil {}
             }
             framed.withUnsafeBytes { raw in
                 guard let header = try? BlockHeader.parse(raw) else { return }
