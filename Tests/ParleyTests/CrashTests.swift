@@ -67,3 +67,38 @@ import Testing
         #expect(acknowledged.count > 24, "the writer acknowledged too little to test anything")
     }
 }
+
+/// A reader in another process than the writer sees new events as they are appended.
+@Suite struct CrossProcessTests {
+    @Test func aReadOnlySubscriberFollowsAWriterProcess() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-follow-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = ParleyBinary.url
+        process.arguments = ["log", "stress-writer", "--log", directory, "--appenders", "2", "--segment-size", "100000"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        // Wait for the writer to create the log.
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: directory + "/00000000000000000000.seg") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let reader = try FileEventLog(directory: directory, options: .init(readOnly: true), logger: Logger(label: "reader"))
+        var previous: UInt64?
+        var seen = 0
+        for try await event in reader.subscribe(category: "stress") {
+            if let previous { #expect(event.position.rawValue > previous) }
+            previous = event.position.rawValue
+            seen += 1
+            if seen == 3000 { break }
+        }
+        #expect(seen == 3000)
+        // A second writer is refused, naming the writer process.
+        let error = try #require(throws: LogError.self) { try FileEventLog(directory: directory, logger: Logger(label: "second")) }
+        #expect(error == .locked(directory: directory, holderPID: process.processIdentifier))
+    }
+}
