@@ -19,6 +19,13 @@ enum TestServer {
         return url
     }
 
+    /// A logger that keeps test output to errors.
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        return logger
+    }
+
     static func connect(_ conninfo: String) throws -> Connection {
         try Connection(conninfo, logger: TestServer.logger)
     }
