@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "Postgres"], exclude: ["Fixtures"], swiftSettings: strict
         ),
-        .testTarget(name: "ParleyTests", dependencies: ["parley"], swiftSettings: strict),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "Postgres"], swiftSettings: strict),
     ]
 )

@@ -17,8 +17,8 @@ struct Migrate: ParsableCommand {
     var status = false
 
     func run() throws {
-        let location = try options.databaseLocation()
         let files = try MigrationFile.load(from: directory)
+        let location = try options.databaseLocation()
         let connection = try Connection(location.conninfo, logger: options.logger)
         let migrator = Migrator(connection: connection, files: files, logger: options.logger)
         if status {
