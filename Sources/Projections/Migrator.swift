@@ -80,23 +80,20 @@ public struct Migrator {
             let appliedAt = try connection.transaction { connection -> String in
                 try connection.executeScript(file.sql, name: file.name)
                 guard connection.isInTransaction else { throw MigrationError.endsTransaction(file: file.name) }
-                let elapsed = clock.now - started
-                let milliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
                 let rows = try connection.query(
                     """
                     INSERT INTO parley.migrations (schema_name, file_name, checksum, duration_ms)
                     VALUES ($1, $2, $3, $4) RETURNING applied_at::text AS applied_at, duration_ms
                     """,
-                    [file.schema, file.fileName, file.checksum, milliseconds]
+                    [file.schema, file.fileName, file.checksum, Self.milliseconds(clock.now - started)]
                 )
                 return try rows[0].decode("applied_at")
             }
             try connection.execute("RESET search_path")
             logger.info("applied migration", metadata: ["file": "\(file.name)"])
-            let elapsed = clock.now - started
             return Entry(
                 schema: file.schema, file: file.fileName, state: .applied, checksum: file.checksum, appliedAt: appliedAt,
-                durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+                durationMs: Self.milliseconds(clock.now - started)
             )
         } catch let error as MigrationError {
             throw error
@@ -105,6 +102,10 @@ public struct Migrator {
         } catch {
             throw .failed(file: file.name, error: PostgresError(kind: .usage, message: "\(error)"))
         }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// The recorded files in the order they were applied; none before `parley.migrations` exists.
