@@ -58,7 +58,9 @@ let package = Package(
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Postgres"], swiftSettings: strict),
-        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing"], swiftSettings: strict),
+        .testTarget(
+            name: "ProjectionsTests", dependencies: ["Projections", "Postgres"], exclude: ["Fixtures"], swiftSettings: strict
+        ),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres"], swiftSettings: strict),
     ]
 )

@@ -1,11 +1,13 @@
+import CLibPQ
 import Logging
 
 /// One open connection to PostgreSQL, the sole owner of its libpq handle.
 ///
-/// A connection is used by one task at a time (it is not `Sendable`); libpq calls block the
-/// calling thread. The handle is freed in `deinit`, also when opening failed.
+/// A connection is used by one thread at a time (it is not `Sendable`) and its calls block that
+/// thread; Specs/postgres.md says how async code uses it. The handle is freed in `deinit`, also
+/// when opening failed. Server notices (NOTICE, WARNING) go to the logger at debug level.
 public final class Connection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// The connection string without its password.
     public let endpoint: String
     let logger: Logger
@@ -28,11 +30,19 @@ public final class Connection {
         self.handle = handle
         self.endpoint = endpoint
         self.logger = logger
+        LibPQ.setNoticeProcessor(handle, Connection.forwardNotice, context: Unmanaged.passUnretained(self).toOpaque())
         logger.debug("connected", metadata: ["endpoint": "\(endpoint)"])
     }
 
     deinit {
         LibPQ.finish(handle)
+    }
+
+    /// Hands a server notice to the connection's logger; libpq calls it only during this connection's calls.
+    private static let forwardNotice: PQnoticeProcessor = { context, message in
+        guard let context, let message else { return }
+        let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
+        connection.logger.debug("server notice", metadata: ["notice": "\(String(cString: message).trimmingTrailingNewlines())"])
     }
 
     /// The server's version as PostgreSQL reports it, e.g. `18.1`.
@@ -46,13 +56,16 @@ public final class Connection {
     /// Runs one statement with parameters `$1, $2, ...` and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> Rows {
-        let texts = parameters.map { $0?.postgresText }
-        guard let result = LibPQ.execute(handle, sql, texts) else {
+        let bindings = parameters.map { $0?.postgresBinding }
+        for case (let index, .text(let text)?) in bindings.enumerated() where text.utf8.contains(0) {
+            throw PostgresError(kind: .usage, message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
+        }
+        guard let result = LibPQ.execute(handle, sql, bindings) else {
             throw brokenConnection()
         }
         defer { LibPQ.clear(result) }
         guard LibPQ.outcome(result) == .success else {
-            throw error(from: result, parameters: texts)
+            throw error(from: result, parameters: bindings.map(\.redactable))
         }
         return Rows(copying: result)
     }
@@ -63,14 +76,42 @@ public final class Connection {
         try query(sql, parameters).affectedRows
     }
 
-    private func brokenConnection() -> PostgresError {
+    /// Runs a script of several statements separated by semicolons (a migration file), without parameters.
+    ///
+    /// Outside a transaction the server runs the whole script as one implicit transaction. An error
+    /// names the script's line where the failing statement's error points, when the server says.
+    public func executeScript(_ sql: String, name: String) throws(PostgresError) {
+        guard let result = LibPQ.executeScript(handle, sql) else {
+            throw brokenConnection()
+        }
+        defer { drainResults() }
+        defer { LibPQ.clear(result) }
+        guard LibPQ.outcome(result) == .success else {
+            var failure = error(from: result, parameters: [])
+            let position = LibPQ.errorField(result, ErrorField.statementPosition).flatMap { Int($0) }
+            failure.context = position.map { "running \(name) line \(Self.line(of: $0, in: sql))" } ?? "running \(name)"
+            throw failure
+        }
+    }
+
+    /// The 1-based line of the 1-based character `position` in `text`.
+    static func line(of position: Int, in text: String) -> Int {
+        1 + text.prefix(max(0, position - 1)).reduce(0) { $1.isNewline ? $0 + 1 : $0 }
+    }
+
+    /// Reads and frees results left over after a command, so the connection is ready for the next one.
+    func drainResults() {
+        while let extra = LibPQ.nextResult(handle) { LibPQ.clear(extra) }
+    }
+
+    func brokenConnection() -> PostgresError {
         PostgresError(
             kind: .connection, code: .connectionFailure,
             message: LibPQ.errorMessage(handle).trimmingTrailingNewlines(), context: "talking to \(endpoint)"
         )
     }
 
-    private func error(from result: OpaquePointer, parameters: [String?]) -> PostgresError {
+    func error(from result: OpaquePointer, parameters: [String?]) -> PostgresError {
         let field = { (code: UInt8) in LibPQ.errorField(result, code) }
         let primary = field(ErrorField.message) ?? LibPQ.resultErrorMessage(result).trimmingTrailingNewlines()
         return PostgresError(
@@ -84,5 +125,15 @@ public final class Connection {
             table: field(ErrorField.table),
             column: field(ErrorField.column)
         )
+    }
+}
+
+extension PostgresBinding? {
+    /// The text a server message might quote for this parameter, to be redacted from it.
+    var redactable: String? {
+        switch self {
+        case .text(let text)?: text
+        case .binary, nil: nil
+        }
     }
 }

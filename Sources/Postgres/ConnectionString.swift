@@ -14,6 +14,20 @@ public enum ConnectionString {
         }
     }
 
+    /// The same connection string as a keyword/value list, with `dbname` set to `database`.
+    ///
+    /// Every value is single-quoted with `\` and `'` escaped, so any value survives; the password,
+    /// if any, is kept (the result is for connecting, not for printing).
+    public static func replacingDatabase(in conninfo: String, with database: String) -> String? {
+        guard case .success(let pairs) = LibPQ.parseConninfo(conninfo) else { return nil }
+        var kept = pairs.filter { $0.keyword != "dbname" }
+        kept.append((keyword: "dbname", value: database))
+        return kept.map { pair in
+            let escaped = pair.value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'")
+            return "\(pair.keyword)='\(escaped)'"
+        }.joined(separator: " ")
+    }
+
     /// Why libpq cannot parse `conninfo`, or nil when it can.
     ///
     /// libpq quotes the offending token; when the string holds a password that token might be it,

@@ -16,14 +16,89 @@ enum LibPQ {
         PQparameterStatus(connection, name).map { String(cString: $0) }
     }
 
-    /// Runs `sql` with text-format parameters (nil is SQL NULL) and asks for text results.
-    static func execute(_ connection: OpaquePointer, _ sql: String, _ parameters: [String?]) -> OpaquePointer? {
+    /// Runs one statement with parameters (nil is SQL NULL) and asks for text results.
+    ///
+    /// Text parameters go as NUL-terminated strings with their type left to the server; binary ones
+    /// carry their length and type OID. All values are copied once into one buffer lent to libpq.
+    static func execute(_ connection: OpaquePointer, _ sql: String, _ parameters: [PostgresBinding?]) -> OpaquePointer? {
         if parameters.isEmpty {
             return PQexecParams(connection, sql, 0, nil, nil, nil, nil, 0)
         }
-        return withCStrings(parameters) { values in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        var buffer: [UInt8] = []
+        var offsets: [Int?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        var types: [Oid] = []
+        for parameter in parameters {
+            switch parameter {
+            case nil:
+                offsets.append(nil)
+                lengths.append(0)
+                formats.append(0)
+                types.append(0)
+            case .text(let text):
+                offsets.append(buffer.count)
+                buffer.append(contentsOf: text.utf8)
+                buffer.append(0)
+                lengths.append(0)
+                formats.append(0)
+                types.append(0)
+            case .binary(let bytes, let typeOID):
+                offsets.append(buffer.count)
+                buffer.append(contentsOf: bytes)
+                lengths.append(Int32(bytes.count))
+                formats.append(1)
+                types.append(typeOID)
+            }
         }
+        buffer.append(0)
+        return buffer.withUnsafeBufferPointer { storage in
+            storage.withMemoryRebound(to: CChar.self) { characters in
+                let base = characters.baseAddress!
+                let values = offsets.map { offset in offset.map { UnsafePointer(base + $0) } }
+                return PQexecParams(connection, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+            }
+        }
+    }
+
+    /// Runs `sql`, which may hold several statements separated by semicolons, without parameters.
+    static func executeScript(_ connection: OpaquePointer, _ sql: String) -> OpaquePointer? { PQexec(connection, sql) }
+
+    /// Sends one chunk of COPY data: 1 when queued, -1 on failure.
+    static func putCopyData(_ connection: OpaquePointer, _ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBufferPointer { storage in
+            storage.withMemoryRebound(to: CChar.self) { characters in
+                PQputCopyData(connection, characters.baseAddress, Int32(characters.count))
+            }
+        }
+    }
+
+    /// Ends COPY FROM STDIN; a non-nil `failure` makes the server abort the COPY with that message.
+    static func putCopyEnd(_ connection: OpaquePointer, failure: String?) -> Int32 {
+        PQputCopyEnd(connection, failure)
+    }
+
+    /// The next result of the command in progress, nil when there are no more.
+    static func nextResult(_ connection: OpaquePointer) -> OpaquePointer? { PQgetResult(connection) }
+
+    /// Where the connection stands with respect to transactions.
+    enum TransactionStatus { case idle, active, inTransaction, failedTransaction, unknown }
+
+    static func transactionStatus(_ connection: OpaquePointer) -> TransactionStatus {
+        switch PQtransactionStatus(connection) {
+        case PQTRANS_IDLE: .idle
+        case PQTRANS_ACTIVE: .active
+        case PQTRANS_INTRANS: .inTransaction
+        case PQTRANS_INERROR: .failedTransaction
+        default: .unknown
+        }
+    }
+
+    /// Routes the server's notices (NOTICE, WARNING) to `processor` instead of standard error.
+    static func setNoticeProcessor(
+        _ connection: OpaquePointer, _ processor: PQnoticeProcessor?, context: UnsafeMutableRawPointer?
+    ) {
+        _ = PQsetNoticeProcessor(connection, processor, context)
     }
 
     static func clear(_ result: OpaquePointer) { PQclear(result) }
@@ -72,27 +147,6 @@ enum LibPQ {
     }
 
     struct ConninfoParseError: Error { var message: String }
-
-    /// Lends `strings` to `body` as C strings (nil for NULL), valid only inside it.
-    ///
-    /// All strings are copied once into one NUL-separated buffer.
-    private static func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-        var buffer: [CChar] = []
-        var offsets: [Int?] = []
-        offsets.reserveCapacity(strings.count)
-        for string in strings {
-            guard let string else {
-                offsets.append(nil)
-                continue
-            }
-            offsets.append(buffer.count)
-            buffer.append(contentsOf: string.utf8.map { CChar(bitPattern: $0) })
-            buffer.append(0)
-        }
-        return buffer.withUnsafeBufferPointer { storage in
-            body(offsets.map { offset in offset.map { storage.baseAddress! + $0 } })
-        }
-    }
 }
 
 /// The single-letter field codes of `PQresultErrorField`.
@@ -105,4 +159,5 @@ enum ErrorField {
     static let table = UInt8(ascii: "t")
     static let column = UInt8(ascii: "c")
     static let schema = UInt8(ascii: "s")
+    static let statementPosition = UInt8(ascii: "P")
 }

@@ -2,7 +2,7 @@
 ///
 /// `description` is safe to log: it never contains a query parameter, a row value from the
 /// server's DETAIL, or a password. `debugDescription` adds the detail for deliberate debugging.
-public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// Where the failure happened.
     public enum Kind: String, Sendable {
         /// Opening a connection, or the connection broke.
@@ -78,6 +78,27 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
             }
         }
         return message
+    }
+}
+
+extension PostgresError {
+    /// `message` with the content of every double-quoted part replaced by `…`.
+    ///
+    /// For errors where the values sent are not known one by one (COPY data): the server quotes
+    /// offending input, and also names, which the error's own fields (column, table) still carry.
+    static func redactingQuotedValues(_ message: String) -> String {
+        var result = ""
+        var inside = false
+        for character in message {
+            if character == "\"" {
+                result.append(character)
+                if !inside { result.append("…") }
+                inside.toggle()
+            } else if !inside {
+                result.append(character)
+            }
+        }
+        return result
     }
 }
 

@@ -1,7 +1,21 @@
-/// A Swift value sent as a query parameter in PostgreSQL's text format.
+/// How one parameter travels to the server.
+public enum PostgresBinding: Sendable, Equatable {
+    /// Text the server parses for the type it infers from the statement (`$1::uuid`, a column).
+    case text(String)
+    /// Bytes in the type's binary wire format, with the type's OID (17 for `bytea`).
+    case binary([UInt8], typeOID: UInt32)
+}
+
+/// A Swift value sent as a query parameter.
 public protocol PostgresEncodable: Sendable {
     /// The text PostgreSQL parses for this value, e.g. `t` for true.
     var postgresText: String { get }
+    /// How the value is sent; text unless the type sends its binary format.
+    var postgresBinding: PostgresBinding { get }
+}
+
+extension PostgresEncodable {
+    public var postgresBinding: PostgresBinding { .text(postgresText) }
 }
 
 /// A Swift value read from PostgreSQL's text format.

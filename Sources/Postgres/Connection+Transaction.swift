@@ -1,0 +1,49 @@
+/// Transactions: `BEGIN`, the caller's work, then `COMMIT`, or `ROLLBACK` when the work throws.
+extension Connection {
+    /// Whether the connection is inside a transaction block (also one that failed and awaits ROLLBACK).
+    public var isInTransaction: Bool {
+        switch LibPQ.transactionStatus(handle) {
+        case .inTransaction, .failedTransaction: true
+        case .idle, .active, .unknown: false
+        }
+    }
+
+    /// Runs `body` in a transaction and returns its result.
+    ///
+    /// When `body` throws, the transaction is rolled back and the original error is rethrown (a
+    /// failing ROLLBACK is logged, never thrown in its place). When COMMIT fails, e.g. on a deferred
+    /// constraint, its error is thrown and nothing of `body` remains. Transactions do not nest: calling
+    /// this inside another one is a usage error, thrown before anything runs.
+    public func transaction<Result>(_ body: (Connection) throws -> Result) throws -> Result {
+        guard !isInTransaction else {
+            throw PostgresError(
+                kind: .usage, message: "transaction(_:) called inside a transaction; transactions do not nest",
+                context: "talking to \(endpoint)"
+            )
+        }
+        try execute("BEGIN")
+        let result: Result
+        do {
+            result = try body(self)
+        } catch {
+            rollBack()
+            throw error
+        }
+        do {
+            try execute("COMMIT")
+        } catch {
+            if isInTransaction { rollBack() }
+            throw error
+        }
+        return result
+    }
+
+    /// Ends the current transaction without keeping its work.
+    private func rollBack() {
+        do {
+            try execute("ROLLBACK")
+        } catch {
+            logger.error("ROLLBACK failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Postgres
+
+/// Why migrations could not be read or applied; each case names the file or folder.
+public enum MigrationError: Error, Equatable, CustomStringConvertible {
+    case noDirectory(path: String)
+    case badSchemaFolder(path: String)
+    case badFileName(path: String)
+    case duplicateNumber(schema: String, first: String, second: String)
+    case unreadable(path: String)
+    case notUTF8(path: String)
+    /// An applied file's bytes differ from what was applied.
+    case changed(file: String, recorded: String, current: String)
+    /// A file recorded as applied is no longer in the folder.
+    case missing(file: String)
+    /// A pending file sorts before one already applied in its schema.
+    case outOfOrder(pending: String, applied: String)
+    /// The file ended the transaction it runs in (it holds COMMIT, ROLLBACK or similar).
+    case endsTransaction(file: String)
+    /// The server rejected the file; nothing of it was kept.
+    case failed(file: String, error: PostgresError)
+
+    public var description: String {
+        switch self {
+        case .noDirectory(let path):
+            "no migrations folder at \(path) (give --migrations DIR)"
+        case .badSchemaFolder(let path):
+            "\(path) is not a schema folder: use a lowercase name of letters, digits and underscores"
+        case .badFileName(let path):
+            "\(path) is not named NNNN_description.sql (four digits, an underscore, letters, digits and underscores)"
+        case .duplicateNumber(let schema, let first, let second):
+            "\(schema)/\(first) and \(schema)/\(second) have the same number"
+        case .unreadable(let path):
+            "cannot read \(path)"
+        case .notUTF8(let path):
+            "\(path) is not UTF-8 text"
+        case .changed(let file, let recorded, let current):
+            "\(file) has changed since it was applied (checksum \(recorded.prefix(12))… applied, "
+                + "\(current.prefix(12))… now); restore it and add a new migration instead"
+        case .missing(let file):
+            "\(file) was applied but is no longer in the migrations folder"
+        case .outOfOrder(let pending, let applied):
+            "\(pending) is pending but sorts before \(applied), which is already applied; renumber it after"
+        case .endsTransaction(let file):
+            "\(file) ends the transaction it runs in; migration files must not hold COMMIT or ROLLBACK"
+        case .failed(let file, let error):
+            "\(file) failed and was rolled back: \(error)"
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import EventSourcing
+import Foundation
+
+/// One file `migrations/<schema>/NNNN_description.sql`, read whole, with its SHA-256 checksum.
+public struct MigrationFile: Sendable, Equatable {
+    /// The folder name, which is also the PostgreSQL schema the file builds, e.g. `migue`.
+    public var schema: String
+    /// The file name, e.g. `0002_tables.sql`.
+    public var fileName: String
+    /// The four-digit number that orders files within their schema.
+    public var number: Int
+    /// The SQL text.
+    public var sql: String
+    /// SHA-256 of the file's bytes, 64 lowercase hex digits.
+    public var checksum: String
+
+    /// `schema/fileName`, how messages name the file.
+    public var name: String { "\(schema)/\(fileName)" }
+
+    public init(schema: String, fileName: String, number: Int, sql: String, checksum: String) {
+        self.schema = schema
+        self.fileName = fileName
+        self.number = number
+        self.sql = sql
+        self.checksum = checksum
+    }
+
+    /// The schema whose files apply before all others: Parley's own bookkeeping.
+    public static let bookkeepingSchema = "parley"
+
+    /// Every migration under `directory`, in the order they apply: `parley` first, then the other
+    /// schemas by name, each schema's files by number.
+    ///
+    /// Folders must be lowercase schema names; in them, every `.sql` file must be named
+    /// `NNNN_description.sql` with a number unique in its folder. Other files are ignored.
+    public static func load(from directory: String) throws(MigrationError) -> [MigrationFile] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+            let folders = try? manager.contentsOfDirectory(atPath: directory)
+        else {
+            throw .noDirectory(path: directory)
+        }
+        var files: [MigrationFile] = []
+        for folder in folders.sorted() where !folder.hasPrefix(".") {
+            let path = directory + "/" + folder
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard isSchemaName(folder) else { throw .badSchemaFolder(path: path) }
+            files += try load(schema: folder, folder: path)
+        }
+        return files.sorted { lhs, rhs in
+            let lhsFirst = lhs.schema == bookkeepingSchema
+            let rhsFirst = rhs.schema == bookkeepingSchema
+            if lhsFirst != rhsFirst { return lhsFirst }
+            return (lhs.schema, lhs.number) < (rhs.schema, rhs.number)
+        }
+    }
+
+    private static func load(schema: String, folder: String) throws(MigrationError) -> [MigrationFile] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw .noDirectory(path: folder)
+        }
+        var files: [MigrationFile] = []
+        var byNumber: [Int: String] = [:]
+        for fileName in names.sorted() where fileName.hasSuffix(".sql") {
+            let path = folder + "/" + fileName
+            guard let number = number(of: fileName) else { throw .badFileName(path: path) }
+            if let other = byNumber[number] {
+                throw .duplicateNumber(schema: schema, first: other, second: fileName)
+            }
+            byNumber[number] = fileName
+            guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
+            guard let sql = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+            files.append(
+                MigrationFile(schema: schema, fileName: fileName, number: number, sql: sql, checksum: SHA256.hexDigest(data))
+            )
+        }
+        return files
+    }
+
+    /// The number of `NNNN_description.sql` (description: letters, digits, underscores), else nil.
+    static func number(of fileName: String) -> Int? {
+        let parts = fileName.dropLast(4).split(separator: "_", maxSplits: 1)
+        guard fileName.hasSuffix(".sql"), parts.count == 2, parts[0].count == 4,
+            parts[0].allSatisfy(\.isASCIIDigitCharacter),
+            parts[1].allSatisfy({ $0.isASCIILetterCharacter || $0.isASCIIDigitCharacter || $0 == "_" })
+        else { return nil }
+        return Int(parts[0])
+    }
+
+    /// A lowercase PostgreSQL identifier: a letter, then letters, digits or underscores.
+    static func isSchemaName(_ name: String) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLowercase else { return false }
+        return name.allSatisfy { ($0.isASCII && $0.isLowercase) || $0.isASCIIDigitCharacter || $0 == "_" }
+    }
+}
+
+extension Character {
+    var isASCIIDigitCharacter: Bool { isASCII && isWholeNumber }
+    var isASCIILetterCharacter: Bool { isASCII && isLetter }
+}

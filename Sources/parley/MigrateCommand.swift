@@ -1,0 +1,43 @@
+import ArgumentParser
+import Postgres
+import Projections
+
+/// `parley migrate`: apply pending migrations, or list applied and pending ones with `--status`.
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply pending migrations in order, each in its own transaction (--status lists them)."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .customLong("migrations"), help: "The migrations folder, holding <schema>/NNNN_description.sql.")
+    var directory = "migrations"
+
+    @Flag(name: .long, help: "List applied and pending migrations; apply nothing.")
+    var status = false
+
+    func run() throws {
+        let files = try MigrationFile.load(from: directory)
+        let location = try options.databaseLocation()
+        let connection = try Connection(location.conninfo, logger: options.logger)
+        let migrator = Migrator(connection: connection, files: files, logger: options.logger)
+        if status {
+            report(try migrator.status(), emptyMessage: "no migrations in \(directory)")
+        } else {
+            report(try migrator.migrate(), emptyMessage: "nothing to apply: every migration in \(directory) is applied")
+        }
+    }
+
+    private func report(_ entries: [Migrator.Entry], emptyMessage: String) {
+        if options.json {
+            entries.forEach { JSONLines.print($0) }
+            return
+        }
+        if entries.isEmpty { print(emptyMessage) }
+        for entry in entries {
+            let when = entry.appliedAt.map { "  \($0)" } ?? ""
+            let took = entry.durationMs.map { " (\($0) ms)" } ?? ""
+            print("\(entry.state.rawValue.padding(8)) \(entry.name.padding(44)) \(entry.checksum.prefix(12))\(when)\(took)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Postgres
+import Testing
+
+@Suite struct MigrateCommandTests {
+    static var migrations: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("migrations").path
+    }
+
+    @Test func migrateAppliesEverythingOnceAndStatusListsIt() throws {
+        guard let server = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
+            Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")
+            return
+        }
+        let name = "parley_test_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        try Connection(server, logger: Logger(label: "test")).execute("CREATE DATABASE \(name)")
+        defer { _ = try? Connection(server, logger: Logger(label: "test")).execute("DROP DATABASE \(name) WITH (FORCE)") }
+        let url = try #require(ConnectionString.replacingDatabase(in: server, with: name))
+
+        let first = try ParleyBinary.run(["migrate", "--migrations", Self.migrations, "--database-url", url])
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.standardOutput.contains("applied  parley/0001_bookkeeping.sql"))
+        #expect(first.standardOutput.contains("applied  migue/0003_reminder_state_machine.sql"))
+
+        let second = try ParleyBinary.run(["migrate", "--migrations", Self.migrations, "--database-url", url])
+        #expect(second.status == 0)
+        #expect(second.standardOutput.contains("nothing to apply"))
+
+        let status = try ParleyBinary.run(["migrate", "--status", "--json", "--migrations", Self.migrations, "--database-url", url])
+        #expect(status.status == 0)
+        let lines = status.standardOutput.split(separator: "\n")
+        let entries = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(entries.count >= 10)
+        #expect(entries.allSatisfy { $0?["state"] as? String == "applied" && ($0?["checksum"] as? String)?.count == 64 })
+    }
+
+    @Test func aMissingMigrationsFolderIsNamed() throws {
+        let outcome = try ParleyBinary.run(
+            ["migrate", "--status", "--migrations", "/nonexistent/migrations", "--database-url", "host=127.0.0.1 port=1"])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains("/nonexistent/migrations"))
+        #expect(outcome.standardError.contains("--migrations"))
+    }
+
+    @Test func helpListsMigrate() throws {
+        let outcome = try ParleyBinary.run(["--help"])
+        #expect(outcome.standardOutput.contains("migrate"))
+    }
+}

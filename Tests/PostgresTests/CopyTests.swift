@@ -1,0 +1,62 @@
+import Postgres
+import Testing
+
+@Suite struct CopyTests {
+    static let awkward: [[String?]] = [
+        ["1", "tab\there", "line\nbreak"],
+        ["2", "back\\slash \\N \\t", nil],
+        ["3", "carriage\r\nreturn", ""],
+        ["4", "\\.", "ünïcødé ✓ 🚀"],
+        ["5", nil, "\"quoted\", 'single'; DROP TABLE x"],
+    ]
+
+    @Test func rowsWithAwkwardTextArriveUnchanged() throws {
+        let connection = try TestDatabase.connect()
+        try connection.execute("CREATE TEMP TABLE loaded (id int, a text, b text)")
+        let stored = try connection.copyIn("COPY loaded (id, a, b) FROM STDIN", rows: Self.awkward)
+        #expect(stored == Self.awkward.count)
+        let rows = try connection.query("SELECT id::text, a, b FROM loaded ORDER BY id")
+        #expect(rows.map(\.values) == Self.awkward)
+    }
+
+    @Test func manyRowsCrossChunkBoundaries() throws {
+        let connection = try TestDatabase.connect()
+        try connection.execute("CREATE TEMP TABLE loaded (id int, body text)")
+        let body = String(repeating: "x\ty\\z\n", count: 50)
+        let rows = (0..<2_000).lazy.map { [String($0), body] as [String?] }
+        #expect(try connection.copyIn("COPY loaded FROM STDIN", rows: rows) == 2_000)
+        let check = try connection.query("SELECT count(*) AS n, count(DISTINCT body) AS bodies, min(body) = $1 AS same FROM loaded", [body])[0]
+        #expect(try check.decode("n", as: Int.self) == 2_000)
+        #expect(try check.decode("bodies", as: Int.self) == 1)
+        #expect(try check.decode("same", as: Bool.self))
+    }
+
+    @Test func aBadRowFailsTheWholeCopyWithoutPrintingItsValue() throws {
+        let connection = try TestDatabase.connect()
+        try connection.execute("CREATE TEMP TABLE loaded (id int, secret text)")
+        let error = #expect(throws: PostgresError.self) {
+            try connection.copyIn("COPY loaded FROM STDIN", rows: [["1", "fine"], ["hunter2-not-a-number", "x"]])
+        }
+        #expect(error?.code == .invalidTextRepresentation)
+        #expect(error?.description.contains("hunter2") == false)
+        #expect(try connection.query("SELECT count(*) AS n FROM loaded")[0].decode("n", as: Int.self) == 0)
+        #expect(try connection.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
+    }
+
+    @Test func aConstraintViolationDuringCopyNamesTheConstraint() throws {
+        let connection = try TestDatabase.connect()
+        try connection.execute("CREATE TEMP TABLE loaded (id int CONSTRAINT loaded_id_key UNIQUE)")
+        let error = #expect(throws: PostgresError.self) {
+            try connection.copyIn("COPY loaded FROM STDIN", rows: [["7"], ["7"]])
+        }
+        #expect(error?.code == .uniqueViolation)
+        #expect(error?.constraint == "loaded_id_key")
+    }
+
+    @Test func aStatementThatIsNotCopyFromStdinIsAUsageError() throws {
+        let connection = try TestDatabase.connect()
+        let error = #expect(throws: PostgresError.self) { try connection.copyIn("SELECT 1", rows: [["1"]]) }
+        #expect(error?.kind == .usage)
+        #expect(try connection.query("SELECT 1 AS one").count == 1)
+    }
+}
