@@ -18,7 +18,7 @@ public struct CommandFields: Sendable {
     /// The fields of `value`, which must be an object.
     public init(object value: JSONValue, path: String) throws(CommandRejection) {
         guard case .object(let members) = value else {
-            throw CommandRejection(field: path, "expected an object, found \(value.kind)")
+            throw CommandRejection(field: path.isEmpty ? nil : path, "expected an object, found \(value.kind)")
         }
         self.init(members, path: path)
     }
