@@ -26,7 +26,7 @@ import Testing
         let scenario = Scenario()
         try await scenario.given(S.register())
         let conversations = (0..<24).map { F.id("race-\($0)") }
-        let service = scenario.service
+        let service = MigueService(store: InterleavingStore(base: scenario.store))
         let results = try await withThrowingTaskGroup(of: CommandResult.self) { group in
             for conversation in conversations {
                 group.addTask { try await service.handle(S.start(conversation)) }
@@ -51,7 +51,7 @@ import Testing
         let conversations = (0..<6).map { F.id("churn-\($0)") }
         try await scenario.given(S.register())
         for conversation in conversations { try await scenario.given(S.start(conversation, status: "archived")) }
-        let service = scenario.service
+        let service = MigueService(store: InterleavingStore(base: scenario.store))
         for round in 0..<8 {
             try await withThrowingTaskGroup(of: CommandResult.self) { group in
                 for (index, conversation) in conversations.enumerated() {
