@@ -18,7 +18,7 @@ import Testing
         #expect(envelope.actor == "webhook")
         #expect(envelope.correlationID == UUID(uuidString: "0b2d3c4e-5f60-4c7a-8f6e-4f1c2a529d1e"))
         #expect(envelope.causationID == nil)
-        #expect(envelope.data == ["title": "x", "n": 3, "ok": true, "nested": ["b": [1, .double(2.5), nil], "a": "é"]])
+        #expect(envelope.data == ["title": "x", "n": 3, "ok": true, "nested": ["b": [1, .double(2.5), .null], "a": "é"]])
         #expect(envelope.eventMetadata == EventMetadata(correlationID: envelope.correlationID, causationID: envelope.id, actor: "webhook"))
         #expect(try CommandEnvelope(json: envelope.json) == envelope)
     }
@@ -82,7 +82,7 @@ import Testing
     enum Direction: String, CaseIterable { case inbound, outbound }
 
     @Test func jsonValuesEncodeWithSortedKeys() {
-        let value: JSONValue = ["b": 1, "a": ["z": true, "y": nil], "c": "x/y"]
+        let value: JSONValue = ["b": 1, "a": ["z": true, "y": .null], "c": "x/y"]
         #expect(value.encoded == #"{"a":{"y":null,"z":true},"b":1,"c":"x/y"}"#)
     }
 

@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func profileUpdatesTellLeavingFromClearing() {
-        #expect(Self.parse("user.update-profile", ["user_id": F.uuid(F.userID), "name": nil])
+        #expect(Self.parse("user.update-profile", ["user_id": F.uuid(F.userID), "name": .null])
             == .success(.updateProfile(User.UpdateProfile(userID: F.userID, name: .some(nil), preferences: nil, at: F.t0))))
     }
 }
