@@ -70,12 +70,16 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     /// The compact JSON text with sorted keys: equal values give equal bytes.
     public var encoded: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite doubles
         // never come out of a JSON parser).
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        return (try? Self.encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
+
+    private static let encoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
 
     /// Parses JSON text strictly (see `JSONParser`); nil when it is not one JSON value.
     public init?(parsing bytes: some Collection<UInt8>) {

@@ -38,9 +38,14 @@ public struct EventDecodingError: Error, Hashable, Sendable, CustomStringConvert
 
 /// The JSON of event payloads: sorted keys, no escaped slashes, RFC 3339 times.
 enum EventJSON {
-    static func encode(_ value: some Encodable) -> [UInt8] {
+    private static let encoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+
+    static func encode(_ value: some Encodable) -> [UInt8] {
         do {
             return Array(try encoder.encode(value))
         } catch {
@@ -54,7 +59,7 @@ enum EventJSON {
     {
         guard version == 1 else { throw EventDecodingError(type: type, version: version, reason: "unknown schema version") }
         do {
-            return try JSONDecoder().decode(T.self, from: Data(payload))
+            return try decoder.decode(T.self, from: Data(payload))
         } catch {
             throw EventDecodingError(type: type, version: version, reason: "payload does not decode: \(error)")
         }
