@@ -30,8 +30,11 @@ extension Context {
                 }
                 throw error
             }
-            guard let userID, let user, user.state.profile != nil else {
-                throw Rejected(rejection: CommandRejection(User.Rejection.notRegistered(userID ?? id)))
+            guard let userID, let user else {
+                throw Rejected(rejection: CommandRejection(Conversation.Rejection.notStarted(id)))
+            }
+            guard user.state.profile != nil else {
+                throw Rejected(rejection: CommandRejection(User.Rejection.notRegistered(userID)))
             }
             if let activation = events.activation {
                 let claim = User.ActiveClaim(conversationID: id, activationID: activation)
