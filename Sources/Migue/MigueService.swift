@@ -68,7 +68,7 @@ struct Context: Sendable {
     var store: any EventStore { service.store }
     var at: Timestamp { envelope.at }
 
-    /// The batch labels of `command`, in append order; the last one with events marks it done.
+    /// The batch labels `command` may write, and the one whose presence means it went through.
     static func batches(of command: MigueCommand) -> (all: [String], done: String) {
         switch command {
         case .registerUser, .updateProfile: (["user"], "user")
@@ -87,7 +87,7 @@ struct Context: Sendable {
         var found: [WrittenBatch] = []
         for label in labels.all {
             guard let first = try await store.position(of: envelope.eventID(batch: label, index: 0)) else { continue }
-            let records = try await store.readAll(from: first, limit: 1024)
+            let records = try await store.readAll(from: first, limit: 64)
             let batch = records.enumerated().prefix { index, record in record.id == envelope.eventID(batch: label, index: index) }
                 .map(\.element)
             guard let head = batch.first, let tail = batch.last else { continue }
