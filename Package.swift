@@ -61,6 +61,6 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Postgres"], swiftSettings: strict),
-        .testTarget(name: "ParleyTests", dependencies: ["parley"], swiftSettings: strict),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing"], swiftSettings: strict),
     ]
 )

@@ -17,22 +17,28 @@ public enum LZ4 {
         Int(LZ4_compressBound(Int32(clamping: count)))
     }
 
-    /// Compresses `source` and appends the result to `output`.
+    /// Compresses `source` and appends the result to `output`; a higher `acceleration` is faster
+    /// and compresses less (1 is liblz4's default).
     ///
     /// Returns the number of bytes appended, or nil (appending nothing) when the compressed form
-    /// would not be smaller than the input, in which case the caller stores the input raw.
-    public static func compress(_ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8]) -> Int? {
+    /// would be larger than `maximumSize` (by default, one byte less than the input), in which
+    /// case the caller stores the input raw.
+    public static func compress(
+        _ source: UnsafeRawBufferPointer, appendingTo output: inout [UInt8], maximumSize: Int? = nil, acceleration: Int32 = 1
+    ) -> Int? {
         guard source.count > 0, source.count <= maximumInputSize else { return nil }
-        let capacity = source.count - 1
+        let capacity = min(maximumSize ?? source.count - 1, source.count - 1)
+        guard capacity > 0 else { return nil }
         let start = output.count
         var written: Int32 = 0
         output.append(contentsOf: repeatElement(0, count: capacity))
         output.withUnsafeMutableBytes { destination in
-            written = LZ4_compress_default(
+            written = LZ4_compress_fast(
                 source.baseAddress!.assumingMemoryBound(to: CChar.self),
                 destination.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self),
                 Int32(source.count),
-                Int32(capacity)
+                Int32(capacity),
+                acceleration
             )
         }
         guard written > 0 else {

@@ -1,18 +1,21 @@
 import Foundation
 
 /// Who or what caused an event, and in answer to what.
-public struct EventMetadata: Hashable, Sendable, Codable {
+public struct EventMetadata: Hashable, Sendable {
     /// The conversation of commands this event belongs to (often the first command's id).
     public var correlationID: UUID?
     /// The command or event that directly caused this one.
     public var causationID: UUID?
     /// Who issued the command: a user, a webhook, a scheduler, an operator.
     public var actor: String
+    /// Any further metadata the caller keeps with the event (usually a JSON object); empty when none.
+    public var custom: [UInt8]
 
-    public init(correlationID: UUID? = nil, causationID: UUID? = nil, actor: String) {
+    public init(correlationID: UUID? = nil, causationID: UUID? = nil, actor: String, custom: [UInt8] = []) {
         self.correlationID = correlationID
         self.causationID = causationID
         self.actor = actor
+        self.custom = custom
     }
 }
 

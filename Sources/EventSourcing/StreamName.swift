@@ -8,15 +8,19 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
 
     /// A stream name from its two parts; nil when the category is empty or contains `-`.
     public init?(category: String, id: String) {
-        guard !category.isEmpty, !category.contains("-"), !id.isEmpty else { return nil }
+        guard !category.isEmpty, !category.utf8.contains(UInt8(ascii: "-")), !id.isEmpty else { return nil }
         self.category = category
         self.id = id
     }
 
     /// Parses `category-id`; nil when there is no `-` or either part is empty.
     public init?(_ text: String) {
-        guard let dash = text.firstIndex(of: "-") else { return nil }
-        self.init(category: String(text[..<dash]), id: String(text[text.index(after: dash)...]))
+        guard let dash = text.utf8.firstIndex(of: UInt8(ascii: "-")) else { return nil }
+        let category = String(text[..<dash])
+        let id = String(text[text.utf8.index(after: dash)...])
+        guard !category.isEmpty, !id.isEmpty else { return nil }
+        self.category = category
+        self.id = id
     }
 
     public var description: String { "\(category)-\(id)" }

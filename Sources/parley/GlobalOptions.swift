@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Projections
 
@@ -18,6 +19,13 @@ struct GlobalOptions: ParsableArguments {
 
     func databaseLocation() throws -> DatabaseLocation {
         try DatabaseLocation.resolve(option: databaseURL)
+    }
+
+    /// The event log folder: `--log`, else `PARLEY_LOG`, else `.parley/log`.
+    var logPath: String {
+        if let logDirectory, !logDirectory.isEmpty { return logDirectory }
+        if let path = ProcessInfo.processInfo.environment["PARLEY_LOG"], !path.isEmpty { return path }
+        return FileManager.default.currentDirectoryPath + "/.parley/log"
     }
 
     var logger: Logger {

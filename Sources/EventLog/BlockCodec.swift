@@ -1,0 +1,133 @@
+/// The framing of one block: a 32-byte header, then the body of records, raw or LZ4-compressed
+/// (Specs/log-format.md, "Blocks").
+struct BlockHeader: Equatable {
+    static let size = 32
+    /// `PBLK` in file order.
+    static let magic: UInt32 = 0x4B4C_4250
+    static let compressed: UInt16 = 1 << 0
+    /// More blocks of the same batch follow; a batch ends with a block without this flag.
+    static let continued: UInt16 = 1 << 1
+    /// Bodies larger than this are refused on read as implausible (the writer stays far below).
+    static let maximumBodySize = 64 << 20
+
+    var checksum: UInt32
+    var flags: UInt16
+    var bodyLength: UInt32
+    var rawLength: UInt32
+    var recordCount: UInt32
+    var firstPosition: UInt64
+
+    var isCompressed: Bool { flags & Self.compressed != 0 }
+    var endsBatch: Bool { flags & Self.continued == 0 }
+    var totalLength: Int { Self.size + Int(bodyLength) }
+
+    /// Why a block's header or body is not valid.
+    enum Problem: Error, Equatable, CustomStringConvertible {
+        case truncatedHeader(available: Int)
+        case badMagic(UInt32)
+        case implausibleLengths(body: UInt32, raw: UInt32, records: UInt32)
+        case truncatedBody(declared: Int, available: Int)
+        case checksumMismatch(stored: UInt32, computed: UInt32)
+        case decompression(LZ4Error)
+        case record(index: Int, RecordCodec.Problem)
+        case recordCount(declared: UInt32, found: Int)
+
+        var description: String {
+            switch self {
+            case .truncatedHeader(let available): "block header truncated (\(available) of 32 bytes)"
+            case .badMagic(let value): "no block magic (found 0x\(String(value, radix: 16)))"
+            case .implausibleLengths(let body, let raw, let records):
+                "implausible block lengths (body \(body), raw \(raw), records \(records))"
+            case .truncatedBody(let declared, let available): "block body truncated (\(available) of \(declared) bytes)"
+            case .checksumMismatch(let stored, let computed):
+                "CRC32C mismatch (stored 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16)))"
+            case .decompression(let error): "\(error)"
+            case .record(let index, let problem): "record \(index) of the block is malformed (\(problem))"
+            case .recordCount(let declared, let found): "block declares \(declared) records, holds \(found)"
+            }
+        }
+    }
+
+    /// Parses a header; checks the magic and that the lengths are plausible, not the checksum.
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> BlockHeader {
+        guard bytes.count >= size else { throw .truncatedHeader(available: bytes.count) }
+        var reader = ByteReader(bytes)
+        let magic = reader.read(UInt32.self)!
+        guard magic == Self.magic else { throw .badMagic(magic) }
+        let checksum = reader.read(UInt32.self)!
+        let flags = reader.read(UInt16.self)!
+        _ = reader.read(UInt16.self)
+        let header = BlockHeader(
+            checksum: checksum, flags: flags, bodyLength: reader.read()!, rawLength: reader.read()!,
+            recordCount: reader.read()!, firstPosition: reader.read()!
+        )
+        let plausible = header.recordCount > 0 && Int(header.bodyLength) <= maximumBodySize
+            && Int(header.rawLength) <= maximumBodySize && header.rawLength >= UInt32(RecordCodec.fixedHeaderSize)
+            && (header.isCompressed || header.rawLength == header.bodyLength)
+            && header.flags & ~(compressed | continued) == 0
+        guard plausible else {
+            throw .implausibleLengths(body: header.bodyLength, raw: header.rawLength, records: header.recordCount)
+        }
+        return header
+    }
+
+    /// The checksum of a block: CRC32C over header bytes 8..<32, then the body.
+    static func checksum(header: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) -> UInt32 {
+        ~CRC32C.update(CRC32C.update(0xFFFF_FFFF, UnsafeRawBufferPointer(rebasing: header[8..<size])), body)
+    }
+
+    /// Checks the checksum and returns the raw record bytes, decompressing when flagged.
+    func verifiedRecords(header: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws(Problem) -> [UInt8] {
+        guard body.count >= Int(bodyLength) else { throw .truncatedBody(declared: Int(bodyLength), available: body.count) }
+        let body = UnsafeRawBufferPointer(rebasing: body[..<Int(bodyLength)])
+        let computed = Self.checksum(header: header, body: body)
+        guard computed == checksum else { throw .checksumMismatch(stored: checksum, computed: computed) }
+        guard isCompressed else { return Array(body) }
+        do {
+            return try LZ4.decompress(body, originalSize: Int(rawLength))
+        } catch {
+            throw .decompression(error)
+        }
+    }
+}
+
+/// Frames raw record bytes as blocks, compressing each when that makes it smaller.
+enum BlockEncoder {
+    /// Appends one framed block holding `records` (`count` records from `firstPosition`) to `output`.
+    static func append(
+        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, continued: Bool, to output: inout [UInt8],
+        acceleration: Int32 = 1
+    ) {
+        let headerStart = output.count
+        output.append(contentsOf: repeatElement(0, count: BlockHeader.size))
+        var flags: UInt16 = continued ? BlockHeader.continued : 0
+        let bodyLength: Int
+        // Compression must save at least 1/16 of the block to be worth a decompression on read.
+        if let compressedLength = LZ4.compress(records, appendingTo: &output, maximumSize: records.count - records.count / 16, acceleration: acceleration) {
+            flags |= BlockHeader.compressed
+            bodyLength = compressedLength
+        } else {
+            output.append(contentsOf: records)
+            bodyLength = records.count
+        }
+        var header = ByteWriter(capacity: BlockHeader.size)
+        header.write(BlockHeader.magic)
+        header.write(UInt32(0))
+        header.write(flags)
+        header.write(UInt16(0))
+        header.write(UInt32(bodyLength))
+        header.write(UInt32(records.count))
+        header.write(UInt32(count))
+        header.write(firstPosition)
+        output.replaceSubrange(headerStart..<headerStart + BlockHeader.size, with: header.bytes)
+        let checksum = output.withUnsafeBytes { all in
+            BlockHeader.checksum(
+                header: UnsafeRawBufferPointer(rebasing: all[headerStart..<headerStart + BlockHeader.size]),
+                body: UnsafeRawBufferPointer(rebasing: all[(headerStart + BlockHeader.size)...])
+            )
+        }
+        withUnsafeBytes(of: checksum.littleEndian) { raw in
+            output.replaceSubrange(headerStart + 4..<headerStart + 8, with: raw)
+        }
+    }
+}

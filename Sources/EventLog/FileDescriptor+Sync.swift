@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SystemPackage
+
+/// The syscalls the log needs that swift-system lacks: one small function per call, EINTR retried
+/// (never for `close`), short reads and writes looped, errors as `Errno`.
+extension FileDescriptor {
+    /// Flushes the file's data (and the metadata needed to read it back) to stable storage.
+    func dataSync() throws(Errno) {
+        while true {
+            #if canImport(Darwin)
+            let result = fcntl(rawValue, F_FULLFSYNC)
+            #else
+            let result = fdatasync(rawValue)
+            #endif
+            if result == 0 { return }
+            if errno != EINTR { throw Errno(rawValue: errno) }
+        }
+    }
+
+    /// Flushes the file and all its metadata; used on directories after creating a file in them.
+    func fullSync() throws(Errno) {
+        while true {
+            if fsync(rawValue) == 0 { return }
+            if errno != EINTR { throw Errno(rawValue: errno) }
+        }
+    }
+
+    /// Takes an exclusive advisory lock without waiting; false when another process holds it.
+    func tryLockExclusive() throws(Errno) -> Bool {
+        while true {
+            if flock(rawValue, LOCK_EX | LOCK_NB) == 0 { return true }
+            switch errno {
+            case EINTR: continue
+            case EWOULDBLOCK: return false
+            default: throw Errno(rawValue: errno)
+            }
+        }
+    }
+
+    /// Writes every byte of `bytes` at `offset`, looping over short writes.
+    func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let result = Glibc.pwrite(rawValue, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw Errno(rawValue: errno)
+            }
+            done += result
+        }
+    }
+
+    /// Reads up to `count` bytes at `offset` into `buffer`; fewer only at end of file.
+    func readFully(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(Errno) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let result = Glibc.pread(rawValue, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw Errno(rawValue: errno)
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return done
+    }
+
+    /// The file's size in bytes.
+    func size() throws(Errno) -> Int64 {
+        var info = Glibc.stat()
+        guard fstat(rawValue, &info) == 0 else { throw Errno(rawValue: errno) }
+        return Int64(info.st_size)
+    }
+
+    /// Cuts the file to `length` bytes.
+    func truncate(to length: Int64) throws(Errno) {
+        while true {
+            if ftruncate(rawValue, off_t(length)) == 0 { return }
+            if errno != EINTR { throw Errno(rawValue: errno) }
+        }
+    }
+}
+
+/// The names of the entries of a directory, unsorted; empty when it does not exist.
+func directoryEntries(_ path: String) -> [String] {
+    guard let directory = opendir(path) else { return [] }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
+
+/// Creates `path` and its parents; succeeds when it already exists.
+func makeDirectory(_ path: String) throws(Errno) {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+        prefix += "/" + part
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw Errno(rawValue: errno) }
+    }
+}
+
+/// The id of this process.
+var currentProcessID: Int32 { getpid() }

@@ -1,0 +1,153 @@
+import EventSourcing
+import Foundation
+import SystemPackage
+
+extension FileEventLog {
+    /// What the locked part of an append decided.
+    private enum Staged {
+        case done(AppendResult)
+        /// Written; returns once positions below `end` are durable.
+        case awaitSync(AppendResult, end: UInt64)
+        /// Already stored by an earlier append that is not yet visible: wait for it.
+        case awaitVisible(AppendResult, end: UInt64)
+    }
+
+    public func append(
+        _ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability = .durable
+    ) async throws -> AppendResult {
+        let (staged, scheduleSync, woken) = try state.withLock { state throws(LogError) in
+            let staged = try stage(events, to: stream, expected: expected, durability: durability, state: &state)
+            var schedule = false
+            if case .awaitSync = staged, !state.syncScheduled {
+                state.syncScheduled = true
+                schedule = true
+            }
+            return (staged, schedule, Self.publish(&state))
+        }
+        woken.forEach { $0.continuation.resume() }
+        if scheduleSync { leadSync() }
+        switch staged {
+        case .done(let result):
+            return result
+        case .awaitSync(let result, let end):
+            try await waitUntilSynced(end)
+            return result
+        case .awaitVisible(let result, let end):
+            await waitForVisible(beyond: end - 1)
+            return result
+        }
+    }
+
+    private func stage(
+        _ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability, state: inout State
+    ) throws(LogError) -> Staged {
+        guard !state.closed else { throw .closed }
+        guard !options.readOnly else { throw .readOnly }
+        if let reason = state.poisoned { throw .poisoned(reason: reason) }
+        guard !events.isEmpty else { throw .invalidBatch(reason: "no events") }
+        guard Set(events.map(\.id)).count == events.count else { throw .invalidBatch(reason: "an event id appears twice in the batch") }
+        if let repeated = Self.alreadyStored(events, stream: stream, index: state.index) {
+            switch repeated {
+            case .duplicate(let batch):
+                let end = batch.last.rawValue + 1
+                return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
+            default:
+                return .done(repeated)
+            }
+        }
+        let current = state.index.lastVersion(of: stream)
+        guard expected.isSatisfied(by: current) else { return .done(.conflict(expected: expected, actual: current)) }
+        for event in events where RecordCodec.size(of: event, stream: stream) == nil {
+            throw .invalidBatch(reason: "event \(event.id) has a stream name, type or actor over 65535 bytes, or a payload over 4 GiB")
+        }
+        let first = state.index.count
+        let firstVersion = current.map { $0.rawValue + 1 } ?? 0
+        let (bytes, blocks) = encode(events, stream: stream, firstPosition: first, firstVersion: firstVersion)
+        try rollSegmentIfNeeded(adding: bytes.count, state: &state)
+        let number = state.segments.count - 1
+        let offset = state.segments[number].size
+        do {
+            try bytes.withUnsafeBytes { try state.segments[number].descriptor.writeAll($0, at: offset) }
+        } catch {
+            let errno = error as? Errno ?? .ioError
+            state.poisoned = "writing \(state.segments[number].path): \(errno)"
+            throw .io(operation: "writing", path: state.segments[number].path, errno: errno)
+        }
+        state.segments[number].size += Int64(bytes.count)
+        for block in blocks {
+            state.index.addBlock(BlockLocation(
+                segment: number, offset: offset + Int64(block.offset), length: block.length,
+                firstPosition: block.first, count: block.count))
+        }
+        events.forEach { state.index.addEvent(id: $0.id, stream: stream) }
+        let end = state.index.count
+        let result = AppendResult.appended(AppendedBatch(
+            first: LogPosition(first), last: LogPosition(end - 1),
+            firstVersion: StreamVersion(firstVersion), lastVersion: StreamVersion(firstVersion + UInt64(events.count) - 1)))
+        state.unpublished.append((end, durability == .durable))
+        guard durability == .durable else { return .done(result) }
+        state.syncTarget = max(state.syncTarget, end)
+        return .awaitSync(result, end: end)
+    }
+
+    /// `.duplicate` when every id is stored as this batch in this stream, `.idsAlreadyStored`
+    /// when some are stored otherwise, nil when none is.
+    private static func alreadyStored(_ events: [ProposedEvent], stream: StreamName, index: LogIndex) -> AppendResult? {
+        let positions = events.map { index.ids[$0.id] }
+        let stored = zip(events, positions).filter { $0.1 != nil }
+        guard !stored.isEmpty else { return nil }
+        guard stored.count == events.count, let first = positions[0], let firstVersion = index.version(at: first) else {
+            return .idsAlreadyStored(stored.map(\.0.id))
+        }
+        let versions = positions.map { index.version(at: $0!) }
+        let sameBatch = positions.allSatisfy { index.stream(at: $0!) == stream }
+            && versions.enumerated().allSatisfy { $0.element?.rawValue == firstVersion.rawValue + UInt64($0.offset) }
+        guard sameBatch, let last = positions.last! else { return .idsAlreadyStored(events.map(\.id)) }
+        return .duplicate(AppendedBatch(
+            first: LogPosition(first), last: LogPosition(last), firstVersion: firstVersion,
+            lastVersion: StreamVersion(firstVersion.rawValue + UInt64(events.count) - 1)))
+    }
+
+    /// Frames the records of a batch as blocks of at most `blockSize` raw bytes.
+    private func encode(_ events: [ProposedEvent], stream: StreamName, firstPosition: UInt64, firstVersion: UInt64)
+        -> (bytes: [UInt8], blocks: [(offset: Int, length: Int, first: UInt64, count: UInt32)])
+    {
+        var output: [UInt8] = []
+        var blocks: [(offset: Int, length: Int, first: UInt64, count: UInt32)] = []
+        var records = ByteWriter(capacity: min(options.blockSize, events.count * 512))
+        var recordCount = 0
+        var blockFirst = firstPosition
+        func flush(continued: Bool) {
+            let start = output.count
+            records.bytes.withUnsafeBytes { raw in
+                BlockEncoder.append(records: raw, count: recordCount, firstPosition: blockFirst, continued: continued, to: &output)
+            }
+            blocks.append((start, output.count - start, blockFirst, UInt32(recordCount)))
+            blockFirst += UInt64(recordCount)
+            records.bytes.removeAll(keepingCapacity: true)
+            recordCount = 0
+        }
+        for (offset, event) in events.enumerated() {
+            let size = RecordCodec.size(of: event, stream: stream)!
+            if recordCount > 0 && records.bytes.count + size > options.blockSize { flush(continued: true) }
+            RecordCodec.encode(event, stream: stream, version: StreamVersion(firstVersion + UInt64(offset)), into: &records)
+            recordCount += 1
+        }
+        flush(continued: false)
+        return (output, blocks)
+    }
+
+    /// Starts a new segment before a batch that would take the current one past `segmentSize`.
+    private func rollSegmentIfNeeded(adding count: Int, state: inout State) throws(LogError) {
+        guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
+            active.size + Int64(count) > options.segmentSize
+        else { return }
+        do {
+            try active.descriptor.dataSync()
+        } catch {
+            state.poisoned = "syncing \(active.path): \(error)"
+            throw .io(operation: "syncing", path: active.path, errno: error)
+        }
+        state.segments.append(try Self.createSegment(directory: directory, base: state.index.count))
+    }
+}

@@ -1,0 +1,135 @@
+import EventSourcing
+import Logging
+import SystemPackage
+
+extension FileEventLog {
+    /// Opens every segment, loads the index snapshot when it is sound, scans what it does not
+    /// cover, and cuts a torn tail (never in read-only mode, which just stops before it).
+    static func recover(directory: String, options: Options, logger: Logger, into state: inout State) throws(LogError) {
+        let names = directoryEntries(directory).compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }
+            .sorted { $0.0 < $1.0 }
+        for (base, name) in names {
+            state.segments.append(try openSegment(directory + "/" + name, base: base, readOnly: options.readOnly))
+        }
+        if state.segments.isEmpty {
+            if options.readOnly { return }
+            state.segments.append(try createSegment(directory: directory, base: 0))
+        }
+        var start = (segment: 0, offset: Int64(SegmentHeader.size))
+        if let snapshot = IndexSnapshot.load(directory: directory, segments: state.segments) {
+            state.index = snapshot.index
+            start = (snapshot.segment, snapshot.offset)
+            logger.debug("loaded index snapshot", metadata: ["events": "\(snapshot.index.count)"])
+        } else if !names.isEmpty {
+            logger.info("rebuilding the log index from the segments", metadata: ["directory": "\(directory)"])
+        }
+        var scanned: UInt64 = 0
+        for number in start.segment..<state.segments.count {
+            let segment = state.segments[number]
+            let isLast = number == state.segments.count - 1
+            let offset = number == start.segment ? start.offset : Int64(SegmentHeader.size)
+            if offset == Int64(SegmentHeader.size) {
+                try checkHeader(segment, expectedBase: state.index.count, isLast: isLast, readOnly: options.readOnly, logger: logger)
+            }
+            let before = state.index.count
+            let outcome = SegmentScanner(segment: segment, segmentNumber: number).scan(from: offset, into: &state.index)
+            scanned += state.index.count - before
+            let size = (try? segment.descriptor.size()) ?? outcome.committedEnd
+            guard outcome.damage != nil || outcome.committedEnd < size else {
+                state.segments[number].size = size
+                continue
+            }
+            let damageOffset = outcome.damage?.offset ?? outcome.committedEnd
+            let reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
+            let scanner = SegmentScanner(segment: segment, segmentNumber: number)
+            guard isLast, !scanner.hasValidBlock(after: damageOffset) else {
+                throw .corrupt(segment: segment.path, offset: damageOffset, position: LogPosition(outcome.damage?.position ?? state.index.count), reason: reason)
+            }
+            state.segments[number].size = outcome.committedEnd
+            if options.readOnly { continue }
+            logger.warning(
+                "cut a torn tail",
+                metadata: [
+                    "segment": "\(segment.path)", "offset": "\(outcome.committedEnd)",
+                    "bytes": "\(size - outcome.committedEnd)", "after position": "\(state.index.count)", "reason": "\(reason)",
+                ])
+            do {
+                try segment.descriptor.truncate(to: outcome.committedEnd)
+                try segment.descriptor.dataSync()
+            } catch {
+                throw .io(operation: "cutting the torn tail of", path: segment.path, errno: error)
+            }
+        }
+        if scanned > 100_000 && !options.readOnly {
+            logger.info("scanned events not in the index snapshot", metadata: ["events": "\(scanned)"])
+        }
+    }
+
+    private static func checkHeader(_ segment: Segment, expectedBase: UInt64, isLast: Bool, readOnly: Bool, logger: Logger) throws(LogError) {
+        var bytes = [UInt8](repeating: 0, count: SegmentHeader.size)
+        let read = (try? bytes.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: 0) }) ?? 0
+        do {
+            let header = try bytes.withUnsafeBytes { try SegmentHeader.parse(UnsafeRawBufferPointer(rebasing: $0[..<read])) }
+            guard header.basePosition == segment.base, header.basePosition == expectedBase else {
+                throw LogError.corrupt(
+                    segment: segment.path, offset: 0, position: LogPosition(expectedBase),
+                    reason: "segment header says base position \(header.basePosition), expected \(expectedBase)")
+            }
+        } catch let error as LogError {
+            throw error
+        } catch {
+            // A segment whose header never reached the disk (created just before a crash) is a torn tail.
+            let size = (try? segment.descriptor.size()) ?? 0
+            guard isLast, size <= Int64(SegmentHeader.size), segment.base == expectedBase else {
+                throw LogError.corrupt(segment: segment.path, offset: 0, position: LogPosition(expectedBase), reason: "\(error)")
+            }
+            guard !readOnly else { return }
+            logger.warning("rewrote a torn segment header", metadata: ["segment": "\(segment.path)"])
+            let header = SegmentHeader(basePosition: segment.base).bytes
+            do {
+                try segment.descriptor.truncate(to: 0)
+                try header.withUnsafeBytes { try segment.descriptor.writeAll($0, at: 0) }
+                try segment.descriptor.dataSync()
+            } catch {
+                throw LogError.io(operation: "rewriting the header of", path: segment.path, errno: error as? Errno ?? .ioError)
+            }
+        }
+    }
+
+    static func openSegment(_ path: String, base: UInt64, readOnly: Bool) throws(LogError) -> Segment {
+        do {
+            let descriptor = try FileDescriptor.open(FilePath(path), readOnly ? .readOnly : .readWrite, options: [.closeOnExec])
+            return Segment(base: base, path: path, descriptor: descriptor, size: try descriptor.size())
+        } catch {
+            throw .io(operation: "opening", path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    /// Creates a segment file with its header, durably (the file, then its directory entry).
+    static func createSegment(directory: String, base: UInt64) throws(LogError) -> Segment {
+        let path = directory + "/" + SegmentHeader.fileName(basePosition: base)
+        do {
+            let descriptor = try FileDescriptor.open(
+                FilePath(path), .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            let header = SegmentHeader(basePosition: base).bytes
+            try header.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
+            try descriptor.dataSync()
+            try syncDirectory(directory)
+            return Segment(base: base, path: path, descriptor: descriptor, size: Int64(header.count))
+        } catch {
+            throw .io(operation: "creating", path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    static func syncDirectory(_ directory: String) throws(Errno) {
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(FilePath(directory), .readOnly, options: [.directory, .closeOnExec])
+        } catch {
+            throw error as? Errno ?? .ioError
+        }
+        defer { try? descriptor.close() }
+        try descriptor.fullSync()
+    }
+}

@@ -1,0 +1,51 @@
+import EventSourcing
+
+extension FileEventLog {
+    /// Picks up batches another process appended since this read-only log was opened or refreshed.
+    ///
+    /// Returns whether anything new arrived. A batch still being written is left for the next call;
+    /// damage followed by valid data is corruption, as on open.
+    @discardableResult
+    public func refresh() throws(LogError) -> Bool {
+        guard options.readOnly else { return false }
+        let (woken, grew) = try state.withLock { state throws(LogError) -> ([Watcher], Bool) in
+            guard !state.closed else { return ([], false) }
+            let before = state.index.count
+            try Self.openNewSegments(directory: directory, state: &state)
+            var number = max(0, state.index.blocks.last?.segment ?? 0)
+            while number < state.segments.count {
+                let segment = state.segments[number]
+                let start = max(segment.size, Int64(SegmentHeader.size))
+                let scanner = SegmentScanner(segment: segment, segmentNumber: number)
+                let outcome = scanner.scan(from: start, into: &state.index)
+                state.segments[number].size = outcome.committedEnd
+                let isLast = number == state.segments.count - 1
+                // Damage with a later segment, or with valid data after it, is not a write in progress.
+                if let damage = outcome.damage, !isLast || scanner.hasValidBlock(after: damage.offset) {
+                    throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
+                }
+                number += 1
+            }
+            state.synced = state.index.count
+            state.visible = state.index.count
+            let visible = state.visible
+            let woken = state.watchers.filter { $0.beyond < visible }
+            state.watchers.removeAll { $0.beyond < visible }
+            return (woken, state.index.count > before)
+        }
+        woken.forEach { $0.continuation.resume() }
+        return grew
+    }
+
+    private static func openNewSegments(directory: String, state: inout State) throws(LogError) {
+        let known = state.segments.last?.base
+        let names = directoryEntries(directory).compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }
+            .filter { known == nil || $0.0 > known! }
+            .sorted { $0.0 < $1.0 }
+        for (base, name) in names {
+            var segment = try openSegment(directory + "/" + name, base: base, readOnly: true)
+            segment.size = Int64(SegmentHeader.size)
+            state.segments.append(segment)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import EventSourcing
+import SystemPackage
+
+/// Group commit: one `fdatasync` covers every batch written before it started.
+extension FileEventLog {
+    /// Syncs for the appender that found no sync running, on its own thread (no hand-off when
+    /// appends do not overlap); batches written meanwhile are synced by the sync queue.
+    func leadSync() {
+        guard let (descriptor, target) = nextSyncJob() else {
+            failWaitersIfPoisoned()
+            return
+        }
+        finishSync(descriptor: descriptor, target: target)
+        let more = state.withLock { state in
+            if state.synced < state.syncTarget && state.poisoned == nil { return true }
+            state.syncScheduled = false
+            return false
+        }
+        if more { syncQueue.async { self.runSyncLoop() } }
+    }
+
+    /// Runs on the sync queue while durable batches wait; each round syncs everything written.
+    func runSyncLoop() {
+        while let (descriptor, target) = nextSyncJob() {
+            finishSync(descriptor: descriptor, target: target)
+        }
+        failWaitersIfPoisoned()
+    }
+
+    /// The file and position to sync next, or nil (and no sync scheduled any more) when done.
+    private func nextSyncJob() -> (FileDescriptor, UInt64)? {
+        state.withLock { state in
+            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last else {
+                state.syncScheduled = false
+                return nil
+            }
+            return (active.descriptor, state.index.count)
+        }
+    }
+
+    /// Makes everything appended so far durable, including buffered appends.
+    public func sync() throws(LogError) {
+        let job = state.withLock { state -> (FileDescriptor, UInt64)? in
+            state.segments.last.map { ($0.descriptor, state.index.count) }
+        }
+        guard let (descriptor, target) = job else { return }
+        finishSync(descriptor: descriptor, target: target)
+        if let reason = state.withLock({ $0.poisoned }) { throw .poisoned(reason: reason) }
+    }
+
+    private func finishSync(descriptor: FileDescriptor, target: UInt64) {
+        var failure: Errno?
+        do { try descriptor.dataSync() } catch { failure = error }
+        let (ready, woken) = state.withLock { state -> ([Waiter], [Watcher]) in
+            if let failure {
+                state.poisoned = "fdatasync: \(failure)"
+                return ([], [])
+            }
+            state.synced = max(state.synced, target)
+            let ready = state.waiters.filter { $0.end <= state.synced }
+            state.waiters.removeAll { $0.end <= state.synced }
+            return (ready, Self.publish(&state))
+        }
+        ready.forEach { $0.continuation.resume() }
+        woken.forEach { $0.continuation.resume() }
+        if failure != nil { failWaitersIfPoisoned() }
+    }
+
+    private func failWaitersIfPoisoned() {
+        let (failed, reason) = state.withLock { state -> ([Waiter], String?) in
+            guard let reason = state.poisoned else { return ([], nil) }
+            defer { state.waiters = [] }
+            return (state.waiters, reason)
+        }
+        if let reason { failed.forEach { $0.continuation.resume(throwing: LogError.poisoned(reason: reason)) } }
+    }
+
+    /// Returns once positions below `end` are durable.
+    func waitUntilSynced(_ end: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let now: Result<Void, LogError>? = state.withLock { state in
+                if let reason = state.poisoned { return .failure(.poisoned(reason: reason)) }
+                if state.synced >= end { return .success(()) }
+                state.waiters.append(Waiter(end: end, continuation: continuation))
+                return nil
+            }
+            if let now { continuation.resume(with: now.mapError { $0 as any Error }) }
+        }
+    }
+
+    /// Makes written batches visible in order: a buffered batch at once, a durable one once synced.
+    /// Returns the watchers to wake (outside the lock).
+    static func publish(_ state: inout State) -> [Watcher] {
+        var count = 0
+        for batch in state.unpublished {
+            guard !batch.durable || batch.end <= state.synced else { break }
+            state.visible = batch.end
+            count += 1
+        }
+        guard count > 0 else { return [] }
+        state.unpublished.removeFirst(count)
+        let visible = state.visible
+        let woken = state.watchers.filter { $0.beyond < visible }
+        state.watchers.removeAll { $0.beyond < visible }
+        return woken
+    }
+
+    /// Returns once the event at `position` is readable, the log closes, or the task is cancelled.
+    public func waitForVisible(beyond position: UInt64) async {
+        let id = state.withLock { state in
+            defer { state.nextWatcherID += 1 }
+            return state.nextWatcherID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state in
+                    if state.closed || state.visible > position || Task.isCancelled { return true }
+                    state.watchers.append(Watcher(id: id, beyond: position, continuation: continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let watcher = state.withLock { state -> Watcher? in
+                guard let index = state.watchers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.watchers.remove(at: index)
+            }
+            watcher?.continuation.resume()
+        }
+    }
+}

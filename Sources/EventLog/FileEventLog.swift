@@ -1,0 +1,182 @@
+import Dispatch
+import EventSourcing
+import Foundation
+import Logging
+import Synchronization
+import SystemPackage
+
+/// The append-only file log: segments of framed, checksummed, LZ4-compressed blocks.
+///
+/// One process writes (it holds `writer.lock`); any number read, in this process or others.
+/// Appends are atomic per batch and durable on return unless asked otherwise; concurrent durable
+/// appends share one `fdatasync`. Positions start at 0, are assigned in write order and become
+/// visible to readers in that order, once durable. The format is in Specs/log-format.md.
+public final class FileEventLog: EventStore, Sendable {
+    /// Tunables; the defaults suit production.
+    public struct Options: Sendable {
+        /// A new segment starts once the current one is this large.
+        public var segmentSize: Int64 = 128 << 20
+        /// Raw record bytes per block before compression (a larger single record gets its own block).
+        public var blockSize: Int = 64 << 10
+        /// Open without the writer lock: reads only, never repairs; `refresh()` picks up new events.
+        public var readOnly = false
+
+        public init(segmentSize: Int64 = 128 << 20, blockSize: Int = 64 << 10, readOnly: Bool = false) {
+            self.segmentSize = segmentSize
+            self.blockSize = blockSize
+            self.readOnly = readOnly
+        }
+    }
+
+    public let directory: String
+    let options: Options
+    let logger: Logger
+    let state: Mutex<State>
+    let syncQueue = DispatchQueue(label: "parley.eventlog.sync")
+    private let lockDescriptor: FileDescriptor?
+
+    struct Segment: Sendable {
+        var base: UInt64
+        var path: String
+        var descriptor: FileDescriptor
+        var size: Int64
+    }
+
+    struct Waiter: Sendable {
+        var end: UInt64
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    struct Watcher: Sendable {
+        var id: UInt64
+        var beyond: UInt64
+        var continuation: CheckedContinuation<Void, Never>
+    }
+
+    struct State: Sendable {
+        var index = LogIndex()
+        var segments: [Segment] = []
+        /// Positions below this are on stable storage.
+        var synced: UInt64 = 0
+        /// Positions below this are readable.
+        var visible: UInt64 = 0
+        /// Written batches not yet visible, in order: (end position, waits for a sync).
+        var unpublished: [(end: UInt64, durable: Bool)] = []
+        var waiters: [Waiter] = []
+        var watchers: [Watcher] = []
+        var nextWatcherID: UInt64 = 0
+        /// Positions below this must be synced for a waiting durable append.
+        var syncTarget: UInt64 = 0
+        var syncScheduled = false
+        var poisoned: String?
+        var closed = false
+    }
+
+    /// Opens (creating if needed) the log in `directory`, recovering from a crash.
+    ///
+    /// A torn tail is cut and logged as a warning. Damage anywhere else throws `LogError.corrupt`.
+    public init(directory: String, options: Options = Options(), logger: Logger) throws(LogError) {
+        self.directory = directory
+        self.options = options
+        self.logger = logger
+        if options.readOnly {
+            lockDescriptor = nil
+        } else {
+            lockDescriptor = try Self.takeWriterLock(directory: directory)
+        }
+        var state = State()
+        do {
+            try Self.recover(directory: directory, options: options, logger: logger, into: &state)
+        } catch {
+            state.segments.forEach { try? $0.descriptor.close() }
+            try? lockDescriptor?.close()
+            throw error
+        }
+        state.synced = state.index.count
+        state.visible = state.index.count
+        self.state = Mutex(state)
+    }
+
+    deinit {
+        state.withLock { state in
+            state.segments.forEach { try? $0.descriptor.close() }
+            state.segments = []
+        }
+        try? lockDescriptor?.close()
+    }
+
+    /// Syncs, saves the index snapshot so the next open is fast, and closes the files.
+    public func close() throws(LogError) {
+        if !options.readOnly {
+            try sync()
+            try writeIndexSnapshot()
+        }
+        let watchers = state.withLock { state -> [Watcher] in
+            state.closed = true
+            state.segments.forEach { try? $0.descriptor.close() }
+            state.segments = []
+            defer { state.watchers = [] }
+            return state.watchers
+        }
+        watchers.forEach { $0.continuation.resume() }
+    }
+
+    private static func takeWriterLock(directory: String) throws(LogError) -> FileDescriptor {
+        do {
+            try makeDirectory(directory)
+        } catch {
+            throw .io(operation: "creating directory", path: directory, errno: error)
+        }
+        let path = directory + "/writer.lock"
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(
+                FilePath(path), .readWrite, options: [.create, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw .io(operation: "opening", path: path, errno: error as? Errno ?? .ioError)
+        }
+        do {
+            guard try descriptor.tryLockExclusive() else {
+                var buffer = [UInt8](repeating: 0, count: 32)
+                let count = (try? buffer.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }) ?? 0
+                let holder = Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                try? descriptor.close()
+                throw LogError.locked(directory: directory, holderPID: holder)
+            }
+            let pid = Array("\(currentProcessID)\n".utf8)
+            try descriptor.truncate(to: 0)
+            try pid.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
+        } catch let error as LogError {
+            throw error
+        } catch {
+            try? descriptor.close()
+            throw .io(operation: "locking", path: path, errno: error as? Errno ?? .ioError)
+        }
+        return descriptor
+    }
+
+    /// The position the next event will take; events below it are readable.
+    public func head() async throws -> LogPosition {
+        LogPosition(state.withLock { $0.visible })
+    }
+
+    public func version(of stream: StreamName) async throws -> StreamVersion? {
+        state.withLock { state in
+            let positions = state.index.streamPositions(stream, from: StreamVersion(UInt64.max), direction: .backwards, before: state.visible, limit: 1)
+            return positions.first.flatMap { state.index.version(at: $0) }
+        }
+    }
+
+    public func position(of id: UUID) async throws -> LogPosition? {
+        state.withLock { state in
+            state.index.ids[id].flatMap { $0 < state.visible ? LogPosition($0) : nil }
+        }
+    }
+
+    /// Every stream name, in order of first appearance.
+    public func streamNames() -> [StreamName] {
+        state.withLock { state in
+            state.index.streams.filter { state.index.streamPositions($0, from: 0, direction: .forwards, before: state.visible, limit: 1).count == 1 }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import EventSourcing
+import Foundation
+
+/// Where one block lives, and which positions it holds.
+struct BlockLocation: Equatable, Sendable {
+    var segment: Int
+    var offset: Int64
+    var length: Int
+    var firstPosition: UInt64
+    var count: UInt32
+
+    var endPosition: UInt64 { firstPosition + UInt64(count) }
+}
+
+/// The in-memory index: blocks by position, streams, categories and event ids.
+///
+/// A stream's version of an event is its index in the stream's position list, which the codec
+/// checks against the stored version whenever it rebuilds.
+struct LogIndex: Sendable {
+    private(set) var blocks: [BlockLocation] = []
+    private(set) var streams: [StreamName] = []
+    private(set) var streamNumbers: [StreamName: UInt32] = [:]
+    private(set) var streamPositions: [[UInt64]] = []
+    private(set) var categories: [String: [UInt64]] = [:]
+    private(set) var ids: [UUID: UInt64] = [:]
+    /// The stream number of every position.
+    private(set) var streamOfPosition: [UInt32] = []
+
+    /// The next position: the number of events indexed.
+    var count: UInt64 { UInt64(streamOfPosition.count) }
+
+    /// The last version of `stream`, nil when it has no events.
+    func lastVersion(of stream: StreamName) -> StreamVersion? {
+        guard let number = streamNumbers[stream], let count = streamPositions[Int(number)].count.nonZero else { return nil }
+        return StreamVersion(UInt64(count - 1))
+    }
+
+    func stream(at position: UInt64) -> StreamName { streams[Int(streamOfPosition[Int(position)])] }
+
+    func version(at position: UInt64) -> StreamVersion? {
+        let positions = streamPositions[Int(streamOfPosition[Int(position)])]
+        return binarySearch(positions, position).map { StreamVersion(UInt64($0)) }
+    }
+
+    mutating func addEvent(id: UUID, stream: StreamName) {
+        let position = count
+        let number: UInt32
+        if let existing = streamNumbers[stream] {
+            number = existing
+        } else {
+            number = UInt32(streams.count)
+            streams.append(stream)
+            streamNumbers[stream] = number
+            streamPositions.append([])
+        }
+        streamPositions[Int(number)].append(position)
+        categories[stream.category, default: []].append(position)
+        ids[id] = position
+        streamOfPosition.append(number)
+    }
+
+    mutating func addBlock(_ block: BlockLocation) { blocks.append(block) }
+
+    /// The index of the block holding `position`.
+    func blockIndex(containing position: UInt64) -> Int? {
+        var low = 0, high = blocks.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            let block = blocks[middle]
+            if position < block.firstPosition { high = middle - 1 } else if position >= block.endPosition { low = middle + 1 } else { return middle }
+        }
+        return nil
+    }
+
+    /// The positions of `category` at or after `from` and before `end`, at most `limit`.
+    func categoryPositions(_ category: String, from: UInt64, before end: UInt64, limit: Int) -> ArraySlice<UInt64> {
+        guard let positions = categories[category] else { return [] }
+        let start = lowerBound(positions, from)
+        let stop = lowerBound(positions, end)
+        return positions[start..<min(stop, start + max(0, limit))]
+    }
+
+    /// The positions of `stream` from `version` in `direction`, before `end`, at most `limit`.
+    func streamPositions(_ stream: StreamName, from version: StreamVersion, direction: ReadDirection, before end: UInt64, limit: Int)
+        -> [UInt64]
+    {
+        guard let number = streamNumbers[stream], limit > 0 else { return [] }
+        let positions = streamPositions[Int(number)]
+        let visible = lowerBound(positions, end)
+        guard visible > 0 else { return [] }
+        switch direction {
+        case .forwards:
+            guard version.rawValue < UInt64(visible) else { return [] }
+            let start = Int(version.rawValue)
+            return Array(positions[start..<min(visible, start + limit)])
+        case .backwards:
+            let start = Int(min(version.rawValue, UInt64(visible - 1)))
+            return Array(positions[max(0, start - limit + 1)...start].reversed())
+        }
+    }
+}
+
+private func lowerBound(_ values: [UInt64], _ target: UInt64) -> Int {
+    var low = 0, high = values.count
+    while low < high {
+        let middle = (low + high) / 2
+        if values[middle] < target { low = middle + 1 } else { high = middle }
+    }
+    return low
+}
+
+private func binarySearch(_ values: [UInt64], _ target: UInt64) -> Int? {
+    let index = lowerBound(values, target)
+    return index < values.count && values[index] == target ? index : nil
+}
+
+extension Int {
+    fileprivate var nonZero: Int? { self == 0 ? nil : self }
+}

@@ -1,0 +1,82 @@
+import EventSourcing
+import Foundation
+
+/// Events of `$all` or one category from a position: first what is stored, then live appends.
+///
+/// Pull-based: the iterator reads one page at a time when the consumer asks, so a slow consumer
+/// holds at most one page in memory. Live events arrive by notification in the writing process
+/// and by polling `refresh()` in a read-only one.
+public struct LogSubscription: AsyncSequence, Sendable {
+    public typealias Element = RecordedEvent
+
+    let log: FileEventLog
+    let start: LogPosition
+    let category: String?
+    let pageSize: Int
+    let pollInterval: Duration
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(log: log, next: start, category: category, pageSize: pageSize, pollInterval: pollInterval)
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let log: FileEventLog
+        var next: LogPosition
+        let category: String?
+        let pageSize: Int
+        let pollInterval: Duration
+        var page: [RecordedEvent] = []
+        var pageIndex = 0
+
+        public mutating func next() async throws -> RecordedEvent? {
+            while pageIndex == page.count {
+                try Task.checkCancellation()
+                if log.isClosed { return nil }
+                let searchedUpTo: LogPosition
+                if let category {
+                    (page, searchedUpTo) = try log.readCategoryNow(category, from: next, limit: pageSize)
+                } else {
+                    page = try log.readAllNow(from: next, limit: pageSize)
+                    searchedUpTo = page.last?.position.next ?? next
+                }
+                pageIndex = 0
+                next = page.last?.position.next ?? searchedUpTo
+                if page.isEmpty {
+                    try await log.waitForMore(after: next)
+                }
+            }
+            defer { pageIndex += 1 }
+            return page[pageIndex]
+        }
+    }
+}
+
+extension FileEventLog {
+    /// Follows `$all` from `position`.
+    public func subscribe(from position: LogPosition = .start, pageSize: Int = 1024, pollInterval: Duration = .milliseconds(20))
+        -> LogSubscription
+    {
+        LogSubscription(log: self, start: position, category: nil, pageSize: pageSize, pollInterval: pollInterval)
+    }
+
+    /// Follows one category from `position`.
+    public func subscribe(category: String, from position: LogPosition = .start, pageSize: Int = 1024, pollInterval: Duration = .milliseconds(20))
+        -> LogSubscription
+    {
+        LogSubscription(log: self, start: position, category: category, pageSize: pageSize, pollInterval: pollInterval)
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Waits until the head passes `position`: by notification when writing, by polling when read-only.
+    func waitForMore(after position: LogPosition) async throws {
+        guard options.readOnly else {
+            await waitForVisible(beyond: position.rawValue)
+            return
+        }
+        while try !refresh() {
+            try await Task.sleep(for: .milliseconds(20))
+            if isClosed { return }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import EventSourcing
+import SystemPackage
+
+/// Reads a segment's blocks in order, checking each, and adds whole batches to an index.
+///
+/// Used by recovery, by read-only refresh and by `log verify`. A batch enters the index only when
+/// its last block has been read and checked, so a half-written batch is never indexed.
+struct SegmentScanner {
+    let segment: FileEventLog.Segment
+    let segmentNumber: Int
+
+    /// Where a scan stopped and why.
+    struct Outcome {
+        /// The offset after the last whole batch.
+        var committedEnd: Int64
+        /// The first damage met, nil when the segment ended cleanly (possibly inside a batch).
+        var damage: (offset: Int64, position: UInt64, reason: String)?
+        /// Raw and stored bytes of the blocks indexed, for statistics.
+        var rawBytes: Int64 = 0
+        var storedBytes: Int64 = 0
+    }
+
+    /// Scans from `offset` (just after the segment header, or a block boundary) to the end.
+    func scan(from offset: Int64, into index: inout LogIndex) -> Outcome {
+        var outcome = Outcome(committedEnd: offset)
+        var cursor = offset
+        var pendingBlocks: [BlockLocation] = []
+        var pendingEvents: [(id: UUID, stream: StreamName)] = []
+        var pendingStreamCounts: [StreamName: UInt64] = [:]
+        var pendingRaw: Int64 = 0
+        var headerBytes = [UInt8](repeating: 0, count: BlockHeader.size)
+        while true {
+            let expectedPosition = index.count + UInt64(pendingEvents.count)
+            func damage(_ reason: String) -> Outcome {
+                var result = outcome
+                result.damage = (cursor, expectedPosition, reason)
+                return result
+            }
+            let available: Int
+            do {
+                available = try headerBytes.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: cursor) }
+            } catch {
+                return damage("read failed: \(error)")
+            }
+            if available == 0 { return outcome }
+            let header: BlockHeader
+            do {
+                header = try headerBytes.withUnsafeBytes { try BlockHeader.parse(UnsafeRawBufferPointer(rebasing: $0[..<available])) }
+            } catch {
+                return damage("\(error)")
+            }
+            guard header.firstPosition == expectedPosition else {
+                return damage("block starts at position \(header.firstPosition), expected \(expectedPosition)")
+            }
+            let records: [UInt8]
+            do {
+                var body = [UInt8](repeating: 0, count: Int(header.bodyLength))
+                let read = try body.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: cursor + Int64(BlockHeader.size)) }
+                records = try headerBytes.withUnsafeBytes { head in
+                    try body.withUnsafeBytes { try header.verifiedRecords(header: head, body: UnsafeRawBufferPointer(rebasing: $0[..<read])) }
+                }
+            } catch let error as BlockHeader.Problem {
+                return damage(error.description)
+            } catch {
+                return damage("read failed: \(error)")
+            }
+            let identities: [(id: UUID, stream: String, version: StreamVersion)]
+            do {
+                identities = try Self.identities(of: records, count: header.recordCount)
+            } catch {
+                return damage("\(error)")
+            }
+            for identity in identities {
+                guard let stream = StreamName(identity.stream) else { return damage("record names an invalid stream") }
+                let expectedVersion = UInt64(index.lastVersion(of: stream).map { $0.rawValue + 1 } ?? 0) + pendingStreamCounts[stream, default: 0]
+                guard identity.version.rawValue == expectedVersion else {
+                    return damage("stream \(stream) has version \(identity.version) where \(expectedVersion) was expected")
+                }
+                pendingStreamCounts[stream, default: 0] += 1
+                pendingEvents.append((identity.id, stream))
+            }
+            pendingBlocks.append(BlockLocation(
+                segment: segmentNumber, offset: cursor, length: header.totalLength,
+                firstPosition: header.firstPosition, count: header.recordCount))
+            pendingRaw += Int64(header.rawLength)
+            cursor += Int64(header.totalLength)
+            if header.endsBatch {
+                pendingBlocks.forEach { index.addBlock($0) }
+                pendingEvents.forEach { index.addEvent(id: $0.id, stream: $0.stream) }
+                outcome.rawBytes += pendingRaw
+                outcome.storedBytes += cursor - outcome.committedEnd
+                outcome.committedEnd = cursor
+                pendingBlocks = []
+                pendingEvents = []
+                pendingStreamCounts = [:]
+                pendingRaw = 0
+            }
+        }
+    }
+
+    /// The id, stream and version of every record of a block, checking the count.
+    static func identities(of records: [UInt8], count: UInt32) throws(BlockHeader.Problem) -> [(id: UUID, stream: String, version: StreamVersion)] {
+        var result: [(id: UUID, stream: String, version: StreamVersion)] = []
+        result.reserveCapacity(Int(count))
+        var problem: BlockHeader.Problem?
+        records.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            while reader.remaining > 0 {
+                do {
+                    result.append(try RecordCodec.peekIdentity(&reader))
+                } catch {
+                    problem = .record(index: result.count, error as? RecordCodec.Problem ?? .truncated)
+                    return
+                }
+            }
+        }
+        if let problem { throw problem }
+        guard result.count == Int(count) else { throw .recordCount(declared: count, found: result.count) }
+        return result
+    }
+
+    /// Whether any whole, checksum-valid block starts after `offset`: if so, damage at `offset`
+    /// is corruption inside the log, not a torn tail.
+    func hasValidBlock(after offset: Int64) -> Bool {
+        guard let size = try? segment.descriptor.size(), size > offset + 1 else { return false }
+        let start = offset + 1
+        var bytes = [UInt8](repeating: 0, count: Int(size - start))
+        guard let read = try? bytes.withUnsafeMutableBytes({ try segment.descriptor.readFully(into: $0, at: start) }) else { return false }
+        return bytes.withUnsafeBytes { all in
+            let all = UnsafeRawBufferPointer(rebasing: all[..<read])
+            var candidate = 0
+            while candidate + BlockHeader.size <= all.count {
+                defer { candidate += 1 }
+                guard all.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == BlockHeader.magic.littleEndian else { continue }
+                let head = UnsafeRawBufferPointer(rebasing: all[candidate..<candidate + BlockHeader.size])
+                guard let header = try? BlockHeader.parse(head), candidate + header.totalLength <= all.count else { continue }
+                let body = UnsafeRawBufferPointer(rebasing: all[(candidate + BlockHeader.size)..<(candidate + header.totalLength)])
+                if BlockHeader.checksum(header: head, body: body) == header.checksum { return true }
+            }
+            return false
+        }
+    }
+}

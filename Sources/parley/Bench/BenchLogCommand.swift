@@ -1,0 +1,187 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+
+/// `parley bench log`: the event log's speed, each figure with the ratio its target is stated in.
+struct BenchLog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Measure fdatasync, durable appends (1 and 64 appenders, batches of 1000), reads, size on disk and open time."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Events in the large log used for read, size and open measurements.")
+    var events = 1_000_000
+
+    @Option(help: "Scratch folder on the disk to measure (removed afterwards).")
+    var directory = ".parley/bench-log"
+
+    @Option(help: "Dialog corpus folder (installed by tools/setup).")
+    var corpus = ".parley/corpus"
+
+    @Option(help: "Cases to run, comma-separated: single, concurrent, batches, large.")
+    var only = "single,concurrent,batches,large"
+
+    func run() async throws {
+        let progress = BenchProgress(json: options.json)
+        try? FileManager.default.removeItem(atPath: directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let payloads = CorpusPayloads.messages(20_000, sentences: try CorpusPayloads.sentences(corpus: corpus))
+        let maker = EventMaker(payloads: payloads)
+        var report = LogBenchReport()
+        report.payloadBytesMean = Double(payloads.reduce(0) { $0 + $1.count }) / Double(payloads.count)
+        let cases = Set(only.split(separator: ",").map(String.init))
+        if cases.contains("single") {
+            progress.step("raw fdatasync of a plain file, alternating with durable appends by 1 appender")
+            try await measureSingle(maker, into: &report)
+        }
+        if cases.contains("concurrent") {
+            progress.step("durable appends, 64 concurrent appenders")
+            try await measureConcurrent(maker, into: &report)
+        }
+        if cases.contains("batches") {
+            progress.step("durable appends in batches of 1000, by 1 and by 4 appenders")
+            try await measureBatches(maker, into: &report)
+        }
+        if cases.contains("large") {
+            progress.step("writing, opening and reading a log of \(events) events")
+            try await measureLarge(maker, into: &report)
+        }
+        report.print(json: options.json)
+    }
+
+    /// The disk's sync latency drifts on a shared machine, so the plain-file probe and the single
+    /// appender alternate in rounds and are compared over the same minutes.
+    private func measureSingle(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
+        let log = try FileEventLog(directory: directory + "/single", logger: options.logger)
+        defer { try? log.close() }
+        let events = (0..<400).map { maker.event($0) }
+        var rawTime = Duration.zero, appendTime = Duration.zero
+        var latencies = Latencies()
+        for round in 0..<10 {
+            rawTime += try SyncProbe.measure(path: directory + "/probe", count: 40).reduce(Duration.zero, +)
+            for index in round * 40..<(round + 1) * 40 {
+                let (_, took) = try await measure { try await log.append([events[index]], to: maker.stream(index), expected: .any) }
+                latencies.record(took)
+                appendTime += took
+            }
+        }
+        report.rawSyncPerSecond = 400 / rawTime.seconds
+        report.single = AppendFigures(rate: 400 / appendTime.seconds, latencies: latencies)
+    }
+
+    private func measureConcurrent(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
+        let log = try FileEventLog(directory: directory + "/concurrent", logger: options.logger)
+        defer { try? log.close() }
+        let perAppender = 60
+        let prepared = (0..<64).map { appender in (0..<perAppender).map { maker.event(appender * perAppender + $0) } }
+        let (latencies, time) = try await measure {
+            try await withThrowingTaskGroup(of: Latencies.self) { group in
+                for appender in 0..<64 {
+                    group.addTask {
+                        var latencies = Latencies()
+                        for (round, event) in prepared[appender].enumerated() {
+                            let stream = maker.stream(appender * perAppender + round)
+                            let (_, took) = try await measure { try await log.append([event], to: stream, expected: .any) }
+                            latencies.record(took)
+                        }
+                        return latencies
+                    }
+                }
+                return try await group.reduce(into: Latencies()) { $0.append(contentsOf: $1) }
+            }
+        }
+        report.concurrent = AppendFigures(rate: Double(64 * perAppender) / time.seconds, latencies: latencies)
+    }
+
+    private func measureBatches(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
+        let log = try FileEventLog(directory: directory + "/batched", logger: options.logger)
+        defer { try? log.close() }
+        let batches = 200
+        let first = (0..<batches).map { batch in (0..<1000).map { maker.event(batch * 1000 + $0) } }
+        let second = (0..<batches).map { batch in (0..<1000).map { maker.event(batch * 1000 + $0) } }
+        var latencies = Latencies()
+        let (_, time) = try await measure {
+            for (batch, events) in first.enumerated() {
+                let (_, took) = try await measure { try await log.append(events, to: maker.stream(batch), expected: .any) }
+                latencies.record(took)
+            }
+        }
+        report.batched = AppendFigures(rate: Double(batches * 1000) / time.seconds, latencies: latencies)
+        // The physical limit for this case: a plain file written in chunks the size of a stored
+        // batch, each synced.
+        let batchBytes = Int((try? FileManager.default.attributesOfItem(atPath: directory + "/batched/" + "00000000000000000000.seg")[.size] as? Int) ?? 0) / batches
+        let probe = try SyncProbe.measure(path: directory + "/probe", count: 100, size: max(batchBytes, 512))
+        report.rawBatchSyncPerSecond = Double(probe.count) / probe.reduce(Duration.zero, +).seconds
+        report.storedBatchBytes = batchBytes
+        let (concurrentLatencies, concurrentTime) = try await measure {
+            try await withThrowingTaskGroup(of: Latencies.self) { group in
+                for appender in 0..<4 {
+                    group.addTask {
+                        var latencies = Latencies()
+                        for batch in stride(from: appender, to: batches, by: 4) {
+                            let (_, took) = try await measure { try await log.append(second[batch], to: maker.stream(batch), expected: .any) }
+                            latencies.record(took)
+                        }
+                        return latencies
+                    }
+                }
+                return try await group.reduce(into: Latencies()) { $0.append(contentsOf: $1) }
+            }
+        }
+        report.batchedConcurrent = AppendFigures(rate: Double(batches * 1000) / concurrentTime.seconds, latencies: concurrentLatencies)
+    }
+
+    private func measureLarge(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
+        let path = directory + "/large"
+        let log = try FileEventLog(directory: path, logger: options.logger)
+        var written = 0, rawJSON = 0
+        while written < events {
+            let batch = (0..<min(1000, events - written)).map { maker.event(written + $0) }
+            rawJSON += batch.reduce(0) { $0 + $1.payload.count }
+            _ = try await log.append(batch, to: maker.stream(written / 1000), expected: .any, durability: .buffered)
+            written += batch.count
+        }
+        try log.close()
+        report.events = events
+        var openTimes: [Duration] = []
+        for _ in 0..<3 {
+            let (_, took) = try measure { try FileEventLog(directory: path, options: .init(readOnly: true), logger: options.logger) }
+            openTimes.append(took)
+        }
+        report.openSeconds = openTimes.sorted()[1].seconds
+        let reader = try FileEventLog(directory: path, options: .init(readOnly: true), logger: options.logger)
+        let (count, time) = try await measure {
+            var position = LogPosition.start
+            var count = 0
+            while let last = try await reader.readAll(from: position, limit: 8192).last {
+                count += Int(last.position.rawValue - position.rawValue) + 1
+                position = last.position.next
+            }
+            return count
+        }
+        report.readPerSecond = Double(count) / time.seconds
+        let verification = try FileEventLog.verify(directory: path, logger: options.logger)
+        report.bytesOnDiskPerEvent = Double(verification.bytesOnDisk) / Double(events)
+        report.rawJSONBytesPerEvent = Double(rawJSON) / Double(events)
+    }
+}
+
+/// Builds benchmark events from corpus payloads, spread over 1000 conversation streams.
+struct EventMaker: Sendable {
+    let payloads: [[UInt8]]
+
+    func event(_ index: Int) -> ProposedEvent {
+        ProposedEvent(
+            id: UUID(), type: "migue.message.received", schemaVersion: 1,
+            recordedAt: Timestamp(microsecondsSinceEpoch: 1_763_800_000_000_000 + Int64(index)),
+            metadata: EventMetadata(correlationID: UUID(), actor: "whatsapp-webhook"),
+            payload: payloads[index % payloads.count])
+    }
+
+    func stream(_ index: Int) -> StreamName { StreamName(category: "conversation", id: String(index % 1000))! }
+}

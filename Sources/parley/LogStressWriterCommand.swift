@@ -1,0 +1,56 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+
+/// `parley log stress-writer`: appends durable batches until killed, printing each acknowledgement.
+///
+/// The crash test runs it as a child process and kills it with SIGKILL at random moments; every
+/// line printed is an append the log acknowledged, which must survive.
+struct LogStressWriter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stress-writer",
+        abstract: "Append durable batches in a loop until killed (for crash tests).",
+        shouldDisplay: false
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Concurrent appenders.")
+    var appenders = 4
+
+    @Option(help: "Largest batch, in events.")
+    var maximumBatch = 50
+
+    @Option(help: "Segment size in bytes (small values exercise rolling).")
+    var segmentSize: Int64 = 256 << 10
+
+    func run() async throws {
+        let log = try FileEventLog(directory: options.logPath, options: .init(segmentSize: segmentSize), logger: options.logger)
+        let output = FileHandle.standardOutput
+        let appenders = self.appenders, maximumBatch = self.maximumBatch
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for appender in 0..<appenders {
+                group.addTask {
+                    var round = 0
+                    while true {
+                        round += 1
+                        let batchID = UUID()
+                        let size = 1 + (round * 7 + appender * 13) % maximumBatch
+                        let events = (0..<size).map { index in
+                            ProposedEvent(
+                                id: UUID(), type: "stress.appended", recordedAt: Timestamp(microsecondsSinceEpoch: Int64(round)),
+                                metadata: EventMetadata(actor: "stress-writer-\(appender)"),
+                                payload: Array(#"{"batch":"\#(batchID.uuidString)","index":\#(index),"size":\#(size),"text":"\#(String(repeating: "hello ", count: index % 40))"}"#.utf8))
+                        }
+                        let result = try await log.append(events, to: StreamName(category: "stress", id: "\(appender)")!, expected: .any)
+                        guard case .appended(let batch) = result else { throw ValidationError("unexpected \(result)") }
+                        let line = "ack \(batch.first) \(batch.last) \(batchID.uuidString) \(events.map { $0.id.uuidString }.joined(separator: ","))\n"
+                        output.write(Data(line.utf8))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+/// `parley log verify`: checks every block, record and the index; prints a summary.
+struct LogVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every record and the index of the log; print events, streams, bytes and compression."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    struct Summary: Encodable {
+        var directory: String
+        var events: UInt64
+        var streams: Int
+        var segments: Int
+        var blocks: Int
+        var bytesOnDisk: Int64
+        var rawRecordBytes: Int64
+        var compressionRatio: Double
+        var firstPosition: UInt64?
+        var lastPosition: UInt64?
+        var indexSnapshot: String
+    }
+
+    func run() throws {
+        let directory = options.logPath
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw ValidationError("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
+        }
+        let progress = Progress(enabled: !options.json, label: "verified")
+        let report = try FileEventLog.verify(directory: directory, logger: options.logger) { progress.update($0) }
+        progress.finish()
+        let summary = Summary(
+            directory: directory, events: report.events, streams: report.streams, segments: report.segments,
+            blocks: report.blocks, bytesOnDisk: report.bytesOnDisk, rawRecordBytes: report.rawRecordBytes,
+            compressionRatio: (report.compressionRatio * 1000).rounded() / 1000,
+            firstPosition: report.firstPosition?.rawValue, lastPosition: report.lastPosition?.rawValue,
+            indexSnapshot: report.indexSnapshot)
+        if options.json {
+            JSONLines.print(summary)
+            return
+        }
+        print("log          \(directory)")
+        print("events       \(summary.events) (positions \(summary.firstPosition.map(String.init) ?? "-") to \(summary.lastPosition.map(String.init) ?? "-"))")
+        print("streams      \(summary.streams)")
+        print("segments     \(summary.segments), \(summary.blocks) blocks, \(summary.bytesOnDisk) bytes on disk")
+        print("compression  \(summary.rawRecordBytes) record bytes stored in \(report.storedBlockBytes) (ratio \(summary.compressionRatio))")
+        print("index        \(summary.indexSnapshot)")
+        print("ok: every block checksum and record checked")
+    }
+}
+
+/// A one-line counter on standard error, redrawn at most ten times a second, only on a terminal.
+final class Progress {
+    private let enabled: Bool
+    private let label: String
+    private var last = ContinuousClock.now
+    private var drawn = false
+
+    init(enabled: Bool, label: String) {
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+        self.label = label
+    }
+
+    func update(_ count: UInt64, of total: UInt64? = nil) {
+        guard enabled, ContinuousClock.now - last > .milliseconds(100) else { return }
+        last = .now
+        drawn = true
+        let text = total.map { "\r\(label) \(count) of \($0)" } ?? "\r\(label) \(count)"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,0 +1,132 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Testing
+
+@Suite struct FileEventLogTests {
+    @Test func appendReadAndReopenRoundTrip() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let stream = StreamName.test("conversation", "1")
+        let batch = Events.make(3)
+        do {
+            let log = try temp.open()
+            let result = try await log.append(batch, to: stream, expected: .noStream, durability: .durable)
+            #expect(result == .appended(AppendedBatch(first: 0, last: 2, firstVersion: 0, lastVersion: 2)))
+            let read = try await log.read(stream: stream, from: 0, direction: .forwards, limit: 10)
+            #expect(read.map(\.event) == batch)
+            #expect(read.map(\.position) == [0, 1, 2])
+            #expect(read.map(\.version) == [0, 1, 2])
+            try log.close()
+        }
+        let reopened = try temp.open()
+        let all = try await reopened.readAll(from: .start, limit: 100)
+        #expect(all.map(\.event) == batch)
+        #expect(all.allSatisfy { $0.stream == stream })
+        #expect(try await reopened.head() == 3)
+    }
+
+    @Test func expectedVersionsConflictAsValuesAndWriteNothing() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let stream = StreamName.test("reminder", "a")
+        #expect(try await log.append(Events.make(1), to: stream, expected: .streamExists) == .conflict(expected: .streamExists, actual: nil))
+        _ = try await log.append(Events.make(2), to: stream, expected: .noStream)
+        #expect(try await log.append(Events.make(1), to: stream, expected: .noStream) == .conflict(expected: .noStream, actual: 1))
+        #expect(try await log.append(Events.make(1), to: stream, expected: .exact(0)) == .conflict(expected: .exact(0), actual: 1))
+        #expect(try await log.head() == 2)
+        let appended = try await log.append(Events.make(1), to: stream, expected: .exact(1))
+        #expect(appended == .appended(AppendedBatch(first: 2, last: 2, firstVersion: 2, lastVersion: 2)))
+    }
+
+    @Test func repeatedIdsAreDuplicatesOrRefusedWhole() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let stream = StreamName.test("message", "1")
+        let batch = Events.make(2)
+        let first = try await log.append(batch, to: stream, expected: .noStream)
+        // A retry, even with an expectation that no longer holds, returns the original places.
+        let retry = try await log.append(batch, to: stream, expected: .noStream)
+        guard case .appended(let places) = first else { Issue.record("not appended: \(first)"); return }
+        #expect(retry == .duplicate(places))
+        // Partly stored: refused whole.
+        let mixed = [batch[1]] + Events.make(1)
+        #expect(try await log.append(mixed, to: stream, expected: .any) == .idsAlreadyStored([batch[1].id]))
+        // The same ids in another stream: refused.
+        #expect(try await log.append(batch, to: .test("message", "2"), expected: .any) == .idsAlreadyStored(batch.map(\.id)))
+        #expect(try await log.head() == 2)
+        #expect(try await log.position(of: batch[1].id) == 1)
+    }
+
+    @Test func categoriesAndBackwardsReads() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        for index in 0..<5 {
+            _ = try await log.append(Events.make(2), to: .test("reminder", "\(index)"), expected: .noStream)
+            _ = try await log.append(Events.make(1), to: .test("user", "\(index)"), expected: .noStream)
+        }
+        let reminders = try await log.readCategory("reminder", from: 3, limit: 3)
+        #expect(reminders.map(\.position) == [3, 4, 6])
+        #expect(reminders.allSatisfy { $0.stream.category == "reminder" })
+        let backwards = try await log.read(stream: .test("reminder", "2"), from: 1, direction: .backwards, limit: 5)
+        #expect(backwards.map(\.version) == [1, 0])
+        #expect(try await log.version(of: .test("reminder", "2")) == 1)
+        #expect(try await log.version(of: .test("reminder", "9")) == nil)
+    }
+
+    @Test func largeBatchesSpanBlocksAndSegmentsAndStayAtomic() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let options = FileEventLog.Options(segmentSize: 4 << 10, blockSize: 8 << 10)
+        var written: [ProposedEvent] = []
+        do {
+            let log = try temp.open(options)
+            for round in 0..<20 {
+                let batch = Events.make(100, seed: UInt64(round))
+                written += batch
+                _ = try await log.append(batch, to: .test("conversation", "\(round % 3)"), expected: .any, durability: .buffered)
+            }
+            try log.sync()
+            try log.close()
+        }
+        #expect(temp.segments.count > 5)
+        let log = try temp.open(options)
+        let all = try await log.readAll(from: .start, limit: 10_000)
+        #expect(all.map(\.event) == written)
+        #expect(all.map(\.position.rawValue) == Array(0..<2000))
+    }
+
+    @Test func concurrentExactAppendsHaveOneWinnerPerVersion() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let stream = StreamName.test("conversation", "race")
+        _ = try await log.append(Events.make(1), to: stream, expected: .noStream)
+        for version in 0..<10 {
+            let results = await withTaskGroup(of: AppendResult?.self) { group in
+                for _ in 0..<16 {
+                    group.addTask { try? await log.append(Events.make(1), to: stream, expected: .exact(StreamVersion(UInt64(version)))) }
+                }
+                return await group.reduce(into: [AppendResult?]()) { $0.append($1) }
+            }
+            let winners = results.filter { if case .appended = $0 { true } else { false } }
+            #expect(winners.count == 1)
+            #expect(results.filter { $0 == .conflict(expected: .exact(StreamVersion(UInt64(version))), actual: StreamVersion(UInt64(version + 1))) }.count == 15)
+        }
+        #expect(try await log.version(of: stream) == 10)
+    }
+
+    @Test func secondWriterIsRefusedNamingTheHolder() throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        // flock locks belong to the open file description, so a second open in-process conflicts too.
+        let error = try #require(throws: LogError.self) { try temp.open() }
+        #expect(error == .locked(directory: temp.directory, holderPID: ProcessInfo.processInfo.processIdentifier))
+        #expect(error.description.contains("process \(ProcessInfo.processInfo.processIdentifier)"))
+        _ = log
+    }
+}

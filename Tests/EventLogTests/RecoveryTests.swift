@@ -1,0 +1,128 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Testing
+
+/// Damage on disk: torn tails are cut, anything else is corruption named by file, offset and position.
+@Suite struct RecoveryTests {
+    /// Writes `batches` batches of 20 events, one block each, and closes the log.
+    func writeLog(_ temp: TemporaryLog, batches: Int = 10) async throws -> [ProposedEvent] {
+        let log = try temp.open()
+        var written: [ProposedEvent] = []
+        for index in 0..<batches {
+            let batch = Events.make(20, seed: UInt64(index))
+            written += batch
+            _ = try await log.append(batch, to: .test("conversation", "\(index % 4)"), expected: .any)
+        }
+        try log.close()
+        return written
+    }
+
+    func fileSize(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
+    func modify(_ path: String, _ change: (inout [UInt8]) -> Void) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        change(&bytes)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test(arguments: [1, 7, 31, 100])
+    func truncatedTailIsCutAndEarlierBatchesSurvive(cut: Int) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await writeLog(temp)
+        let segment = try #require(temp.segments.last)
+        let size = try fileSize(segment)
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        try modify(segment) { $0.removeLast(cut) }
+        let log = try temp.open()
+        let events = try await log.readAll(from: .start, limit: 1000)
+        // The last batch lost its end, so all of it is gone and nothing else is.
+        #expect(events.map(\.event) == Array(written.prefix(180)))
+        #expect(try fileSize(segment) < size - cut + 1)
+        // The log goes on from there.
+        let next = try await log.append(Events.make(1), to: .test("conversation", "x"), expected: .any)
+        #expect(next == .appended(AppendedBatch(first: 180, last: 180, firstVersion: 0, lastVersion: 0)))
+    }
+
+    @Test func garbageAppendedAfterTheLastBatchIsCut() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await writeLog(temp, batches: 3)
+        let segment = try #require(temp.segments.last)
+        try modify(segment) { $0 += [UInt8](repeating: 0, count: 4096) }
+        let log = try temp.open()
+        #expect(try await log.readAll(from: .start, limit: 1000).map(\.event) == written)
+    }
+
+    @Test func flippedByteMidLogIsCorruptionNamingSegmentOffsetAndPosition() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeLog(temp)
+        let segment = try #require(temp.segments.first)
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        // Find the third block: the segment header is 32 bytes, then blocks back to back.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        var offset = 32
+        for _ in 0..<2 {
+            let body = bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+            offset += 32 + body
+        }
+        try modify(segment) { $0[offset + 40] ^= 0x01 }
+        let error = try #require(throws: LogError.self) { try temp.open() }
+        #expect(error == .corrupt(segment: segment, offset: Int64(offset), position: 40, reason: errorReason(error)))
+        #expect(error.description.contains(segment))
+        #expect(error.description.contains("byte \(offset)"))
+        #expect(error.description.contains("position 40"))
+        #expect(error.description.contains("CRC32C mismatch"))
+    }
+
+    @Test func corruptionUnderASoundSnapshotIsReportedOnRead() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeLog(temp)
+        let segment = try #require(temp.segments.first)
+        try modify(segment) { $0[32 + 40] ^= 0x80 }
+        let log = try temp.open()
+        await #expect(throws: LogError.self) { try await log.readAll(from: .start, limit: 1000) }
+        let error = try #require(await #expect(throws: LogError.self) { try await log.readAll(from: 0, limit: 5) })
+        guard case .corrupt(let path, let offset, let position, _) = error else { Issue.record("\(error)"); return }
+        #expect(path == segment)
+        #expect(offset == 32)
+        #expect(position == 0)
+        // Later blocks still read.
+        #expect(try await log.readAll(from: 20, limit: 5).count == 5)
+    }
+
+    @Test(arguments: ["missing", "damaged", "stale"])
+    func indexIsRebuiltWhenMissingDamagedOrStale(kind: String) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await writeLog(temp, batches: 4)
+        let snapshot = temp.directory + "/index.snapshot"
+        switch kind {
+        case "missing": try FileManager.default.removeItem(atPath: snapshot)
+        case "damaged": try modify(snapshot) { $0[$0.count / 2] ^= 0xFF }
+        default:
+            // A snapshot of an older, shorter log: the rest is scanned.
+            let staleCopy = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+            let log = try temp.open()
+            _ = try await log.append(Events.make(5), to: .test("user", "late"), expected: .noStream)
+            try log.close()
+            try staleCopy.write(to: URL(fileURLWithPath: snapshot))
+        }
+        let log = try temp.open()
+        let events = try await log.readAll(from: .start, limit: 1000)
+        #expect(Array(events.prefix(80)).map(\.event) == written)
+        for event in written { #expect(try await log.position(of: event.id) != nil) }
+        #expect(try await log.read(stream: .test("conversation", "1"), from: 0, direction: .forwards, limit: 100).count == 20)
+        if kind == "stale" { #expect(try await log.version(of: .test("user", "late")) == 4) }
+    }
+
+    private func errorReason(_ error: LogError) -> String {
+        if case .corrupt(_, _, _, let reason) = error { return reason }
+        return ""
+    }
+}

@@ -1,0 +1,83 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Testing
+
+@Suite struct SubscriptionTests {
+    @Test func catchesUpThenFollowsLiveAppends() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(3), to: .test("reminder", "1"), expected: .any)
+        _ = try await log.append(Events.make(2), to: .test("user", "1"), expected: .any)
+        let reader = Task {
+            var seen: [LogPosition] = []
+            for try await event in log.subscribe(category: "reminder", from: 1, pageSize: 2) {
+                seen.append(event.position)
+                if seen.count == 5 { break }
+            }
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await log.append(Events.make(1), to: .test("user", "2"), expected: .any)
+        _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any)
+        #expect(try await reader.value == [1, 2, 6, 7, 8])
+    }
+
+    @Test func allStreamSubscriptionSeesEveryPositionInOrder() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let reader = Task {
+            var positions: [UInt64] = []
+            for try await event in log.subscribe(pageSize: 7) {
+                positions.append(event.position.rawValue)
+                if positions.count == 200 { break }
+            }
+            return positions
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<10 {
+                group.addTask {
+                    for _ in 0..<10 { _ = try? await log.append(Events.make(2), to: .test("c", "\(writer)"), expected: .any) }
+                }
+            }
+        }
+        #expect(try await reader.value == Array(0..<200))
+    }
+
+    @Test func cancellingAWaitingSubscriberEndsIt() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let reader = Task {
+            for try await _ in log.subscribe() {}
+        }
+        try await Task.sleep(for: .milliseconds(30))
+        reader.cancel()
+        await #expect(throws: CancellationError.self) { try await reader.value }
+    }
+
+    @Test func aReadOnlyReaderSeesTheWritersNewEvents() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(2), to: .test("user", "1"), expected: .any)
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.head() == 2)
+        let follower = Task {
+            var count = 0
+            for try await _ in reader.subscribe(from: 2) {
+                count += 1
+                if count == 4 { break }
+            }
+            return count
+        }
+        _ = try await writer.append(Events.make(4), to: .test("user", "2"), expected: .any)
+        #expect(try await follower.value == 4)
+        #expect(try await reader.read(stream: .test("user", "2"), from: 0, direction: .forwards, limit: 10).count == 4)
+        await #expect(throws: LogError.readOnly) {
+            try await reader.append(Events.make(1), to: .test("user", "3"), expected: .any)
+        }
+    }
+}

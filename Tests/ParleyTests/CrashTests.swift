@@ -1,0 +1,104 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import Testing
+
+/// A child process appends in a loop and is killed with SIGKILL at random moments. After each
+/// kill the log opens, every acknowledged event is there, no batch is partial, and positions have
+/// no gaps.
+@Suite struct CrashTests {
+    struct Ack {
+        var first: UInt64
+        var last: UInt64
+        var batch: String
+        var ids: [UUID]
+    }
+
+    func runWriterAndKill(log: String, after delay: Duration) throws -> [Ack] {
+        let process = Process()
+        process.executableURL = ParleyBinary.url
+        process.arguments = ["log", "stress-writer", "--log", log, "--segment-size", "65536"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        Thread.sleep(forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // A line cut by the kill has no newline and was never fully acknowledged to us.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).dropLast(text.hasSuffix("\n") ? 0 : 1)
+        return lines.compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 5, parts[0] == "ack", let first = UInt64(parts[1]), let last = UInt64(parts[2]) else { return nil }
+            return Ack(first: first, last: last, batch: String(parts[3]), ids: parts[4].split(separator: ",").compactMap { UUID(uuidString: String($0)) })
+        }
+    }
+
+    @Test func killedWriterLosesNothingAcknowledgedAndLeavesNoPartialBatch() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-crash-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var generator = SystemRandomNumberGenerator()
+        var acknowledged: [Ack] = []
+        for round in 0..<24 {
+            let delay = Duration.milliseconds(Int.random(in: 40...350, using: &generator))
+            acknowledged += try runWriterAndKill(log: directory, after: delay)
+            let log = try FileEventLog(directory: directory, logger: Logger(label: "crash"))
+            let events = try await log.readAll(from: .start, limit: .max)
+            #expect(events.map(\.position.rawValue) == Array(0..<UInt64(events.count)), "round \(round): positions have gaps")
+            for ack in acknowledged {
+                for (offset, id) in ack.ids.enumerated() {
+                    let position = ack.first + UInt64(offset)
+                    #expect(position < UInt64(events.count) && events[Int(position)].id == id, "round \(round): acknowledged event \(position) lost")
+                }
+            }
+            var batches: [String: (size: Int, seen: Int)] = [:]
+            for event in events {
+                let payload = try JSONSerialization.jsonObject(with: Data(event.payload)) as? [String: Any]
+                let batch = try #require(payload?["batch"] as? String)
+                let size = try #require(payload?["size"] as? Int)
+                batches[batch, default: (size, 0)].seen += 1
+            }
+            let partial = batches.filter { $0.value.seen != $0.value.size }
+            #expect(partial.isEmpty, "round \(round): partial batches \(partial)")
+            try log.close()
+        }
+        #expect(acknowledged.count > 24, "the writer acknowledged too little to test anything")
+    }
+}
+
+/// A reader in another process than the writer sees new events as they are appended.
+@Suite struct CrossProcessTests {
+    @Test func aReadOnlySubscriberFollowsAWriterProcess() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-follow-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = ParleyBinary.url
+        process.arguments = ["log", "stress-writer", "--log", directory, "--appenders", "2", "--segment-size", "100000"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        // Wait for the writer to create the log.
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: directory + "/00000000000000000000.seg") {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let reader = try FileEventLog(directory: directory, options: .init(readOnly: true), logger: Logger(label: "reader"))
+        var previous: UInt64?
+        var seen = 0
+        for try await event in reader.subscribe(category: "stress") {
+            if let previous { #expect(event.position.rawValue > previous) }
+            previous = event.position.rawValue
+            seen += 1
+            if seen == 3000 { break }
+        }
+        #expect(seen == 3000)
+        // A second writer is refused, naming the writer process.
+        let error = try #require(throws: LogError.self) { try FileEventLog(directory: directory, logger: Logger(label: "second")) }
+        #expect(error == .locked(directory: directory, holderPID: process.processIdentifier))
+    }
+}

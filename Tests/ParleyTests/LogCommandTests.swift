@@ -1,0 +1,74 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import Testing
+
+@Suite struct LogCommandTests {
+    func makeLog() async throws -> (directory: String, events: [ProposedEvent]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
+        let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
+        var events: [ProposedEvent] = []
+        for index in 0..<6 {
+            let event = ProposedEvent(
+                id: UUID(), type: "migue.reminder.created", recordedAt: Timestamp(microsecondsSinceEpoch: 1_000_000 * Int64(index)),
+                metadata: EventMetadata(correlationID: UUID(), actor: "ops", custom: Array(#"{"ip":"10.0.0.1"}"#.utf8)),
+                payload: Array(#"{"index":\#(index),"title":"call mum"}"#.utf8))
+            events.append(event)
+            _ = try await log.append([event], to: StreamName(category: "reminder", id: "\(index % 2)")!, expected: .any)
+        }
+        try log.close()
+        return (directory, events)
+    }
+
+    @Test func verifyPrintsTheSummary() async throws {
+        let (directory, _) = try await makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try ParleyBinary.run(["log", "verify", "--log", directory, "--json"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let summary = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        #expect(summary?["events"] as? Int == 6)
+        #expect(summary?["streams"] as? Int == 2)
+        #expect(summary?["firstPosition"] as? Int == 0)
+        #expect(summary?["lastPosition"] as? Int == 5)
+        #expect(summary?["indexSnapshot"] as? String == "sound")
+        #expect((summary?["bytesOnDisk"] as? Int ?? 0) > 0)
+    }
+
+    @Test func verifyFailsOnCorruptionNamingWhere() async throws {
+        let (directory, _) = try await makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let segment = directory + "/00000000000000000000.seg"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[32 + 40] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        let outcome = try ParleyBinary.run(["log", "verify", "--log", directory])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains(segment))
+        #expect(outcome.standardError.contains("byte 32"))
+        #expect(outcome.standardError.contains("position 0"))
+    }
+
+    @Test func dumpPrintsOneJSONLinePerEvent() async throws {
+        let (directory, events) = try await makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try ParleyBinary.run(["log", "dump", "--log", directory, "--stream", "reminder-1", "--from", "1"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(lines.count == 2)
+        #expect(lines.map { $0?["position"] as? Int } == [3, 5])
+        #expect(lines.map { $0?["version"] as? Int } == [1, 2])
+        #expect(lines.first??["id"] as? String == events[3].id.uuidString.lowercased())
+        #expect((lines.first??["payload"] as? [String: Any])?["title"] as? String == "call mum")
+        #expect((lines.first??["metadata"] as? [String: Any])?["ip"] as? String == "10.0.0.1")
+        #expect(lines.first??["recorded_at"] as? String == "1970-01-01T00:00:03.000000Z")
+        let all = try ParleyBinary.run(["log", "dump", "--log", directory, "--from", "4"])
+        #expect(all.standardOutput.split(separator: "\n").count == 2)
+    }
+
+    @Test func aMissingLogIsAClearError() throws {
+        let outcome = try ParleyBinary.run(["log", "verify", "--log", "/nonexistent/parley-log"])
+        #expect(outcome.status != 0)
+        #expect(outcome.standardError.contains("no event log at /nonexistent/parley-log"))
+    }
+}
