@@ -27,6 +27,7 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .target(name: "EventSourcing", swiftSettings: strict),
+        .target(name: "Migue", dependencies: ["EventSourcing"], swiftSettings: strict),
         .target(
             name: "EventLog",
             dependencies: [
@@ -56,6 +57,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"], swiftSettings: strict),
+        .testTarget(name: "MigueTests", dependencies: ["Migue", "EventSourcing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(

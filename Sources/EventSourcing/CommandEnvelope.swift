@@ -1,0 +1,126 @@
+import Foundation
+
+/// One command as it arrives, before its product reads `data`: one JSON object.
+///
+/// ```json
+/// {"id": "4f1c...", "product": "migue", "type": "reminder.create", "at": "2026-11-22T10:15:30Z",
+///  "actor": "whatsapp-webhook", "correlation_id": "...", "causation_id": "...", "data": {...}}
+/// ```
+/// Time and ids come in with the command, never from the clock, so replaying commands gives the
+/// same events. `Specs/commands.md` describes the format.
+public struct CommandEnvelope: Hashable, Sendable {
+    /// The command's id: submitting the same id twice appends nothing the second time.
+    public var id: UUID
+    /// The product that handles it, e.g. `migue`.
+    public var product: String
+    /// The command type within the product, e.g. `reminder.create`.
+    public var type: String
+    /// When it happened.
+    public var at: Timestamp
+    /// Who or what issued it.
+    public var actor: String
+    public var correlationID: UUID?
+    public var causationID: UUID?
+    /// The command's own fields, read by its product.
+    public var data: [String: JSONValue]
+
+    public init(
+        id: UUID, product: String, type: String, at: Timestamp, actor: String, correlationID: UUID? = nil,
+        causationID: UUID? = nil, data: [String: JSONValue]
+    ) {
+        self.id = id
+        self.product = product
+        self.type = type
+        self.at = at
+        self.actor = actor
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.data = data
+    }
+
+    /// Reads one command from JSON text; bad JSON, missing, mistyped or unknown fields are rejections.
+    public init(json bytes: some Collection<UInt8>) throws(CommandRejection) {
+        guard let value = JSONValue(parsing: bytes) else { throw CommandRejection("not valid JSON") }
+        try self.init(json: value)
+    }
+
+    /// Reads one command from a parsed JSON value.
+    public init(json value: JSONValue) throws(CommandRejection) {
+        var fields = try CommandFields(object: value, path: "")
+        let id = try fields.uuid("id")
+        let product = try fields.name("product")
+        let type = try fields.name("type")
+        let at = try fields.timestamp("at")
+        let actor = try fields.name("actor")
+        let correlationID = try fields.optionalUUID("correlation_id")
+        let causationID = try fields.optionalUUID("causation_id")
+        let data = try fields.json("data")
+        try fields.finish()
+        guard case .object(let members) = data else {
+            throw CommandRejection(field: "data", "expected an object, found \(data.kind)")
+        }
+        self.init(
+            id: id, product: product, type: type, at: at, actor: actor, correlationID: correlationID,
+            causationID: causationID, data: members)
+    }
+
+    /// The command as a JSON value, the inverse of `init(json:)`.
+    public var json: JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(id.uuidString.lowercased()), "product": .string(product), "type": .string(type),
+            "at": .string(at.description), "actor": .string(actor), "data": .object(data),
+        ]
+        if let correlationID { members["correlation_id"] = .string(correlationID.uuidString.lowercased()) }
+        if let causationID { members["causation_id"] = .string(causationID.uuidString.lowercased()) }
+        return .object(members)
+    }
+
+    /// The fields of `data`, for the product to read.
+    public var fields: CommandFields { CommandFields(data, path: "data") }
+
+    /// The metadata of the events this command produces: correlated with the command's correlation
+    /// id (else the command itself), caused by the command, by its actor.
+    public var eventMetadata: EventMetadata {
+        EventMetadata(correlationID: correlationID ?? id, causationID: id, actor: actor)
+    }
+
+    /// The id of the `index`-th event of the batch `batch` this command appends: the same command
+    /// always yields the same ids, so a resubmitted command is recognised by the store.
+    public func eventID(batch: String, index: Int) -> UUID {
+        UUID(namespace: id, name: "\(batch)#\(index)")
+    }
+}
+
+
+/// One batch a command wrote to one stream, or found already written by an earlier submission.
+public struct WrittenBatch: Hashable, Sendable {
+    public var stream: StreamName
+    /// The places of the batch: new ones, or the original ones when `isDuplicate`.
+    public var batch: AppendedBatch
+    /// The event types of the batch, in order.
+    public var eventTypes: [String]
+    /// True when the store already held the batch (the same command submitted again).
+    public var isDuplicate: Bool
+
+    public init(stream: StreamName, batch: AppendedBatch, eventTypes: [String], isDuplicate: Bool) {
+        self.stream = stream
+        self.batch = batch
+        self.eventTypes = eventTypes
+        self.isDuplicate = isDuplicate
+    }
+}
+
+/// What handling one command came to.
+public enum CommandResult: Hashable, Sendable {
+    /// The command was accepted; these are the batches it wrote or found written, in append order.
+    /// Empty when there was nothing to record (a redelivered message, a profile already so).
+    case accepted([WrittenBatch])
+    /// The command was refused and nothing was appended for it.
+    case rejected(CommandRejection)
+
+    /// Whether the command appended at least one new event.
+    public var appendedAnything: Bool {
+        guard case .accepted(let batches) = self else { return false }
+        return batches.contains { !$0.isDuplicate }
+    }
+}

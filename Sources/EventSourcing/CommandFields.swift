@@ -1,0 +1,154 @@
+import Foundation
+
+/// The fields of one JSON object of a command, read one by one; each mistake becomes a
+/// `CommandRejection` naming the field's path.
+///
+/// Strings may not contain U+0000 (PostgreSQL text cannot hold it). `finish()` refuses the fields
+/// nobody read, so a misspelt optional field is an error, not silently ignored.
+public struct CommandFields: Sendable {
+    public let path: String
+    private let members: [String: JSONValue]
+    private var read: Set<String> = []
+
+    public init(_ members: [String: JSONValue], path: String) {
+        self.members = members
+        self.path = path
+    }
+
+    /// The fields of `value`, which must be an object.
+    public init(object value: JSONValue, path: String) throws(CommandRejection) {
+        guard case .object(let members) = value else {
+            throw CommandRejection(field: path.isEmpty ? nil : path, "expected an object, found \(value.kind)")
+        }
+        self.init(members, path: path)
+    }
+
+    /// The path of `key` for rejections, e.g. `data.title`.
+    public func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Whether the object has `key`, even with `null`.
+    public func has(_ key: String) -> Bool { members[key] != nil }
+
+    /// The raw value of `key`; nil when absent or `null`.
+    public mutating func optionalJSON(_ key: String) -> JSONValue? {
+        read.insert(key)
+        guard let value = members[key], value != .null else { return nil }
+        return value
+    }
+
+    public mutating func json(_ key: String) throws(CommandRejection) -> JSONValue {
+        guard let value = optionalJSON(key) else { throw CommandRejection(field: field(key), "is required") }
+        return value
+    }
+
+    public mutating func optionalString(_ key: String) throws(CommandRejection) -> String? {
+        guard let value = optionalJSON(key) else { return nil }
+        guard case .string(let text) = value else {
+            throw CommandRejection(field: field(key), "expected a string, found \(value.kind)")
+        }
+        guard !text.unicodeScalars.contains("\0") else {
+            throw CommandRejection(field: field(key), "contains U+0000, which PostgreSQL text cannot store")
+        }
+        return text
+    }
+
+    public mutating func string(_ key: String) throws(CommandRejection) -> String {
+        guard let text = try optionalString(key) else { throw CommandRejection(field: field(key), "is required") }
+        return text
+    }
+
+    /// A string that must not be empty.
+    public mutating func name(_ key: String) throws(CommandRejection) -> String {
+        let text = try string(key)
+        guard !text.isEmpty else { throw CommandRejection(field: field(key), "must not be empty") }
+        return text
+    }
+
+    public mutating func optionalUUID(_ key: String) throws(CommandRejection) -> UUID? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let id = UUID(uuidString: text) else { throw CommandRejection(field: field(key), "expected a UUID") }
+        return id
+    }
+
+    public mutating func uuid(_ key: String) throws(CommandRejection) -> UUID {
+        guard let id = try optionalUUID(key) else { throw CommandRejection(field: field(key), "is required") }
+        return id
+    }
+
+    /// The earliest time PostgreSQL's `timestamptz` reads back as written: 0001-01-01T00:00:00Z.
+    public static let earliestTime = Timestamp(microsecondsSinceEpoch: -62_135_596_800_000_000)
+
+    public mutating func optionalTimestamp(_ key: String) throws(CommandRejection) -> Timestamp? {
+        guard let value = optionalJSON(key) else { return nil }
+        guard case .string(let text) = value, let time = Timestamp(rfc3339: text) else {
+            throw CommandRejection(field: field(key), "expected an RFC 3339 time")
+        }
+        guard time >= Self.earliestTime else {
+            throw CommandRejection(field: field(key), "must not be before 0001-01-01T00:00:00Z")
+        }
+        return time
+    }
+
+    public mutating func timestamp(_ key: String) throws(CommandRejection) -> Timestamp {
+        guard let time = try optionalTimestamp(key) else { throw CommandRejection(field: field(key), "is required") }
+        return time
+    }
+
+    /// One of the raw values of `T`.
+    public mutating func optionalChoice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type)
+        throws(CommandRejection) -> T? where T.RawValue == String
+    {
+        guard let text = try optionalString(key) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let names = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw CommandRejection(field: field(key), "expected one of \(names)")
+        }
+        return value
+    }
+
+    public mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type)
+        throws(CommandRejection) -> T where T.RawValue == String
+    {
+        guard let value = try optionalChoice(key, type) else { throw CommandRejection(field: field(key), "is required") }
+        return value
+    }
+
+    /// Any JSON value except one holding U+0000 in a string; nil when absent or `null`.
+    public mutating func optionalDocument(_ key: String) throws(CommandRejection) -> JSONValue? {
+        guard let value = optionalJSON(key) else { return nil }
+        guard !value.containsNUL else {
+            throw CommandRejection(field: field(key), "contains U+0000, which PostgreSQL jsonb cannot store")
+        }
+        return value
+    }
+
+    /// Refuses the fields that were not read.
+    public func finish() throws(CommandRejection) {
+        if let unknown = members.keys.filter({ !read.contains($0) }).sorted().first {
+            throw CommandRejection(field: field(unknown), "is not a field of this command")
+        }
+    }
+}
+
+/// Why a command was refused: the field at fault, when there is one, and the rule it broke.
+///
+/// Printed as `field: rule` (`data.scheduled_time: expected an RFC 3339 time`) or just the rule
+/// (`reminder 7f3e...: cannot go from sent to pending`). A rejected command appends nothing.
+public struct CommandRejection: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The JSON path of the field, e.g. `data.scheduled_time`; nil for a rule about the whole command.
+    public var field: String?
+    /// The rule, in words.
+    public var reason: String
+
+    public init(field: String? = nil, _ reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    /// A rejection carrying a domain rejection's readable text.
+    public init(_ rejection: some Error & CustomStringConvertible) {
+        self.init(rejection.description)
+    }
+
+    public var description: String { field.map { "\($0): \(reason)" } ?? reason }
+}

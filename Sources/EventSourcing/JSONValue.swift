@@ -1,0 +1,101 @@
+import Foundation
+
+/// Any JSON value, kept as parsed, so a command's fields can be checked one by one with precise messages.
+///
+/// Integers that fit `Int64` stay exact; other numbers are `Double`. Objects encode with sorted keys
+/// through `JSONValue.encoded`, so the same value always gives the same bytes.
+public enum JSONValue: Hashable, Sendable, Codable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// What the value is, as a rejection names it: `a string`, `an object`, ...
+    public var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .integer, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// Whether some string in the value (a key or a text) holds U+0000, which PostgreSQL cannot store.
+    public var containsNUL: Bool {
+        switch self {
+        case .null, .bool, .integer, .double: false
+        case .string(let text): text.unicodeScalars.contains("\0")
+        case .array(let values): values.contains(where: \.containsNUL)
+        case .object(let members):
+            members.contains { key, value in key.unicodeScalars.contains("\0") || value.containsNUL }
+        }
+    }
+
+    /// The compact JSON text with sorted keys: equal values give equal bytes.
+    public var encoded: String {
+        // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite doubles
+        // never come out of a JSON parser).
+        return (try? Self.encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    private static let encoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// Parses JSON text strictly (see `JSONParser`); nil when it is not one JSON value.
+    public init?(parsing bytes: some Collection<UInt8>) {
+        guard let value = JSONParser.parse(Array(bytes)) else { return nil }
+        self = value
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int64) { self = .integer(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}

@@ -1,0 +1,73 @@
+import EventSourcing
+import Foundation
+
+/// A stream's state and the version it was read at.
+struct Loaded<D: Decider> {
+    var state: D.State
+    var version: StreamVersion?
+
+    /// What an append decided on this state expects of the stream.
+    var expected: ExpectedVersion { version.map(ExpectedVersion.exact) ?? .noStream }
+}
+
+extension Context {
+    /// Folds the whole of `stream` into `D`'s state.
+    func load<D: Decider>(_: D.Type, _ stream: StreamName) async throws -> Loaded<D> where D.Event: MigueEvent {
+        var loaded = Loaded<D>(state: D.initial, version: nil)
+        while true {
+            let from = loaded.version.map(\.next) ?? StreamVersion(0)
+            let page = try await store.read(stream: stream, from: from, direction: .forwards, limit: 512)
+            for record in page {
+                loaded.state = D.evolve(loaded.state, try D.Event(record))
+                loaded.version = record.version
+            }
+            if page.count < 512 { return loaded }
+        }
+    }
+
+    /// `D.decide`, with a rejection turned into the command's rejection.
+    func decide<D: Decider>(_: D.Type, _ command: D.Command, _ state: D.State) throws -> [D.Event]
+    where D.Rejection: CustomStringConvertible {
+        do {
+            return try D.decide(command, state)
+        } catch {
+            throw Rejected(rejection: CommandRejection(error))
+        }
+    }
+
+    /// Appends `events` as the batch `label` of this command; nil when the stream moved on.
+    func append<Event: MigueEvent>(_ events: [Event], to stream: StreamName, expected: ExpectedVersion, batch label: String)
+        async throws -> WrittenBatch?
+    {
+        let metadata = envelope.eventMetadata
+        let proposed = events.enumerated().map { index, event in
+            ProposedEvent(
+                id: envelope.eventID(batch: label, index: index), type: event.type, schemaVersion: event.schemaVersion,
+                recordedAt: at, metadata: metadata, payload: event.payload)
+        }
+        switch try await store.append(proposed, to: stream, expected: expected, durability: service.durability) {
+        case .appended(let batch):
+            return WrittenBatch(stream: stream, batch: batch, eventTypes: proposed.map(\.type), isDuplicate: false)
+        case .duplicate(let batch):
+            return WrittenBatch(stream: stream, batch: batch, eventTypes: proposed.map(\.type), isDuplicate: true)
+        case .conflict:
+            return nil
+        case .idsAlreadyStored:
+            throw Rejected(rejection: CommandRejection(
+                field: "id", "command \(envelope.id.uuidString.lowercased()) was already submitted with other data"))
+        }
+    }
+
+    /// Loads `stream`, decides, appends; again on a conflict, up to the service's attempts.
+    func decideAndAppend<D: Decider>(_: D.Type, _ command: D.Command, to stream: StreamName, batch label: String)
+        async throws -> [WrittenBatch] where D.Event: MigueEvent, D.Rejection: CustomStringConvertible
+    {
+        for _ in 0..<service.maxAttempts {
+            let loaded = try await load(D.self, stream)
+            let events = try decide(D.self, command, loaded.state)
+            if events.isEmpty { return [] }
+            if let batch = try await append(events, to: stream, expected: loaded.expected, batch: label) { return [batch] }
+        }
+        throw ContentionError(stream: stream, attempts: service.maxAttempts)
+    }
+}

@@ -1,0 +1,91 @@
+import EventSourcing
+import Foundation
+
+/// A migue command, read from its envelope's `data`; every field mistake is a `CommandRejection`.
+public enum MigueCommand: Hashable, Sendable {
+    case registerUser(User.Register)
+    case updateProfile(User.UpdateProfile)
+    case startConversation(Conversation.Start)
+    case changeConversationStatus(Conversation.ChangeStatus)
+    case recordMessage(Message.Record)
+    case createReminder(Reminder.Create)
+    case changeReminderStatus(Reminder.ChangeStatus)
+
+    /// Every command type migue reads.
+    public static let types = [
+        "user.register", "user.update-profile", "conversation.start", "conversation.change-status",
+        "message.record", "reminder.create", "reminder.change-status",
+    ]
+
+    public init(_ envelope: CommandEnvelope) throws(CommandRejection) {
+        guard envelope.product == Migue.product else {
+            throw CommandRejection(field: "product", "expected \"\(Migue.product)\"")
+        }
+        var data = envelope.fields
+        let at = envelope.at
+        switch envelope.type {
+        case "user.register":
+            self = .registerUser(User.Register(
+                phoneNumber: try data.string("phone_number"), name: try data.optionalString("name"),
+                preferences: try data.optionalDocument("preferences"), at: at))
+        case "user.update-profile":
+            guard data.has("name") || data.has("preferences") else {
+                throw CommandRejection(field: "data", "needs name or preferences")
+            }
+            let userID = try data.uuid("user_id")
+            let name: String?? = data.has("name") ? .some(try data.optionalString("name")) : nil
+            let preferences: JSONValue?? = data.has("preferences") ? .some(try data.optionalDocument("preferences")) : nil
+            self = .updateProfile(User.UpdateProfile(userID: userID, name: name, preferences: preferences, at: at))
+        case "conversation.start":
+            let wa = try data.optionalString("wa_conversation_id")
+            let id = try Self.id(&data, "conversation_id", derivedFrom: wa.map(Migue.conversationID), "wa_conversation_id")
+            self = .startConversation(Conversation.Start(
+                conversationID: id, userID: try data.uuid("user_id"), waConversationID: wa,
+                status: try data.optionalChoice("status", Conversation.Status.self) ?? .active,
+                activationID: Migue.activationID(command: envelope.id), at: at))
+        case "conversation.change-status":
+            self = .changeConversationStatus(Conversation.ChangeStatus(
+                conversationID: try data.uuid("conversation_id"), to: try data.choice("status", Conversation.Status.self),
+                activationID: Migue.activationID(command: envelope.id), at: at))
+        case "message.record":
+            let wa = try data.optionalString("wa_message_id")
+            let id = try Self.id(&data, "message_id", derivedFrom: wa.map(Migue.messageID), "wa_message_id")
+            self = .recordMessage(Message.Record(
+                messageID: id, conversationID: try data.uuid("conversation_id"),
+                direction: try data.choice("direction", Message.Direction.self),
+                kind: try data.choice("type", Message.Kind.self), content: try data.optionalString("content"),
+                mediaURL: try data.optionalString("media_url"), waMessageID: wa,
+                timestamp: try data.timestamp("timestamp"), at: at))
+        case "reminder.create":
+            self = .createReminder(Reminder.Create(
+                reminderID: try data.uuid("reminder_id"), userID: try data.uuid("user_id"),
+                title: try data.string("title"), description: try data.optionalString("description"),
+                scheduledTime: try data.timestamp("scheduled_time"), at: at))
+        case "reminder.change-status":
+            self = .changeReminderStatus(Reminder.ChangeStatus(
+                reminderID: try data.uuid("reminder_id"), to: try data.choice("status", Reminder.Status.self),
+                sendToken: try data.optionalUUID("send_token"), scheduledTime: try data.optionalTimestamp("scheduled_time"),
+                at: at))
+        default:
+            throw CommandRejection(field: "type", "unknown migue command type \"\(envelope.type)\"")
+        }
+        try data.finish()
+    }
+
+    /// The id in `key`, or the one derived from a WhatsApp id (then `key` may only repeat it).
+    private static func id(_ data: inout CommandFields, _ key: String, derivedFrom derived: UUID?, _ source: String)
+        throws(CommandRejection) -> UUID
+    {
+        let given = try data.optionalUUID(key)
+        guard let derived else {
+            guard let given else { throw CommandRejection(field: data.field(key), "is required without \(source)") }
+            return given
+        }
+        guard given == nil || given == derived else {
+            throw CommandRejection(
+                field: data.field(key),
+                "must be omitted or \(derived.uuidString.lowercased()), the id derived from \(source)")
+        }
+        return derived
+    }
+}

@@ -1,0 +1,150 @@
+import EventSourcing
+import Foundation
+
+/// Handles migue commands against any `EventStore`: routes each to its streams, loads their state,
+/// decides, and appends with the expected version, retrying a bounded number of times on conflict.
+///
+/// A rejection is a value and appends nothing. Submitting the same command id again appends
+/// nothing and reports the batches the first submission wrote, as duplicates.
+public struct MigueService: Sendable {
+    public let store: any EventStore
+    public var durability: Durability
+    /// How many times one command re-reads and re-decides after losing a race for a stream.
+    public var maxAttempts: Int
+
+    public init(store: any EventStore, durability: Durability = .durable, maxAttempts: Int = 32) {
+        self.store = store
+        self.durability = durability
+        self.maxAttempts = maxAttempts
+    }
+
+    /// Handles one command given as JSON text.
+    public func handle(json bytes: some Collection<UInt8>) async throws -> CommandResult {
+        let envelope: CommandEnvelope
+        do {
+            envelope = try CommandEnvelope(json: bytes)
+        } catch {
+            return .rejected(error)
+        }
+        return try await handle(envelope)
+    }
+
+    /// Handles one command. Throws only when the store fails or a stream stays contended.
+    public func handle(_ envelope: CommandEnvelope) async throws -> CommandResult {
+        let command: MigueCommand
+        do {
+            command = try MigueCommand(envelope)
+        } catch {
+            return .rejected(error)
+        }
+        let context = Context(service: self, envelope: envelope)
+        do {
+            if let earlier = try await context.earlierSubmission(of: command) { return .accepted(earlier) }
+            return .accepted(try await context.run(command))
+        } catch let rejected as Rejected {
+            return .rejected(rejected.rejection)
+        }
+    }
+}
+
+/// The store kept changing under one command for `attempts` tries.
+public struct ContentionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var stream: StreamName
+    public var attempts: Int
+
+    public var description: String { "\(stream) kept changing for \(attempts) attempts; submit the command again" }
+}
+
+/// A rejection travelling up from deep inside a command's handling.
+struct Rejected: Error {
+    var rejection: CommandRejection
+}
+
+/// One command being handled: its envelope and the service's store.
+struct Context: Sendable {
+    let service: MigueService
+    let envelope: CommandEnvelope
+
+    var store: any EventStore { service.store }
+    var at: Timestamp { envelope.at }
+
+    /// The batch labels `command` may write, and the one whose presence means it went through.
+    static func batches(of command: MigueCommand) -> (all: [String], done: String) {
+        switch command {
+        case .registerUser, .updateProfile: (["user"], "user")
+        case .startConversation, .changeConversationStatus:
+            (["claim", "conversation", "release", "abandon"], "conversation")
+        case .recordMessage: (["message"], "message")
+        case .createReminder: (["reminder"], "reminder")
+        case .changeReminderStatus: (["token", "reminder"], "reminder")
+        }
+    }
+
+    /// What an earlier submission of this command id wrote, if it got as far as its main batch.
+    func earlierSubmission(of command: MigueCommand) async throws -> [WrittenBatch]? {
+        let labels = Self.batches(of: command)
+        guard try await store.position(of: envelope.eventID(batch: labels.done, index: 0)) != nil else { return nil }
+        var found: [WrittenBatch] = []
+        for label in labels.all {
+            guard let first = try await store.position(of: envelope.eventID(batch: label, index: 0)) else { continue }
+            let records = try await store.readAll(from: first, limit: 64)
+            let batch = records.enumerated().prefix { index, record in record.id == envelope.eventID(batch: label, index: index) }
+                .map(\.element)
+            guard let head = batch.first, let tail = batch.last else { continue }
+            found.append(WrittenBatch(
+                stream: head.stream,
+                batch: AppendedBatch(first: head.position, last: tail.position, firstVersion: head.version, lastVersion: tail.version),
+                eventTypes: batch.map(\.type), isDuplicate: true))
+        }
+        return found.sorted { $0.batch.first < $1.batch.first }
+    }
+
+    func run(_ command: MigueCommand) async throws -> [WrittenBatch] {
+        switch command {
+        case .registerUser(let register):
+            return try await decideAndAppend(User.self, .register(register), to: MigueStream.user(register.userID), batch: "user")
+        case .updateProfile(let update):
+            return try await decideAndAppend(User.self, .updateProfile(update), to: MigueStream.user(update.userID), batch: "user")
+        case .startConversation(let start):
+            return try await moveConversation(.start(start), id: start.conversationID)
+        case .changeConversationStatus(let change):
+            return try await moveConversation(.changeStatus(change), id: change.conversationID)
+        case .recordMessage(let record):
+            let conversation = try await load(Conversation.self, MigueStream.conversation(record.conversationID))
+            guard conversation.state.started != nil else {
+                throw Rejected(rejection: CommandRejection(Conversation.Rejection.notStarted(record.conversationID)))
+            }
+            return try await decideAndAppend(Message.self, .record(record), to: MigueStream.message(record.messageID), batch: "message")
+        case .createReminder(let create):
+            try await requireUser(create.userID)
+            return try await decideAndAppend(Reminder.self, .create(create), to: MigueStream.reminder(create.reminderID), batch: "reminder")
+        case .changeReminderStatus(let change):
+            return try await changeReminderStatus(change)
+        }
+    }
+
+    /// Rejects unless `userID` is registered (users are never removed, so a read is enough).
+    func requireUser(_ userID: UUID) async throws {
+        guard try await load(User.self, MigueStream.user(userID)).state.profile != nil else {
+            throw Rejected(rejection: CommandRejection(User.Rejection.notRegistered(userID)))
+        }
+    }
+
+    /// Moves a reminder; a send token is claimed in its own stream before the reminder moves.
+    func changeReminderStatus(_ change: Reminder.ChangeStatus) async throws -> [WrittenBatch] {
+        let stream = MigueStream.reminder(change.reminderID)
+        var written: [WrittenBatch] = []
+        for _ in 0..<service.maxAttempts {
+            let reminder = try await load(Reminder.self, stream)
+            let events = try decide(Reminder.self, .changeStatus(change), reminder.state)
+            if let token = change.sendToken, written.isEmpty {
+                written += try await decideAndAppend(
+                    SendToken.self, .claim(token: token, reminderID: change.reminderID, at: at),
+                    to: MigueStream.sendToken(token), batch: "token")
+            }
+            guard let batch = try await append(events, to: stream, expected: reminder.expected, batch: "reminder") else { continue }
+            return written + [batch]
+        }
+        throw ContentionError(stream: stream, attempts: service.maxAttempts)
+    }
+}

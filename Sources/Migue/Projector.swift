@@ -1,0 +1,106 @@
+import EventSourcing
+import Foundation
+
+/// Turns migue events into SQL for the seed's tables: `migue.users`, `migue.conversations`,
+/// `migue.messages_v2`, `migue.reminders`.
+///
+/// Pure: every id and time comes from the event, never `now()` or `gen_random_uuid()`, so a rebuild
+/// writes the same rows. Inserts skip a row already there (`ON CONFLICT (id) DO NOTHING`) and status
+/// updates apply only to a row still in the state the event leaves, so applying an event twice
+/// changes nothing. Enum values go as text parameters; PostgreSQL types them from their columns.
+public enum Projector {
+    /// The statements `recorded` turns into; none for events that only guard invariants.
+    public static func statements(for recorded: RecordedEvent) throws(EventDecodingError) -> [SQLStatement] {
+        switch recorded.stream.category {
+        case "migue.user": return try statements(for: User.Event(recorded))
+        case "migue.conversation": return try statements(for: Conversation.Event(recorded))
+        case "migue.message": return try statements(for: Message.Event(recorded))
+        case "migue.reminder": return try statements(for: Reminder.Event(recorded))
+        case "migue.sendtoken":
+            _ = try SendToken.Event(recorded)
+            return []
+        default:
+            throw EventDecodingError(
+                type: recorded.type, version: recorded.schemaVersion,
+                reason: "stream \(recorded.stream) is not a migue stream")
+        }
+    }
+
+    public static func statements(for event: User.Event) -> [SQLStatement] {
+        switch event {
+        case .registered(let user):
+            [SQLStatement(
+                """
+                INSERT INTO migue.users (id, phone_number, name, preferences, created_at, updated_at) \
+                VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING
+                """,
+                [.uuid(user.userID), .text(user.phoneNumber), .text(user.name), json(user.preferences),
+                 .timestamp(user.registeredAt)])]
+        case .profileChanged(let change):
+            [SQLStatement(
+                "UPDATE migue.users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
+                [.uuid(change.userID), .text(change.name), json(change.preferences), .timestamp(change.changedAt)])]
+        case .activeConversationClaimed, .activeConversationReleased:
+            []
+        }
+    }
+
+    public static func statements(for event: Conversation.Event) -> [SQLStatement] {
+        switch event {
+        case .started(let started):
+            [SQLStatement(
+                """
+                INSERT INTO migue.conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) \
+                VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING
+                """,
+                [.uuid(started.conversationID), .uuid(started.userID), .text(started.waConversationID),
+                 .text(started.status.rawValue), .timestamp(started.startedAt)])]
+        case .statusChanged(let change):
+            [SQLStatement(
+                "UPDATE migue.conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+                [.uuid(change.conversationID), .text(change.from.rawValue), .text(change.to.rawValue),
+                 .timestamp(change.changedAt)])]
+        }
+    }
+
+    public static func statements(for event: Message.Event) -> [SQLStatement] {
+        switch event {
+        case .recorded(let message):
+            [SQLStatement(
+                """
+                INSERT INTO migue.messages_v2 \
+                (id, conversation_id, direction, type, content, media_url, wa_message_id, timestamp, created_at) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING
+                """,
+                [.uuid(message.messageID), .uuid(message.conversationID), .text(message.direction.rawValue),
+                 .text(message.kind.rawValue), .text(message.content), .text(message.mediaURL),
+                 .text(message.waMessageID), .timestamp(message.timestamp), .timestamp(message.recordedAt)])]
+        }
+    }
+
+    public static func statements(for event: Reminder.Event) -> [SQLStatement] {
+        switch event {
+        case .created(let reminder):
+            [SQLStatement(
+                """
+                INSERT INTO migue.reminders \
+                (id, user_id, title, description, scheduled_time, status, created_at, send_token) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT (id) DO NOTHING
+                """,
+                [.uuid(reminder.reminderID), .uuid(reminder.userID), .text(reminder.title), .text(reminder.description),
+                 .timestamp(reminder.scheduledTime), .text(reminder.status.rawValue), .timestamp(reminder.createdAt)])]
+        case .statusChanged(let change):
+            [SQLStatement(
+                """
+                UPDATE migue.reminders SET status = $3, send_token = COALESCE($4::uuid, send_token), \
+                scheduled_time = COALESCE($5::timestamptz, scheduled_time) WHERE id = $1 AND status = $2
+                """,
+                [.uuid(change.reminderID), .text(change.from.rawValue), .text(change.to.rawValue),
+                 .uuid(change.sendToken), .timestamp(change.scheduledTime)])]
+        }
+    }
+
+    private static func json(_ value: JSONValue?) -> SQLValue {
+        value.map { .json($0.encoded) } ?? .null
+    }
+}

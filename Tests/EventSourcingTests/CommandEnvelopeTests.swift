@@ -1,0 +1,95 @@
+import EventSourcing
+import Foundation
+import Testing
+
+@Suite struct CommandEnvelopeTests {
+    static let valid = #"""
+        {"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"migue","type":"reminder.create",
+         "at":"2026-11-22T10:15:30+01:00","actor":"webhook","correlation_id":"0b2d3c4e-5f60-4c7a-8f6e-4f1c2a529d1e",
+         "data":{"title":"x","n":3,"ok":true,"nested":{"b":[1,2.5,null],"a":"é"}}}
+        """#
+
+    @Test func readsEveryField() throws {
+        let envelope = try CommandEnvelope(json: Array(Self.valid.utf8))
+        #expect(envelope.id == UUID(uuidString: "4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60"))
+        #expect(envelope.product == "migue")
+        #expect(envelope.type == "reminder.create")
+        #expect(envelope.at == Timestamp(rfc3339: "2026-11-22T09:15:30Z"))
+        #expect(envelope.actor == "webhook")
+        #expect(envelope.correlationID == UUID(uuidString: "0b2d3c4e-5f60-4c7a-8f6e-4f1c2a529d1e"))
+        #expect(envelope.causationID == nil)
+        #expect(envelope.data == ["title": "x", "n": 3, "ok": true, "nested": ["b": [1, .double(2.5), .null], "a": "é"]])
+        #expect(envelope.eventMetadata == EventMetadata(correlationID: envelope.correlationID, causationID: envelope.id, actor: "webhook"))
+        #expect(try CommandEnvelope(json: envelope.json) == envelope)
+    }
+
+    @Test func eventIdsDeriveFromTheCommandAndThePlaceInTheBatch() throws {
+        let envelope = try CommandEnvelope(json: Array(Self.valid.utf8))
+        #expect(envelope.eventID(batch: "user", index: 0) == envelope.eventID(batch: "user", index: 0))
+        #expect(envelope.eventID(batch: "user", index: 0) != envelope.eventID(batch: "user", index: 1))
+        #expect(envelope.eventID(batch: "user", index: 0) != envelope.eventID(batch: "claim", index: 0))
+    }
+
+    @Test(arguments: [
+        ("{", "not valid JSON"),
+        ("[1]", "expected an object, found an array"),
+        (#"{"product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: is required"),
+        (#"{"id":"nope","product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: expected a UUID"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#,
+         "product: must not be empty"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":7,"at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#,
+         "type: expected a string, found a number"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"yesterday","actor":"a","data":{}}"#,
+         "at: expected an RFC 3339 time"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"0000-12-31T10:00:00Z","actor":"a","data":{}}"#,
+         "at: must not be before 0001-01-01T00:00:00Z"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","data":{}}"#,
+         "actor: is required"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a\u0000","data":{}}"#,
+         "actor: contains U+0000, which PostgreSQL text cannot store"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":[]}"#,
+         "data: expected an object, found an array"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a"}"#,
+         "data: is required"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{},"extra":1}"#,
+         "extra: is not a field of this command"),
+    ])
+    func malformedCommandsAreRejectedNamingTheField(json: String, message: String) {
+        #expect(throws: CommandRejection.self) { try CommandEnvelope(json: Array(json.utf8)) }
+        do {
+            _ = try CommandEnvelope(json: Array(json.utf8))
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    @Test func fieldReadersNameTheDataPath() {
+        var fields = CommandFields(["scheduled_time": "tomorrow", "status": "late", "doc": ["k": "\u{0}"]], path: "data")
+        #expect(throws: CommandRejection(field: "data.scheduled_time", "expected an RFC 3339 time")) {
+            try fields.timestamp("scheduled_time")
+        }
+        #expect(throws: CommandRejection(field: "data.status", "expected one of \"inbound\", \"outbound\"")) {
+            try fields.choice("status", Direction.self)
+        }
+        #expect(throws: CommandRejection(field: "data.doc", "contains U+0000, which PostgreSQL jsonb cannot store")) {
+            try fields.optionalDocument("doc")
+        }
+        #expect(throws: CommandRejection(field: "data.title", "is required")) { try fields.string("title") }
+        #expect(CommandRejection(field: "data.scheduled_time", "expected an RFC 3339 time").description
+            == "data.scheduled_time: expected an RFC 3339 time")
+    }
+
+    enum Direction: String, CaseIterable { case inbound, outbound }
+
+    @Test func jsonValuesEncodeWithSortedKeys() {
+        let value: JSONValue = ["b": 1, "a": ["z": true, "y": .null], "c": "x/y"]
+        #expect(value.encoded == #"{"a":{"y":null,"z":true},"b":1,"c":"x/y"}"#)
+    }
+
+    @Test func sqlStatementsDescribeParameterKindsOnly() {
+        let statement = SQLStatement("INSERT INTO t VALUES ($1, $2)", [.text("+573001234567"), .null])
+        #expect(statement.description == "INSERT INTO t VALUES ($1, $2) -- [text, null]")
+        #expect(SQLValue.bytes([0, 255]).text == "\\x00ff")
+        #expect(SQLValue.timestamp(Timestamp(microsecondsSinceEpoch: 0)).text == "1970-01-01T00:00:00.000000Z")
+    }
+}
