@@ -44,13 +44,13 @@ let package = Package(
         ),
         .target(
             name: "Projections",
-            dependencies: ["EventSourcing", "Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["EventSourcing", "Postgres", "Migue", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "parley",
             dependencies: [
-                "EventSourcing", "EventLog", "Postgres", "Projections",
+                "EventSourcing", "EventLog", "Postgres", "Projections", "Migue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "Postgres"], exclude: ["Fixtures"], swiftSettings: strict
+            name: "ProjectionsTests", dependencies: ["Projections", "Postgres", "EventSourcing", "Migue"], exclude: ["Fixtures"], swiftSettings: strict
         ),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres"], swiftSettings: strict),
     ]

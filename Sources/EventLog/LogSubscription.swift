@@ -80,3 +80,12 @@ extension FileEventLog {
         }
     }
 }
+
+extension FileEventLog {
+    /// Returns once the event at `position` is readable: notified in the writing process, by
+    /// polling `refresh()` every 20 ms in a read-only one. Throws `CancellationError` when cancelled.
+    public func waitUntilReadable(_ position: LogPosition) async throws {
+        try await waitForMore(after: position)
+        try Task.checkCancellation()
+    }
+}

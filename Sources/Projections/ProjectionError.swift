@@ -1,0 +1,32 @@
+import EventSourcing
+import Postgres
+
+/// Why a projection stopped: the event it could not apply, and the database's or decoder's reason.
+///
+/// A projection never skips an event: it stops here, with everything before this event applied
+/// and its checkpoint at this event.
+public struct ProjectionError: Error, CustomStringConvertible {
+    public var projection: String
+    public var position: LogPosition
+    public var eventType: String
+    public var stream: StreamName
+    /// The SQLSTATE when the database refused a statement.
+    public var code: SQLState?
+    public var reason: String
+
+    public var description: String {
+        "projection \(projection) stopped at position \(position) (\(eventType) in \(stream))"
+            + (code.map { ": SQLSTATE \($0)" } ?? "") + ": \(reason)"
+    }
+}
+
+/// Another runner moved the checkpoint while this one was applying a batch.
+public struct CheckpointMoved: Error, CustomStringConvertible {
+    public var projection: String
+    public var version: Int
+    public var expected: LogPosition
+
+    public var description: String {
+        "projection \(projection) v\(version): the checkpoint is no longer \(expected); another runner is projecting it"
+    }
+}

@@ -1,0 +1,157 @@
+import EventSourcing
+import Logging
+import Postgres
+
+/// Applies a projection's events to PostgreSQL in batches, exactly once.
+///
+/// Each batch's read-model writes and its checkpoint move commit in one transaction, so after a
+/// crash the projection resumes where its last commit left it, neither losing nor repeating an
+/// event. A statement the database refuses stops the projection at that event (`ProjectionError`).
+public final class ProjectionRunner: Sendable {
+    public let projection: Projection
+    let store: any EventStore
+    let session: DatabaseSession
+    let logger: Logger
+
+    /// What one batch did.
+    public struct Batch: Sendable, Equatable {
+        /// Events read from the log (the projection's and others').
+        public var read: Int
+        /// Events of this projection applied.
+        public var applied: Int
+        /// Statements sent after coalescing.
+        public var statements: Int
+        /// The checkpoint after the batch: the next position to read.
+        public var next: LogPosition
+    }
+
+    public init(projection: Projection, store: any EventStore, session: DatabaseSession, logger: Logger) {
+        self.projection = projection
+        self.store = store
+        self.session = session
+        self.logger = logger
+    }
+
+    /// Records the projection's version (active when no other version is) and its checkpoint row.
+    public func register() async throws {
+        let projection = self.projection
+        try await session.run { connection in
+            try connection.transaction { connection in
+                try connection.execute(
+                    """
+                    INSERT INTO parley.projection_versions (projection, version, schema_name, status, activated_at)
+                    SELECT $1, $2, $3, 'active', now()
+                    WHERE NOT EXISTS (SELECT 1 FROM parley.projection_versions WHERE projection = $1 AND status = 'active')
+                    ON CONFLICT (projection, version) DO NOTHING
+                    """, [projection.name, projection.version, projection.schema])
+                try connection.execute(
+                    """
+                    INSERT INTO parley.projection_versions (projection, version, schema_name, status)
+                    VALUES ($1, $2, $3, 'building') ON CONFLICT (projection, version) DO NOTHING
+                    """, [projection.name, projection.version, projection.schema])
+                try connection.execute(
+                    "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    [projection.name, projection.version])
+            }
+        }
+    }
+
+    /// The next position this projection reads.
+    public func checkpoint() async throws -> LogPosition {
+        let projection = self.projection
+        return try await session.run { connection in
+            let rows = try connection.query(
+                "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2",
+                [projection.name, projection.version])
+            guard let row = rows.first else {
+                throw PostgresError(kind: .usage, message: "projection \(projection.name) v\(projection.version) is not registered")
+            }
+            return LogPosition(UInt64(try row.decode("next_position", as: Int64.self)))
+        }
+    }
+
+    /// Reads up to `limit` events from the checkpoint and applies them; nil when there are none.
+    public func applyNextBatch(limit: Int) async throws -> Batch? {
+        let from = try await checkpoint()
+        let events = try await store.readAll(from: from, limit: limit)
+        guard let last = events.last else { return nil }
+        let mine = events.filter(projection.reads)
+        var statements: [SQLStatement] = []
+        for event in mine {
+            do {
+                statements += try projection.statements(event)
+            } catch {
+                throw ProjectionError(
+                    projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
+                    code: nil, reason: "the projector cannot read the event: \(error)")
+            }
+        }
+        let merged = StatementCoalescer.coalesce(statements)
+        do {
+            try await apply(merged, from: from, to: last.position.next)
+        } catch let error as PostgresError where error.kind == .query {
+            // Find the event at fault: apply one event per transaction up to it.
+            try await applyOneByOne(mine, from: from, through: last.position.next)
+            throw error
+        }
+        return Batch(read: events.count, applied: mine.count, statements: merged.count, next: last.position.next)
+    }
+
+    /// Applies batches until the checkpoint reaches the head of the log; returns the events applied.
+    @discardableResult
+    public func catchUp(batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }) async throws -> Int {
+        var applied = 0
+        while let batch = try await applyNextBatch(limit: batchSize) {
+            applied += batch.applied
+            progress(batch.next)
+        }
+        return applied
+    }
+
+    /// Catches up, then keeps applying new events as `waitForEvents` reports them, until cancelled.
+    public func follow(
+        batchSize: Int = 1000, waitForEvents: @Sendable (LogPosition) async throws -> Void,
+        progress: (LogPosition) -> Void = { _ in }
+    ) async throws {
+        while !Task.isCancelled {
+            try await catchUp(batchSize: batchSize, progress: progress)
+            try await waitForEvents(try await checkpoint())
+        }
+        throw CancellationError()
+    }
+
+    private func apply(_ statements: [SQLStatement], from: LogPosition, to next: LogPosition) async throws {
+        let projection = self.projection
+        try await session.run { connection in
+            try connection.transaction { connection in
+                for statement in statements {
+                    try connection.execute(statement.sql, statement.parameters.map(\.parameter))
+                }
+                let moved = try connection.execute(
+                    """
+                    UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now()
+                    WHERE projection = $1 AND version = $2 AND next_position = $4
+                    """,
+                    [projection.name, projection.version, Int64(next.rawValue), Int64(from.rawValue)])
+                guard moved == 1 else { throw CheckpointMoved(projection: projection.name, version: projection.version, expected: from) }
+            }
+        }
+    }
+
+    /// Applies `events` one per transaction; throws `ProjectionError` at the first one refused.
+    private func applyOneByOne(_ events: [RecordedEvent], from: LogPosition, through end: LogPosition) async throws {
+        var checkpoint = from
+        for event in events {
+            let statements = try projection.statements(event)
+            do {
+                try await apply(statements, from: checkpoint, to: event.position.next)
+            } catch let error as PostgresError {
+                throw ProjectionError(
+                    projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
+                    code: error.code, reason: error.description)
+            }
+            checkpoint = event.position.next
+        }
+        try await apply([], from: checkpoint, to: end)
+    }
+}

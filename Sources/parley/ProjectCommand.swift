@@ -1,0 +1,95 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+import Postgres
+import Projections
+
+/// `parley project`: applies the log to the read models, once or following new appends.
+struct Project: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply new events to the read models (exactly once), then stop or --follow."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Flag(help: "After catching up, keep applying new events until interrupted.")
+    var follow = false
+
+    @Option(help: "Events per transaction.")
+    var batchSize = 1000
+
+    @Option(help: "Only this projection (default: all).")
+    var projection: String?
+
+    struct Outcome: Encodable {
+        var projection: String
+        var version: Int
+        var applied: Int
+        var checkpoint: UInt64
+        var seconds: Double
+        var eventsPerSecond: Double
+    }
+
+    func run() async throws {
+        let projections = try ProjectionSelection.resolve(projection)
+        let log = try LogAccess.openForReading(options)
+        let location = try options.databaseLocation()
+        let runners = try projections.map { projection in
+            ProjectionRunner(
+                projection: projection, store: log, session: try DatabaseSession(location.conninfo, logger: options.logger),
+                logger: options.logger)
+        }
+        for runner in runners { try await runner.register() }
+        if follow {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for runner in runners {
+                    group.addTask { try await runner.follow(batchSize: batchSize, waitForEvents: { try await log.waitUntilReadable($0) }) }
+                }
+                try await group.waitForAll()
+            }
+            return
+        }
+        let head = try await log.head()
+        for runner in runners {
+            let progress = Progress(enabled: !options.json, label: "projecting \(runner.projection.name):")
+            let start = ContinuousClock.now
+            let applied = try await runner.catchUp(batchSize: batchSize) { progress.update($0.rawValue, of: head.rawValue) }
+            progress.finish()
+            let seconds = (ContinuousClock.now - start).seconds
+            let outcome = Outcome(
+                projection: runner.projection.name, version: runner.projection.version, applied: applied,
+                checkpoint: try await runner.checkpoint().rawValue, seconds: seconds,
+                eventsPerSecond: seconds > 0 ? Double(applied) / seconds : 0)
+            if options.json {
+                JSONLines.print(outcome)
+            } else {
+                print("\(outcome.projection) v\(outcome.version): applied \(applied) events, checkpoint \(outcome.checkpoint), "
+                    + String(format: "%.2f s, %.0f events/s", seconds, outcome.eventsPerSecond))
+            }
+        }
+    }
+}
+
+/// Which projections a command works on.
+enum ProjectionSelection {
+    static func resolve(_ name: String?) throws -> [Projection] {
+        guard let name else { return ProjectionCatalog.all }
+        guard let projection = ProjectionCatalog.named(name) else {
+            throw ValidationError("no projection named \(name) (known: \(ProjectionCatalog.all.map(\.name).joined(separator: ", ")))")
+        }
+        return [projection]
+    }
+}
+
+/// Opening the event log for commands that only read it.
+enum LogAccess {
+    /// The log at `--log`, read-only (a writer may be appending), or a clear error when absent.
+    static func openForReading(_ options: GlobalOptions) throws -> FileEventLog {
+        let directory = options.logPath
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw ValidationError("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
+        }
+        return try FileEventLog(directory: directory, options: .init(readOnly: true), logger: options.logger)
+    }
+}

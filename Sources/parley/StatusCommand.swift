@@ -1,0 +1,49 @@
+import ArgumentParser
+import EventLog
+import Postgres
+import Projections
+
+/// `parley status`: the log's head and each projection's checkpoint and lag.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the log head, each projection's checkpoint and its lag.")
+
+    @OptionGroup var options: GlobalOptions
+
+    struct Line: Encodable {
+        var projection: String
+        var version: Int
+        var schema: String
+        var status: String
+        var checkpoint: UInt64
+        var head: UInt64
+        var lag: UInt64
+    }
+
+    func run() async throws {
+        let log = try LogAccess.openForReading(options)
+        let head = try await log.head().rawValue
+        let connection = try Connection(try options.databaseLocation().conninfo, logger: options.logger)
+        let rows = try connection.query(
+            """
+            SELECT v.projection, v.version, v.schema_name, v.status, coalesce(c.next_position, 0) AS next_position
+            FROM parley.projection_versions v
+            LEFT JOIN parley.projection_checkpoints c USING (projection, version)
+            ORDER BY v.projection, v.version
+            """)
+        let lines = try rows.map { row in
+            let checkpoint = UInt64(try row.decode("next_position", as: Int64.self))
+            return Line(
+                projection: try row.decode("projection"), version: try row.decode("version"), schema: try row.decode("schema_name"),
+                status: try row.decode("status"), checkpoint: checkpoint, head: head, lag: head > checkpoint ? head - checkpoint : 0)
+        }
+        if options.json {
+            lines.forEach { JSONLines.print($0) }
+            return
+        }
+        print("log head    \(head) (\(options.logPath))")
+        if lines.isEmpty { print("no projection has run yet: parley project") }
+        for line in lines {
+            print("\(line.projection) v\(line.version) (\(line.status), schema \(line.schema)): checkpoint \(line.checkpoint), lag \(line.lag)")
+        }
+    }
+}

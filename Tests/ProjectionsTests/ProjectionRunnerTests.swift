@@ -1,0 +1,88 @@
+import EventSourcing
+import Foundation
+import Migue
+import Postgres
+import Projections
+import Testing
+
+/// The runner against a real, migrated database: rows, checkpoints, exactly-once, stopping on error.
+@Suite struct ProjectionRunnerTests {
+    func migratedDatabase() throws -> ScratchDatabase {
+        let database = try ScratchDatabase.create()
+        let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
+        try Migrator(connection: try database.connect(), files: files, logger: TestServer.logger).migrate()
+        return database
+    }
+
+    func count(_ connection: Connection, _ table: String) throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM \(table)")[0].decode("n", as: Int.self)
+    }
+
+    @Test func projectsInBatchesAndResumesFromTheCheckpoint() async throws {
+        let database = try migratedDatabase()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        let service = MigueService(store: store)
+        var commands = MigueCommands()
+        try await service.submit(commands.conversation(phone: "+34600000001", messages: 7))
+        try await service.submit(commands.conversation(phone: "+34600000002", messages: 3))
+        let runner = ProjectionRunner(
+            projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger)
+        try await runner.register()
+        #expect(try await runner.checkpoint() == 0)
+        let applied = try await runner.catchUp(batchSize: 4)
+        let head = await store.head()
+        #expect(applied == Int(head.rawValue))
+        #expect(try await runner.checkpoint() == head)
+        let connection = try database.connect()
+        #expect(try count(connection, "migue.users") == 2)
+        #expect(try count(connection, "migue.conversations") == 2)
+        #expect(try count(connection, "migue.messages_v2") == 10)
+        let first = try connection.query(
+            "SELECT content, direction::text AS direction, created_at = '2026-11-22T10:00:03Z' AS fixed_time FROM migue.messages_v2 ORDER BY created_at LIMIT 1")
+        #expect(try first[0].decode("content", as: String.self) == "hola 0")
+        #expect(try first[0].decode("direction", as: String.self) == "inbound")
+        #expect(try first[0].decode("fixed_time", as: Bool.self))
+        // Nothing new: nothing applied.
+        #expect(try await runner.catchUp(batchSize: 4) == 0)
+        // New events: only they are applied.
+        try await service.submit(commands.conversation(phone: "+34600000003", messages: 2))
+        #expect(try await runner.catchUp(batchSize: 100) == 4 + 1)
+        #expect(try count(connection, "migue.messages_v2") == 12)
+        let status = try connection.query(
+            "SELECT status FROM parley.projection_versions WHERE projection = 'migue' AND version = 1")
+        #expect(try status[0].decode("status", as: String.self) == "active")
+    }
+
+    @Test func aRefusedStatementStopsAtItsEventWithTheSQLState() async throws {
+        let database = try migratedDatabase()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        let service = MigueService(store: store)
+        var commands = MigueCommands()
+        try await service.submit(commands.conversation(phone: "+34600000001", messages: 2))
+        try await service.submit(commands.conversation(phone: "+34600000002", messages: 2))
+        // A row the log knows nothing about takes the second user's phone number.
+        let connection = try database.connect()
+        try connection.execute(
+            "INSERT INTO migue.users (id, phone_number, created_at, updated_at) VALUES (gen_random_uuid(), '+34600000002', now(), now())")
+        let runner = ProjectionRunner(
+            projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger)
+        try await runner.register()
+        let all = await store.readAll(from: .start, limit: 1000)
+        let culprit = try #require(all.first { $0.type == "migue.user.registered" && $0.stream.id == MigueCommands.userID("+34600000002") })
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(error.position == culprit.position)
+        #expect(error.eventType == "migue.user.registered")
+        #expect(error.code == .uniqueViolation)
+        #expect(error.description.contains("position \(culprit.position)"))
+        // Everything before the culprit is applied and the checkpoint stands at it, not past it.
+        #expect(try await runner.checkpoint() == culprit.position)
+        #expect(try count(connection, "migue.messages_v2") == 2)
+        // It stops there again rather than skipping the event.
+        await #expect(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(try await runner.checkpoint() == culprit.position)
+    }
+}
