@@ -56,13 +56,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "TestSupport", dependencies: ["Postgres", "Projections", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support", swiftSettings: strict
+        ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"], swiftSettings: strict),
         .testTarget(name: "MigueTests", dependencies: ["Migue", "EventSourcing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(
-            name: "ProjectionsTests", dependencies: ["Projections", "Postgres", "EventSourcing", "Migue"], exclude: ["Fixtures"], swiftSettings: strict
+            name: "ProjectionsTests", dependencies: ["Projections", "Postgres", "EventSourcing", "Migue", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict
         ),
-        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres"], swiftSettings: strict),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres", "Projections", "Migue", "TestSupport"], swiftSettings: strict),
     ]
 )
