@@ -28,7 +28,7 @@ public enum SQLValue: Hashable, Sendable, CustomStringConvertible {
         case .integer(let value): String(value)
         case .double(let value): value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity") : "\(value)"
         case .bool(let value): value ? "true" : "false"
-        case .uuid(let value): value.uuidString.lowercased()
+        case .uuid(let value): value.lowercasedText
         case .timestamp(let value): value.description
         case .bytes(let value):
             "\\x" + value.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()

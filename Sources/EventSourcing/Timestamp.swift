@@ -36,6 +36,35 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         let days = seconds.floorDivided(by: 86_400)
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
+        guard (0...9999).contains(year) else { return Timestamp.wideDescription(year, month, day, secondOfDay, micros) }
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            func put(_ value: Int64, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0)
+            buffer[4] = 45
+            put(month, 2, at: 5)
+            buffer[7] = 45
+            put(day, 2, at: 8)
+            buffer[10] = 84
+            put(secondOfDay / 3600, 2, at: 11)
+            buffer[13] = 58
+            put(secondOfDay / 60 % 60, 2, at: 14)
+            buffer[16] = 58
+            put(secondOfDay % 60, 2, at: 17)
+            buffer[19] = 46
+            put(micros, 6, at: 20)
+            buffer[26] = 90
+            return 27
+        }
+    }
+
+    /// The same format for years outside 0...9999, which need more or signed digits.
+    private static func wideDescription(_ year: Int64, _ month: Int64, _ day: Int64, _ secondOfDay: Int64, _ micros: Int64) -> String {
         func pad(_ value: Int64, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

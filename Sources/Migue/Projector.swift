@@ -5,9 +5,11 @@ import Foundation
 /// `migue.messages_v2`, `migue.reminders`.
 ///
 /// Pure: every id and time comes from the event, never `now()` or `gen_random_uuid()`, so a rebuild
-/// writes the same rows. Inserts skip a row already there (`ON CONFLICT (id) DO NOTHING`) and status
-/// updates apply only to a row still in the state the event leaves, so applying an event twice
-/// changes nothing. Enum values go as text parameters; PostgreSQL types them from their columns.
+/// writes the same rows. Inserts are plain: the runner applies every event exactly once (rows and
+/// checkpoint in one transaction), so a row already there is a bug and stops the projection rather
+/// than being skipped; plain inserts of bare parameters also let the runner load runs with COPY.
+/// Status updates apply only to a row still in the state the event leaves. Enum values go as text
+/// parameters; PostgreSQL types them from their columns.
 public enum Projector {
     /// The statements `recorded` turns into; none for events that only guard invariants.
     public static func statements(for recorded: RecordedEvent) throws(EventDecodingError) -> [SQLStatement] {
@@ -32,7 +34,7 @@ public enum Projector {
             [SQLStatement(
                 """
                 INSERT INTO migue.users (id, phone_number, name, preferences, created_at, updated_at) \
-                VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $5)
                 """,
                 [.uuid(user.userID), .text(user.phoneNumber), .text(user.name), json(user.preferences),
                  .timestamp(user.registeredAt)])]
@@ -51,7 +53,7 @@ public enum Projector {
             [SQLStatement(
                 """
                 INSERT INTO migue.conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) \
-                VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $5)
                 """,
                 [.uuid(started.conversationID), .uuid(started.userID), .text(started.waConversationID),
                  .text(started.status.rawValue), .timestamp(started.startedAt)])]
@@ -70,7 +72,7 @@ public enum Projector {
                 """
                 INSERT INTO migue.messages_v2 \
                 (id, conversation_id, direction, type, content, media_url, wa_message_id, timestamp, created_at) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 [.uuid(message.messageID), .uuid(message.conversationID), .text(message.direction.rawValue),
                  .text(message.kind.rawValue), .text(message.content), .text(message.mediaURL),
@@ -85,7 +87,7 @@ public enum Projector {
                 """
                 INSERT INTO migue.reminders \
                 (id, user_id, title, description, scheduled_time, status, created_at, send_token) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
                 """,
                 [.uuid(reminder.reminderID), .uuid(reminder.userID), .text(reminder.title), .text(reminder.description),
                  .timestamp(reminder.scheduledTime), .text(reminder.status.rawValue), .timestamp(reminder.createdAt)])]

@@ -70,9 +70,39 @@ public final class ProjectionRunner: Sendable {
         }
     }
 
+    /// A batch read and turned into writes, not yet applied.
+    struct Prepared: Sendable {
+        var from: LogPosition
+        var next: LogPosition
+        var read: Int
+        var events: [RecordedEvent]
+        var writes: [PlannedWrite]
+    }
+
     /// Reads up to `limit` events from the checkpoint and applies them; nil when there are none.
     public func applyNextBatch(limit: Int) async throws -> Batch? {
-        let from = try await checkpoint()
+        guard let prepared = try await prepare(from: try await checkpoint(), limit: limit) else { return nil }
+        return try await commit(prepared)
+    }
+
+    /// Applies batches until the checkpoint reaches the head of the log; returns the events applied.
+    ///
+    /// The next batch is read and turned into SQL while the database applies the current one.
+    @discardableResult
+    public func catchUp(batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }) async throws -> Int {
+        var applied = 0
+        var prepared = try await prepare(from: try await checkpoint(), limit: batchSize)
+        while let current = prepared {
+            async let following = prepare(from: current.next, limit: batchSize)
+            let batch = try await commit(current)
+            applied += batch.applied
+            progress(batch.next)
+            prepared = try await following
+        }
+        return applied
+    }
+
+    private func prepare(from: LogPosition, limit: Int) async throws -> Prepared? {
         let events = try await store.readAll(from: from, limit: limit)
         guard let last = events.last else { return nil }
         let mine = events.filter(projection.reads)
@@ -86,26 +116,18 @@ public final class ProjectionRunner: Sendable {
                     code: nil, reason: "the projector cannot read the event: \(error)")
             }
         }
-        let merged = StatementCoalescer.coalesce(statements)
-        do {
-            try await apply(merged, from: from, to: last.position.next)
-        } catch let error as PostgresError where error.kind == .query {
-            // Find the event at fault: apply one event per transaction up to it.
-            try await applyOneByOne(mine, from: from, through: last.position.next)
-            throw error
-        }
-        return Batch(read: events.count, applied: mine.count, statements: merged.count, next: last.position.next)
+        return Prepared(from: from, next: last.position.next, read: events.count, events: mine, writes: StatementCoalescer.plan(statements))
     }
 
-    /// Applies batches until the checkpoint reaches the head of the log; returns the events applied.
-    @discardableResult
-    public func catchUp(batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }) async throws -> Int {
-        var applied = 0
-        while let batch = try await applyNextBatch(limit: batchSize) {
-            applied += batch.applied
-            progress(batch.next)
+    private func commit(_ prepared: Prepared) async throws -> Batch {
+        do {
+            try await apply(prepared.writes, from: prepared.from, to: prepared.next)
+        } catch let error as PostgresError where error.kind == .query {
+            // Find the event at fault: apply one event per transaction up to it.
+            try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next)
+            throw error
         }
-        return applied
+        return Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next)
     }
 
     /// Catches up, then keeps applying new events as `waitForEvents` reports them, until cancelled.
@@ -120,12 +142,17 @@ public final class ProjectionRunner: Sendable {
         throw CancellationError()
     }
 
-    private func apply(_ statements: [SQLStatement], from: LogPosition, to next: LogPosition) async throws {
+    private func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws {
         let projection = self.projection
         try await session.run { connection in
             try connection.transaction { connection in
-                for statement in statements {
-                    try connection.execute(statement.sql, statement.parameters.map(\.parameter))
+                for write in writes {
+                    switch write {
+                    case .statement(let statement):
+                        try connection.execute(statement.sql, statement.parameters.map(\.parameter))
+                    case .copy(let table, let columns, let rows):
+                        try connection.copyIn("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN", rows: rows)
+                    }
                 }
                 let moved = try connection.execute(
                     """
@@ -142,9 +169,9 @@ public final class ProjectionRunner: Sendable {
     private func applyOneByOne(_ events: [RecordedEvent], from: LogPosition, through end: LogPosition) async throws {
         var checkpoint = from
         for event in events {
-            let statements = try projection.statements(event)
+            let writes = try projection.statements(event).map(PlannedWrite.statement)
             do {
-                try await apply(statements, from: checkpoint, to: event.position.next)
+                try await apply(writes, from: checkpoint, to: event.position.next)
             } catch let error as PostgresError {
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,

@@ -26,3 +26,24 @@ import Testing
         #expect(["8", "9", "A", "B"].contains(first.uuidString.dropFirst(19).first.map(String.init)))
     }
 }
+
+@Suite struct TextFormTests {
+    @Test func lowercasedTextMatchesFoundation() {
+        for _ in 0..<100 {
+            let id = UUID()
+            #expect(id.lowercasedText == id.uuidString.lowercased())
+        }
+    }
+
+    @Test(arguments: [
+        ("1970-01-01T00:00:00.000000Z", Int64(0)),
+        ("2026-11-22T10:15:30.250000Z", 1_795_342_530_250_000),
+        ("1969-12-31T23:59:59.999999Z", -1),
+        ("0001-01-01T00:00:00.000000Z", -62_135_596_800_000_000),
+        ("9999-12-31T23:59:59.999999Z", 253_402_300_799_999_999),
+    ])
+    func timestampsPrintAndParseBack(text: String, micros: Int64) {
+        #expect(Timestamp(microsecondsSinceEpoch: micros).description == text)
+        #expect(Timestamp(rfc3339: text)?.microsecondsSinceEpoch == micros)
+    }
+}

@@ -19,7 +19,7 @@ import Testing
             userID: F.userID, phoneNumber: F.phone, name: "Ana", preferences: ["lang": "es", "a": 1], registeredAt: F.t0))
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.user(F.userID))) == [SQLStatement(
             "INSERT INTO migue.users (id, phone_number, name, preferences, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $5)",
             [.uuid(F.userID), .text(F.phone), .text("Ana"), .json(#"{"a":1,"lang":"es"}"#), .timestamp(F.t0)])])
     }
 
@@ -45,7 +45,7 @@ import Testing
             startedAt: F.t0))
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.conversation(conversation))) == [SQLStatement(
             "INSERT INTO migue.conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $5)",
             [.uuid(conversation), .uuid(F.userID), .text("wa-1"), .text("active"), .timestamp(F.t0)])])
     }
 
@@ -67,7 +67,7 @@ import Testing
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.message(id))) == [SQLStatement(
             "INSERT INTO migue.messages_v2 "
                 + "(id, conversation_id, direction, type, content, media_url, wa_message_id, timestamp, created_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.id("c")), .text("outbound"), .text(kind.rawValue), .null, .text("https://cdn.example/a.ogg"),
              .text("wamid.1"), .timestamp(F.time(-1)), .timestamp(F.t0)])])
     }
@@ -78,7 +78,7 @@ import Testing
             status: .pending, createdAt: F.t0))
         #expect(Projector.statements(for: event) == [SQLStatement(
             "INSERT INTO migue.reminders (id, user_id, title, description, scheduled_time, status, created_at, send_token) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
             [.uuid(F.id("r")), .uuid(F.userID), .text("Pagar"), .null, .timestamp(F.time(60)), .text("pending"), .timestamp(F.t0)])])
     }
 

@@ -94,9 +94,9 @@ import Testing
             if let previous { #expect(event.position.rawValue > previous) }
             previous = event.position.rawValue
             seen += 1
-            if seen == 3000 { break }
+            if seen == 1000 { break }
         }
-        #expect(seen == 3000)
+        #expect(seen == 1000)
         // A second writer is refused, naming the writer process.
         let error = try #require(throws: LogError.self) { try FileEventLog(directory: directory, logger: Logger(label: "second")) }
         #expect(error == .locked(directory: directory, holderPID: process.processIdentifier))

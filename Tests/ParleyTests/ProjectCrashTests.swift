@@ -47,18 +47,27 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         var interrupted: [Int] = []
         let watcher = try database.connect()
-        for _ in 0..<8 {
+        func checkpoint() throws -> Int {
+            let rows = try watcher.query("SELECT next_position FROM parley.projection_checkpoints WHERE projection = 'migue'")
+            return try rows.first?.decode("next_position", as: Int.self) ?? 0
+        }
+        for _ in 0..<6 {
+            let before = try checkpoint()
             let process = Process()
             process.executableURL = ParleyBinary.url
-            process.arguments = ["project", "--log", directory, "--database-url", database.conninfo, "--batch-size", "25", "--json"]
+            process.arguments = ["project", "--log", directory, "--database-url", database.conninfo, "--batch-size", "5", "--json"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(for: .milliseconds(Int.random(in: 50...400, using: &generator)))
+            // Kill it a random moment after it has committed something: mid-run, most likely mid-batch.
+            while process.isRunning, try checkpoint() == before {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...15, using: &generator)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
-            let rows = try watcher.query("SELECT next_position FROM parley.projection_checkpoints WHERE projection = 'migue'")
-            interrupted.append(try rows.first?.decode("next_position", as: Int.self) ?? 0)
+            interrupted.append(try checkpoint())
+            if interrupted.last == Int(head.rawValue) { break }
         }
         // At least one kill landed with the projection part way through the log.
         #expect(interrupted.contains { $0 > 0 && $0 < Int(head.rawValue) }, "checkpoints after kills: \(interrupted)")
