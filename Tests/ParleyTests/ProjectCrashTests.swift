@@ -55,15 +55,14 @@ import TestSupport
             let before = try checkpoint()
             let process = Process()
             process.executableURL = ParleyBinary.url
-            process.arguments = ["project", "--log", directory, "--database-url", database.conninfo, "--batch-size", "5", "--json"]
+            process.arguments = ["project", "--log", directory, "--database-url", database.conninfo, "--batch-size", "1", "--json"]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
             // Kill it a random moment after it has committed something: mid-run, most likely mid-batch.
-            while process.isRunning, try checkpoint() == before {
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            try await Task.sleep(for: .milliseconds(Int.random(in: 0...15, using: &generator)))
+            // Polled with usleep, not Task.sleep: other tests may keep the task pool busy.
+            while process.isRunning, try checkpoint() == before { usleep(500) }
+            usleep(UInt32.random(in: 0...40_000, using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             interrupted.append(try checkpoint())
