@@ -1,6 +1,7 @@
 import EventSourcing
 import Logging
 import Postgres
+import Synchronization
 
 /// Applies a projection's events to PostgreSQL in batches, exactly once.
 ///
@@ -9,9 +10,29 @@ import Postgres
 /// event. A statement the database refuses stops the projection at that event (`ProjectionError`).
 public final class ProjectionRunner: Sendable {
     public let projection: Projection
+    public let target: Target
     let store: any EventStore
     let session: DatabaseSession
     let logger: Logger
+    /// The checkpoint of an untracked target, which lives only as long as the runner.
+    private let memoryCheckpoint = Mutex(LogPosition.start)
+
+    /// Where a runner writes and how it remembers its place.
+    public struct Target: Sendable, Equatable {
+        /// The schema the statements run in (first on the `search_path`).
+        public var schema: String
+        /// The version whose checkpoint row the runner moves; nil keeps the checkpoint in memory
+        /// (a replay or a scratch rebuild, which start over when interrupted).
+        public var trackedVersion: Int?
+        /// The runner stops before this position (a replay as of a point); nil: the head.
+        public var until: LogPosition?
+
+        public init(schema: String, trackedVersion: Int?, until: LogPosition? = nil) {
+            self.schema = schema
+            self.trackedVersion = trackedVersion
+            self.until = until
+        }
+    }
 
     /// What one batch did.
     public struct Batch: Sendable, Equatable {
@@ -25,8 +46,9 @@ public final class ProjectionRunner: Sendable {
         public var next: LogPosition
     }
 
-    public init(projection: Projection, store: any EventStore, session: DatabaseSession, logger: Logger) {
+    public init(projection: Projection, store: any EventStore, session: DatabaseSession, logger: Logger, target: Target? = nil) {
         self.projection = projection
+        self.target = target ?? Target(schema: projection.schema, trackedVersion: projection.version)
         self.store = store
         self.session = session
         self.logger = logger
@@ -34,7 +56,9 @@ public final class ProjectionRunner: Sendable {
 
     /// Records the projection's version (active when no other version is) and its checkpoint row.
     public func register() async throws {
+        guard let version = target.trackedVersion else { return }
         let projection = self.projection
+        let schema = target.schema
         try await session.run { connection in
             try connection.transaction { connection in
                 try connection.execute(
@@ -43,28 +67,29 @@ public final class ProjectionRunner: Sendable {
                     SELECT $1, $2, $3, 'active', now()
                     WHERE NOT EXISTS (SELECT 1 FROM parley.projection_versions WHERE projection = $1 AND status = 'active')
                     ON CONFLICT (projection, version) DO NOTHING
-                    """, [projection.name, projection.version, projection.schema])
+                    """, [projection.name, version, schema])
                 try connection.execute(
                     """
                     INSERT INTO parley.projection_versions (projection, version, schema_name, status)
                     VALUES ($1, $2, $3, 'building') ON CONFLICT (projection, version) DO NOTHING
-                    """, [projection.name, projection.version, projection.schema])
+                    """, [projection.name, version, schema])
                 try connection.execute(
                     "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    [projection.name, projection.version])
+                    [projection.name, version])
             }
         }
     }
 
     /// The next position this projection reads.
     public func checkpoint() async throws -> LogPosition {
+        guard let version = target.trackedVersion else { return memoryCheckpoint.withLock { $0 } }
         let projection = self.projection
         return try await session.run { connection in
             let rows = try connection.query(
                 "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2",
-                [projection.name, projection.version])
+                [projection.name, version])
             guard let row = rows.first else {
-                throw PostgresError(kind: .usage, message: "projection \(projection.name) v\(projection.version) is not registered")
+                throw PostgresError(kind: .usage, message: "projection \(projection.name) v\(version) is not registered")
             }
             return LogPosition(UInt64(try row.decode("next_position", as: Int64.self)))
         }
@@ -103,6 +128,11 @@ public final class ProjectionRunner: Sendable {
     }
 
     private func prepare(from: LogPosition, limit: Int) async throws -> Prepared? {
+        var limit = limit
+        if let until = target.until {
+            guard from < until else { return nil }
+            limit = min(limit, Int(clamping: until.rawValue - from.rawValue))
+        }
         let events = try await store.readAll(from: from, limit: limit)
         guard let last = events.last else { return nil }
         let mine = events.filter(projection.reads)
@@ -144,8 +174,10 @@ public final class ProjectionRunner: Sendable {
 
     private func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws {
         let projection = self.projection
+        let target = self.target
         try await session.run { connection in
             try connection.transaction { connection in
+                try connection.execute("SELECT set_config('search_path', $1, true)", ["\(Self.quoted(target.schema)), public"])
                 for write in writes {
                     switch write {
                     case .statement(let statement):
@@ -154,15 +186,22 @@ public final class ProjectionRunner: Sendable {
                         try connection.copyIn("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN", rows: rows)
                     }
                 }
+                guard let version = target.trackedVersion else { return }
                 let moved = try connection.execute(
                     """
                     UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now()
                     WHERE projection = $1 AND version = $2 AND next_position = $4
                     """,
-                    [projection.name, projection.version, Int64(next.rawValue), Int64(from.rawValue)])
-                guard moved == 1 else { throw CheckpointMoved(projection: projection.name, version: projection.version, expected: from) }
+                    [projection.name, version, Int64(next.rawValue), Int64(from.rawValue)])
+                guard moved == 1 else { throw CheckpointMoved(projection: projection.name, version: version, expected: from) }
             }
         }
+        if target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
+    }
+
+    /// An identifier quoted for SQL: `"name"`, with inner quotes doubled.
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingAll("\"", with: "\"\"") + "\""
     }
 
     /// Applies `events` one per transaction; throws `ProjectionError` at the first one refused.

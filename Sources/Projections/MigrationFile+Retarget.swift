@@ -1,0 +1,66 @@
+/// A product's migrations applied to another schema: for replays, rebuilds and verification.
+extension MigrationFile {
+    /// The file's SQL building schema `target` instead of its own folder's schema.
+    ///
+    /// Product migrations name their schema only in `CREATE SCHEMA IF NOT EXISTS s`, `SET search_path
+    /// TO s, ...`, a function's `SET search_path = s, ...`, and qualified names `s.object`; each of
+    /// these is rewritten outside comments. Other schemas (`public`, `auth`) are left alone.
+    public func retargeted(to target: String) -> String {
+        sql.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let (code, comment) = Self.splitComment(line)
+            var rewritten = code
+                .replacingAll("SCHEMA IF NOT EXISTS \(schema);", with: "SCHEMA IF NOT EXISTS \(target);")
+                .replacingAll("search_path TO \(schema),", with: "search_path TO \(target),")
+                .replacingAll("search_path = \(schema),", with: "search_path = \(target),")
+            rewritten = Self.requalify(rewritten, from: schema, to: target)
+            return rewritten + comment
+        }.joined(separator: "\n")
+    }
+
+    /// The code and the `--` comment of a line (a `--` inside a quoted literal is code).
+    static func splitComment(_ line: Substring) -> (String, String) {
+        var inQuote = false
+        var previous: Character = " "
+        for index in line.indices {
+            let character = line[index]
+            if character == "'" { inQuote.toggle() }
+            if !inQuote, character == "-", previous == "-" {
+                let start = line.index(before: index)
+                return (String(line[..<start]), String(line[start...]))
+            }
+            previous = character
+        }
+        return (String(line), "")
+    }
+
+    /// `schema.name` → `target.name`, where `schema` is a whole identifier.
+    static func requalify(_ code: String, from schema: String, to target: String) -> String {
+        let pattern = schema + "."
+        var result = ""
+        var rest = code[...]
+        while let range = rest.range(of: pattern) {
+            let before = range.lowerBound == rest.startIndex ? nil : rest[rest.index(before: range.lowerBound)]
+            let after = range.upperBound < rest.endIndex ? rest[range.upperBound] : nil
+            let wholeIdentifier = !(before.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } ?? false)
+                && (after.map { $0.isLetter || $0 == "_" } ?? false)
+            result += rest[..<range.lowerBound]
+            result += wholeIdentifier ? target + "." : pattern
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
