@@ -180,3 +180,12 @@ public final class FileEventLog: EventStore, Sendable {
         }
     }
 }
+
+extension FileEventLog {
+    /// Every category with at least one readable event, sorted.
+    public func categories() -> [String] {
+        state.withLock { state in
+            state.index.categories.filter { ($0.value.first ?? .max) < state.visible }.keys.sorted()
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+
+/// `parley audit`: state transitions, read from the events that carry both states.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List state transitions: when, which aggregate, from which state to which, which command and actor, position."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "Product (e.g. migue); all when omitted.")
+    var product: String?
+
+    @Option(help: "Aggregate type, e.g. reminder (the stream category is <product>.<aggregate>).")
+    var aggregate: String?
+
+    @Option(help: "Only this aggregate id.")
+    var id: String?
+
+    @Option(help: "From this RFC 3339 time (inclusive).")
+    var since: String?
+
+    @Option(help: "Until this RFC 3339 time (inclusive).")
+    var until: String?
+
+    func run() async throws {
+        if aggregate != nil && product == nil { throw ValidationError("--aggregate needs a product, e.g. parley audit migue --aggregate reminder") }
+        let filter = Transition.Filter(
+            categoryPrefix: aggregate.map { "\(product ?? "").\($0)" } ?? product.map { $0 + "." } ?? "",
+            id: id, since: try since.map { try TimeOption.parse($0, option: "--since") }, until: try until.map { try TimeOption.parse($0, option: "--until") })
+        let log = try LogAccess.openForReading(options)
+        let categories = log.categories().filter { category in
+            aggregate == nil ? category.hasPrefix(filter.categoryPrefix) : category == filter.categoryPrefix
+        }
+        var transitions: [Transition] = []
+        for category in categories {
+            if let id, let stream = StreamName(category: category, id: id) {
+                transitions += try await log.read(stream: stream, from: 0, direction: .forwards, limit: .max).filter(filter.admits).compactMap(Transition.init)
+                continue
+            }
+            var position = LogPosition.start
+            while true {
+                let page = try await log.readCategory(category, from: position, limit: 4096)
+                guard let last = page.last else { break }
+                transitions += page.filter(filter.admits).compactMap(Transition.init)
+                position = last.position.next
+            }
+        }
+        transitions.sort { $0.position < $1.position }
+        if options.json {
+            transitions.forEach { JSONLines.print($0) }
+            return
+        }
+        for transition in transitions {
+            print("\(transition.at)  \(transition.category)-\(transition.id)  \(transition.from) -> \(transition.to)  "
+                + "by \(transition.actor)  command \(transition.command.map { $0.lowercasedText } ?? "-")  position \(transition.position)")
+        }
+        if transitions.isEmpty { print("no transitions") }
+    }
+}
+
+/// Parsing of time options.
+enum TimeOption {
+    static func parse(_ text: String, option: String) throws -> Timestamp {
+        guard let time = Timestamp(rfc3339: text) else {
+            throw ValidationError("\(option) \(text): expected an RFC 3339 time such as 2026-11-22T10:15:30Z")
+        }
+        return time
+    }
+}

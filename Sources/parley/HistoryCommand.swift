@@ -1,0 +1,39 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+
+/// `parley history STREAM`: every event of one stream.
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every event of one stream: version, position, time, type, actor and payload."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The stream, category-id, e.g. migue.reminder-7f3e...")
+    var stream: String
+
+    @Option(help: "From this stream version.")
+    var from: UInt64 = 0
+
+    func run() async throws {
+        guard let name = StreamName(stream) else {
+            throw ValidationError("\(stream): expected a stream name category-id, e.g. migue.reminder-7f3e0000-...")
+        }
+        let log = try LogAccess.openForReading(options)
+        let events = try await log.read(stream: name, from: StreamVersion(from), direction: .forwards, limit: .max)
+        if events.isEmpty {
+            throw ValidationError("stream \(name) has no events\(from > 0 ? " from version \(from)" : "")")
+        }
+        for event in events {
+            if options.json {
+                print(EventJSON.line(event))
+            } else {
+                let payload = String(decoding: event.payload, as: UTF8.self)
+                print("v\(event.version)  position \(event.position)  \(event.recordedAt)  \(event.type) v\(event.schemaVersion)  by \(event.metadata.actor)")
+                print("    \(payload)")
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import Migue
+import Testing
+
+@Suite struct AuditCommandTests {
+    /// A log with one user and a reminder moved pending -> failed -> pending -> sent.
+    func makeLog() async throws -> (directory: String, reminder: String, commands: [String]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-audit-\(UUID())").path
+        let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
+        let service = MigueService(store: log)
+        let user = Migue.userID(phoneNumber: "+34600000009").lowercasedText
+        let reminder = UUID(namespace: Migue.namespace, name: "audit-reminder").lowercasedText
+        var ids: [String] = []
+        func submit(_ type: String, _ data: String, at second: Int, actor: String) async throws {
+            let id = UUID(namespace: Migue.namespace, name: "audit-\(ids.count)").lowercasedText
+            ids.append(id)
+            let at = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!.adding(seconds: Int64(second))
+            let line = #"{"id":"\#(id)","product":"migue","type":"\#(type)","at":"\#(at)","actor":"\#(actor)","data":\#(data)}"#
+            guard case .accepted = try await service.handle(json: Array(line.utf8)) else { throw Failed(line: line) }
+        }
+        try await submit("user.register", #"{"phone_number":"+34600000009"}"#, at: 0, actor: "whatsapp")
+        try await submit(
+            "reminder.create", #"{"reminder_id":"\#(reminder)","user_id":"\#(user)","title":"pagar la luz","scheduled_time":"2026-11-23T08:00:00Z"}"#,
+            at: 1, actor: "assistant")
+        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, at: 2, actor: "scheduler")
+        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"pending"}"#, at: 3, actor: "ops")
+        try await submit(
+            "reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"sent","send_token":"\#(UUID().lowercasedText)"}"#, at: 4,
+            actor: "scheduler")
+        try log.close()
+        return (directory, reminder, ids)
+    }
+
+    struct Failed: Error { var line: String }
+
+    @Test func auditListsEachTransitionWithItsCommandActorAndPosition() async throws {
+        let (directory, reminder, commands) = try await makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try ParleyBinary.run(["audit", "migue", "--aggregate", "reminder", "--log", directory, "--json"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.map { "\($0["from"] ?? "") -> \($0["to"] ?? "")" } == ["pending -> failed", "failed -> pending", "pending -> sent"])
+        #expect(lines.map { $0["actor"] as? String } == ["scheduler", "ops", "scheduler"])
+        #expect(lines.map { ($0["command"] as? String)?.lowercased() } == Array(commands[2...4]))
+        #expect(lines.allSatisfy { $0["id"] as? String == reminder && $0["category"] as? String == "migue.reminder" })
+        #expect(lines.map { $0["at"] as? String } == ["2026-11-22T10:00:02.000000Z", "2026-11-22T10:00:03.000000Z", "2026-11-22T10:00:04.000000Z"])
+        let positions = lines.compactMap { $0["position"] as? Int }
+        #expect(positions == positions.sorted() && positions.count == 3)
+
+        let window = try ParleyBinary.run([
+            "audit", "migue", "--since", "2026-11-22T10:00:03Z", "--until", "2026-11-22T10:00:03Z", "--log", directory, "--json",
+        ])
+        #expect(window.standardOutput.split(separator: "\n").count == 1)
+        let bad = try ParleyBinary.run(["audit", "migue", "--since", "yesterday", "--log", directory])
+        #expect(bad.status != 0)
+        #expect(bad.standardError.contains("--since yesterday: expected an RFC 3339 time"))
+    }
+
+    @Test func historyPrintsEveryEventOfAStream() async throws {
+        let (directory, reminder, _) = try await makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try ParleyBinary.run(["history", "migue.reminder-\(reminder)", "--log", directory, "--json"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.map { $0["version"] as? Int } == [0, 1, 2, 3])
+        #expect(lines.first?["type"] as? String == "migue.reminder.created")
+        let missing = try ParleyBinary.run(["history", "migue.reminder-nothing", "--log", directory])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("has no events"))
+    }
+}
