@@ -1,3 +1,5 @@
+import Foundation
+
 /// A product's migrations applied to another schema: for replays, rebuilds and verification.
 extension MigrationFile {
     /// The file's SQL building schema `target` instead of its own folder's schema.
@@ -9,9 +11,9 @@ extension MigrationFile {
         sql.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let (code, comment) = Self.splitComment(line)
             var rewritten = code
-                .replacingAll("SCHEMA IF NOT EXISTS \(schema);", with: "SCHEMA IF NOT EXISTS \(target);")
-                .replacingAll("search_path TO \(schema),", with: "search_path TO \(target),")
-                .replacingAll("search_path = \(schema),", with: "search_path = \(target),")
+                .replacingOccurrences(of: "SCHEMA IF NOT EXISTS \(schema);", with: "SCHEMA IF NOT EXISTS \(target);")
+                .replacingOccurrences(of: "search_path TO \(schema),", with: "search_path TO \(target),")
+                .replacingOccurrences(of: "search_path = \(schema),", with: "search_path = \(target),")
             rewritten = Self.requalify(rewritten, from: schema, to: target)
             return rewritten + comment
         }.joined(separator: "\n")
@@ -45,20 +47,6 @@ extension MigrationFile {
                 && (after.map { $0.isLetter || $0 == "_" } ?? false)
             result += rest[..<range.lowerBound]
             result += wholeIdentifier ? target + "." : pattern
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
             rest = rest[range.upperBound...]
         }
         return result + rest

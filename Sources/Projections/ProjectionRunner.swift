@@ -1,3 +1,4 @@
+import Foundation
 import EventSourcing
 import Logging
 import Postgres
@@ -201,7 +202,7 @@ public final class ProjectionRunner: Sendable {
 
     /// An identifier quoted for SQL: `"name"`, with inner quotes doubled.
     static func quoted(_ identifier: String) -> String {
-        "\"" + identifier.replacingAll("\"", with: "\"\"") + "\""
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Applies `events` one per transaction; throws `ProjectionError` at the first one refused.
