@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import Foundation
 import Postgres
 import Projections
 
@@ -17,6 +18,8 @@ struct Status: AsyncParsableCommand {
         var checkpoint: UInt64
         var head: UInt64
         var lag: UInt64
+        /// Rows per table of the version's schema.
+        var tables: [String: Int]
     }
 
     func run() async throws {
@@ -32,9 +35,11 @@ struct Status: AsyncParsableCommand {
             """)
         let lines = try rows.map { row in
             let checkpoint = UInt64(try row.decode("next_position", as: Int64.self))
+            let schema: String = try row.decode("schema_name")
             return Line(
-                projection: try row.decode("projection"), version: try row.decode("version"), schema: try row.decode("schema_name"),
-                status: try row.decode("status"), checkpoint: checkpoint, head: head, lag: head > checkpoint ? head - checkpoint : 0)
+                projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,
+                status: try row.decode("status"), checkpoint: checkpoint, head: head, lag: head > checkpoint ? head - checkpoint : 0,
+                tables: try Self.rowCounts(schema: schema, connection: connection))
         }
         if options.json {
             lines.forEach { JSONLines.print($0) }
@@ -44,6 +49,22 @@ struct Status: AsyncParsableCommand {
         if lines.isEmpty { print("no projection has run yet: parley project") }
         for line in lines {
             print("\(line.projection) v\(line.version) (\(line.status), schema \(line.schema)): checkpoint \(line.checkpoint), lag \(line.lag)")
+            for (table, count) in line.tables.sorted(by: { $0.key < $1.key }) {
+                print("    \(table.padding(24)) \(count) rows")
+            }
         }
+    }
+
+    /// The row count of every table of `schema`.
+    static func rowCounts(schema: String, connection: Connection) throws -> [String: Int] {
+        let tables = try connection.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1", [schema])
+        var counts: [String: Int] = [:]
+        for table in tables {
+            let name: String = try table.decode("table_name")
+            let quoted = "\"\(schema.replacingOccurrences(of: "\"", with: "\"\""))\".\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
+            counts[name] = try connection.query("SELECT count(*) AS n FROM \(quoted)")[0].decode("n", as: Int.self)
+        }
+        return counts
     }
 }
