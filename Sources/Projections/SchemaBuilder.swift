@@ -1,0 +1,69 @@
+import EventSourcing
+import Foundation
+import Logging
+import Postgres
+
+/// Builds a projection's tables into a schema of its own and fills them from the log: replays as
+/// of a point, scratch copies for verification, shadow versions for rebuilds.
+public struct SchemaBuilder: Sendable {
+    public let projection: Projection
+    public let store: any EventStore
+    public let conninfo: String
+    public let migrations: [MigrationFile]
+    public let logger: Logger
+
+    public init(projection: Projection, store: any EventStore, conninfo: String, migrations: [MigrationFile], logger: Logger) {
+        self.projection = projection
+        self.store = store
+        self.conninfo = conninfo
+        self.migrations = migrations.filter { $0.schema == projection.schema }
+        self.logger = logger
+    }
+
+    /// Why a schema cannot be built.
+    public struct Refusal: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Creates `schema` with the projection's migrations and applies the events before `until`
+    /// (all of them when nil); returns the events applied. Refuses an existing schema unless `replace`.
+    @discardableResult
+    public func build(into schema: String, until: LogPosition?, replace: Bool, batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in })
+        async throws -> Int
+    {
+        try Self.checkName(schema, projection: projection)
+        guard !migrations.isEmpty else { throw Refusal(description: "no migrations for schema \(projection.schema)") }
+        let connection = try Connection(conninfo, logger: logger)
+        let exists = try connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]).count == 1
+        if exists && !replace {
+            throw Refusal(description: "schema \(schema) already exists; pass --replace to overwrite it")
+        }
+        try connection.transaction { connection in
+            if exists { try connection.execute("DROP SCHEMA \(ProjectionRunner.quoted(schema)) CASCADE") }
+            for file in migrations {
+                try connection.executeScript(file.retargeted(to: schema), name: file.name)
+            }
+        }
+        let runner = ProjectionRunner(
+            projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
+            target: .init(schema: schema, trackedVersion: nil, until: until))
+        return try await runner.catchUp(batchSize: batchSize, progress: progress)
+    }
+
+    /// Drops `schema` and everything in it.
+    public func drop(_ schema: String) throws {
+        try Self.checkName(schema, projection: projection)
+        try Connection(conninfo, logger: logger).execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(schema)) CASCADE")
+    }
+
+    /// Refuses names that are not plain lowercase identifiers, and schemas that are not ours to overwrite.
+    static func checkName(_ schema: String, projection: Projection) throws {
+        let valid = schema.first.map { $0.isLetter || $0 == "_" } == true
+            && schema.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" } && schema.count <= 63
+        guard valid else { throw Refusal(description: "\(schema) is not a plain schema name (lowercase letters, digits, _)") }
+        let reserved = ["public", "parley", "auth", "pg_catalog", "information_schema"] + ProjectionCatalog.all.map(\.schema)
+        guard !reserved.contains(schema) else {
+            throw Refusal(description: "\(schema) is a live or system schema; choose another name")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import EventLog
+import Projections
+
+/// `parley verify`: rebuilds a product into a scratch schema and compares it with the live one.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild a product's read model into a scratch schema and compare it row for row with the live one."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The product (projection), e.g. migue.")
+    var product: String
+
+    @Option(help: "Migrations folder.")
+    var migrations = "migrations"
+
+    func run() async throws {
+        let projection = try ProjectionSelection.resolve(product)[0]
+        let log = try LogAccess.openForReading(options)
+        let builder = SchemaBuilder(
+            projection: projection, store: log, conninfo: try options.databaseLocation().conninfo,
+            migrations: try MigrationFile.load(from: migrations), logger: options.logger)
+        let outcome = try await ProjectionVerifier(builder: builder).verify()
+        if options.json {
+            JSONLines.print(outcome)
+        } else {
+            print("\(outcome.projection) (schema \(outcome.schema)) at position \(outcome.position):")
+            for table in outcome.tables {
+                print("    \(table.table.padding(24)) live \(table.liveRows) rows, rebuilt \(table.rebuiltRows) rows: \(table.matches ? "same" : "DIFFERENT")")
+            }
+        }
+        guard outcome.matches else {
+            throw ValidationError("the live read model differs from a rebuild in: \(outcome.tables.filter { !$0.matches }.map(\.table).joined(separator: ", "))")
+        }
+    }
+}
