@@ -20,7 +20,9 @@ public final class ProjectionRunner: Sendable {
 
     /// Where a runner writes and how it remembers its place.
     public struct Target: Sendable, Equatable {
-        /// The schema the statements run in (first on the `search_path`).
+        /// The schema the statements run in (first on the `search_path`). A tracked target reads it
+        /// from `parley.projection_versions` in every batch instead, so it follows a rebuild's swap;
+        /// this one is what `register()` records.
         public var schema: String
         /// The version whose checkpoint row the runner moves; nil keeps the checkpoint in memory
         /// (a replay or a scratch rebuild, which start over when interrupted).
@@ -178,7 +180,22 @@ public final class ProjectionRunner: Sendable {
         let target = self.target
         try await session.run { connection in
             try connection.transaction { connection in
-                try connection.execute("SELECT set_config('search_path', $1, true)", ["\(Self.quoted(target.schema)), public"])
+                var schema = target.schema
+                if let version = target.trackedVersion {
+                    // Lock the checkpoint first: a rebuild's swap takes the same lock, so a batch
+                    // never runs half before and half after its schema is renamed.
+                    let rows = try connection.query(
+                        """
+                        SELECT c.next_position, v.schema_name FROM parley.projection_checkpoints c
+                        JOIN parley.projection_versions v USING (projection, version)
+                        WHERE c.projection = $1 AND c.version = $2 FOR UPDATE OF c
+                        """, [projection.name, version])
+                    guard let row = rows.first, try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else {
+                        throw CheckpointMoved(projection: projection.name, version: version, expected: from)
+                    }
+                    schema = try row.decode("schema_name")
+                }
+                try connection.execute("SELECT set_config('search_path', $1, true)", ["\(Self.quoted(schema)), public"])
                 for write in writes {
                     switch write {
                     case .statement(let statement):
@@ -188,13 +205,9 @@ public final class ProjectionRunner: Sendable {
                     }
                 }
                 guard let version = target.trackedVersion else { return }
-                let moved = try connection.execute(
-                    """
-                    UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now()
-                    WHERE projection = $1 AND version = $2 AND next_position = $4
-                    """,
-                    [projection.name, version, Int64(next.rawValue), Int64(from.rawValue)])
-                guard moved == 1 else { throw CheckpointMoved(projection: projection.name, version: version, expected: from) }
+                try connection.execute(
+                    "UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now() WHERE projection = $1 AND version = $2",
+                    [projection.name, version, Int64(next.rawValue)])
             }
         }
         if target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }

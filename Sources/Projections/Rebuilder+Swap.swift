@@ -1,0 +1,76 @@
+import Foundation
+import Postgres
+
+extension Rebuilder {
+    /// Renames the schemas and records the new statuses in one transaction.
+    ///
+    /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
+    /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
+    /// are re-pinned to the new one.
+    func swap(retiring old: Version, activating new: Version, connection: Connection) throws {
+        let live = projection.schema
+        let parked = "\(projection.schema)_v\(old.version)"
+        try connection.transaction { connection in
+            try connection.execute(
+                "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
+                [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])
+            try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(live)) RENAME TO \(ProjectionRunner.quoted(parked))")
+            try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(new.schema)) RENAME TO \(ProjectionRunner.quoted(live))")
+            try repinFunctions(in: parked, from: live, to: parked, connection: connection)
+            try repinFunctions(in: live, from: new.schema, to: live, connection: connection)
+            try connection.execute(
+                """
+                UPDATE parley.projection_versions SET status = 'retired', schema_name = $3, retired_at = now()
+                WHERE projection = $1 AND version = $2
+                """, [projection.name, old.version, parked])
+            try connection.execute(
+                """
+                UPDATE parley.projection_versions SET status = 'active', schema_name = $3, activated_at = now(), retired_at = NULL
+                WHERE projection = $1 AND version = $2
+                """, [projection.name, new.version, live])
+        }
+    }
+
+    /// `ALTER FUNCTION ... SET search_path` for every function of `schema` pinned to `from`.
+    private func repinFunctions(in schema: String, from: String, to: String, connection: Connection) throws {
+        let functions = try connection.query(
+            """
+            SELECT p.oid::regprocedure::text AS signature, c.setting
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+                 unnest(p.proconfig) AS c(setting)
+            WHERE n.nspname = $1 AND c.setting LIKE 'search_path=%'
+            """, [schema])
+        for function in functions {
+            let signature: String = try function.decode("signature")
+            let setting: String = try function.decode("setting")
+            let paths = setting.dropFirst("search_path=".count).split(separator: ",").map {
+                let name = $0.trimmingCharacters(in: .whitespaces)
+                return name == from || name == "\"\(from)\"" ? ProjectionRunner.quoted(to) : name
+            }
+            try connection.execute("ALTER FUNCTION \(signature) SET search_path = \(paths.joined(separator: ", "))")
+        }
+    }
+
+    /// Row counts of the tables both schemas have, and whether their contents are the same.
+    func compare(live: String, shadow: String, connection: Connection) throws -> [ProjectionVerifier.Table] {
+        let liveTables = try TableFingerprint.of(schema: live, connection: connection)
+        let shadowTables = try TableFingerprint.of(schema: shadow, connection: connection)
+        return Set(liveTables.keys).intersection(shadowTables.keys).sorted().map { name in
+            ProjectionVerifier.Table(
+                table: name, liveRows: liveTables[name]!.rows, rebuiltRows: shadowTables[name]!.rows,
+                matches: liveTables[name] == TableFingerprint(table: name, rows: shadowTables[name]!.rows, hash: shadowTables[name]!.hash))
+        }
+    }
+
+    /// Refuses a shadow schema holding a constraint that is not validated.
+    func checkConstraintsValid(schema: String, connection: Connection) throws {
+        let invalid = try connection.query(
+            """
+            SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+            WHERE n.nspname = $1 AND NOT c.convalidated
+            """, [schema])
+        guard invalid.isEmpty else {
+            throw Refusal(description: "constraints not valid in \(schema): \(try invalid.map { try $0.decode("conname", as: String.self) }.joined(separator: ", "))")
+        }
+    }
+}

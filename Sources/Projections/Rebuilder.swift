@@ -1,0 +1,121 @@
+import EventSourcing
+import Foundation
+import Logging
+import Postgres
+
+/// Builds a projection's next version in a shadow schema while the live one serves, then swaps
+/// them in one transaction; the previous version stays for a rollback until dropped.
+///
+/// The live schema always has the projection's own name (`migue`), so readers never change their
+/// `search_path`. Version n + 1 is built as `migue_v<n+1>`; the swap renames `migue` to `migue_v<n>`
+/// and `migue_v<n+1>` to `migue`.
+public struct Rebuilder: Sendable {
+    public let builder: SchemaBuilder
+    var projection: Projection { builder.projection }
+
+    public init(builder: SchemaBuilder) { self.builder = builder }
+
+    /// A version row of `parley.projection_versions`.
+    public struct Version: Sendable, Equatable, Encodable {
+        public var version: Int
+        public var schema: String
+        public var status: String
+    }
+
+    /// What a rebuild did.
+    public struct Outcome: Sendable, Encodable {
+        public var projection: String
+        public var previous: Int
+        public var current: Int
+        public var applied: Int
+        public var tables: [ProjectionVerifier.Table]
+    }
+
+    /// Why a rebuild stopped before swapping.
+    public struct Refusal: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Builds the next version (or resumes one left building), catches up, checks, swaps.
+    ///
+    /// `acceptDifferentCounts` lets a version whose projector deliberately changed row counts swap.
+    public func rebuild(acceptDifferentCounts: Bool = false, progress: (LogPosition) -> Void = { _ in }) async throws -> Outcome {
+        let connection = try Connection(builder.conninfo, logger: builder.logger)
+        let versions = try Self.versions(of: projection.name, connection: connection)
+        guard let active = versions.first(where: { $0.status == "active" }) else {
+            throw Refusal(description: "projection \(projection.name) has no active version yet: run parley project first")
+        }
+        let shadow: Version
+        if let building = versions.first(where: { $0.status == "building" }) {
+            shadow = building
+        } else {
+            let next = (versions.map(\.version).max() ?? 0) + 1
+            shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
+            try connection.transaction { connection in
+                for file in builder.migrations {
+                    try connection.executeScript(file.retargeted(to: shadow.schema), name: file.name)
+                }
+            }
+        }
+        let runner = try runner(for: shadow)
+        try await runner.register()
+        var applied = 0
+        // Catch up until a pass finds at most one batch: the swap then has little left to apply.
+        while true {
+            let pass = try await runner.catchUp(progress: progress)
+            applied += pass
+            if pass <= 1000 { break }
+        }
+        let tables = try compare(live: active.schema, shadow: shadow.schema, connection: connection)
+        if !acceptDifferentCounts, let differing = tables.first(where: { $0.liveRows != $0.rebuiltRows }) {
+            throw Refusal(description: "table \(differing.table) has \(differing.liveRows) rows live and \(differing.rebuiltRows) rebuilt; "
+                + "not swapping (pass --accept-different-counts when the new version changes them on purpose)")
+        }
+        try checkConstraintsValid(schema: shadow.schema, connection: connection)
+        try swap(retiring: active, activating: shadow, connection: connection)
+        applied += try await self.runner(for: Version(version: shadow.version, schema: projection.schema, status: "active")).catchUp()
+        return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
+    }
+
+    /// Swaps the most recent retired version back in, after catching it up.
+    public func rollback() async throws -> (previous: Int, current: Int) {
+        let connection = try Connection(builder.conninfo, logger: builder.logger)
+        let versions = try Self.versions(of: projection.name, connection: connection)
+        guard let active = versions.first(where: { $0.status == "active" }),
+            let retired = versions.filter({ $0.status == "retired" }).max(by: { $0.version < $1.version })
+        else {
+            throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
+        }
+        try await runner(for: retired).catchUp()
+        try swap(retiring: active, activating: retired, connection: connection)
+        return (active.version, retired.version)
+    }
+
+    /// Drops the schemas of retired versions and forgets them; returns their numbers.
+    public func dropPrevious() throws -> [Int] {
+        let connection = try Connection(builder.conninfo, logger: builder.logger)
+        let retired = try Self.versions(of: projection.name, connection: connection).filter { $0.status == "retired" }
+        try connection.transaction { connection in
+            for version in retired {
+                try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(version.schema)) CASCADE")
+                try connection.execute(
+                    "DELETE FROM parley.projection_versions WHERE projection = $1 AND version = $2", [projection.name, version.version])
+            }
+        }
+        return retired.map(\.version)
+    }
+
+    public static func versions(of projection: String, connection: Connection) throws -> [Version] {
+        try connection.query(
+            "SELECT version, schema_name, status FROM parley.projection_versions WHERE projection = $1 ORDER BY version", [projection]
+        ).map { row in
+            Version(version: try row.decode("version"), schema: try row.decode("schema_name"), status: try row.decode("status"))
+        }
+    }
+
+    private func runner(for version: Version) throws -> ProjectionRunner {
+        ProjectionRunner(
+            projection: projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: builder.logger),
+            logger: builder.logger, target: .init(schema: version.schema, trackedVersion: version.version))
+    }
+}
