@@ -38,7 +38,7 @@ import Testing
         #expect(firstResults == secondResults)
         let firstLog = await first.readAll(from: .start, limit: 1000)
         #expect(firstLog == (await second.readAll(from: .start, limit: 1000)))
-        #expect(firstLog.count == 14)
+        #expect(firstLog.count == 15)
         #expect(firstResults.filter { if case .rejected = $0 { true } else { false } }.count == 1)
     }
 
