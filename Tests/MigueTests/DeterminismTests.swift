@@ -42,6 +42,21 @@ import Testing
         #expect(firstResults.filter { if case .rejected = $0 { true } else { false } }.count == 1)
     }
 
+    @Test func theNewTablesCommandsGiveByteIdenticalLogsAndAreAllAccepted() async throws {
+        var logs: [[RecordedEvent]] = []
+        for _ in 0..<2 {
+            let store = InMemoryEventStore()
+            let service = MigueService(store: store)
+            for command in RecordScript.commands {
+                let result = try await service.handle(command)
+                #expect(result.appendedAnything, "\(command.type) was \(result)")
+            }
+            logs.append(await store.readAll(from: .start, limit: 1000))
+        }
+        #expect(logs[0] == logs[1])
+        #expect(logs[0].count == 14)
+    }
+
     @Test func submittingTheScriptAgainAppendsNothing() async throws {
         let store = InMemoryEventStore()
         let firstResults = try await Self.run(store)
