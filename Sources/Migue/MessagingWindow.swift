@@ -98,9 +98,11 @@ public enum MessagingWindow: Decider {
         case .receive(let receive):
             if let last = state.lastUserMessageAt, receive.timestamp <= last { return [] }
             let expiresAt = receive.timestamp.adding(seconds: serviceWindowSeconds)
-            let freeEntryPoint = receive.freeEntryPoint
-                ? max(receive.timestamp.adding(seconds: freeEntryPointSeconds), state.freeEntryPointExpiresAt ?? .distantPast)
-                : state.freeEntryPointExpiresAt
+            var freeEntryPoint = state.freeEntryPointExpiresAt
+            if receive.freeEntryPoint {
+                let opened = receive.timestamp.adding(seconds: freeEntryPointSeconds)
+                freeEntryPoint = max(opened, freeEntryPoint ?? opened)
+            }
             let open = state.expiresAt.map { receive.timestamp < $0 } ?? false
             let refreshed = Refreshed(
                 windowID: Migue.windowID(userID: receive.userID), userID: receive.userID,
@@ -148,8 +150,4 @@ public enum MessagingWindow: Decider {
         }
         return state
     }
-}
-
-extension Timestamp {
-    static let distantPast = Timestamp(microsecondsSinceEpoch: .min)
 }

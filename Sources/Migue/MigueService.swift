@@ -124,7 +124,9 @@ struct Context: Sendable {
             return try await decideAndAppend(Reminder.self, .create(create), to: MigueStream.reminder(create.reminderID), batch: "reminder")
         case .changeReminderStatus(let change):
             return try await changeReminderStatus(change)
-        default:
+        case .createFlow, .changeFlowStatus, .initiateCall, .changeCallStatus, .recordInteraction, .recordLocation,
+            .recordMemory, .recordAIUsage, .scheduleMessage, .changeScheduledMessageStatus, .recordWebhookFailure,
+            .changeWebhookFailureStatus:
             return try await runRecord(command)
         }
     }
