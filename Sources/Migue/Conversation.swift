@@ -65,6 +65,7 @@ public enum Conversation: Decider {
         case notStarted(UUID)
         case waConversationIDTooLong(String)
         case invalidTransition(UUID, from: Status, to: Status)
+        case ofAnotherUser(UUID, user: UUID)
 
         public var description: String {
             switch self {
@@ -74,6 +75,7 @@ public enum Conversation: Decider {
                 "wa_conversation_id \"\(wa.prefix(16))...\" is longer than \(Migue.maxWhatsAppIDLength) characters"
             case .invalidTransition(let id, let from, let to):
                 "conversation \(short(id)): cannot go from \(from.rawValue) to \(to.rawValue)"
+            case .ofAnotherUser(let id, let user): "conversation \(short(id)): is not a conversation of user \(short(user))"
             }
         }
     }

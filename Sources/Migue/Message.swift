@@ -34,11 +34,16 @@ public enum Message: Decider {
         public var waMessageID: String?
         /// When WhatsApp says the message was sent or received.
         public var timestamp: Timestamp
+        /// An outbound message the business starts, not a reply: allowed only while a window is open.
+        public var proactive: Bool
+        /// An inbound message that came through a free entry point (a click-to-WhatsApp ad, a Page button).
+        public var freeEntryPoint: Bool
         public var at: Timestamp
 
         public init(
             messageID: UUID, conversationID: UUID, direction: Direction, kind: Kind, content: String? = nil,
-            mediaURL: String? = nil, waMessageID: String? = nil, timestamp: Timestamp, at: Timestamp
+            mediaURL: String? = nil, waMessageID: String? = nil, timestamp: Timestamp, proactive: Bool = false,
+            freeEntryPoint: Bool = false, at: Timestamp
         ) {
             self.messageID = messageID
             self.conversationID = conversationID
@@ -48,6 +53,8 @@ public enum Message: Decider {
             self.mediaURL = mediaURL
             self.waMessageID = waMessageID
             self.timestamp = timestamp
+            self.proactive = proactive
+            self.freeEntryPoint = freeEntryPoint
             self.at = at
         }
     }
@@ -56,6 +63,8 @@ public enum Message: Decider {
         case contentOrMediaRequired(UUID)
         case waMessageIDTooLong(String)
         case alreadyRecorded(UUID)
+        case proactiveOnlyOutbound(UUID)
+        case freeEntryPointOnlyInbound(UUID)
 
         public var description: String {
             switch self {
@@ -63,6 +72,9 @@ public enum Message: Decider {
             case .waMessageIDTooLong(let wa):
                 "wa_message_id \"\(wa.prefix(16))...\" is longer than \(Migue.maxWhatsAppIDLength) characters"
             case .alreadyRecorded(let id): "message \(short(id)): already recorded"
+            case .proactiveOnlyOutbound(let id): "message \(short(id)): only an outbound message is proactive"
+            case .freeEntryPointOnlyInbound(let id):
+                "message \(short(id)): only an inbound message comes through a free entry point"
             }
         }
     }
@@ -79,13 +91,18 @@ public enum Message: Decider {
                 return []
             }
             guard record.content != nil || record.mediaURL != nil else { throw .contentOrMediaRequired(record.messageID) }
+            guard !record.proactive || record.direction == .outbound else { throw .proactiveOnlyOutbound(record.messageID) }
+            guard !record.freeEntryPoint || record.direction == .inbound else {
+                throw .freeEntryPointOnlyInbound(record.messageID)
+            }
             guard !exceeds(record.waMessageID, Migue.maxWhatsAppIDLength) else {
                 throw .waMessageIDTooLong(record.waMessageID ?? "")
             }
             return [.recorded(Recorded(
                 messageID: record.messageID, conversationID: record.conversationID, direction: record.direction,
                 kind: record.kind, content: record.content, mediaURL: record.mediaURL, waMessageID: record.waMessageID,
-                timestamp: record.timestamp, recordedAt: record.at))]
+                timestamp: record.timestamp, proactive: record.proactive ? true : nil,
+                freeEntryPoint: record.freeEntryPoint ? true : nil, recordedAt: record.at))]
         }
     }
 
@@ -131,11 +148,16 @@ extension Message {
         public var mediaURL: String?
         public var waMessageID: String?
         public var timestamp: Timestamp
+        /// `true` for a proactive message; absent otherwise.
+        public var proactive: Bool? = nil
+        /// `true` for a message through a free entry point; absent otherwise.
+        public var freeEntryPoint: Bool? = nil
         public var recordedAt: Timestamp
 
         enum CodingKeys: String, CodingKey {
             case messageID = "message_id", conversationID = "conversation_id", direction, kind = "type", content,
-                mediaURL = "media_url", waMessageID = "wa_message_id", timestamp, recordedAt = "recorded_at"
+                mediaURL = "media_url", waMessageID = "wa_message_id", timestamp, proactive,
+                freeEntryPoint = "free_entry_point", recordedAt = "recorded_at"
         }
     }
 }

@@ -32,6 +32,21 @@ public enum Migue {
         UUID(namespace: command, name: "activation")
     }
 
+    /// The id of the user's messaging window: one window per user, so one per phone number.
+    public static func windowID(userID: UUID) -> UUID {
+        UUID(namespace: namespace, name: "window/user/\(userID.uuidString.lowercased())")
+    }
+
+    /// The id of the flow session WhatsApp knows by `flowToken`: one session per token.
+    public static func flowSessionID(flowToken: String) -> UUID {
+        UUID(namespace: namespace, name: "flow/token/\(flowToken)")
+    }
+
+    /// The id of the call log of the WhatsApp call `callID`: one log per call.
+    public static func callLogID(callID: String) -> UUID {
+        UUID(namespace: namespace, name: "call/wa/\(callID)")
+    }
+
     /// The longest `wa_conversation_id` and `wa_message_id` the tables hold (`VARCHAR(64)`).
     public static let maxWhatsAppIDLength = 64
 }
@@ -43,10 +58,21 @@ public enum MigueStream {
     public static func message(_ id: UUID) -> StreamName { name("migue.message", id) }
     public static func reminder(_ id: UUID) -> StreamName { name("migue.reminder", id) }
     public static func sendToken(_ token: UUID) -> StreamName { name("migue.sendtoken", token) }
+    public static func window(_ userID: UUID) -> StreamName { name("migue.window", userID) }
+    public static func flow(_ id: UUID) -> StreamName { name("migue.flow", id) }
+    public static func call(_ id: UUID) -> StreamName { name("migue.call", id) }
+    public static func interaction(_ id: UUID) -> StreamName { name("migue.interaction", id) }
+    public static func location(_ id: UUID) -> StreamName { name("migue.location", id) }
+    public static func memory(_ id: UUID) -> StreamName { name("migue.memory", id) }
+    public static func aiUsage(_ id: UUID) -> StreamName { name("migue.aiusage", id) }
+    public static func scheduledMessage(_ id: UUID) -> StreamName { name("migue.scheduledmessage", id) }
+    public static func webhookFailure(_ id: UUID) -> StreamName { name("migue.webhookfailure", id) }
 
     /// Every category migue writes.
     public static let categories = [
-        "migue.user", "migue.conversation", "migue.message", "migue.reminder", "migue.sendtoken",
+        "migue.user", "migue.conversation", "migue.message", "migue.reminder", "migue.sendtoken", "migue.window",
+        "migue.flow", "migue.call", "migue.interaction", "migue.location", "migue.memory", "migue.aiusage",
+        "migue.scheduledmessage", "migue.webhookfailure",
     ]
 
     private static func name(_ category: String, _ id: UUID) -> StreamName {
@@ -62,3 +88,10 @@ func exceeds(_ text: String?, _ limit: Int) -> Bool {
 
 /// A short form of an id for messages: its first 8 hex digits and an ellipsis.
 func short(_ id: UUID) -> String { "\(id.uuidString.lowercased().prefix(8))..." }
+
+/// The UTC day of `time`, counted from 1970-01-01.
+func utcDay(_ time: Timestamp) -> Int64 {
+    let day: Int64 = 86_400_000_000
+    let micros = time.microsecondsSinceEpoch
+    return micros >= 0 ? micros / day : -((-micros + day - 1) / day)
+}

@@ -10,11 +10,26 @@ public enum MigueCommand: Hashable, Sendable {
     case recordMessage(Message.Record)
     case createReminder(Reminder.Create)
     case changeReminderStatus(Reminder.ChangeStatus)
+    case createFlow(FlowSession.Create)
+    case changeFlowStatus(FlowSession.ChangeStatus)
+    case initiateCall(CallLog.Initiate)
+    case changeCallStatus(CallLog.ChangeStatus)
+    case recordInteraction(Interaction.Record)
+    case recordLocation(Location.Record)
+    case recordMemory(Memory.Record)
+    case recordAIUsage(AIUsage.Record)
+    case scheduleMessage(ScheduledMessage.Schedule)
+    case changeScheduledMessageStatus(ScheduledMessage.ChangeStatus)
+    case recordWebhookFailure(WebhookFailure.Record)
+    case changeWebhookFailureStatus(WebhookFailure.ChangeStatus)
 
     /// Every command type migue reads.
     public static let types = [
         "user.register", "user.update-profile", "conversation.start", "conversation.change-status",
         "message.record", "reminder.create", "reminder.change-status",
+        "flow.create", "flow.change-status", "call.initiate", "call.change-status", "interaction.record",
+        "location.record", "memory.record", "ai-usage.record", "scheduled-message.schedule",
+        "scheduled-message.change-status", "webhook-failure.record", "webhook-failure.change-status",
     ]
 
     public init(_ envelope: CommandEnvelope) throws(CommandRejection) {
@@ -55,7 +70,8 @@ public enum MigueCommand: Hashable, Sendable {
                 direction: try data.choice("direction", Message.Direction.self),
                 kind: try data.choice("type", Message.Kind.self), content: try data.optionalString("content"),
                 mediaURL: try data.optionalString("media_url"), waMessageID: wa,
-                timestamp: try data.timestamp("timestamp"), at: at))
+                timestamp: try data.timestamp("timestamp"), proactive: try data.optionalBool("proactive") ?? false,
+                freeEntryPoint: try data.optionalBool("free_entry_point") ?? false, at: at))
         case "reminder.create":
             self = .createReminder(Reminder.Create(
                 reminderID: try data.uuid("reminder_id"), userID: try data.uuid("user_id"),
@@ -66,14 +82,19 @@ public enum MigueCommand: Hashable, Sendable {
                 reminderID: try data.uuid("reminder_id"), to: try data.choice("status", Reminder.Status.self),
                 sendToken: try data.optionalUUID("send_token"), scheduledTime: try data.optionalTimestamp("scheduled_time"),
                 at: at))
+        case "flow.create", "flow.change-status", "call.initiate", "call.change-status":
+            self = try Self.whatsApp(envelope.type, &data, at: at)
         default:
-            throw CommandRejection(field: "type", "unknown migue command type \"\(envelope.type)\"")
+            guard let command = try Self.record(envelope.type, &data, at: at) else {
+                throw CommandRejection(field: "type", "unknown migue command type \"\(envelope.type)\"")
+            }
+            self = command
         }
         try data.finish()
     }
 
     /// The id in `key`, or the one derived from a WhatsApp id (then `key` may only repeat it).
-    private static func id(_ data: inout CommandFields, _ key: String, derivedFrom derived: UUID?, _ source: String)
+    static func id(_ data: inout CommandFields, _ key: String, derivedFrom derived: UUID?, _ source: String)
         throws(CommandRejection) -> UUID
     {
         let given = try data.optionalUUID(key)

@@ -74,9 +74,17 @@ struct Context: Sendable {
         case .registerUser, .updateProfile: (["user"], "user")
         case .startConversation, .changeConversationStatus:
             (["claim", "conversation", "release", "abandon"], "conversation")
-        case .recordMessage: (["message"], "message")
+        case .recordMessage: (["window", "message"], "message")
         case .createReminder: (["reminder"], "reminder")
         case .changeReminderStatus: (["token", "reminder"], "reminder")
+        case .createFlow, .changeFlowStatus: (["flow"], "flow")
+        case .initiateCall, .changeCallStatus: (["call"], "call")
+        case .recordInteraction: (["interaction"], "interaction")
+        case .recordLocation: (["location"], "location")
+        case .recordMemory: (["memory"], "memory")
+        case .recordAIUsage: (["usage"], "usage")
+        case .scheduleMessage, .changeScheduledMessageStatus: (["scheduled"], "scheduled")
+        case .recordWebhookFailure, .changeWebhookFailureStatus: (["failure"], "failure")
         }
     }
 
@@ -110,16 +118,16 @@ struct Context: Sendable {
         case .changeConversationStatus(let change):
             return try await moveConversation(.changeStatus(change), id: change.conversationID)
         case .recordMessage(let record):
-            let conversation = try await load(Conversation.self, MigueStream.conversation(record.conversationID))
-            guard conversation.state.started != nil else {
-                throw Rejected(rejection: CommandRejection(Conversation.Rejection.notStarted(record.conversationID)))
-            }
-            return try await decideAndAppend(Message.self, .record(record), to: MigueStream.message(record.messageID), batch: "message")
+            return try await recordMessage(record)
         case .createReminder(let create):
             try await requireUser(create.userID)
             return try await decideAndAppend(Reminder.self, .create(create), to: MigueStream.reminder(create.reminderID), batch: "reminder")
         case .changeReminderStatus(let change):
             return try await changeReminderStatus(change)
+        case .createFlow, .changeFlowStatus, .initiateCall, .changeCallStatus, .recordInteraction, .recordLocation,
+            .recordMemory, .recordAIUsage, .scheduleMessage, .changeScheduledMessageStatus, .recordWebhookFailure,
+            .changeWebhookFailureStatus:
+            return try await runRecord(command)
         }
     }
 

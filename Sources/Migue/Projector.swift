@@ -1,8 +1,7 @@
 import EventSourcing
 import Foundation
 
-/// Turns migue events into SQL for the seed's tables: `migue.users`, `migue.conversations`,
-/// `migue.messages_v2`, `migue.reminders`.
+/// Turns migue events into SQL for the thirteen tables of the seed, in schema `migue`.
 ///
 /// Pure: every id and time comes from the event, never `now()` or `gen_random_uuid()`, so a rebuild
 /// writes the same rows. Inserts are plain: the runner applies every event exactly once (rows and
@@ -21,6 +20,15 @@ public enum Projector {
         case "migue.sendtoken":
             _ = try SendToken.Event(recorded)
             return []
+        case "migue.window": return try statements(for: MessagingWindow.Event(recorded))
+        case "migue.flow": return try statements(for: FlowSession.Event(recorded))
+        case "migue.call": return try statements(for: CallLog.Event(recorded))
+        case "migue.interaction": return try statements(for: Interaction.Event(recorded))
+        case "migue.location": return try statements(for: Location.Event(recorded))
+        case "migue.memory": return try statements(for: Memory.Event(recorded))
+        case "migue.aiusage": return try statements(for: AIUsage.Event(recorded))
+        case "migue.scheduledmessage": return try statements(for: ScheduledMessage.Event(recorded))
+        case "migue.webhookfailure": return try statements(for: WebhookFailure.Event(recorded))
         default:
             throw EventDecodingError(
                 type: recorded.type, version: recorded.schemaVersion,
@@ -102,7 +110,7 @@ public enum Projector {
         }
     }
 
-    private static func json(_ value: JSONValue?) -> SQLValue {
+    static func json(_ value: JSONValue?) -> SQLValue {
         value.map { .json($0.encoded) } ?? .null
     }
 }

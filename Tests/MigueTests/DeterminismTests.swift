@@ -38,8 +38,23 @@ import Testing
         #expect(firstResults == secondResults)
         let firstLog = await first.readAll(from: .start, limit: 1000)
         #expect(firstLog == (await second.readAll(from: .start, limit: 1000)))
-        #expect(firstLog.count == 14)
+        #expect(firstLog.count == 15)
         #expect(firstResults.filter { if case .rejected = $0 { true } else { false } }.count == 1)
+    }
+
+    @Test func theNewTablesCommandsGiveByteIdenticalLogsAndAreAllAccepted() async throws {
+        var logs: [[RecordedEvent]] = []
+        for _ in 0..<2 {
+            let store = InMemoryEventStore()
+            let service = MigueService(store: store)
+            for command in RecordScript.commands {
+                let result = try await service.handle(command)
+                #expect(result.appendedAnything, "\(command.type) was \(result)")
+            }
+            logs.append(await store.readAll(from: .start, limit: 1000))
+        }
+        #expect(logs[0] == logs[1])
+        #expect(logs[0].count == 14)
     }
 
     @Test func submittingTheScriptAgainAppendsNothing() async throws {

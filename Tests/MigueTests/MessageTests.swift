@@ -57,3 +57,37 @@ import Testing
         given(Message.self, Self.recorded(record)).when(.record(record)).thenRejects(.alreadyRecorded(record.messageID))
     }
 }
+
+@Suite struct MessageWindowFlagTests {
+    typealias F = Fixture
+
+    @Test func onlyAnOutboundMessageIsProactive() {
+        var record = MessageTests.record(direction: .inbound)
+        record.proactive = true
+        given(Message.self).when(.record(record)).thenRejects(.proactiveOnlyOutbound(record.messageID))
+        record.direction = .outbound
+        given(Message.self).when(.record(record)).then([.recorded(Message.Recorded(
+            messageID: record.messageID, conversationID: record.conversationID, direction: .outbound, kind: .text,
+            content: "hola", waMessageID: "wamid.1", timestamp: F.time(-1), proactive: true, recordedAt: F.t0))])
+    }
+
+    @Test func onlyAnInboundMessageComesThroughAFreeEntryPoint() {
+        var record = MessageTests.record(direction: .outbound)
+        record.freeEntryPoint = true
+        given(Message.self).when(.record(record)).thenRejects(.freeEntryPointOnlyInbound(record.messageID))
+        record.direction = .inbound
+        given(Message.self).when(.record(record)).then([.recorded(Message.Recorded(
+            messageID: record.messageID, conversationID: record.conversationID, direction: .inbound, kind: .text,
+            content: "hola", waMessageID: "wamid.1", timestamp: F.time(-1), freeEntryPoint: true, recordedAt: F.t0))])
+    }
+
+    @Test func theFlagsAppearInThePayloadOnlyWhenSet() {
+        let plain = MessageTests.recorded(MessageTests.record())
+        #expect(!String(decoding: plain.payload, as: UTF8.self).contains("proactive"))
+        var record = MessageTests.record(direction: .outbound)
+        record.proactive = true
+        guard case .recorded(var body) = plain else { return }
+        body.proactive = true
+        #expect(String(decoding: Message.Event.recorded(body).payload, as: UTF8.self).contains(#""proactive":true"#))
+    }
+}

@@ -22,14 +22,14 @@ import Testing
             "migue.user migue.user.active-conversation-claimed", "migue.conversation migue.conversation.started",
         ])
         let (_, message) = try await scenario.when(S.message("wamid.1", in: Self.c1, name: "m1"))
-        #expect(message.map(\.1) == ["migue.message.recorded"])
+        #expect(message.map(\.1) == ["migue.window.opened", "migue.message.recorded"])
         let (_, reminder) = try await scenario.when(S.reminder(Self.r1))
         #expect(reminder.map(\.1) == ["migue.reminder.created"])
         let (_, sent) = try await scenario.when(S.send(Self.r1, token: F.id("token"), name: "send"))
         #expect(sent.map { "\($0.0) \($0.1)" } == [
             "migue.sendtoken migue.send-token.claimed", "migue.reminder migue.reminder.status-changed",
         ])
-        #expect(try await scenario.store.head() == 7)
+        #expect(try await scenario.store.head() == 8)
     }
 
     @Test func theSameCommandTwiceAppendsNothingAndReportsTheOriginalPlaces() async throws {

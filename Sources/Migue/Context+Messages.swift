@@ -1,0 +1,48 @@
+import EventSourcing
+import Foundation
+
+/// Recording a message, and the user's messaging window it opens, extends or is checked against.
+///
+/// The window's events go first (batch `window`), then the message (batch `message`). Deciding
+/// the window again for the same message changes nothing (a user's message no later than the last
+/// one, a proactive message already counted that day), so a command that stopped between the two
+/// appends completes when submitted again, and a retry after a conflict appends the window once.
+extension Context {
+    func recordMessage(_ record: Message.Record) async throws -> [WrittenBatch] {
+        let conversation = try await load(Conversation.self, MigueStream.conversation(record.conversationID))
+        guard let userID = conversation.state.started?.userID else {
+            throw Rejected(rejection: CommandRejection(Conversation.Rejection.notStarted(record.conversationID)))
+        }
+        let stream = MigueStream.message(record.messageID)
+        var written: [WrittenBatch] = []
+        for _ in 0..<service.maxAttempts {
+            let message = try await load(Message.self, stream)
+            let events = try decide(Message.self, .record(record), message.state)
+            if events.isEmpty { return [] }
+            if written.isEmpty, let command = try await windowCommand(for: record, userID: userID) {
+                written += try await decideAndAppend(MessagingWindow.self, command, to: MigueStream.window(userID), batch: "window")
+            }
+            guard let batch = try await append(events, to: stream, expected: message.expected, batch: "message") else { continue }
+            return written + [batch]
+        }
+        throw ContentionError(stream: stream, attempts: service.maxAttempts)
+    }
+
+    /// What the message means to its user's window: a user's message, a proactive one, or nothing.
+    private func windowCommand(for record: Message.Record, userID: UUID) async throws -> MessagingWindow.Command? {
+        switch record.direction {
+        case .inbound:
+            guard let phone = try await load(User.self, MigueStream.user(userID)).state.profile?.phoneNumber else {
+                throw Rejected(rejection: CommandRejection(User.Rejection.notRegistered(userID)))
+            }
+            return .receive(MessagingWindow.Receive(
+                userID: userID, phoneNumber: phone, messageID: record.messageID,
+                userMessageID: record.waMessageID ?? record.messageID.uuidString.lowercased(), timestamp: record.timestamp,
+                freeEntryPoint: record.freeEntryPoint, at: at))
+        case .outbound:
+            guard record.proactive else { return nil }
+            return .sendProactive(MessagingWindow.SendProactive(
+                userID: userID, messageID: record.messageID, timestamp: record.timestamp, at: at))
+        }
+    }
+}

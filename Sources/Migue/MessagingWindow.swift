@@ -1,0 +1,153 @@
+import EventSourcing
+import Foundation
+
+/// A user's WhatsApp customer service window, after WhatsApp's published 24-hour rule.
+///
+/// A message from the user opens the window, or extends it, until 24 hours after that message; a
+/// message that arrived through a free entry point (a click-to-WhatsApp ad or a Page button) also
+/// opens a 72-hour free entry point window. A proactive message (one the business starts) may be
+/// sent only while one of the two is open, and is counted per UTC day. One stream per user, written
+/// by `MigueService` as part of recording the message; `Specs/migue.md` gives the rules.
+public enum MessagingWindow: Decider {
+    /// How long a user's message keeps the customer service window open, in seconds.
+    public static let serviceWindowSeconds: Int64 = 24 * 3600
+    /// How long a free entry point stays open after the user's message, in seconds.
+    public static let freeEntryPointSeconds: Int64 = 72 * 3600
+
+    /// Which open window allowed a proactive message.
+    public enum Allowance: String, Hashable, Sendable, Codable, CaseIterable {
+        case serviceWindow = "service_window", freeEntryPoint = "free_entry_point"
+    }
+
+    public struct State: Hashable, Sendable {
+        public var phoneNumber: String?
+        public var openedAt: Timestamp?
+        public var expiresAt: Timestamp?
+        public var lastUserMessageAt: Timestamp?
+        public var freeEntryPointExpiresAt: Timestamp?
+        public var sentToday: Int32 = 0
+        public var lastProactiveSentAt: Timestamp?
+        /// The proactive messages counted on the day of `lastProactiveSentAt`.
+        public var countedToday: Set<UUID> = []
+    }
+
+    public enum Command: Hashable, Sendable {
+        case receive(Receive)
+        case sendProactive(SendProactive)
+    }
+
+    /// A message from the user.
+    public struct Receive: Hashable, Sendable {
+        public var userID: UUID
+        public var phoneNumber: String
+        public var messageID: UUID
+        /// What `last_user_message_id` records: the WhatsApp id, else migue's message id.
+        public var userMessageID: String
+        public var timestamp: Timestamp
+        public var freeEntryPoint: Bool
+        public var at: Timestamp
+
+        public init(
+            userID: UUID, phoneNumber: String, messageID: UUID, userMessageID: String, timestamp: Timestamp,
+            freeEntryPoint: Bool = false, at: Timestamp
+        ) {
+            self.userID = userID
+            self.phoneNumber = phoneNumber
+            self.messageID = messageID
+            self.userMessageID = userMessageID
+            self.timestamp = timestamp
+            self.freeEntryPoint = freeEntryPoint
+            self.at = at
+        }
+    }
+
+    /// A message the business starts, not a reply.
+    public struct SendProactive: Hashable, Sendable {
+        public var userID: UUID
+        public var messageID: UUID
+        public var timestamp: Timestamp
+        public var at: Timestamp
+
+        public init(userID: UUID, messageID: UUID, timestamp: Timestamp, at: Timestamp) {
+            self.userID = userID
+            self.messageID = messageID
+            self.timestamp = timestamp
+            self.at = at
+        }
+    }
+
+    public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
+        case closed(user: UUID, at: Timestamp, closedAt: Timestamp?)
+        case beforeLastProactive(user: UUID, at: Timestamp, last: Timestamp)
+
+        public var description: String {
+            switch self {
+            case .closed(let user, let at, let closedAt):
+                "user \(short(user)): no customer service window or free entry point is open at \(at) ("
+                    + (closedAt.map { "the last one closed at \($0)" } ?? "the user never wrote") + ")"
+            case .beforeLastProactive(let user, let at, let last):
+                "user \(short(user)): a proactive message at \(at) is before the last one, at \(last)"
+            }
+        }
+    }
+
+    public static var initial: State { State() }
+
+    public static func decide(_ command: Command, _ state: State) throws(Rejection) -> [Event] {
+        switch command {
+        case .receive(let receive):
+            if let last = state.lastUserMessageAt, receive.timestamp <= last { return [] }
+            let expiresAt = receive.timestamp.adding(seconds: serviceWindowSeconds)
+            var freeEntryPoint = state.freeEntryPointExpiresAt
+            if receive.freeEntryPoint {
+                let opened = receive.timestamp.adding(seconds: freeEntryPointSeconds)
+                freeEntryPoint = max(opened, freeEntryPoint ?? opened)
+            }
+            let open = state.expiresAt.map { receive.timestamp < $0 } ?? false
+            let refreshed = Refreshed(
+                windowID: Migue.windowID(userID: receive.userID), userID: receive.userID,
+                phoneNumber: state.phoneNumber ?? receive.phoneNumber, messageID: receive.messageID,
+                lastUserMessageID: receive.userMessageID, fromExpiresAt: state.expiresAt,
+                windowOpenedAt: open ? state.openedAt ?? receive.timestamp : receive.timestamp, windowExpiresAt: expiresAt,
+                fromFreeEntryPointExpiresAt: state.freeEntryPointExpiresAt, freeEntryPointExpiresAt: freeEntryPoint,
+                at: receive.at)
+            return [open ? .extended(refreshed) : .opened(refreshed)]
+        case .sendProactive(let send):
+            if state.countedToday.contains(send.messageID) { return [] }
+            let allowance: Allowance
+            if let expires = state.expiresAt, send.timestamp < expires {
+                allowance = .serviceWindow
+            } else if let expires = state.freeEntryPointExpiresAt, send.timestamp < expires {
+                allowance = .freeEntryPoint
+            } else {
+                throw .closed(user: send.userID, at: send.timestamp, closedAt: state.expiresAt)
+            }
+            if let last = state.lastProactiveSentAt, send.timestamp < last {
+                throw .beforeLastProactive(user: send.userID, at: send.timestamp, last: last)
+            }
+            let sameDay = state.lastProactiveSentAt.map { utcDay($0) == utcDay(send.timestamp) } ?? false
+            return [.proactiveSent(ProactiveSent(
+                windowID: Migue.windowID(userID: send.userID), userID: send.userID, messageID: send.messageID,
+                allowedBy: allowance, fromSentToday: state.sentToday, sentToday: sameDay ? state.sentToday + 1 : 1,
+                fromLastProactiveSentAt: state.lastProactiveSentAt, sentAt: send.timestamp, at: send.at))]
+        }
+    }
+
+    public static func evolve(_ state: State, _ event: Event) -> State {
+        var state = state
+        switch event {
+        case .opened(let refreshed), .extended(let refreshed):
+            state.phoneNumber = refreshed.phoneNumber
+            state.openedAt = refreshed.windowOpenedAt
+            state.expiresAt = refreshed.windowExpiresAt
+            state.lastUserMessageAt = refreshed.windowExpiresAt.adding(seconds: -serviceWindowSeconds)
+            state.freeEntryPointExpiresAt = refreshed.freeEntryPointExpiresAt
+        case .proactiveSent(let sent):
+            if sent.sentToday == 1 { state.countedToday = [] }
+            state.countedToday.insert(sent.messageID)
+            state.sentToday = sent.sentToday
+            state.lastProactiveSentAt = sent.sentAt
+        }
+        return state
+    }
+}

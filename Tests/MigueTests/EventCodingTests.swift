@@ -1,0 +1,68 @@
+import EventSourcing
+import Foundation
+import Testing
+@testable import Migue
+
+/// Every new event type: its stable name, schema version 1, and a payload that decodes to itself.
+@Suite struct EventCodingTests {
+    typealias F = Fixture
+
+    static func check<E: MigueEvent>(_ event: E, _ type: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let decoded = try? E(type: event.type, version: 1, payload: event.payload)
+        #expect(event.type == type, sourceLocation: sourceLocation)
+        #expect(event.schemaVersion == 1, sourceLocation: sourceLocation)
+        #expect(decoded == event, sourceLocation: sourceLocation)
+        #expect(throws: EventDecodingError.self, sourceLocation: sourceLocation) {
+            try E(type: event.type, version: 2, payload: event.payload)
+        }
+        #expect(throws: EventDecodingError.self, sourceLocation: sourceLocation) {
+            try E(type: type + "-unknown", version: 1, payload: event.payload)
+        }
+    }
+
+    @Test func windows() {
+        let refreshed = ProjectorWhatsAppTests.refreshed(from: F.time(-5), fep: F.time(100))
+        Self.check(MessagingWindow.Event.opened(refreshed), "migue.window.opened")
+        Self.check(MessagingWindow.Event.extended(refreshed), "migue.window.extended")
+        Self.check(MessagingWindow.Event.proactiveSent(MessagingWindow.ProactiveSent(
+            windowID: F.id("w"), userID: F.userID, messageID: F.id("p"), allowedBy: .freeEntryPoint, fromSentToday: 0,
+            sentToday: 1, fromLastProactiveSentAt: nil, sentAt: F.t0, at: F.t0)), "migue.window.proactive-sent")
+    }
+
+    @Test func flowsAndCalls() {
+        Self.check(FlowSessionTests.created, "migue.flow.created")
+        Self.check(FlowSession.Event.statusChanged(FlowSession.StatusChanged(
+            flowSessionID: F.id("f"), from: .inProgress, to: .completed, responseData: ["a": ["b", 1]], completedAt: F.t0,
+            changedAt: F.t0)), "migue.flow.status-changed")
+        Self.check(CallLogTests.initiated, "migue.call.initiated")
+        Self.check(CallLog.Event.statusChanged(CallLog.StatusChanged(
+            callLogID: F.id("c"), from: .initiated, to: .rejected, endReason: .userBusy, changedAt: F.t0)),
+            "migue.call.status-changed")
+    }
+
+    @Test func records() {
+        Self.check(RecordTests.tapped(RecordTests.tap(.ctaButtonTap, title: "t", url: "u")), "migue.interaction.recorded")
+        Self.check(RecordTests.placed(RecordTests.place(4.6765, -74.0483)), "migue.location.recorded")
+        Self.check(MemoryUsageTests.remembered(MemoryUsageTests.remember()), "migue.memory.recorded")
+        Self.check(MemoryUsageTests.spent(MemoryUsageTests.spend(0.00042)), "migue.ai-usage.recorded")
+    }
+
+    @Test func queues() {
+        Self.check(ScheduledMessageTests.scheduled, "migue.scheduled-message.scheduled")
+        Self.check(ScheduledMessageTests.history(.failed)[1], "migue.scheduled-message.status-changed")
+        Self.check(WebhookFailureTests.recorded, "migue.webhook-failure.recorded")
+        Self.check(WebhookFailureTests.moved(.retrying, .pending, retries: (1, 1), error: "e", code: "c"),
+                   "migue.webhook-failure.status-changed")
+    }
+
+    @Test func aWindowPayloadIsSortedSnakeCase() {
+        let event = MessagingWindow.Event.proactiveSent(MessagingWindow.ProactiveSent(
+            windowID: UUID(uuidString: "7f3e0000-0000-4000-8000-000000000001")!, userID: UUID(uuidString: "7f3e0000-0000-4000-8000-000000000002")!,
+            messageID: UUID(uuidString: "7f3e0000-0000-4000-8000-000000000003")!, allowedBy: .serviceWindow, fromSentToday: 0,
+            sentToday: 1, fromLastProactiveSentAt: nil, sentAt: F.t0, at: F.t0))
+        #expect(String(decoding: event.payload, as: UTF8.self) == #"{"allowed_by":"service_window","at":"2026-11-22T10:00:00.000000Z","#
+            + #""from_proactive_messages_sent_today":0,"last_proactive_sent_at":"2026-11-22T10:00:00.000000Z","#
+            + #""message_id":"7F3E0000-0000-4000-8000-000000000003","proactive_messages_sent_today":1,"#
+            + #""user_id":"7F3E0000-0000-4000-8000-000000000002","window_id":"7F3E0000-0000-4000-8000-000000000001"}"#)
+    }
+}

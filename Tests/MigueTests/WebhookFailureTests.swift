@@ -1,0 +1,89 @@
+import EventSourcing
+import Foundation
+import Testing
+@testable import Migue
+
+@Suite struct WebhookFailureTests {
+    typealias F = Fixture
+    typealias Status = WebhookFailure.Status
+    static let failure = F.id("failure")
+    static let payload: JSONValue = ["entry": [["id": "123", "changes": [["value": ["messages": [["id": "wamid.9"]]]]]]], "big": .double(12.5)]
+
+    static let recorded = WebhookFailure.Event.recorded(WebhookFailure.Recorded(
+        webhookFailureID: failure, requestID: "req-1", phoneNumber: "573001234567", waMessageID: "wamid.9",
+        rawPayload: payload, errorMessage: "database unavailable", errorCode: "57P01", status: .pending, retryCount: 0,
+        createdAt: F.t0))
+
+    static func moved(_ from: Status, _ to: Status, retries: (Int32, Int32), error: String? = nil, code: String? = nil, at minute: Int64 = 5)
+        -> WebhookFailure.Event
+    {
+        .statusChanged(WebhookFailure.StatusChanged(
+            webhookFailureID: failure, from: from, to: to, fromRetryCount: retries.0, retryCount: retries.1,
+            errorMessage: error, errorCode: code, changedAt: F.time(minute)))
+    }
+
+    static func history(_ status: Status) -> [WebhookFailure.Event] {
+        switch status {
+        case .pending: [recorded]
+        case .retrying: [recorded, moved(.pending, .retrying, retries: (0, 1), at: 1)]
+        case .resolved, .abandoned: [recorded, moved(.pending, status, retries: (0, 0), at: 1)]
+        }
+    }
+
+    static func change(_ to: Status, error: String? = nil, code: String? = nil) -> WebhookFailure.Command {
+        .changeStatus(WebhookFailure.ChangeStatus(webhookFailureID: failure, to: to, errorMessage: error, errorCode: code, at: F.time(5)))
+    }
+
+    @Test func recordsTheFailureWithItsPayloadAsGivenAndAPhoneAsCarried() {
+        given(WebhookFailure.self)
+            .when(.record(WebhookFailure.Record(
+                webhookFailureID: Self.failure, requestID: "req-1", phoneNumber: "573001234567", waMessageID: "wamid.9",
+                rawPayload: Self.payload, errorMessage: "database unavailable", errorCode: "57P01", at: F.t0)))
+            .then([Self.recorded])
+    }
+
+    @Test func recordsOnce() {
+        given(WebhookFailure.self, Self.recorded)
+            .when(.record(WebhookFailure.Record(
+                webhookFailureID: Self.failure, requestID: "r", phoneNumber: "p", rawPayload: [:], errorMessage: "e", at: F.t0)))
+            .thenRejects(.alreadyRecorded(Self.failure))
+    }
+
+    @Test func retryCountCountsTheMovesIntoRetrying() {
+        let twice = Self.history(.retrying) + [Self.moved(.retrying, .pending, retries: (1, 1), error: "still down", at: 2)]
+        Given<WebhookFailure>(events: twice).when(Self.change(.retrying))
+            .then([Self.moved(.pending, .retrying, retries: (1, 2))])
+        Given<WebhookFailure>(events: Self.history(.retrying)).when(Self.change(.pending, error: "still down", code: "57P03"))
+            .then([Self.moved(.retrying, .pending, retries: (1, 1), error: "still down", code: "57P03")])
+    }
+
+    @Test(arguments: [(Status.pending, Status.resolved), (.pending, .abandoned), (.retrying, .resolved), (.retrying, .abandoned)])
+    func endsFromPendingOrRetrying(from: Status, to: Status) {
+        let retries: Int32 = from == .retrying ? 1 : 0
+        Given<WebhookFailure>(events: Self.history(from)).when(Self.change(to))
+            .then([Self.moved(from, to, retries: (retries, retries))])
+    }
+
+    @Test(arguments: [Status.retrying, .resolved, .abandoned])
+    func anErrorGoesOnlyWithAFailedRetry(to: Status) {
+        given(WebhookFailure.self, Self.recorded).when(Self.change(to, error: "e"))
+            .thenRejects(.errorOnlyWhenBackToPending(Self.failure, to: to))
+    }
+
+    static let forbidden: [(Status, Status)] = Status.allCases.flatMap { from in Status.allCases.map { (from, $0) } }
+        .filter { !WebhookFailure.transitions.contains([$0.0, $0.1]) }
+
+    @Test(arguments: forbidden)
+    func rejectsEveryOtherMoveNamingBothStates(from: Status, to: Status) {
+        Given<WebhookFailure>(events: Self.history(from)).when(Self.change(to))
+            .thenRejects(.invalidTransition(Self.failure, from: from, to: to))
+    }
+
+    @Test func tenMovesAreForbidden() {
+        #expect(Self.forbidden.count == 10)
+    }
+
+    @Test func onlyARecordedFailureMoves() {
+        given(WebhookFailure.self).when(Self.change(.retrying)).thenRejects(.notRecorded(Self.failure))
+    }
+}

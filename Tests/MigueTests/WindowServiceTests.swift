@@ -1,0 +1,116 @@
+import EventSourcing
+import Foundation
+import Testing
+@testable import Migue
+
+/// Messages and the user's messaging window, through `MigueService`.
+@Suite struct WindowServiceTests {
+    typealias F = Fixture
+    typealias S = Scenario
+    static let c1 = F.id("c1")
+    static let hour: Int64 = 60
+
+    static func inbound(_ wa: String, at minute: Int64, freeEntryPoint: Bool = false) -> CommandEnvelope {
+        var data: [String: JSONValue] = [
+            "conversation_id": F.uuid(c1), "direction": "inbound", "type": "text", "content": "hola",
+            "wa_message_id": .string(wa), "timestamp": F.time(F.time(minute)),
+        ]
+        if freeEntryPoint { data["free_entry_point"] = true }
+        return F.command("in/\(wa)", "message.record", at: F.time(minute), data)
+    }
+
+    static func outbound(_ name: String, at minute: Int64, proactive: Bool = true) -> CommandEnvelope {
+        F.command("out/\(name)", "message.record", at: F.time(minute), [
+            "message_id": F.uuid(F.id(name)), "conversation_id": F.uuid(c1), "direction": "outbound", "type": "text",
+            "content": "¿Cómo te fue?", "timestamp": F.time(F.time(minute)), "proactive": .bool(proactive),
+        ])
+    }
+
+    static func ready() async throws -> Scenario {
+        let scenario = Scenario()
+        try await scenario.given(S.register(), S.start(c1))
+        return scenario
+    }
+
+    @Test func aUsersMessageOpensTheWindowAndAProactiveMessageInsideItIsCounted() async throws {
+        let scenario = try await Self.ready()
+        let (_, opened) = try await scenario.when(Self.inbound("wamid.1", at: 0))
+        #expect(opened.map { "\($0.0) \($0.1)" } == ["migue.window migue.window.opened", "migue.message migue.message.recorded"])
+        let (_, extended) = try await scenario.when(Self.inbound("wamid.2", at: Self.hour))
+        #expect(extended.map(\.1) == ["migue.window.extended", "migue.message.recorded"])
+        let (_, proactive) = try await scenario.when(Self.outbound("p1", at: 2 * Self.hour))
+        #expect(proactive.map(\.1) == ["migue.window.proactive-sent", "migue.message.recorded"])
+        let window = try await scenario.state(MessagingWindow.self, MigueStream.window(F.userID))
+        #expect(window.expiresAt == F.time(25 * Self.hour))
+        #expect(window.sentToday == 1 && window.lastProactiveSentAt == F.time(2 * Self.hour))
+        #expect(window.phoneNumber == F.phone)
+    }
+
+    @Test func aProactiveMessageOutsideTheWindowIsRefusedAndNothingIsStored() async throws {
+        let scenario = try await Self.ready()
+        try await scenario.given(Self.inbound("wamid.1", at: 0))
+        let (refused, nothing) = try await scenario.when(Self.outbound("late", at: 25 * Self.hour))
+        #expect(refused == .rejected(CommandRejection(MessagingWindow.Rejection.closed(
+            user: F.userID, at: F.time(25 * Self.hour), closedAt: F.time(24 * Self.hour)))))
+        #expect(nothing.isEmpty)
+        let (_, reply) = try await scenario.when(Self.outbound("reply", at: 25 * Self.hour, proactive: false))
+        #expect(reply.map(\.1) == ["migue.message.recorded"])
+    }
+
+    @Test func aFreeEntryPointKeepsProactiveMessagesFreeFor72Hours() async throws {
+        let scenario = try await Self.ready()
+        try await scenario.given(Self.inbound("wamid.ad", at: 0, freeEntryPoint: true))
+        let (_, allowed) = try await scenario.when(Self.outbound("p1", at: 48 * Self.hour))
+        #expect(allowed.map(\.1) == ["migue.window.proactive-sent", "migue.message.recorded"])
+        let (refused, _) = try await scenario.when(Self.outbound("p2", at: 72 * Self.hour))
+        #expect(!refused.appendedAnything)
+    }
+
+    @Test func aUserWhoNeverWroteGetsNoProactiveMessage() async throws {
+        let scenario = try await Self.ready()
+        let (refused, nothing) = try await scenario.when(Self.outbound("p1", at: 0))
+        #expect(refused == .rejected(CommandRejection(MessagingWindow.Rejection.closed(user: F.userID, at: F.t0, closedAt: nil))))
+        #expect(nothing.isEmpty)
+    }
+
+    @Test func aRedeliveredMessageLeavesTheWindowAlone() async throws {
+        let scenario = try await Self.ready()
+        try await scenario.given(Self.inbound("wamid.1", at: 0))
+        var again = Self.inbound("wamid.1", at: 0)
+        again.id = F.id("redelivery")
+        let (result, nothing) = try await scenario.when(again)
+        #expect(result == .accepted([]))
+        #expect(nothing.isEmpty)
+    }
+
+    @Test func aCommandStoppedBetweenWindowAndMessageCompletesWhenSubmittedAgain() async throws {
+        let scenario = try await Self.ready()
+        let command = Self.inbound("wamid.1", at: 0)
+        let event = MessagingWindow.Event.opened(MessagingWindow.Refreshed(
+            windowID: Migue.windowID(userID: F.userID), userID: F.userID, phoneNumber: F.phone,
+            messageID: Migue.messageID(waMessageID: "wamid.1"), lastUserMessageID: "wamid.1", fromExpiresAt: nil,
+            windowOpenedAt: F.t0, windowExpiresAt: F.time(24 * Self.hour), fromFreeEntryPointExpiresAt: nil,
+            freeEntryPointExpiresAt: nil, at: F.t0))
+        _ = try await scenario.store.append(
+            [ProposedEvent(id: command.eventID(batch: "window", index: 0), type: event.type, recordedAt: F.t0,
+                           metadata: command.eventMetadata, payload: event.payload)],
+            to: MigueStream.window(F.userID), expected: .noStream, durability: .durable)
+        let (result, appended) = try await scenario.when(command)
+        #expect(result.appendedAnything)
+        #expect(appended.map(\.1) == ["migue.message.recorded"])
+    }
+
+    @Test func concurrentUserMessagesLeaveTheWindowAtTheLatest() async throws {
+        let scenario = try await Self.ready()
+        let service = MigueService(store: InterleavingStore(base: scenario.store))
+        try await withThrowingTaskGroup(of: CommandResult.self) { group in
+            for minute in 0..<12 as Range<Int64> {
+                group.addTask { try await service.handle(Self.inbound("wamid.\(minute)", at: minute)) }
+            }
+            try await group.waitForAll()
+        }
+        let window = try await scenario.state(MessagingWindow.self, MigueStream.window(F.userID))
+        #expect(window.expiresAt == F.time(11 + 24 * Self.hour))
+        #expect(window.openedAt.map { (F.t0...F.time(11)).contains($0) } == true)
+    }
+}
