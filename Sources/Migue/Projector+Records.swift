@@ -11,9 +11,8 @@ extension Projector {
         case .recorded(let interaction):
             [SQLStatement(
                 """
-                INSERT INTO migue.user_interactions (id, user_id, conversation_id, interaction_type, button_title, \
-                button_url, metadata, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                ON CONFLICT (id) DO NOTHING
+                INSERT INTO user_interactions (id, user_id, conversation_id, interaction_type, button_title, \
+                button_url, metadata, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 [.uuid(interaction.interactionID), .uuid(interaction.userID), .uuid(interaction.conversationID),
                  .text(interaction.kind.rawValue), .text(interaction.buttonTitle), .text(interaction.buttonURL),
@@ -26,8 +25,8 @@ extension Projector {
         case .recorded(let location):
             [SQLStatement(
                 """
-                INSERT INTO migue.user_locations (id, user_id, conversation_id, latitude, longitude, name, address, \
-                timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING
+                INSERT INTO user_locations (id, user_id, conversation_id, latitude, longitude, name, address, \
+                timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 [.uuid(location.locationID), .uuid(location.userID), .uuid(location.conversationID),
                  .text(location.latitude.text), .text(location.longitude.text), .text(location.name),
@@ -40,8 +39,8 @@ extension Projector {
         case .recorded(let memory):
             [SQLStatement(
                 """
-                INSERT INTO migue.user_memory (id, user_id, type, content, category, relevance, embedding, created_at, \
-                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING
+                INSERT INTO user_memory (id, user_id, type, content, category, relevance, embedding, created_at, \
+                updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
                 """,
                 [.uuid(memory.memoryID), .uuid(memory.userID), .text(memory.kind.rawValue), .text(memory.content),
                  .text(memory.category), .double(memory.relevance), .text(memory.embedding.map(Memory.vectorText)),
@@ -54,9 +53,9 @@ extension Projector {
         case .recorded(let usage):
             [SQLStatement(
                 """
-                INSERT INTO migue.ai_usage_tracking (id, provider, task_type, model, tokens_input, tokens_output, \
+                INSERT INTO ai_usage_tracking (id, provider, task_type, model, tokens_input, tokens_output, \
                 cost_usd, user_id, conversation_id, metadata, created_at) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
                 """,
                 [.uuid(usage.usageID), .text(usage.provider.rawValue), .text(usage.task.rawValue), .text(usage.model),
                  integer(usage.tokensInput), integer(usage.tokensOutput), .text(usage.costUSD.text), .uuid(usage.userID),
@@ -69,9 +68,9 @@ extension Projector {
         case .scheduled(let message):
             [SQLStatement(
                 """
-                INSERT INTO migue.scheduled_messages (id, user_id, conversation_id, phone_number, message, scheduled_at, \
+                INSERT INTO scheduled_messages (id, user_id, conversation_id, phone_number, message, scheduled_at, \
                 status, sent_at, error_message, metadata, created_at, updated_at) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $9) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $9)
                 """,
                 [.uuid(message.scheduledMessageID), .uuid(message.userID), .uuid(message.conversationID),
                  .text(message.phoneNumber), .text(message.message), .timestamp(message.scheduledAt),
@@ -79,7 +78,7 @@ extension Projector {
         case .statusChanged(let change):
             [SQLStatement(
                 """
-                UPDATE migue.scheduled_messages SET status = $3, sent_at = $4, error_message = $5, updated_at = $6 \
+                UPDATE scheduled_messages SET status = $3, sent_at = $4, error_message = $5, updated_at = $6 \
                 WHERE id = $1 AND status = $2
                 """,
                 [.uuid(change.scheduledMessageID), .text(change.from.rawValue), .text(change.to.rawValue),
@@ -92,9 +91,9 @@ extension Projector {
         case .recorded(let failure):
             [SQLStatement(
                 """
-                INSERT INTO migue.webhook_failures (id, request_id, phone_number, wa_message_id, raw_payload, \
+                INSERT INTO webhook_failures (id, request_id, phone_number, wa_message_id, raw_payload, \
                 error_message, error_code, status, retry_count, created_at, updated_at) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
                 """,
                 [.uuid(failure.webhookFailureID), .text(failure.requestID), .text(failure.phoneNumber),
                  .text(failure.waMessageID), json(failure.rawPayload), .text(failure.errorMessage),
@@ -103,7 +102,7 @@ extension Projector {
         case .statusChanged(let change):
             [SQLStatement(
                 """
-                UPDATE migue.webhook_failures SET status = $3, retry_count = $5, \
+                UPDATE webhook_failures SET status = $3, retry_count = $5, \
                 error_message = COALESCE($6::text, error_message), error_code = COALESCE($7::text, error_code), updated_at = $8 \
                 WHERE id = $1 AND status = $2 AND retry_count = $4
                 """,

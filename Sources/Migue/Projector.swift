@@ -41,14 +41,14 @@ public enum Projector {
         case .registered(let user):
             [SQLStatement(
                 """
-                INSERT INTO migue.users (id, phone_number, name, preferences, created_at, updated_at) \
+                INSERT INTO users (id, phone_number, name, preferences, created_at, updated_at) \
                 VALUES ($1, $2, $3, $4, $5, $5)
                 """,
                 [.uuid(user.userID), .text(user.phoneNumber), .text(user.name), json(user.preferences),
                  .timestamp(user.registeredAt)])]
         case .profileChanged(let change):
             [SQLStatement(
-                "UPDATE migue.users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
+                "UPDATE users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
                 [.uuid(change.userID), .text(change.name), json(change.preferences), .timestamp(change.changedAt)])]
         case .activeConversationClaimed, .activeConversationReleased:
             []
@@ -60,14 +60,14 @@ public enum Projector {
         case .started(let started):
             [SQLStatement(
                 """
-                INSERT INTO migue.conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) \
+                INSERT INTO conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) \
                 VALUES ($1, $2, $3, $4, $5, $5)
                 """,
                 [.uuid(started.conversationID), .uuid(started.userID), .text(started.waConversationID),
                  .text(started.status.rawValue), .timestamp(started.startedAt)])]
         case .statusChanged(let change):
             [SQLStatement(
-                "UPDATE migue.conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+                "UPDATE conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
                 [.uuid(change.conversationID), .text(change.from.rawValue), .text(change.to.rawValue),
                  .timestamp(change.changedAt)])]
         }
@@ -78,7 +78,7 @@ public enum Projector {
         case .recorded(let message):
             [SQLStatement(
                 """
-                INSERT INTO migue.messages_v2 \
+                INSERT INTO messages_v2 \
                 (id, conversation_id, direction, type, content, media_url, wa_message_id, timestamp, created_at) \
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
@@ -93,7 +93,7 @@ public enum Projector {
         case .created(let reminder):
             [SQLStatement(
                 """
-                INSERT INTO migue.reminders \
+                INSERT INTO reminders \
                 (id, user_id, title, description, scheduled_time, status, created_at, send_token) \
                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
                 """,
@@ -102,7 +102,7 @@ public enum Projector {
         case .statusChanged(let change):
             [SQLStatement(
                 """
-                UPDATE migue.reminders SET status = $3, send_token = COALESCE($4::uuid, send_token), \
+                UPDATE reminders SET status = $3, send_token = COALESCE($4::uuid, send_token), \
                 scheduled_time = COALESCE($5::timestamptz, scheduled_time) WHERE id = $1 AND status = $2
                 """,
                 [.uuid(change.reminderID), .text(change.from.rawValue), .text(change.to.rawValue),

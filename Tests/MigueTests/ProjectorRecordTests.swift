@@ -13,8 +13,8 @@ import Testing
             interactionID: id, userID: F.userID, conversationID: F.id("c"), kind: .ctaButtonTap, buttonTitle: "Ver",
             buttonURL: "https://migue.app", metadata: nil, timestamp: F.time(-1), createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(event, in: MigueStream.interaction(id))) == [SQLStatement(
-            "INSERT INTO migue.user_interactions (id, user_id, conversation_id, interaction_type, button_title, button_url, "
-                + "metadata, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO user_interactions (id, user_id, conversation_id, interaction_type, button_title, button_url, "
+                + "metadata, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.userID), .uuid(F.id("c")), .text("cta_button_tap"), .text("Ver"), .text("https://migue.app"),
              .null, .timestamp(F.time(-1)), .timestamp(F.t0)])])
     }
@@ -25,8 +25,8 @@ import Testing
             locationID: id, userID: F.userID, conversationID: nil, latitude: DecimalText(4.6765)!,
             longitude: DecimalText(-74.04830001)!, name: nil, address: "Cra 11", timestamp: F.time(-1), createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(event, in: MigueStream.location(id))) == [SQLStatement(
-            "INSERT INTO migue.user_locations (id, user_id, conversation_id, latitude, longitude, name, address, timestamp, "
-                + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO user_locations (id, user_id, conversation_id, latitude, longitude, name, address, timestamp, "
+                + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.userID), .null, .text("4.6765"), .text("-74.04830001"), .null, .text("Cra 11"),
              .timestamp(F.time(-1)), .timestamp(F.t0)])])
     }
@@ -39,8 +39,8 @@ import Testing
             embedding: embedding, createdAt: F.t0))
         let statements = try Projector.statements(for: ProjectorTests.recorded(event, in: MigueStream.memory(id)))
         #expect(statements == [SQLStatement(
-            "INSERT INTO migue.user_memory (id, user_id, type, content, category, relevance, embedding, created_at, "
-                + "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO user_memory (id, user_id, type, content, category, relevance, embedding, created_at, "
+                + "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             [.uuid(id), .uuid(F.userID), .text("fact"), .text("Vive en Bogotá"), .null, .double(0.75),
              .text("[" + Array(repeating: "0.25", count: 1536).joined(separator: ",") + "]"), .timestamp(F.t0)])])
         let bare = Memory.Event.recorded(Memory.Recorded(
@@ -55,9 +55,8 @@ import Testing
             usageID: id, provider: .openai, task: .audioTranscription, model: "whisper-1", tokensInput: nil, tokensOutput: 7,
             costUSD: DecimalText(0.006)!, userID: nil, conversationID: nil, metadata: ["seconds": 60], createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(event, in: MigueStream.aiUsage(id))) == [SQLStatement(
-            "INSERT INTO migue.ai_usage_tracking (id, provider, task_type, model, tokens_input, tokens_output, cost_usd, "
-                + "user_id, conversation_id, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-                + "ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO ai_usage_tracking (id, provider, task_type, model, tokens_input, tokens_output, cost_usd, "
+                + "user_id, conversation_id, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [.uuid(id), .text("openai"), .text("audio_transcription"), .text("whisper-1"), .null, .integer(7), .text("0.006"),
              .null, .null, .json(#"{"seconds":60}"#), .timestamp(F.t0)])])
     }
@@ -68,12 +67,12 @@ import Testing
             scheduledMessageID: id, userID: F.userID, conversationID: nil, phoneNumber: F.phone, message: "Hola",
             scheduledAt: F.time(60), status: .pending, metadata: nil, createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(scheduled, in: MigueStream.scheduledMessage(id))) == [SQLStatement(
-            "INSERT INTO migue.scheduled_messages (id, user_id, conversation_id, phone_number, message, scheduled_at, status, "
+            "INSERT INTO scheduled_messages (id, user_id, conversation_id, phone_number, message, scheduled_at, status, "
                 + "sent_at, error_message, metadata, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $9) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $9)",
             [.uuid(id), .uuid(F.userID), .null, .text(F.phone), .text("Hola"), .timestamp(F.time(60)), .text("pending"), .null,
              .timestamp(F.t0)])])
-        let sql = "UPDATE migue.scheduled_messages SET status = $3, sent_at = $4, error_message = $5, updated_at = $6 "
+        let sql = "UPDATE scheduled_messages SET status = $3, sent_at = $4, error_message = $5, updated_at = $6 "
             + "WHERE id = $1 AND status = $2"
         let sent = ScheduledMessage.Event.statusChanged(ScheduledMessage.StatusChanged(
             scheduledMessageID: id, from: .pending, to: .sent, sentAt: F.time(61), changedAt: F.time(61)))
@@ -92,16 +91,16 @@ import Testing
             rawPayload: ["object": "whatsapp_business_account", "entry": []], errorMessage: "boom", errorCode: nil,
             status: .pending, retryCount: 0, createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(recorded, in: MigueStream.webhookFailure(id))) == [SQLStatement(
-            "INSERT INTO migue.webhook_failures (id, request_id, phone_number, wa_message_id, raw_payload, error_message, "
+            "INSERT INTO webhook_failures (id, request_id, phone_number, wa_message_id, raw_payload, error_message, "
                 + "error_code, status, retry_count, created_at, updated_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
             [.uuid(id), .text("req-1"), .text("57300"), .null, .json(#"{"entry":[],"object":"whatsapp_business_account"}"#),
              .text("boom"), .null, .text("pending"), .integer(0), .timestamp(F.t0)])])
         let back = WebhookFailure.Event.statusChanged(WebhookFailure.StatusChanged(
             webhookFailureID: id, from: .retrying, to: .pending, fromRetryCount: 1, retryCount: 1, errorMessage: "again",
             errorCode: "503", changedAt: F.time(5)))
         #expect(Projector.statements(for: back) == [SQLStatement(
-            "UPDATE migue.webhook_failures SET status = $3, retry_count = $5, error_message = COALESCE($6::text, error_message), "
+            "UPDATE webhook_failures SET status = $3, retry_count = $5, error_message = COALESCE($6::text, error_message), "
                 + "error_code = COALESCE($7::text, error_code), updated_at = $8 WHERE id = $1 AND status = $2 AND retry_count = $4",
             [.uuid(id), .text("retrying"), .text("pending"), .integer(1), .integer(1), .text("again"), .text("503"),
              .timestamp(F.time(5))])])
@@ -115,13 +114,16 @@ import Testing
         for record in await store.readAll(from: .start, limit: 1000) {
             for statement in try Projector.statements(for: record) {
                 #expect(!statement.sql.contains("now()") && !statement.sql.contains("gen_random_uuid"))
-                if let table = statement.sql.split(separator: " ").first(where: { $0.hasPrefix("migue.") }) { tables.insert(String(table)) }
+                let words = statement.sql.split(separator: " ")
+                if let verb = words.firstIndex(where: { $0 == "INTO" || $0 == "UPDATE" }), verb + 1 < words.count {
+                    tables.insert(String(words[verb + 1]))
+                }
             }
         }
         #expect(tables == [
-            "migue.users", "migue.conversations", "migue.messages_v2", "migue.messaging_windows", "migue.flow_sessions",
-            "migue.call_logs", "migue.user_interactions", "migue.user_locations", "migue.user_memory",
-            "migue.ai_usage_tracking", "migue.scheduled_messages", "migue.webhook_failures",
+            "users", "conversations", "messages_v2", "messaging_windows", "flow_sessions",
+            "call_logs", "user_interactions", "user_locations", "user_memory",
+            "ai_usage_tracking", "scheduled_messages", "webhook_failures",
         ])
     }
 }

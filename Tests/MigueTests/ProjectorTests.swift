@@ -18,7 +18,7 @@ import Testing
         let event = User.Event.registered(User.Registered(
             userID: F.userID, phoneNumber: F.phone, name: "Ana", preferences: ["lang": "es", "a": 1], registeredAt: F.t0))
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.user(F.userID))) == [SQLStatement(
-            "INSERT INTO migue.users (id, phone_number, name, preferences, created_at, updated_at) "
+            "INSERT INTO users (id, phone_number, name, preferences, created_at, updated_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $5)",
             [.uuid(F.userID), .text(F.phone), .text("Ana"), .json(#"{"a":1,"lang":"es"}"#), .timestamp(F.t0)])])
     }
@@ -26,7 +26,7 @@ import Testing
     @Test func aProfileChangeSetsTheNewProfile() {
         let event = User.Event.profileChanged(User.ProfileChanged(userID: F.userID, name: nil, preferences: nil, changedAt: F.time(5)))
         #expect(Projector.statements(for: event) == [SQLStatement(
-            "UPDATE migue.users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
+            "UPDATE users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
             [.uuid(F.userID), .null, .null, .timestamp(F.time(5))])])
     }
 
@@ -44,7 +44,7 @@ import Testing
             conversationID: conversation, userID: F.userID, waConversationID: "wa-1", status: .active, activationID: F.id("a"),
             startedAt: F.t0))
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.conversation(conversation))) == [SQLStatement(
-            "INSERT INTO migue.conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) "
+            "INSERT INTO conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $5)",
             [.uuid(conversation), .uuid(F.userID), .text("wa-1"), .text("active"), .timestamp(F.t0)])])
     }
@@ -54,7 +54,7 @@ import Testing
         let event = Conversation.Event.statusChanged(Conversation.StatusChanged(
             conversationID: conversation, userID: F.userID, from: .active, to: .closed, changedAt: F.time(9)))
         #expect(Projector.statements(for: event) == [SQLStatement(
-            "UPDATE migue.conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+            "UPDATE conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
             [.uuid(conversation), .text("active"), .text("closed"), .timestamp(F.time(9))])])
     }
 
@@ -65,7 +65,7 @@ import Testing
             messageID: id, conversationID: F.id("c"), direction: .outbound, kind: kind, content: nil,
             mediaURL: "https://cdn.example/a.ogg", waMessageID: "wamid.1", timestamp: F.time(-1), recordedAt: F.t0))
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.message(id))) == [SQLStatement(
-            "INSERT INTO migue.messages_v2 "
+            "INSERT INTO messages_v2 "
                 + "(id, conversation_id, direction, type, content, media_url, wa_message_id, timestamp, created_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.id("c")), .text("outbound"), .text(kind.rawValue), .null, .text("https://cdn.example/a.ogg"),
@@ -77,7 +77,7 @@ import Testing
             reminderID: F.id("r"), userID: F.userID, title: "Pagar", description: nil, scheduledTime: F.time(60),
             status: .pending, createdAt: F.t0))
         #expect(Projector.statements(for: event) == [SQLStatement(
-            "INSERT INTO migue.reminders (id, user_id, title, description, scheduled_time, status, created_at, send_token) "
+            "INSERT INTO reminders (id, user_id, title, description, scheduled_time, status, created_at, send_token) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
             [.uuid(F.id("r")), .uuid(F.userID), .text("Pagar"), .null, .timestamp(F.time(60)), .text("pending"), .timestamp(F.t0)])])
     }
@@ -86,7 +86,7 @@ import Testing
         let event = Reminder.Event.statusChanged(Reminder.StatusChanged(
             reminderID: F.id("r"), from: .pending, to: .sent, sendToken: F.id("t"), scheduledTime: nil, changedAt: F.time(61)))
         #expect(Projector.statements(for: event) == [SQLStatement(
-            "UPDATE migue.reminders SET status = $3, send_token = COALESCE($4::uuid, send_token), "
+            "UPDATE reminders SET status = $3, send_token = COALESCE($4::uuid, send_token), "
                 + "scheduled_time = COALESCE($5::timestamptz, scheduled_time) WHERE id = $1 AND status = $2",
             [.uuid(F.id("r")), .text("pending"), .text("sent"), .uuid(F.id("t")), .null])])
     }
@@ -97,7 +97,9 @@ import Testing
         for record in await store.readAll(from: .start, limit: 1000) {
             for statement in try Projector.statements(for: record) {
                 #expect(!statement.sql.contains("now()") && !statement.sql.contains("gen_random_uuid"))
-                #expect(statement.sql.contains("migue."))
+                // Table names are unqualified: the runner puts the target schema on the search path,
+                // so the same statements build the live schema, a replay or a rebuild's shadow.
+                #expect(!statement.sql.contains("migue."))
             }
         }
     }

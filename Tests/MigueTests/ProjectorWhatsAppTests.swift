@@ -18,16 +18,16 @@ import Testing
     @Test func aFirstWindowIsInsertedWithNothingSentYet() throws {
         let event = MessagingWindow.Event.opened(Self.refreshed(from: nil, fep: F.time(4320)))
         #expect(try Projector.statements(for: ProjectorTests.recorded(event, in: MigueStream.window(F.userID))) == [SQLStatement(
-            "INSERT INTO migue.messaging_windows (id, user_id, phone_number, window_opened_at, window_expires_at, "
+            "INSERT INTO messaging_windows (id, user_id, phone_number, window_opened_at, window_expires_at, "
                 + "last_user_message_id, proactive_messages_sent_today, last_proactive_sent_at, free_entry_point_expires_at, "
-                + "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, $8) ON CONFLICT (id) DO NOTHING",
+                + "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, $8)",
             [.uuid(Self.window), .uuid(F.userID), .text(F.phone), .timestamp(F.t0), .timestamp(F.time(1440)), .text("wamid.1"),
              .timestamp(F.time(4320)), .timestamp(F.time(1))])])
     }
 
     @Test func aReopenedOrExtendedWindowUpdatesOnlyTheEndItLeaves() {
         let expected = [SQLStatement(
-            "UPDATE migue.messaging_windows SET window_opened_at = $3, window_expires_at = $4, last_user_message_id = $5, "
+            "UPDATE messaging_windows SET window_opened_at = $3, window_expires_at = $4, last_user_message_id = $5, "
                 + "free_entry_point_expires_at = $6, updated_at = $7 WHERE id = $1 AND window_expires_at = $2",
             [.uuid(Self.window), .timestamp(F.time(-60)), .timestamp(F.t0), .timestamp(F.time(1440)), .text("wamid.1"), .null,
              .timestamp(F.time(1))])]
@@ -40,7 +40,7 @@ import Testing
             windowID: Self.window, userID: F.userID, messageID: F.id("p"), allowedBy: .serviceWindow, fromSentToday: 3,
             sentToday: 4, fromLastProactiveSentAt: F.time(10), sentAt: F.time(20), at: F.time(21)))
         #expect(Projector.statements(for: event) == [SQLStatement(
-            "UPDATE migue.messaging_windows SET proactive_messages_sent_today = $4, last_proactive_sent_at = $5, "
+            "UPDATE messaging_windows SET proactive_messages_sent_today = $4, last_proactive_sent_at = $5, "
                 + "updated_at = $6 WHERE id = $1 AND proactive_messages_sent_today = $2 "
                 + "AND last_proactive_sent_at IS NOT DISTINCT FROM $3::timestamptz",
             [.uuid(Self.window), .integer(3), .timestamp(F.time(10)), .integer(4), .timestamp(F.time(20)), .timestamp(F.time(21))])])
@@ -52,9 +52,9 @@ import Testing
             flowSessionID: flow, flowToken: "tok", userID: F.userID, conversationID: F.id("c"), flowID: "booking",
             flowType: .dataExchange, sessionData: ["step": 1], status: .pending, expiresAt: F.time(1440), createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(event, in: MigueStream.flow(flow))) == [SQLStatement(
-            "INSERT INTO migue.flow_sessions (id, user_id, conversation_id, flow_id, flow_token, flow_type, session_data, "
+            "INSERT INTO flow_sessions (id, user_id, conversation_id, flow_id, flow_token, flow_type, session_data, "
                 + "response_data, status, created_at, updated_at, completed_at, expires_at) "
-                + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $9, NULL, $10) ON CONFLICT (id) DO NOTHING",
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $9, NULL, $10)",
             [.uuid(flow), .uuid(F.userID), .uuid(F.id("c")), .text("booking"), .text("tok"), .text("data_exchange"),
              .json(#"{"step":1}"#), .text("pending"), .timestamp(F.t0), .timestamp(F.time(1440))])])
     }
@@ -65,14 +65,14 @@ import Testing
             flowSessionID: flow, from: .inProgress, to: .completed, responseData: ["ok": true], completedAt: F.time(9),
             changedAt: F.time(9)))
         #expect(Projector.statements(for: completed) == [SQLStatement(
-            "UPDATE migue.flow_sessions SET status = $3, updated_at = $4, completed_at = $5, response_data = $6 "
+            "UPDATE flow_sessions SET status = $3, updated_at = $4, completed_at = $5, response_data = $6 "
                 + "WHERE id = $1 AND status = $2",
             [.uuid(flow), .text("in_progress"), .text("completed"), .timestamp(F.time(9)), .timestamp(F.time(9)),
              .json(#"{"ok":true}"#)])])
         let expired = FlowSession.Event.statusChanged(FlowSession.StatusChanged(
             flowSessionID: flow, from: .pending, to: .expired, changedAt: F.time(1440)))
         #expect(Projector.statements(for: expired) == [SQLStatement(
-            "UPDATE migue.flow_sessions SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+            "UPDATE flow_sessions SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
             [.uuid(flow), .text("pending"), .text("expired"), .timestamp(F.time(1440))])])
     }
 
@@ -82,15 +82,14 @@ import Testing
             callLogID: call, callID: "wacid.1", userID: F.userID, conversationID: nil, direction: .outbound,
             status: .initiated, timestamp: F.time(-1), createdAt: F.t0))
         #expect(try Projector.statements(for: ProjectorTests.recorded(initiated, in: MigueStream.call(call))) == [SQLStatement(
-            "INSERT INTO migue.call_logs (id, user_id, conversation_id, call_id, direction, status, duration_seconds, "
-                + "end_reason, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, $7, $8) "
-                + "ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO call_logs (id, user_id, conversation_id, call_id, direction, status, duration_seconds, "
+                + "end_reason, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, $7, $8)",
             [.uuid(call), .uuid(F.userID), .null, .text("wacid.1"), .text("outbound"), .text("initiated"),
              .timestamp(F.time(-1)), .timestamp(F.t0)])])
         let ended = CallLog.Event.statusChanged(CallLog.StatusChanged(
             callLogID: call, from: .accepted, to: .ended, durationSeconds: 95, endReason: .completed, changedAt: F.time(3)))
         #expect(Projector.statements(for: ended) == [SQLStatement(
-            "UPDATE migue.call_logs SET status = $3, duration_seconds = $4, end_reason = $5 WHERE id = $1 AND status = $2",
+            "UPDATE call_logs SET status = $3, duration_seconds = $4, end_reason = $5 WHERE id = $1 AND status = $2",
             [.uuid(call), .text("accepted"), .text("ended"), .integer(95), .text("completed")])])
     }
 }
