@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "Postgres"], exclude: ["Fixtures"], swiftSettings: strict
         ),
-        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres"], swiftSettings: strict),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres", "Migue", "Ingest"], swiftSettings: strict),
     ]
 )

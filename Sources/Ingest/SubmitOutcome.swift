@@ -69,7 +69,7 @@ public struct SubmitOutcome: Hashable, Sendable {
         case .accepted(let batches) where batches.isEmpty:
             return "line \(line): accepted, nothing to record"
         case .accepted(let batches):
-            let prefix = status == .duplicate ? "already stored" : "appended"
+            let prefix = status == .duplicate ? "already stored:" : "appended"
             let parts = batches.map { written in
                 let places = written.batch.first == written.batch.last
                     ? "at \(written.batch.first.rawValue)" : "at \(written.batch.first.rawValue)-\(written.batch.last.rawValue)"

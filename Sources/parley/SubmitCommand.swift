@@ -59,10 +59,9 @@ struct Submit: AsyncParsableCommand {
 
     private func readInput() throws -> Data {
         if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationError("cannot read \(file)")
-        }
-        return data
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+        defer { try? handle.close() }
+        return handle.readDataToEndOfFile()
     }
 }
 

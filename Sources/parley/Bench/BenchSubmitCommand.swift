@@ -25,18 +25,21 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(help: "Concurrent submitters in the durable case (they share fdatasyncs through group commit).")
     var submitters = 64
 
+    @Option(help: "Concurrent submitters in the concurrent buffered case.")
+    var bufferedSubmitters = 4
+
     @Option(help: "Scratch folder on the disk to measure (removed afterwards).")
     var directory = ".parley/bench-submit"
 
     @Option(help: "The folder holding chatterbot_corpus/ (installed by tools/setup).")
     var corpus = ".parley/corpus"
 
-    @Option(help: "Cases to run, comma-separated: buffered, durable.")
-    var only = "buffered,durable"
+    @Option(help: "Cases to run, comma-separated: sequential (buffered, 1 submitter), buffered (concurrent), durable (concurrent).")
+    var only = "sequential,buffered,durable"
 
     func validate() throws {
         guard commands > 0 else { throw ValidationError("--commands must be at least 1") }
-        guard submitters > 0 else { throw ValidationError("--submitters must be at least 1") }
+        guard submitters > 0, bufferedSubmitters > 0 else { throw ValidationError("--submitters and --buffered-submitters must be at least 1") }
     }
 
     func run() async throws {
@@ -47,11 +50,16 @@ struct BenchSubmit: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var report = SubmitBenchReport(
             commands: commands, setupCommands: workload.setup.count, conversations: workload.conversations,
-            rounds: workload.rounds, submitters: submitters)
+            rounds: workload.rounds, submitters: submitters, bufferedSubmitters: bufferedSubmitters)
         let cases = Set(only.split(separator: ",").map(String.init))
-        if cases.contains("buffered") {
+        if cases.contains("sequential") {
             progress.step("buffered appends, 1 submitter, one sync at the end")
-            report.buffered = try await runCase(workload, folder: "buffered", submitters: 1, durability: .buffered, into: &report)
+            report.sequential = try await runCase(workload, folder: "sequential", submitters: 1, durability: .buffered, into: &report)
+        }
+        if cases.contains("buffered") {
+            progress.step("buffered appends, \(bufferedSubmitters) concurrent submitters, one sync at the end")
+            report.buffered = try await runCase(
+                workload, folder: "buffered", submitters: bufferedSubmitters, durability: .buffered, into: &report)
         }
         if cases.contains("durable") {
             progress.step("durable appends, \(submitters) concurrent submitters")

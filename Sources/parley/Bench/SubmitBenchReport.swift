@@ -29,14 +29,17 @@ struct SubmitBenchReport: Encodable {
     var conversations: Int
     var rounds: Int
     var submitters: Int
+    var bufferedSubmitters: Int
     var setupPerSecond = 0.0
+    var sequential: SubmitFigures?
     var buffered: SubmitFigures?
     var durable: SubmitFigures?
 
     enum CodingKeys: String, CodingKey {
         case commands = "message_commands", setupCommands = "setup_commands", conversations, rounds = "corpus_copies"
         case submitters = "durable_submitters", setupPerSecond = "setup_commands_per_s"
-        case buffered = "buffered_1_submitter_one_sync", durable = "durable_concurrent_submitters"
+        case bufferedSubmitters = "buffered_submitters", sequential = "buffered_1_submitter_one_sync"
+        case buffered = "buffered_concurrent_submitters_one_sync", durable = "durable_concurrent_submitters"
         case target = "target_commands_per_s"
     }
 
@@ -47,7 +50,9 @@ struct SubmitBenchReport: Encodable {
         try container.encode(conversations, forKey: .conversations)
         try container.encode(rounds, forKey: .rounds)
         try container.encode(submitters, forKey: .submitters)
+        try container.encode(bufferedSubmitters, forKey: .bufferedSubmitters)
         try container.encode(setupPerSecond, forKey: .setupPerSecond)
+        try container.encodeIfPresent(sequential, forKey: .sequential)
         try container.encodeIfPresent(buffered, forKey: .buffered)
         try container.encodeIfPresent(durable, forKey: .durable)
         try container.encode(Self.target, forKey: .target)
@@ -70,8 +75,12 @@ struct SubmitBenchReport: Encodable {
         Swift.print("\(grouped(Double(commands))) message.record commands from \(rounds) copies of the corpus, \(grouped(Double(conversations))) conversations")
         row("measure", "figure", "target")
         row("setup: user.register + conversation.start, buffered", "\(grouped(setupPerSecond))/s", "untimed preparation")
+        if let sequential {
+            row("submit, buffered appends, 1 submitter, one sync at end", figures(sequential), ">= 50,000/s")
+            row("", latency(sequential), "")
+        }
         if let buffered {
-            row("submit, buffered appends, 1 submitter, one sync at end", figures(buffered), ">= 50,000/s")
+            row("submit, buffered appends, \(bufferedSubmitters) submitters, one sync at end", figures(buffered), ">= 50,000/s")
             row("", latency(buffered), "")
         }
         if let durable {
