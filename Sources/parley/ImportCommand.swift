@@ -56,8 +56,10 @@ struct ImportChatterbot: AsyncParsableCommand {
         progress.finish()
         try log.close()
         let summary = ImportSummary(plan: plan, report: report, elapsed: ContinuousClock.now - started)
-        for rejection in report.rejections.prefix(20) {
-            FileHandle.standardError.write(Data("rejected: command \(rejection.line) (\(commands[rejection.line - 1].type)): \(rejection.text)\n".utf8))
+        for outcome in report.rejections.prefix(20) {
+            guard case .rejected(let rejection) = outcome.result else { continue }
+            let command = commands[outcome.line - 1]
+            FileHandle.standardError.write(Data("rejected: command \(outcome.line) (\(command.type) \(command.id)): \(rejection)\n".utf8))
         }
         summary.print(json: options.json)
         if report.tally.rejected > 0 { throw ExitCode(1) }

@@ -72,4 +72,20 @@ import Testing
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no chatterbot corpus at \(corpus)/nowhere/chatterbot_corpus/data"))
     }
+
+    @Test func aRejectedImportCommandIsNamedAndFailsTheRun() throws {
+        let corpus = try makeCorpus()
+        let log = SubmitFixture.scratch()
+        let taken = #"{"id":"00000000-0000-4000-8000-0000000000aa","product":"migue","type":"user.register","at":"2026-01-01T00:00:00Z","actor":"test","data":{"phone_number":"+9990019000000"}}"#
+        let file = try SubmitFixture.write([taken])
+        defer { [corpus, log, file].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        #expect(try ParleyBinary.run(["submit", file, "--log", log]).status == 0)
+        let outcome = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "es", "--log", log, "--json"])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.hasPrefix("rejected: command 1 (user.register "))
+        #expect(outcome.standardError.contains("already registered"))
+        let counts = try summary(outcome)
+        #expect(counts["rejected"] as? Int == 1)
+        #expect(counts["events_appended"] as? Int == 8 - 1)
+    }
 }
