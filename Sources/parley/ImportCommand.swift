@@ -17,11 +17,9 @@ struct ImportChatterbot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chatterbot",
         abstract: "Import the chatterbot dialog corpus as migue commands; a second run adds nothing.",
-        discussion: """
-            Every id, phone number and time derives from the conversation's language, file and index
-            (Specs/import.md). Appends are buffered and synced once at the end: a crash loses at most
-            the tail, which running the import again restores.
-            """
+        discussion: "Every id, phone number and time derives from the conversation's language, file and index "
+            + "(Specs/import.md). Appends are buffered and synced once at the end: what a machine crash loses, running the "
+            + "import again restores."
     )
 
     @OptionGroup var options: GlobalOptions

@@ -9,10 +9,8 @@ struct Submit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Handle commands (one JSON object per line) and print what each appended, or why it was rejected.",
-        discussion: """
-            Each command goes to its product's decider; a rejected command appends nothing and the rest
-            of the file goes on. The exit status is non-zero when any command was rejected.
-            """
+        discussion: "Each command goes to its product's decider; a rejected command appends nothing and the rest of the "
+            + "file goes on. The exit status is non-zero when any command was rejected."
     )
 
     @OptionGroup var options: GlobalOptions

@@ -10,11 +10,9 @@ struct BenchSubmit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Measure decide + append of message commands: buffered with one sync, and durable with concurrent submitters.",
-        discussion: """
-            Users and conversations are submitted first (not timed); then N message.record commands,
-            generated from copies of the corpus, go through the same router as parley submit, each as its
-            JSON line. Each case runs on a fresh log in the scratch folder.
-            """
+        discussion: "Users and conversations are submitted first (not timed); then N message.record commands, generated "
+            + "from copies of the corpus, go through the same router as parley submit, each as its JSON line. Each case "
+            + "runs on a fresh log in the scratch folder."
     )
 
     @OptionGroup var options: GlobalOptions
