@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -28,6 +29,11 @@ let package = Package(
         ),
         .target(name: "EventSourcing", swiftSettings: strict),
         .target(name: "Migue", dependencies: ["EventSourcing"], swiftSettings: strict),
+        .target(
+            name: "Ingest",
+            dependencies: ["EventSourcing", "Migue", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .target(
             name: "EventLog",
             dependencies: [
@@ -50,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "EventSourcing", "EventLog", "Postgres", "Projections", "Migue",
+                "EventSourcing", "EventLog", "Postgres", "Projections", "Migue", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,11 +68,12 @@ let package = Package(
         ),
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"], swiftSettings: strict),
         .testTarget(name: "MigueTests", dependencies: ["Migue", "EventSourcing"], swiftSettings: strict),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Migue", "EventSourcing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "Postgres", "EventSourcing", "Migue", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict
         ),
-        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres", "Projections", "Migue", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "EventLog", "EventSourcing", "Postgres", "Projections", "Migue", "Ingest", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -18,16 +18,22 @@ enum ParleyBinary {
         var standardError: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         if let environment { process.environment = environment }
+        let standardInput = Pipe()
+        if input != nil { process.standardInput = standardInput }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
         try process.run()
+        if let input {
+            standardInput.fileHandleForWriting.write(Data(input.utf8))
+            try standardInput.fileHandleForWriting.close()
+        }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The installed chatterbot corpus: `<directory>/chatterbot_corpus/data/<language folder>/*.yml`.
+public struct ChatterbotCorpus: Sendable {
+    /// The folder holding `chatterbot_corpus/` (what `tools/setup` fills: `.parley/corpus`).
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The folder of the language folders.
+    public var dataDirectory: String { directory + "/chatterbot_corpus/data" }
+
+    /// The languages of `all` whose folder the corpus has, in `all`'s order.
+    public func installedLanguages() throws(ImportError) -> [ChatterbotLanguage] {
+        let folders = try listing(dataDirectory)
+        let languages = ChatterbotLanguage.all.filter { folders.contains($0.folder) }
+        guard !languages.isEmpty else { throw missing }
+        return languages
+    }
+
+    /// The `.yml` files of `language`, sorted by name, each parsed.
+    public func files(of language: ChatterbotLanguage) throws(ImportError) -> [CorpusFile] {
+        let folder = dataDirectory + "/" + language.folder
+        let names = try listing(folder).filter { $0.hasSuffix(".yml") }.sorted()
+        var files: [CorpusFile] = []
+        for (position, file) in names.enumerated() {
+            let path = folder + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ImportError("cannot read \(path)")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ImportError("\(path): not UTF-8 text")
+            }
+            files.append(try CorpusFile(yaml: text, language: language, name: String(file.dropLast(4)), position: position))
+        }
+        return files
+    }
+
+    private func listing(_ folder: String) throws(ImportError) -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
+        else {
+            throw folder == dataDirectory ? missing : ImportError("no folder \(folder) in the corpus")
+        }
+        return names
+    }
+
+    private var missing: ImportError {
+        ImportError("no chatterbot corpus at \(dataDirectory): run tools/setup, or give --corpus DIR")
+    }
+}

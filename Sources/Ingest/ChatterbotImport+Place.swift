@@ -1,0 +1,58 @@
+import EventSourcing
+import Foundation
+import Migue
+
+extension ChatterbotImport {
+    /// Where a corpus conversation is (round, language, file, index), and everything derived from it.
+    struct Place: Sendable {
+        var round: Int
+        var file: CorpusFile
+        var index: Int
+
+        /// `r<round>/<language folder>/<file>/<index>`, the name every id of the conversation derives from.
+        var key: String { "r\(round)/\(file.language.folder)/\(file.name)/\(index)" }
+
+        /// `+999` (a country code ITU keeps unassigned, so no real subscriber has it), then two digits
+        /// each of round, language number and file position, then four of the index: 13 digits,
+        /// distinct for distinct places.
+        var phoneNumber: String {
+            "+999" + digits(round, 2) + digits(file.language.number, 2) + digits(file.position, 2) + digits(index, 4)
+        }
+
+        var userID: UUID { Migue.userID(phoneNumber: phoneNumber) }
+
+        /// e.g. `cb.r0.es.greetings.12`.
+        var waConversationID: String { "cb.r\(round).\(file.language.code).\(file.name).\(index)" }
+
+        var conversationID: UUID { Migue.conversationID(waConversationID: waConversationID) }
+
+        /// e.g. `wamid.cb.r0.es.greetings.12.3`.
+        func waMessageID(turn: Int) -> String { "wamid.\(waConversationID).\(turn)" }
+
+        /// The conversation's first moment: a minute per conversation, 100,000 s per file, 10^7 s per
+        /// language and 3 * 10^8 s per round after `baseTime`.
+        var start: Timestamp {
+            let seconds = Int64(round) * 300_000_000 + Int64(file.language.number) * 10_000_000
+                + Int64(file.position) * 100_000 + Int64(index) * 60
+            return ChatterbotImport.baseTime.adding(seconds: seconds)
+        }
+
+        /// Correlates every command of the conversation.
+        var correlationID: UUID { UUID(namespace: ChatterbotImport.namespace, name: key) }
+
+        /// A derived id, e.g. `id("reminder")`.
+        func id(_ label: String) -> UUID { UUID(namespace: ChatterbotImport.namespace, name: "\(key)/\(label)") }
+
+        /// The command `label` of this conversation.
+        func command(_ label: String, _ type: String, at: Timestamp, _ data: [String: JSONValue]) -> CommandEnvelope {
+            CommandEnvelope(
+                id: id("command/\(label)"), product: Migue.product, type: type, at: at, actor: ChatterbotImport.actor,
+                correlationID: correlationID, data: data)
+        }
+
+        private func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+    }
+}

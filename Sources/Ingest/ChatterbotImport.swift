@@ -1,0 +1,95 @@
+import EventSourcing
+import Foundation
+
+/// Turns corpus conversations into migue commands, deterministically: every id, phone number and
+/// time derives from the conversation's place (language, file, index), never from a clock or a
+/// random number, so importing twice proposes the same commands and the second run adds nothing.
+///
+/// Per corpus conversation: `user.register`, `conversation.start`, one `message.record` per line
+/// (inbound and outbound in turn) and, for every fifth conversation, a reminder moved through its
+/// states. `Specs/import.md` lists the derivations.
+public struct ChatterbotImport: Sendable {
+    /// The namespace of every id the import derives.
+    public static let namespace = UUID(uuidString: "5ba413b5-a415-4b33-b73b-885867b50ef3")!
+    /// The time of the first conversation; the others are offsets from it.
+    public static let baseTime = Timestamp(microsecondsSinceEpoch: 1_767_225_600_000_000)  // 2026-01-01T00:00:00Z
+    /// The `actor` of every command.
+    public static let actor = "chatterbot-import"
+    /// The largest place numbers a phone number has digits for.
+    public static let limits = (rounds: 100, files: 100, conversations: 10_000)
+
+    /// Which copy of the corpus this is: 0 for `parley import`; the benchmark makes more copies,
+    /// each with its own users, conversations and messages.
+    public let round: Int
+
+    public init(round: Int = 0) throws(ImportError) {
+        guard (0..<Self.limits.rounds).contains(round) else {
+            throw ImportError("round \(round) is outside 0..<\(Self.limits.rounds)")
+        }
+        self.round = round
+    }
+
+    /// The commands of one corpus conversation, in the order they must be handled.
+    public struct Conversation: Sendable {
+        /// `user.register` and `conversation.start`.
+        public var setup: [CommandEnvelope]
+        /// One `message.record` per line.
+        public var messages: [CommandEnvelope]
+        /// `reminder.create` and its status changes; empty for most conversations.
+        public var reminder: [CommandEnvelope]
+
+        public var all: [CommandEnvelope] { setup + messages + reminder }
+    }
+
+    /// The commands for conversation `index` of `file`.
+    public func conversation(_ index: Int, of file: CorpusFile) throws(ImportError) -> Conversation {
+        guard file.conversations.indices.contains(index) else {
+            throw ImportError("\(file.language.folder)/\(file.name).yml has no conversation \(index)")
+        }
+        guard file.position < Self.limits.files, index < Self.limits.conversations else {
+            throw ImportError(
+                "\(file.language.folder)/\(file.name).yml: conversation \(index) of file \(file.position) is beyond the "
+                    + "\(Self.limits.files) files and \(Self.limits.conversations) conversations a phone number has digits for")
+        }
+        let place = Place(round: round, file: file, index: index)
+        let lines = file.conversations[index]
+        var result = Conversation(setup: [register(place), start(place)], messages: [], reminder: [])
+        for (turn, text) in lines.enumerated() {
+            result.messages.append(message(place, turn: turn, text: text))
+        }
+        result.reminder = reminder(place, firstLine: lines[0])
+        return result
+    }
+
+    private func register(_ place: Place) -> CommandEnvelope {
+        let preferences: JSONValue = .object([
+            "language": .string(place.file.language.code), "source": .string("chatterbot-corpus 1.3.3"),
+            "categories": .array(place.file.categories.map(JSONValue.string)),
+        ])
+        return place.command("user", "user.register", at: place.start, [
+            "phone_number": .string(place.phoneNumber), "preferences": preferences,
+            "name": .string("\(place.file.language.folder) \(place.file.name) \(place.index)"),
+        ])
+    }
+
+    private func start(_ place: Place) -> CommandEnvelope {
+        place.command("conversation", "conversation.start", at: place.start.adding(seconds: 1), [
+            "user_id": .string(place.userID.uuidString.lowercased()), "wa_conversation_id": .string(place.waConversationID),
+            "status": .string("active"),
+        ])
+    }
+
+    /// Line `turn` of the conversation: the user speaks first (inbound), the bot answers (outbound).
+    /// WhatsApp's `timestamp` is when it was sent; the command's `at`, a quarter second later, when
+    /// the webhook delivered it.
+    private func message(_ place: Place, turn: Int, text: String) -> CommandEnvelope {
+        let sent = place.start.adding(seconds: 2 + Int64(turn))
+        let delivered = Timestamp(microsecondsSinceEpoch: sent.microsecondsSinceEpoch + 250_000)
+        return place.command("message/\(turn)", "message.record", at: delivered, [
+            "conversation_id": .string(place.conversationID.uuidString.lowercased()),
+            "direction": .string(turn % 2 == 0 ? "inbound" : "outbound"), "type": .string("text"),
+            "content": .string(text), "wa_message_id": .string(place.waMessageID(turn: turn)),
+            "timestamp": .string(sent.description),
+        ])
+    }
+}

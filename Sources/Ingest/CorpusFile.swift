@@ -1,0 +1,100 @@
+import Foundation
+import Yams
+
+/// One YAML file of the chatterbot corpus: its categories and its conversations, each a list of
+/// lines said in turn.
+///
+/// The corpus is loose YAML: an entry of `conversations` is usually a list of lines, but some are a
+/// single plain string (read as a conversation of one line). Every scalar is taken as the text
+/// written, so `yes`, `42` or `3.10` stay text rather than becoming a boolean or a number; an empty
+/// scalar (YAML's null) is no line at all.
+public struct CorpusFile: Hashable, Sendable {
+    public var language: ChatterbotLanguage
+    /// The file name without `.yml`, e.g. `greetings`.
+    public var name: String
+    /// The file's place among its language folder's `.yml` files, sorted by name, from 0.
+    public var position: Int
+    public var categories: [String]
+    /// Every conversation in file order; none is empty.
+    public var conversations: [[String]]
+
+    public init(language: ChatterbotLanguage, name: String, position: Int, categories: [String], conversations: [[String]]) {
+        self.language = language
+        self.name = name
+        self.position = position
+        self.categories = categories
+        self.conversations = conversations
+    }
+
+    /// Reads one file's YAML text; a shape the corpus does not use is an error naming the line.
+    public init(yaml: String, language: ChatterbotLanguage, name: String, position: Int) throws(ImportError) {
+        let place = "\(language.folder)/\(name).yml"
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ImportError("\(place): not valid YAML: \(Self.summary(of: error))")
+        }
+        guard let root else {
+            self.init(language: language, name: name, position: position, categories: [], conversations: [])
+            return
+        }
+        guard let mapping = root.mapping else {
+            throw ImportError("\(place):\(Self.line(root)): expected a mapping with categories and conversations")
+        }
+        let categories = try Self.lines(of: mapping["categories"], in: place)
+        var conversations: [[String]] = []
+        if let list = mapping["conversations"], !Self.isNull(list) {
+            guard let entries = list.sequence else {
+                throw ImportError("\(place):\(Self.line(list)): conversations: expected a list")
+            }
+            for entry in entries {
+                let said = try Self.lines(of: entry, in: place)
+                if !said.isEmpty { conversations.append(said) }
+            }
+        }
+        self.init(language: language, name: name, position: position, categories: categories, conversations: conversations)
+    }
+
+    /// The text lines of `node`: a list of scalars, or one scalar.
+    private static func lines(of node: Node?, in place: String) throws(ImportError) -> [String] {
+        guard let node else { return [] }
+        switch node {
+        case .scalar(let scalar):
+            return scalar.string.isEmpty ? [] : [scalar.string]
+        case .sequence(let sequence):
+            var lines: [String] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    throw ImportError("\(place):\(line(item)): expected a line of text, found a \(kind(item))")
+                }
+                if !scalar.string.isEmpty { lines.append(scalar.string) }
+            }
+            return lines
+        case .mapping, .alias:
+            throw ImportError("\(place):\(line(node)): expected a line or a list of lines, found a \(kind(node))")
+        }
+    }
+
+    private static func isNull(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node { return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" }
+        return false
+    }
+
+    private static func kind(_ node: Node) -> String {
+        switch node {
+        case .scalar: "scalar"
+        case .sequence: "list"
+        case .mapping: "mapping"
+        case .alias: "alias"
+        }
+    }
+
+    private static func line(_ node: Node) -> String { node.mark.map { "\($0.line)" } ?? "?" }
+
+    /// A parser error without the YAML text Yams appends to some errors.
+    private static func summary(of error: any Error) -> String {
+        let text = String(describing: error)
+        return text.split(separator: "\n").first.map(String.init) ?? text
+    }
+}

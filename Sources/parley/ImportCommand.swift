@@ -1,0 +1,110 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Ingest
+
+/// `parley import ...`: turn real data into commands and submit them.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Turn real data into commands and submit them through the deciders.",
+        subcommands: [ImportChatterbot.self]
+    )
+}
+
+/// `parley import chatterbot`: the dialog corpus as migue users, conversations, messages and reminders.
+struct ImportChatterbot: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chatterbot",
+        abstract: "Import the chatterbot dialog corpus as migue commands; a second run adds nothing.",
+        discussion: "Every id, phone number and time derives from the conversation's language, file and index "
+            + "(Specs/import.md). Appends are buffered and synced once at the end: what a machine crash loses, running the "
+            + "import again restores."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(help: "Comma-separated languages: folder names (english) or ISO codes (en). Default: every installed language.")
+    var languages: String?
+
+    @Option(help: "At most this many corpus conversations from each language.")
+    var limit: Int?
+
+    @Option(help: "The folder holding chatterbot_corpus/ (installed by tools/setup).")
+    var corpus = ".parley/corpus"
+
+    @Flag(help: "Wait for every command's fdatasync instead of syncing once at the end.")
+    var durable = false
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let source = ChatterbotCorpus(directory: corpus)
+        let plan: ImportPlan
+        do throws(ImportError) {
+            let chosen = if let languages { try ChatterbotLanguage.parse(list: languages) } else { try source.installedLanguages() }
+            plan = try ImportPlan.chatterbot(corpus: source, languages: chosen, limitPerLanguage: limit)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let log = try FileEventLog(directory: options.logPath, logger: options.logger)
+        let router = CommandRouter(store: log, durability: durable ? .durable : .buffered)
+        let commands = plan.commands
+        let progress = Progress(enabled: !options.json, label: "commands")
+        let report = try await CommandRun.run(commands, through: router) { progress.update(UInt64($0), of: UInt64(commands.count)) }
+        progress.finish()
+        try log.close()
+        let summary = ImportSummary(plan: plan, report: report, elapsed: ContinuousClock.now - started)
+        for outcome in report.rejections.prefix(20) {
+            guard case .rejected(let rejection) = outcome.result else { continue }
+            let command = commands[outcome.line - 1]
+            FileHandle.standardError.write(Data("rejected: command \(outcome.line) (\(command.type) \(command.id)): \(rejection)\n".utf8))
+        }
+        summary.print(json: options.json)
+        if report.tally.rejected > 0 { throw ExitCode(1) }
+    }
+}
+
+/// What an import did, printed as text or one JSON object.
+struct ImportSummary: Encodable {
+    var conversations: Int
+    var users: Int
+    var messages: Int
+    var reminders: Int
+    var commands: Int
+    var eventsAppended: Int
+    var alreadyStored: Int
+    var unchanged: Int
+    var rejected: Int
+    var elapsedSeconds: Double
+    var commandsPerSecond: Double
+
+    init(plan: ImportPlan, report: CommandRun.Report, elapsed: Duration) {
+        conversations = plan.conversations.count
+        users = plan.users
+        messages = plan.messages
+        reminders = plan.reminders
+        commands = report.tally.commands
+        eventsAppended = report.tally.eventsAppended
+        alreadyStored = report.tally.duplicate
+        unchanged = report.tally.unchanged
+        rejected = report.tally.rejected
+        elapsedSeconds = elapsed.seconds
+        commandsPerSecond = elapsed.seconds > 0 ? Double(commands) / elapsed.seconds : 0
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case conversations, users, messages, reminders, commands, unchanged, rejected
+        case eventsAppended = "events_appended", alreadyStored = "already_stored"
+        case elapsedSeconds = "elapsed_seconds", commandsPerSecond = "commands_per_second"
+    }
+
+    func print(json: Bool) {
+        if json {
+            JSONLines.print(self)
+            return
+        }
+        Swift.print("conversations    \(conversations) (\(users) users, \(messages) messages, \(reminders) reminders)")
+        Swift.print("commands         \(commands): \(eventsAppended) events appended, \(alreadyStored) already stored, \(unchanged) unchanged, \(rejected) rejected")
+        Swift.print(String(format: "elapsed          %.2f s, %@ commands/s", elapsedSeconds, grouped(commandsPerSecond)))
+    }
+}

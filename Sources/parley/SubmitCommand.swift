@@ -1,0 +1,108 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+import Ingest
+
+/// `parley submit`: handles a file of JSON-lines commands against the event log, one result line each.
+struct Submit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Handle commands (one JSON object per line) and print what each appended, or why it was rejected.",
+        discussion: "Each command goes to its product's decider; a rejected command appends nothing and the rest of the "
+            + "file goes on. The exit status is non-zero when any command was rejected."
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "A file of JSON lines, or - for standard input.")
+    var file = "-"
+
+    @Flag(help: "Bulk load: append without waiting for each command's fdatasync, and sync once at the end. A machine crash may lose the tail; submit the file again to restore it.")
+    var buffered = false
+
+    func run() async throws {
+        let input = try readInput()
+        let log = try FileEventLog(directory: options.logPath, logger: options.logger)
+        let router = CommandRouter(store: log, durability: buffered ? .buffered : .durable)
+        var tally = SubmitTally()
+        let output = ResultWriter(json: options.json)
+        var failure: String?
+        for (number, line) in JSONLineSplitter.lines(of: input) {
+            do {
+                let (commandID, result) = try await router.handle(json: line)
+                let outcome = SubmitOutcome(line: number, commandID: commandID, result: result)
+                tally.add(outcome)
+                output.write(outcome)
+            } catch {
+                failure = "line \(number): \(error); this command and the lines after it were not handled"
+                break
+            }
+        }
+        output.flush()
+        do {
+            try log.close()
+        } catch {
+            failure = failure ?? "closing the log \(options.logPath): \(error)"
+        }
+        if !options.json || failure != nil {
+            FileHandle.standardError.write(Data("submitted \(tally.summary)\n".utf8))
+        }
+        if let failure {
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+            throw ExitCode.failure
+        }
+        if tally.rejected > 0 { throw ExitCode(1) }
+    }
+
+    private func readInput() throws -> Data {
+        if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+        defer { try? handle.close() }
+        return handle.readDataToEndOfFile()
+    }
+}
+
+/// The non-blank lines of a JSON-lines text with their numbers from 1; a trailing `\r` is dropped.
+enum JSONLineSplitter {
+    static func lines(of data: Data) -> [(number: Int, bytes: Data.SubSequence)] {
+        var lines: [(Int, Data.SubSequence)] = []
+        var number = 0
+        for var line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            number += 1
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
+            lines.append((number, line))
+        }
+        return lines
+    }
+}
+
+/// Prints outcomes on standard output, as text lines or JSON lines; buffered unless it is a terminal.
+final class ResultWriter {
+    private let json: Bool
+    private let interactive = isatty(STDOUT_FILENO) == 1
+    private let encoder: JSONEncoder
+    private var buffer = Data()
+
+    init(json: Bool) {
+        self.json = json
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    func write(_ outcome: SubmitOutcome) {
+        if json, let data = try? encoder.encode(outcome) {
+            buffer.append(data)
+        } else {
+            buffer.append(contentsOf: outcome.text.utf8)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        if interactive || buffer.count > 1 << 16 { flush() }
+    }
+
+    func flush() {
+        FileHandle.standardOutput.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

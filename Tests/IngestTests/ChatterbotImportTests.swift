@@ -1,0 +1,91 @@
+import EventSourcing
+import Foundation
+import Ingest
+import Migue
+import Testing
+
+@Suite struct ChatterbotImportTests {
+    static var e164: Regex<Substring> { /^[+][1-9][0-9]{7,14}$/ }
+
+    func plan(_ languages: String = "en,es", limit: Int? = nil, round: Int = 0) throws -> ImportPlan {
+        let folder = try TestCorpus.make()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return try ImportPlan.chatterbot(
+            corpus: ChatterbotCorpus(directory: folder), languages: ChatterbotLanguage.parse(list: languages),
+            limitPerLanguage: limit, round: round)
+    }
+
+    @Test func oneUserConversationAndMessagePerLineWithAlternatingDirections() throws {
+        let plan = try plan()
+        #expect(plan.conversations.count == 15)
+        #expect(plan.messages == 2 + 4 + 1 + 2 + 2 + 2 + 2 + 2 + 1 + 2 + 3 + 2 + 2 + 2 + 1)
+        // English conversations 0 and 5 of greetings.yml, 0 and 5 of trivia.yml; Spanish 0.
+        #expect(plan.reminders == 5)
+        let second = plan.conversations[1]
+        #expect(second.setup.map(\.type) == ["user.register", "conversation.start"])
+        #expect(second.messages.map { $0.data["direction"] } == ["inbound", "outbound", "inbound", "outbound"].map(JSONValue.string))
+        #expect(second.messages.map { $0.data["content"] } == ["How are you?", "Fine.", "And you?", "Good."].map(JSONValue.string))
+        #expect(second.messages.map { $0.data["wa_message_id"] } == (0..<4).map { .string("wamid.cb.r0.en.greetings.1.\($0)") })
+        #expect(second.setup[1].data["wa_conversation_id"] == .string("cb.r0.en.greetings.1"))
+        #expect(second.setup[0].data["phone_number"] == .string("+9990004000001"))
+        #expect(second.reminder.isEmpty)
+        // The plain-string entry is a conversation of one line; odd scalars are text.
+        #expect(plan.conversations[2].messages.map { $0.data["content"] } == [.string("Who are you? - A bot.")])
+        #expect(plan.conversations[3].messages.map { $0.data["content"] } == [.string("yes"), .string("42")])
+    }
+
+    @Test func idsNumbersAndTimesDeriveFromThePlaceOnly() throws {
+        let first = try plan().commands
+        let again = try plan().commands
+        #expect(first == again)
+        // Another selection or limit gives the same commands for the same conversations.
+        let spanishOnly = try plan("es", limit: 2).commands
+        #expect(first.filter { spanishOnly.map(\.id).contains($0.id) } == spanishOnly)
+        #expect(!spanishOnly.isEmpty)
+        #expect(Set(first.map(\.id)).count == first.count)
+        #expect(first.allSatisfy { $0.actor == "chatterbot-import" && $0.product == "migue" })
+        let start = try #require(first.first { $0.type == "conversation.start" })
+        #expect(start.at.description == "2027-04-08T23:06:41.000000Z")
+    }
+
+    @Test func phoneNumbersAreE164AndDistinctAcrossRoundsLanguagesFilesAndIndexes() throws {
+        let phones = try (0..<3).flatMap { round in
+            try plan(round: round).conversations.map { conversation -> String in
+                guard case .string(let phone)? = conversation.setup[0].data["phone_number"] else { return "" }
+                return phone
+            }
+        }
+        #expect(phones.count == 45)
+        #expect(Set(phones).count == 45)
+        #expect(phones.allSatisfy { $0.wholeMatch(of: Self.e164) != nil })
+        #expect(phones.contains("+9990219000002"))
+    }
+
+    @Test func theLimitCountsConversationsPerLanguageInFileOrder() throws {
+        let plan = try plan(limit: 7)
+        #expect(plan.conversations.count == 7 + 3)
+        let english = plan.conversations.prefix(7).map { $0.setup[1].data["wa_conversation_id"] }
+        #expect(english.last == .string("cb.r0.en.trivia.0"))
+        #expect(try self.plan(limit: 0).conversations.isEmpty)
+        #expect(throws: ImportError("--limit must be 0 or more, not -1")) { try self.plan(limit: -1) }
+    }
+
+    @Test func everyReminderPathIsLegalAndASecondRunAppendsNothing() async throws {
+        let plan = try plan()
+        let router = CommandRouter(store: InMemoryEventStore())
+        let first = try await CommandRun.run(plan.commands, through: router)
+        #expect(first.rejections.map(\.text) == [])
+        #expect(first.tally.appended == plan.commandCount)
+        let reminderTypes = plan.conversations.flatMap(\.reminder).map { $0.data["status"] }
+        #expect(reminderTypes == [nil, .string("sent"), nil, .string("cancelled"), .string("pending"), .string("sent"),
+            nil, .string("sent"), nil, .string("cancelled"), .string("pending"), .string("sent"), nil, .string("sent")])
+        let second = try await CommandRun.run(plan.commands, through: router)
+        #expect(second.tally.duplicate == plan.commandCount)
+        #expect(second.tally.eventsAppended == 0)
+        #expect(second.rejections.isEmpty)
+    }
+
+    @Test func roundsOutsideThePhoneDigitsAreRefused() {
+        #expect(throws: ImportError("round 100 is outside 0..<100")) { try ChatterbotImport(round: 100) }
+    }
+}

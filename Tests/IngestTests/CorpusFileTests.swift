@@ -1,0 +1,115 @@
+import Foundation
+import Ingest
+import Testing
+
+@Suite struct CorpusFileTests {
+    let english = ChatterbotLanguage.named("en")!
+
+    func parse(_ yaml: String) throws(ImportError) -> CorpusFile {
+        try CorpusFile(yaml: yaml, language: english, name: "odd", position: 3)
+    }
+
+    @Test func listsOfLinesAndPlainStringEntries() throws {
+        let file = try parse("""
+            categories:
+            - greetings
+            - small talk
+            conversations:
+            - - Hello
+              - Hi
+            - Who are you? - I am just an artificial intelligence.
+            - - How are you?
+              - Fine.
+              - And you?
+            """)
+        #expect(file.categories == ["greetings", "small talk"])
+        #expect(file.conversations == [
+            ["Hello", "Hi"], ["Who are you? - I am just an artificial intelligence."], ["How are you?", "Fine.", "And you?"],
+        ])
+        #expect(file.name == "odd")
+        #expect(file.position == 3)
+    }
+
+    @Test func oddScalarsStayTheTextWritten() throws {
+        let file = try parse("""
+            categories: trivia
+            conversations:
+            - - yes
+              - No
+              - 42
+              - 3.10
+              - true
+              - 0x1F
+              - 2026-11-22
+              - '007'
+            - - ~
+              - null
+            - - Is it over?
+              -
+              - ""
+            - 1e3
+            """)
+        #expect(file.categories == ["trivia"])
+        #expect(file.conversations == [
+            ["yes", "No", "42", "3.10", "true", "0x1F", "2026-11-22", "007"], ["~", "null"], ["Is it over?"], ["1e3"],
+        ])
+    }
+
+    @Test func emptyEntriesAndMissingConversationsGiveNoConversation() throws {
+        #expect(try parse("categories:\n- x\n").conversations.isEmpty)
+        #expect(try parse("conversations:\n").conversations.isEmpty)
+        #expect(try parse("conversations:\n- []\n- ''\n- - Hi\n").conversations == [["Hi"]])
+        #expect(try parse("").conversations.isEmpty)
+    }
+
+    @Test func aMappingInsideAConversationIsAnErrorNamingTheLine() throws {
+        #expect(throws: ImportError("english/odd.yml:4: expected a line of text, found a mapping")) {
+            try parse("conversations:\n- - Hello\n  - Hi\n  - key: value\n")
+        }
+        #expect(throws: ImportError("english/odd.yml:2: expected a line or a list of lines, found a mapping")) {
+            try parse("conversations:\n- a: b\n")
+        }
+        #expect(throws: ImportError("english/odd.yml:1: conversations: expected a list")) {
+            try parse("conversations: {a: b}\n")
+        }
+        #expect(throws: ImportError("english/odd.yml:1: expected a mapping with categories and conversations")) {
+            try parse("- just\n- a list\n")
+        }
+    }
+
+    @Test func invalidYAMLIsAnErrorNamingTheFile() throws {
+        do {
+            _ = try parse("conversations:\n- - 'unterminated\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix("english/odd.yml: not valid YAML: "))
+        }
+    }
+}
+
+@Suite struct ChatterbotLanguageTests {
+    @Test func folderNamesAndISOCodesInAnyCase() throws {
+        let languages = try ChatterbotLanguage.parse(list: "en, spanish,DE,zh-hant,en")
+        #expect(languages.map(\.folder) == ["english", "spanish", "german", "traditionalchinese"])
+    }
+
+    @Test func unknownLanguagesAreNamed() throws {
+        do {
+            _ = try ChatterbotLanguage.parse(list: "en,klingon")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.hasPrefix(#"unknown language "klingon"; known: bengali (bn), chinese (zh)"#))
+        }
+        #expect(throws: ImportError("--languages names no language")) { try ChatterbotLanguage.parse(list: " , ") }
+    }
+
+    @Test func theTableIsFixedAndUnambiguous() {
+        let all = ChatterbotLanguage.all
+        #expect(all.count == 28)
+        #expect(all.map(\.number) == Array(1...28))
+        #expect(Set(all.map(\.code)).count == 28)
+        #expect(Set(all.map(\.folder)).count == 28)
+        #expect(ChatterbotLanguage.named("english")?.number == 4)
+        #expect(ChatterbotLanguage.named("es")?.number == 19)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@Suite struct ImportCommandTests {
+    /// A corpus of two languages: six English conversations (one a plain string), two German.
+    func makeCorpus() throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-import-corpus-\(UUID())").path
+        let files = [
+            "english/greetings.yml": "categories:\n- greetings\nconversations:\n- - Hello\n  - Hi\n- - How are you?\n  - Fine.\n  - And you?\n- Who are you? - A bot.\n- - yes\n  - 42\n- - One\n  - Two\n- - Bye\n  - See you\n",
+            "german/gruss.yml": "categories:\n- gruss\nconversations:\n- - Hallo\n  - Guten Tag\n- - Tschüss\n  - Bis bald\n",
+            "spanish/saludos.yml": "conversations:\n- - Hola\n  - Buenas\n",
+        ]
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: root + "/chatterbot_corpus/data/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return root
+    }
+
+    func summary(_ outcome: ParleyBinary.Outcome) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    }
+
+    @Test func importsTwoLanguagesWithALimitAndASecondRunAddsNothing() throws {
+        let corpus = try makeCorpus()
+        let logs = [SubmitFixture.scratch(), SubmitFixture.scratch()]
+        defer { ([corpus] + logs).forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let arguments = ["import", "chatterbot", "--corpus", corpus, "--languages", "en,de", "--limit", "5", "--json"]
+        let first = try ParleyBinary.run(arguments + ["--log", logs[0]])
+        #expect(first.status == 0, "\(first.standardError)")
+        let counts = try summary(first)
+        #expect(counts["conversations"] as? Int == 7)
+        #expect(counts["users"] as? Int == 7)
+        #expect(counts["messages"] as? Int == 2 + 3 + 1 + 2 + 2 + 2 + 2)
+        // English 0 and 5 would have reminders, but the limit stops at 4; German 0 has one.
+        #expect(counts["reminders"] as? Int == 2)
+        // 7 x (register + start) + 14 messages + 2 x (create + sent).
+        #expect(counts["commands"] as? Int == 14 + 14 + 4)
+        // register 1, start 2 (claim + started), message 1, create 1, sent 2 (token + change).
+        #expect(counts["events_appended"] as? Int == 7 * 3 + 14 + 2 * 3)
+        #expect(counts["already_stored"] as? Int == 0)
+        #expect(counts["rejected"] as? Int == 0)
+        #expect(first.standardError.isEmpty)
+
+        let second = try ParleyBinary.run(arguments + ["--log", logs[0]])
+        #expect(second.status == 0, "\(second.standardError)")
+        let again = try summary(second)
+        #expect(again["events_appended"] as? Int == 0)
+        #expect(again["already_stored"] as? Int == 32)
+
+        let elsewhere = try ParleyBinary.run(arguments + ["--log", logs[1]])
+        #expect(elsewhere.status == 0)
+        let segment = "/00000000000000000000.seg"
+        let bytes = try logs.map { try Data(contentsOf: URL(fileURLWithPath: $0 + segment)) }
+        #expect(bytes[0] == bytes[1])
+    }
+
+    @Test func textSummaryAndUnknownLanguages() throws {
+        let corpus = try makeCorpus()
+        let log = SubmitFixture.scratch()
+        defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let outcome = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "spanish", "--log", log])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n")
+        #expect(lines.first == "conversations    1 (1 users, 2 messages, 1 reminders)")
+        #expect(lines.dropFirst().first == "commands         6: 8 events appended, 0 already stored, 0 unchanged, 0 rejected")
+        let unknown = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "xx", "--log", log])
+        #expect(unknown.status != 0)
+        #expect(unknown.standardError.contains(#"unknown language "xx""#))
+        let missing = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus + "/nowhere", "--log", log])
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("no chatterbot corpus at \(corpus)/nowhere/chatterbot_corpus/data"))
+    }
+
+    @Test func aRejectedImportCommandIsNamedAndFailsTheRun() throws {
+        let corpus = try makeCorpus()
+        let log = SubmitFixture.scratch()
+        let taken = #"{"id":"00000000-0000-4000-8000-0000000000aa","product":"migue","type":"user.register","at":"2026-01-01T00:00:00Z","actor":"test","data":{"phone_number":"+9990019000000"}}"#
+        let file = try SubmitFixture.write([taken])
+        defer { [corpus, log, file].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        #expect(try ParleyBinary.run(["submit", file, "--log", log]).status == 0)
+        let outcome = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "es", "--log", log, "--json"])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.hasPrefix("rejected: command 1 (user.register "))
+        #expect(outcome.standardError.contains("already registered"))
+        let counts = try summary(outcome)
+        #expect(counts["rejected"] as? Int == 1)
+        #expect(counts["events_appended"] as? Int == 8 - 1)
+    }
+}

@@ -1,0 +1,163 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import Migue
+import Testing
+
+/// A command file with good and bad lines, and the exact line `parley submit` prints for each.
+enum SubmitFixture {
+    static let user = Migue.userID(phoneNumber: "+573001234567").uuidString.lowercased()
+    static let conversation = Migue.conversationID(waConversationID: "wa.c1").uuidString.lowercased()
+    static let message = Migue.messageID(waMessageID: "wamid.1").uuidString.lowercased()
+    static let reminder = "7f3e0000-0000-4000-8000-000000000001"
+    static let token = "5e000000-0000-4000-8000-000000000001"
+
+    static func command(_ number: Int, _ type: String, at: String = "2026-11-22T10:00:00Z", product: String = "migue", _ data: String) -> String {
+        let id = "00000000-0000-4000-8000-0000000000" + (number < 10 ? "0\(number)" : "\(number)")
+        return #"{"id":"\#(id)","product":"\#(product)","type":"\#(type)","at":"\#(at)","actor":"test","data":{\#(data)}}"#
+    }
+
+    static let register = command(1, "user.register", #""phone_number":"+573001234567","name":"Ana""#)
+
+    /// Thirteen lines: a blank one, six rejections and one resubmission among them.
+    static let lines = [
+        register,
+        "",
+        "{nope",
+        command(4, "conversation.start", at: "2026-11-22T10:00:01Z", #""user_id":"\#(user)","wa_conversation_id":"wa.c1""#),
+        command(5, "user.register", product: "wingman", "") + "\r",
+        command(6, "message.record", at: "2026-11-22T10:00:03Z", #""conversation_id":"\#(conversation)","direction":"inbound","type":"text","content":"hola","wa_message_id":"wamid.1","timestamp":"2026-11-22T10:00:03Z""#),
+        command(7, "user.delete", ""),
+        command(8, "reminder.create", at: "2026-11-22T10:00:05Z", #""reminder_id":"\#(reminder)","user_id":"\#(user)","title":"Pagar la luz","scheduled_time":"2026-11-23T08:00:00Z""#),
+        command(9, "reminder.change-status", at: "2026-11-23T08:00:00Z", #""reminder_id":"\#(reminder)","status":"sent","send_token":"\#(token)""#),
+        command(10, "reminder.change-status", at: "2026-11-23T08:00:01Z", #""reminder_id":"\#(reminder)","status":"pending""#),
+        command(11, "message.record", #""conversation_id":"\#(conversation)","type":"text","content":"x","wa_message_id":"wamid.2","timestamp":"2026-11-22T10:00:06Z""#),
+        command(12, "reminder.create", #""reminder_id":"7f3e0000-0000-4000-8000-000000000002","user_id":"\#(user)","title":"t","scheduled_time":42"#),
+        register,
+    ]
+
+    static let expected = [
+        "line 1: appended migue.user.registered at 0 in migue.user-\(user)",
+        "line 3: not valid JSON",
+        "line 4: appended migue.user.active-conversation-claimed at 1 in migue.user-\(user); migue.conversation.started at 2 in migue.conversation-\(conversation)",
+        #"line 5: product: unknown product "wingman"; known: "migue""#,
+        "line 6: appended migue.message.recorded at 3 in migue.message-\(message)",
+        #"line 7: type: unknown migue command type "user.delete""#,
+        "line 8: appended migue.reminder.created at 4 in migue.reminder-\(reminder)",
+        "line 9: appended migue.send-token.claimed at 5 in migue.sendtoken-\(token); migue.reminder.status-changed at 6 in migue.reminder-\(reminder)",
+        "line 10: reminder 7f3e0000...: cannot go from sent to pending",
+        "line 11: data.direction: is required",
+        "line 12: data.scheduled_time: expected an RFC 3339 time",
+        "line 13: already stored: migue.user.registered at 0 in migue.user-\(user)",
+    ]
+
+    static func write(_ lines: [String]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-submit-\(UUID()).jsonl").path
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func scratch() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("parley-submit-log-\(UUID())").path
+    }
+
+    /// Every event in the log, through a read-only open.
+    static func events(in directory: String) async throws -> [RecordedEvent] {
+        let log = try FileEventLog(directory: directory, options: .init(readOnly: true), logger: Logger(label: "test"))
+        return try await log.readAll(from: .start, limit: 10_000)
+    }
+}
+
+@Suite struct SubmitCommandTests {
+    @Test func printsOneLinePerCommandAndFailsWhenAnyIsRejected() async throws {
+        let file = try SubmitFixture.write(SubmitFixture.lines)
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: log) }
+        let outcome = try ParleyBinary.run(["submit", file, "--log", log])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardOutput.split(separator: "\n").map(String.init) == SubmitFixture.expected)
+        #expect(outcome.standardError == "submitted 12 commands: 5 appended (7 events), 1 already stored, 0 unchanged, 6 rejected\n")
+        let events = try await SubmitFixture.events(in: log)
+        #expect(events.map(\.position.rawValue) == Array(0..<7))
+        // The rejected commands (5, 7, 10, 11, 12) caused nothing.
+        let causes = Set(events.compactMap(\.metadata.causationID).map { $0.uuidString.lowercased().suffix(2) })
+        #expect(causes == ["01", "04", "06", "08", "09"])
+    }
+
+    @Test func jsonLinesCarryPositionsEventsAndRejections() async throws {
+        let file = try SubmitFixture.write(SubmitFixture.lines)
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: log) }
+        let outcome = try ParleyBinary.run(["submit", file, "--log", log, "--json"])
+        #expect(outcome.status == 1)
+        let objects: [[String: Any]] = try outcome.standardOutput.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let numbers: [Int?] = objects.map { $0["line"] as? Int }
+        #expect(numbers == [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
+        let statuses: [String?] = objects.map { $0["status"] as? String }
+        #expect(statuses == [
+            "appended", "rejected", "appended", "rejected", "appended", "rejected", "appended", "appended", "rejected",
+            "rejected", "rejected", "duplicate",
+        ])
+        #expect(objects[1]["command_id"] is NSNull)
+        #expect(objects[3]["command_id"] as? String == "00000000-0000-4000-8000-000000000005")
+        #expect(objects[3]["field"] as? String == "product")
+        #expect(objects[8]["field"] is NSNull)
+        #expect(objects[8]["message"] as? String == "reminder 7f3e0000...: cannot go from sent to pending")
+        #expect(objects[7]["positions"] as? [Int] == [5, 6])
+        let events = try #require(objects[7]["events"] as? [[String: Any]])
+        #expect(events.map { $0["type"] as? String } == ["migue.send-token.claimed", "migue.reminder.status-changed"])
+        #expect(events.map { $0["stream"] as? String } == ["migue.sendtoken-\(SubmitFixture.token)", "migue.reminder-\(SubmitFixture.reminder)"])
+        #expect(events.map { $0["version"] as? Int } == [0, 1])
+        #expect(objects[11]["positions"] as? [Int] == [0])
+        #expect((objects[11]["events"] as? [[String: Any]])?.first?["already_stored"] as? Bool == true)
+        #expect(outcome.standardError.isEmpty)
+    }
+
+    @Test func theSameCommandTwiceAppendsNothingAndReportsTheOriginalPositions() async throws {
+        let log = SubmitFixture.scratch()
+        let file = try SubmitFixture.write([SubmitFixture.register, SubmitFixture.lines[3]])
+        defer { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: log) }
+        let first = try ParleyBinary.run(["submit", file, "--log", log])
+        #expect(first.status == 0, "\(first.standardError)")
+        let second = try ParleyBinary.run(["submit", file, "--log", log])
+        #expect(second.status == 0)
+        #expect(second.standardOutput.split(separator: "\n").map(String.init) == [
+            "line 1: already stored: migue.user.registered at 0 in migue.user-\(SubmitFixture.user)",
+            "line 2: already stored: migue.user.active-conversation-claimed at 1 in migue.user-\(SubmitFixture.user); "
+                + "migue.conversation.started at 2 in migue.conversation-\(SubmitFixture.conversation)",
+        ])
+        #expect(second.standardError == "submitted 2 commands: 0 appended (0 events), 2 already stored, 0 unchanged, 0 rejected\n")
+        #expect(try await SubmitFixture.events(in: log).count == 3)
+    }
+
+    @Test(arguments: [false, true]) func theSameFileGivesByteIdenticalLogs(buffered: Bool) throws {
+        let file = try SubmitFixture.write(SubmitFixture.lines)
+        let logs = [SubmitFixture.scratch(), SubmitFixture.scratch()]
+        defer { ([file] + logs).forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        for log in logs {
+            let outcome = try ParleyBinary.run(["submit", file, "--log", log] + (buffered ? ["--buffered"] : []))
+            #expect(outcome.status == 1)
+        }
+        let segments = try logs.map { log in
+            try FileManager.default.contentsOfDirectory(atPath: log).filter { $0.hasSuffix(".seg") }.sorted()
+        }
+        #expect(segments[0] == ["00000000000000000000.seg"])
+        #expect(segments[0] == segments[1])
+        for segment in segments[0] {
+            let bytes = try logs.map { try Data(contentsOf: URL(fileURLWithPath: $0 + "/" + segment)) }
+            #expect(bytes[0].count > 0)
+            #expect(bytes[0] == bytes[1])
+        }
+    }
+
+    @Test func readsStandardInput() throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let outcome = try ParleyBinary.run(["submit", "--log", log], input: SubmitFixture.register + "\n")
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput == "line 1: appended migue.user.registered at 0 in migue.user-\(SubmitFixture.user)\n")
+    }
+}
