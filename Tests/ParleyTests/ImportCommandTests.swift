@@ -37,8 +37,9 @@ import Testing
         #expect(counts["reminders"] as? Int == 2)
         // 7 x (register + start) + 14 messages + 2 x (create + sent).
         #expect(counts["commands"] as? Int == 14 + 14 + 4)
-        // register 1, start 2 (claim + started), message 1, create 1, sent 2 (token + change).
-        #expect(counts["events_appended"] as? Int == 7 * 3 + 14 + 2 * 3)
+        // register 1, start 2 (claim + started), message 1, create 1, sent 2 (token + change), and
+        // one window event (opened or extended) per inbound message: 1 + 2 + 1 + 1 + 1 + 1 + 1.
+        #expect(counts["events_appended"] as? Int == 7 * 3 + 14 + 8 + 2 * 3)
         #expect(counts["already_stored"] as? Int == 0)
         #expect(counts["rejected"] as? Int == 0)
         #expect(first.standardError.isEmpty)
@@ -64,7 +65,7 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let lines = outcome.standardOutput.split(separator: "\n")
         #expect(lines.first == "conversations    1 (1 users, 2 messages, 1 reminders)")
-        #expect(lines.dropFirst().first == "commands         6: 8 events appended, 0 already stored, 0 unchanged, 0 rejected")
+        #expect(lines.dropFirst().first == "commands         6: 9 events appended, 0 already stored, 0 unchanged, 0 rejected")
         let unknown = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "xx", "--log", log])
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains(#"unknown language "xx""#))
@@ -86,6 +87,6 @@ import Testing
         #expect(outcome.standardError.contains("already registered"))
         let counts = try summary(outcome)
         #expect(counts["rejected"] as? Int == 1)
-        #expect(counts["events_appended"] as? Int == 8 - 1)
+        #expect(counts["events_appended"] as? Int == 9 - 1)
     }
 }

@@ -42,10 +42,11 @@ enum SubmitFixture {
         "line 3: not valid JSON",
         "line 4: appended migue.user.active-conversation-claimed at 1 in migue.user-\(user); migue.conversation.started at 2 in migue.conversation-\(conversation)",
         #"line 5: product: unknown product "wingman"; known: "migue""#,
-        "line 6: appended migue.message.recorded at 3 in migue.message-\(message)",
+        // An inbound message opens the user's 24-hour window before it is recorded.
+        "line 6: appended migue.window.opened at 3 in migue.window-\(user); migue.message.recorded at 4 in migue.message-\(message)",
         #"line 7: type: unknown migue command type "user.delete""#,
-        "line 8: appended migue.reminder.created at 4 in migue.reminder-\(reminder)",
-        "line 9: appended migue.send-token.claimed at 5 in migue.sendtoken-\(token); migue.reminder.status-changed at 6 in migue.reminder-\(reminder)",
+        "line 8: appended migue.reminder.created at 5 in migue.reminder-\(reminder)",
+        "line 9: appended migue.send-token.claimed at 6 in migue.sendtoken-\(token); migue.reminder.status-changed at 7 in migue.reminder-\(reminder)",
         "line 10: reminder 7f3e0000...: cannot go from sent to pending",
         "line 11: data.direction: is required",
         "line 12: data.scheduled_time: expected an RFC 3339 time",
@@ -77,9 +78,9 @@ enum SubmitFixture {
         let outcome = try ParleyBinary.run(["submit", file, "--log", log])
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput.split(separator: "\n").map(String.init) == SubmitFixture.expected)
-        #expect(outcome.standardError == "submitted 12 commands: 5 appended (7 events), 1 already stored, 0 unchanged, 6 rejected\n")
+        #expect(outcome.standardError == "submitted 12 commands: 5 appended (8 events), 1 already stored, 0 unchanged, 6 rejected\n")
         let events = try await SubmitFixture.events(in: log)
-        #expect(events.map(\.position.rawValue) == Array(0..<7))
+        #expect(events.map(\.position.rawValue) == Array(0..<8))
         // The rejected commands (5, 7, 10, 11, 12) caused nothing.
         let causes = Set(events.compactMap(\.metadata.causationID).map { $0.uuidString.lowercased().suffix(2) })
         #expect(causes == ["01", "04", "06", "08", "09"])
@@ -106,7 +107,7 @@ enum SubmitFixture {
         #expect(objects[3]["field"] as? String == "product")
         #expect(objects[8]["field"] is NSNull)
         #expect(objects[8]["message"] as? String == "reminder 7f3e0000...: cannot go from sent to pending")
-        #expect(objects[7]["positions"] as? [Int] == [5, 6])
+        #expect(objects[7]["positions"] as? [Int] == [6, 7])
         let events = try #require(objects[7]["events"] as? [[String: Any]])
         #expect(events.map { $0["type"] as? String } == ["migue.send-token.claimed", "migue.reminder.status-changed"])
         #expect(events.map { $0["stream"] as? String } == ["migue.sendtoken-\(SubmitFixture.token)", "migue.reminder-\(SubmitFixture.reminder)"])
