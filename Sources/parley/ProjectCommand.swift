@@ -35,12 +35,10 @@ struct Project: AsyncParsableCommand {
         let projections = try ProjectionSelection.resolve(projection)
         let log = try LogAccess.openForReading(options)
         let location = try options.databaseLocation()
-        let runners = try projections.map { projection in
-            ProjectionRunner(
-                projection: projection, store: log, session: try DatabaseSession(location.conninfo, logger: options.logger),
-                logger: options.logger)
+        var runners: [ProjectionRunner] = []
+        for projection in projections {
+            runners += try await ProjectionRunner.runners(for: projection, store: log, conninfo: location.conninfo, logger: options.logger)
         }
-        for runner in runners { try await runner.register() }
         if follow {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for runner in runners {
@@ -58,7 +56,7 @@ struct Project: AsyncParsableCommand {
             progress.finish()
             let seconds = (ContinuousClock.now - start).seconds
             let outcome = Outcome(
-                projection: runner.projection.name, version: runner.projection.version, applied: applied,
+                projection: runner.projection.name, version: runner.target.trackedVersion ?? runner.projection.version, applied: applied,
                 checkpoint: try await runner.checkpoint().rawValue, seconds: seconds,
                 eventsPerSecond: seconds > 0 ? Double(applied) / seconds : 0)
             if options.json {

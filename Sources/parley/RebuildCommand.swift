@@ -1,0 +1,62 @@
+import ArgumentParser
+import EventLog
+import Projections
+
+/// `parley rebuild`: the next version of a read model, built beside the live one and swapped in.
+struct Rebuild: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild a product's read model into a shadow schema while the live one serves, check it, and swap it in.",
+        discussion: """
+            The live schema keeps its name (e.g. migue) and keeps serving reads until the swap, which renames the \
+            schemas in one transaction. The previous version stays as <schema>_v<n> for --rollback until --drop-previous.
+            """
+    )
+
+    @OptionGroup var options: GlobalOptions
+
+    @Argument(help: "The product (projection), e.g. migue.")
+    var product: String
+
+    @Flag(help: "Swap the previous version back in (caught up first).")
+    var rollback = false
+
+    @Flag(help: "Drop the schemas of previous versions.")
+    var dropPrevious = false
+
+    @Flag(help: "Swap even when a table's row count differs from the live one (a deliberate projector change).")
+    var acceptDifferentCounts = false
+
+    @Option(help: "Migrations folder.")
+    var migrations = "migrations"
+
+    func run() async throws {
+        guard !(rollback && dropPrevious) else { throw ValidationError("--rollback and --drop-previous are separate steps") }
+        let projection = try ProjectionSelection.resolve(product)[0]
+        let log = try LogAccess.openForReading(options)
+        let rebuilder = Rebuilder(builder: SchemaBuilder(
+            projection: projection, store: log, conninfo: try options.databaseLocation().conninfo,
+            migrations: try MigrationFile.load(from: migrations), logger: options.logger))
+        if rollback {
+            let (previous, current) = try await rebuilder.rollback()
+            return report(["projection": product, "retired": "\(previous)", "active": "\(current)"], text: "\(product): version \(current) is active again; version \(previous) retired")
+        }
+        if dropPrevious {
+            let dropped = try rebuilder.dropPrevious()
+            return report(["projection": product, "dropped": dropped.map(String.init).joined(separator: ",")],
+                text: dropped.isEmpty ? "\(product): no previous version to drop" : "\(product): dropped version(s) \(dropped.map(String.init).joined(separator: ", "))")
+        }
+        let head = try await log.head()
+        let progress = Progress(enabled: !options.json, label: "rebuilding \(product):")
+        let outcome = try await rebuilder.rebuild(acceptDifferentCounts: acceptDifferentCounts) { progress.update($0.rawValue, of: head.rawValue) }
+        progress.finish()
+        if options.json { return JSONLines.print(outcome) }
+        print("\(product): version \(outcome.current) built from \(outcome.applied) events and swapped in; version \(outcome.previous) kept for --rollback")
+        for table in outcome.tables {
+            print("    \(table.table.padding(24)) live \(table.liveRows) rows, rebuilt \(table.rebuiltRows) rows\(table.matches ? "" : " (content differs)")")
+        }
+    }
+
+    private func report(_ fields: [String: String], text: String) {
+        if options.json { JSONLines.print(fields) } else { print(text) }
+    }
+}
