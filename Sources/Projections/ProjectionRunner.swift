@@ -186,14 +186,19 @@ public final class ProjectionRunner: Sendable {
                     // never runs half before and half after its schema is renamed.
                     let rows = try connection.query(
                         """
-                        SELECT c.next_position, v.schema_name FROM parley.projection_checkpoints c
-                        JOIN parley.projection_versions v USING (projection, version)
-                        WHERE c.projection = $1 AND c.version = $2 FOR UPDATE OF c
+                        SELECT next_position FROM parley.projection_checkpoints
+                        WHERE projection = $1 AND version = $2 FOR UPDATE
                         """, [projection.name, version])
                     guard let row = rows.first, try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else {
                         throw CheckpointMoved(projection: projection.name, version: version, expected: from)
                     }
-                    schema = try row.decode("schema_name")
+                    // A statement of its own, so its snapshot is taken after the lock: a swap that
+                    // committed while this batch waited for the lock is seen (a join in the locking
+                    // statement would read the version row from before the wait).
+                    let schemas = try connection.query(
+                        "SELECT schema_name FROM parley.projection_versions WHERE projection = $1 AND version = $2",
+                        [projection.name, version])
+                    schema = try schemas[0].decode("schema_name")
                 }
                 try connection.execute("SELECT set_config('search_path', $1, true)", ["\(Self.quoted(schema)), public"])
                 for write in writes {

@@ -7,13 +7,16 @@ extension Rebuilder {
     /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
     /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
     /// are re-pinned to the new one.
-    func swap(retiring old: Version, activating new: Version, connection: Connection) throws {
+    func swap(
+        retiring old: Version, activating new: Version, connection: Connection, check: (Connection) throws -> Void = { _ in }
+    ) throws {
         let live = projection.schema
         let parked = "\(projection.schema)_v\(old.version)"
         try connection.transaction { connection in
             try connection.execute(
                 "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
                 [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])
+            try check(connection)
             try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(live)) RENAME TO \(ProjectionRunner.quoted(parked))")
             try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(new.schema)) RENAME TO \(ProjectionRunner.quoted(live))")
             try repinFunctions(in: parked, from: live, to: parked, connection: connection)
@@ -49,6 +52,28 @@ extension Rebuilder {
             }
             try connection.execute("ALTER FUNCTION \(signature) SET search_path = \(paths.joined(separator: ", "))")
         }
+    }
+
+    /// Compares row counts of the live and the shadow schema, inside the swap transaction, where
+    /// no runner can move either checkpoint.
+    ///
+    /// At equal checkpoints the counts must be equal. When the live runner is ahead or behind (it
+    /// follows appends on its own), each table may differ by at most the number of events between
+    /// the two checkpoints, since one migue event writes at most one row of a table.
+    func checkCounts(live: Version, shadow: Version, accept: Bool, connection: Connection) throws -> [ProjectionVerifier.Table] {
+        let checkpoints = try connection.query(
+            "SELECT version, next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[])",
+            [projection.name, PostgresArray(["\(live.version)", "\(shadow.version)"])])
+        var positions: [Int: Int64] = [:]
+        for row in checkpoints { positions[try row.decode("version")] = try row.decode("next_position", as: Int64.self) }
+        let gap = Int(abs((positions[live.version] ?? 0) - (positions[shadow.version] ?? 0)))
+        let tables = try compare(live: live.schema, shadow: shadow.schema, connection: connection)
+        if !accept, let differing = tables.first(where: { abs($0.liveRows - $0.rebuiltRows) > gap }) {
+            throw Refusal(description: "table \(differing.table) has \(differing.liveRows) rows live and \(differing.rebuiltRows) rebuilt, "
+                + "with \(gap) events between their checkpoints; not swapping (pass --accept-different-counts when the new "
+                + "version changes them on purpose)")
+        }
+        return tables
     }
 
     /// Row counts of the tables both schemas have, and whether their contents are the same.

@@ -66,13 +66,11 @@ public struct Rebuilder: Sendable {
             applied += pass
             if pass <= 1000 { break }
         }
-        let tables = try compare(live: active.schema, shadow: shadow.schema, connection: connection)
-        if !acceptDifferentCounts, let differing = tables.first(where: { $0.liveRows != $0.rebuiltRows }) {
-            throw Refusal(description: "table \(differing.table) has \(differing.liveRows) rows live and \(differing.rebuiltRows) rebuilt; "
-                + "not swapping (pass --accept-different-counts when the new version changes them on purpose)")
-        }
         try checkConstraintsValid(schema: shadow.schema, connection: connection)
-        try swap(retiring: active, activating: shadow, connection: connection)
+        var tables: [ProjectionVerifier.Table] = []
+        try swap(retiring: active, activating: shadow, connection: connection) { connection in
+            tables = try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
+        }
         applied += try await self.runner(for: Version(version: shadow.version, schema: projection.schema, status: "active")).catchUp()
         return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
     }
