@@ -24,7 +24,7 @@ extension MigueStory {
 
     /// The webhook body the first dead letter keeps: nested objects, arrays, big integers, escapes and emoji.
     static let rawPayload = #"""
-        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":106540352242922},"contacts":[{"profile":{"name":"Ana"},"wa_id":"573001234567"}],"messages":[{"from":"573001234567","id":"wamid.ana.9","timestamp":"1763805600","type":"text","text":{"body":"¿Qué tal? 👋 \"quoted\"\n\ttab"}}],"ratio":0.125,"flags":[true,false,null]}}]}]}
+        {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":9007199254740993},"contacts":[{"profile":{"name":"Ana"},"wa_id":"573001234567"}],"messages":[{"from":"573001234567","id":"wamid.ana.9","timestamp":"1763805600","type":"text","text":{"body":"¿Qué tal? 👋 \"quoted\"\n\ttab"}}],"ratio":0.125,"flags":[true,false,null]}}]}]}
         """#
 
     static func records(_ s: inout MigueScript) {
