@@ -76,3 +76,30 @@ import Testing
         #expect(missing.standardError.contains("has no events"))
     }
 }
+
+@Suite struct ExplainCommandTests {
+    @Test func explainTracesARowToTheEventsThatWroteIt() async throws {
+        let (directory, reminder, commands) = try await AuditCommandTests().makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let outcome = try ParleyBinary.run(["explain", "migue.reminders", reminder, "--log", directory, "--json"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let lines = outcome.standardOutput.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.map { $0["verb"] as? String } == ["INSERT", "UPDATE", "UPDATE", "UPDATE"])
+        #expect(lines.map { $0["eventType"] as? String } == [
+            "migue.reminder.created", "migue.reminder.status-changed", "migue.reminder.status-changed", "migue.reminder.status-changed",
+        ])
+        #expect(lines.map { ($0["command"] as? String)?.lowercased() } == Array(commands[1...4]))
+        #expect(lines.map { $0["actor"] as? String } == ["assistant", "scheduler", "ops", "scheduler"])
+        // The user row is written by the registration only, not by the reminder that references it.
+        let user = Migue.userID(phoneNumber: "+34600000009").lowercasedText
+        let userRows = try ParleyBinary.run(["explain", "migue.users", user, "--log", directory, "--json"])
+        #expect(userRows.standardOutput.split(separator: "\n").count == 1)
+        let nothing = try ParleyBinary.run(["explain", "migue.reminders", UUID().uuidString, "--log", directory])
+        #expect(nothing.status != 0)
+        #expect(nothing.standardOutput.contains("no event wrote"))
+        let badTable = try ParleyBinary.run(["explain", "reminders", reminder, "--log", directory])
+        #expect(badTable.standardError.contains("expected SCHEMA.TABLE"))
+    }
+}
