@@ -6,6 +6,6 @@ struct Parley: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "An event-sourced core for conversational AI products.",
-        subcommands: [Doctor.self, Migrate.self, Project.self, Status.self, History.self, Audit.self, Replay.self, Verify.self, LogCommand.self, Bench.self]
+        subcommands: [Doctor.self, Migrate.self, Project.self, Status.self, History.self, StateCommand.self, Audit.self, Replay.self, Verify.self, LogCommand.self, Bench.self]
     )
 }
