@@ -3,21 +3,48 @@ import Foundation
 import Testing
 @testable import Migue
 
-/// Every new event type: its stable name, schema version 1, and a payload that decodes to itself.
+/// Every event type: its stable name, its current schema version, and a payload that decodes to itself.
 @Suite struct EventCodingTests {
     typealias F = Fixture
 
-    static func check<E: MigueEvent>(_ event: E, _ type: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let decoded = try? E(type: event.type, version: 1, payload: event.payload)
+    /// `event` has `type` and `version`, decodes to itself at that version, and a later version is an error.
+    static func check<E: MigueEvent>(
+        _ event: E, _ type: String, version: UInt16 = 1, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let decoded = try? E(type: event.type, version: event.schemaVersion, payload: event.payload)
         #expect(event.type == type, sourceLocation: sourceLocation)
-        #expect(event.schemaVersion == 1, sourceLocation: sourceLocation)
+        #expect(event.schemaVersion == version, sourceLocation: sourceLocation)
         #expect(decoded == event, sourceLocation: sourceLocation)
         #expect(throws: EventDecodingError.self, sourceLocation: sourceLocation) {
-            try E(type: event.type, version: 2, payload: event.payload)
+            try E(type: event.type, version: event.schemaVersion + 1, payload: event.payload)
         }
         #expect(throws: EventDecodingError.self, sourceLocation: sourceLocation) {
             try E(type: type + "-unknown", version: 1, payload: event.payload)
         }
+    }
+
+    @Test func theCore() {
+        Self.check(F.registered(), "migue.user.registered")
+        Self.check(User.Event.profileChanged(User.ProfileChanged(userID: F.userID, name: "Ana", preferences: ["a": 1], changedAt: F.t0)),
+                   "migue.user.profile-changed")
+        let claim = User.ClaimChanged(userID: F.userID, claim: User.ActiveClaim(conversationID: F.id("c"), activationID: F.id("a")), at: F.t0)
+        Self.check(User.Event.activeConversationClaimed(claim), "migue.user.active-conversation-claimed")
+        Self.check(User.Event.activeConversationReleased(claim), "migue.user.active-conversation-released")
+        Self.check(MessageTests.recorded(MessageTests.record()), "migue.message.recorded", version: 2)
+        Self.check(Conversation.Event.started(Conversation.Started(
+            conversationID: F.id("c"), userID: F.userID, status: .active, activationID: F.id("a"), startedAt: F.t0)),
+            "migue.conversation.started")
+        Self.check(Conversation.Event.statusChanged(Conversation.StatusChanged(
+            conversationID: F.id("c"), userID: F.userID, from: .active, to: .closed, changedAt: F.t0)),
+            "migue.conversation.status-changed")
+        Self.check(Reminder.Event.created(Reminder.Created(
+            reminderID: F.id("r"), userID: F.userID, title: "t", scheduledTime: F.t0, status: .pending, createdAt: F.t0)),
+            "migue.reminder.created")
+        Self.check(Reminder.Event.statusChanged(Reminder.StatusChanged(
+            reminderID: F.id("r"), from: .pending, to: .sent, sendToken: F.id("t"), changedAt: F.t0)),
+            "migue.reminder.status-changed")
+        Self.check(SendToken.Event.claimed(SendToken.Claimed(sendToken: F.id("t"), reminderID: F.id("r"), claimedAt: F.t0)),
+                   "migue.send-token.claimed")
     }
 
     @Test func windows() {
