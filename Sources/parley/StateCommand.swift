@@ -11,9 +11,9 @@ struct StateCommand: AsyncParsableCommand {
         abstract: "Print one aggregate's state now, as of a time, or before a log position, with the version it reflects."
     )
 
-    /// The products whose states `parley state` shows, by the first part of the stream category.
-    static let products: [String: @Sendable (StreamName, [RecordedEvent], StatePoint) throws -> StateSnapshot] = [
-        Migue.product: { try Migue.state(of: $0, events: $1, at: $2) },
+    /// Each product's stream categories and how it folds one of its streams.
+    static let products: [(categories: [String], state: @Sendable (StreamName, [RecordedEvent], StatePoint) throws -> StateSnapshot)] = [
+        (MigueStream.categories, { try Migue.state(of: $0, events: $1, at: $2) }),
     ]
 
     @OptionGroup var options: GlobalOptions
@@ -32,18 +32,12 @@ struct StateCommand: AsyncParsableCommand {
             throw ValidationError("\(stream): expected a stream name category-id, e.g. migue.reminder-7f3e0000-...")
         }
         let point = try self.point()
-        let product = String(name.category.prefix { $0 != "." })
-        guard let fold = Self.products[product] else {
-            throw ValidationError("\(name.category): no product here keeps states of this category (known: \(Self.products.keys.sorted().joined(separator: ", ")))")
+        guard let fold = Self.products.first(where: { $0.categories.contains(name.category) })?.state else {
+            throw StateInspectionError.unknownCategory(name.category, known: Self.products.flatMap(\.categories))
         }
         let log = try LogAccess.openForReading(options)
         let events = try await log.read(stream: name, from: 0, direction: .forwards, limit: .max)
-        let snapshot: StateSnapshot
-        do {
-            snapshot = try fold(name, events, point)
-        } catch let error as StateInspectionError {
-            throw ValidationError(error.description)
-        }
+        let snapshot = try fold(name, events, point)
         if options.json {
             JSONLines.print(snapshot)
             return
@@ -62,15 +56,19 @@ struct StateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The value as indented `key: value` lines; arrays and scalars as their JSON text.
+    /// The value as indented `key: value` lines: objects nested, strings bare, anything else as its JSON text.
     static func outline(_ value: JSONValue, indent: String) -> [String] {
-        guard case .object(let members) = value else { return [indent + value.encoded] }
+        guard case .object(let members) = value else { return [indent + scalar(value)] }
         return members.keys.sorted().flatMap { key -> [String] in
             let member = members[key] ?? .null
             if case .object(let inner) = member, !inner.isEmpty {
                 return ["\(indent)\(key):"] + outline(member, indent: indent + "  ")
             }
-            return ["\(indent)\(key): \(member.encoded)"]
+            return ["\(indent)\(key): \(scalar(member))"]
         }
+    }
+
+    private static func scalar(_ value: JSONValue) -> String {
+        if case .string(let text) = value { text } else { value.encoded }
     }
 }
