@@ -41,7 +41,10 @@ public struct StateSnapshot: Hashable, Sendable, Encodable {
     /// The state as JSON, as the aggregate's state type encodes itself.
     public var state: JSONValue
 
-    public init(stream: StreamName, version: StreamVersion, position: LogPosition, recordedAt: Timestamp, events: Int, state: JSONValue) {
+    public init(
+        stream: StreamName, version: StreamVersion, position: LogPosition, recordedAt: Timestamp, events: Int,
+        state: JSONValue
+    ) {
         self.stream = stream
         self.version = version
         self.position = position

@@ -68,7 +68,8 @@ enum EventJSON {
     ) throws(EventDecodingError) -> T {
         let current = upcasters.count + 1
         guard version >= 1, Int(version) <= current else {
-            throw EventDecodingError(type: type, version: version, reason: "unknown schema version (the newest this code reads is \(current))")
+            throw EventDecodingError(
+                type: type, version: version, reason: "unknown schema version (the newest this code reads is \(current))")
         }
         var bytes = payload
         if Int(version) < current {

@@ -44,8 +44,8 @@ public enum Message: Decider {
 
         public init(
             messageID: UUID, conversationID: UUID, direction: Direction, kind: Kind, content: String? = nil,
-            mediaURL: String? = nil, mediaMimeType: String? = nil, waMessageID: String? = nil, timestamp: Timestamp, proactive: Bool = false,
-            freeEntryPoint: Bool = false, at: Timestamp
+            mediaURL: String? = nil, mediaMimeType: String? = nil, waMessageID: String? = nil, timestamp: Timestamp,
+            proactive: Bool = false, freeEntryPoint: Bool = false, at: Timestamp
         ) {
             self.messageID = messageID
             self.conversationID = conversationID

@@ -11,8 +11,10 @@ struct StateCommand: AsyncParsableCommand {
         abstract: "Print one aggregate's state now, as of a time, or before a log position, with the version it reflects."
     )
 
+    typealias Fold = @Sendable (StreamName, [RecordedEvent], StatePoint) throws -> StateSnapshot
+
     /// Each product's stream categories and how it folds one of its streams.
-    static let products: [(categories: [String], state: @Sendable (StreamName, [RecordedEvent], StatePoint) throws -> StateSnapshot)] = [
+    static let products: [(categories: [String], state: Fold)] = [
         (MigueStream.categories, { try Migue.state(of: $0, events: $1, at: $2) }),
     ]
 
