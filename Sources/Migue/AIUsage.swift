@@ -17,7 +17,7 @@ public enum AIUsage: Decider {
         case chat, audioTranscription = "audio_transcription", ocr, embeddings, imageAnalysis = "image_analysis"
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var recorded: Recorded?
     }
 
@@ -82,6 +82,12 @@ public enum AIUsage: Decider {
         public var type: String {
             switch self {
             case .recorded: "migue.ai-usage.recorded"
+            }
+        }
+
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .recorded: 1
             }
         }
 

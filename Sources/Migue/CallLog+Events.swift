@@ -15,6 +15,12 @@ extension CallLog {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .initiated, .statusChanged: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .initiated(let body): EventJSON.encode(body)

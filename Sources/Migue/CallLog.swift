@@ -31,7 +31,7 @@ public enum CallLog: Decider {
         .ended: [.completed], .rejected: [.userDeclined, .userBusy], .failed: [.timeout],
     ]
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var initiated: Initiated?
         public var status: Status?
     }

@@ -15,6 +15,12 @@ extension Conversation {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .started, .statusChanged: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .started(let body): EventJSON.encode(body)

@@ -10,13 +10,26 @@ public enum Conversation: Decider {
         case active, archived, closed
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var started: Started?
         public var status: Status?
         /// The activation holding the conversation active, when it is.
         public var activation: UUID?
         /// Activations that ended: a user's claim naming one of them is stale and may be taken over.
         public var endedActivations: Set<UUID> = []
+
+        enum CodingKeys: String, CodingKey {
+            case started, status, activation, endedActivations = "ended_activations"
+        }
+
+        /// As synthesised, but the ended activations in order, so equal states give equal JSON.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(started, forKey: .started)
+            try container.encodeIfPresent(status, forKey: .status)
+            try container.encodeIfPresent(activation, forKey: .activation)
+            try container.encode(endedActivations.sorted { $0.uuidString < $1.uuidString }, forKey: .endedActivations)
+        }
     }
 
     public enum Command: Hashable, Sendable {

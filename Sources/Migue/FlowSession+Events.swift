@@ -15,6 +15,12 @@ extension FlowSession {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .created, .statusChanged: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .created(let body): EventJSON.encode(body)

@@ -22,7 +22,7 @@ public enum FlowSession: Decider {
     /// How long a flow stays open when the command does not say, in seconds (the seed's default).
     public static let defaultLifetimeSeconds: Int64 = 24 * 3600
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var created: Created?
         public var status: Status?
     }

@@ -10,7 +10,7 @@ public enum Interaction: Decider {
             callRejected = "call_rejected"
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var recorded: Recorded?
     }
 
@@ -66,6 +66,12 @@ public enum Interaction: Decider {
         public var type: String {
             switch self {
             case .recorded: "migue.interaction.recorded"
+            }
+        }
+
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .recorded: 1
             }
         }
 

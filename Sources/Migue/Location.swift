@@ -11,7 +11,7 @@ public enum Location: Decider {
     public static let latitudePrecision = (precision: 10, scale: 8)
     public static let longitudePrecision = (precision: 11, scale: 8)
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var recorded: Recorded?
     }
 
@@ -71,6 +71,12 @@ public enum Location: Decider {
         public var type: String {
             switch self {
             case .recorded: "migue.location.recorded"
+            }
+        }
+
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .recorded: 1
             }
         }
 

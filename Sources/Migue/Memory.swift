@@ -17,7 +17,7 @@ public enum Memory: Decider {
         case fact, preference, conversation
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var recorded: Recorded?
     }
 
@@ -75,6 +75,12 @@ public enum Memory: Decider {
         public var type: String {
             switch self {
             case .recorded: "migue.memory.recorded"
+            }
+        }
+
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .recorded: 1
             }
         }
 

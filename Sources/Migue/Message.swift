@@ -16,7 +16,7 @@ public enum Message: Decider {
             system, unknown
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var recorded: Recorded?
     }
 
@@ -31,6 +31,8 @@ public enum Message: Decider {
         public var kind: Kind
         public var content: String?
         public var mediaURL: String?
+        /// The media's MIME type as WhatsApp gives it; only with `mediaURL`.
+        public var mediaMimeType: String?
         public var waMessageID: String?
         /// When WhatsApp says the message was sent or received.
         public var timestamp: Timestamp
@@ -42,8 +44,8 @@ public enum Message: Decider {
 
         public init(
             messageID: UUID, conversationID: UUID, direction: Direction, kind: Kind, content: String? = nil,
-            mediaURL: String? = nil, waMessageID: String? = nil, timestamp: Timestamp, proactive: Bool = false,
-            freeEntryPoint: Bool = false, at: Timestamp
+            mediaURL: String? = nil, mediaMimeType: String? = nil, waMessageID: String? = nil, timestamp: Timestamp,
+            proactive: Bool = false, freeEntryPoint: Bool = false, at: Timestamp
         ) {
             self.messageID = messageID
             self.conversationID = conversationID
@@ -51,6 +53,7 @@ public enum Message: Decider {
             self.kind = kind
             self.content = content
             self.mediaURL = mediaURL
+            self.mediaMimeType = mediaMimeType
             self.waMessageID = waMessageID
             self.timestamp = timestamp
             self.proactive = proactive
@@ -65,6 +68,8 @@ public enum Message: Decider {
         case alreadyRecorded(UUID)
         case proactiveOnlyOutbound(UUID)
         case freeEntryPointOnlyInbound(UUID)
+        case mimeTypeWithoutMedia(UUID)
+        case invalidMimeType(UUID, String)
 
         public var description: String {
             switch self {
@@ -75,6 +80,9 @@ public enum Message: Decider {
             case .proactiveOnlyOutbound(let id): "message \(short(id)): only an outbound message is proactive"
             case .freeEntryPointOnlyInbound(let id):
                 "message \(short(id)): only an inbound message comes through a free entry point"
+            case .mimeTypeWithoutMedia(let id): "message \(short(id)): a media_mime_type goes only with a media_url"
+            case .invalidMimeType(let id, let text):
+                "message \(short(id)): media_mime_type \"\(text.prefix(40))\" is not a MIME type such as image/jpeg"
             }
         }
     }
@@ -95,14 +103,18 @@ public enum Message: Decider {
             guard !record.freeEntryPoint || record.direction == .inbound else {
                 throw .freeEntryPointOnlyInbound(record.messageID)
             }
+            if let mime = record.mediaMimeType {
+                guard record.mediaURL != nil else { throw .mimeTypeWithoutMedia(record.messageID) }
+                guard isMimeType(mime) else { throw .invalidMimeType(record.messageID, mime) }
+            }
             guard !exceeds(record.waMessageID, Migue.maxWhatsAppIDLength) else {
                 throw .waMessageIDTooLong(record.waMessageID ?? "")
             }
             return [.recorded(Recorded(
                 messageID: record.messageID, conversationID: record.conversationID, direction: record.direction,
-                kind: record.kind, content: record.content, mediaURL: record.mediaURL, waMessageID: record.waMessageID,
-                timestamp: record.timestamp, proactive: record.proactive ? true : nil,
-                freeEntryPoint: record.freeEntryPoint ? true : nil, recordedAt: record.at))]
+                kind: record.kind, content: record.content, mediaURL: record.mediaURL, mediaMimeType: record.mediaMimeType,
+                waMessageID: record.waMessageID, timestamp: record.timestamp, proactive: record.proactive,
+                freeEntryPoint: record.freeEntryPoint, recordedAt: record.at))]
         }
     }
 
@@ -111,53 +123,21 @@ public enum Message: Decider {
         case .recorded(let recorded): State(recorded: recorded)
         }
     }
-}
 
-extension Message {
-    public enum Event: MigueEvent {
-        /// `migue.message.recorded` v1.
-        case recorded(Recorded)
-
-        public var type: String {
-            switch self {
-            case .recorded: "migue.message.recorded"
-            }
-        }
-
-        public var payload: [UInt8] {
-            switch self {
-            case .recorded(let body): EventJSON.encode(body)
-            }
-        }
-
-        public init(type: String, version: UInt16, payload: [UInt8]) throws(EventDecodingError) {
-            switch type {
-            case "migue.message.recorded":
-                self = .recorded(try EventJSON.decode(Recorded.self, type: type, version: version, payload: payload))
-            default: throw EventJSON.unknown(type, version)
-            }
-        }
+    /// Whether `text` is a MIME type: `type/subtype` (RFC 6838 names, at most 127 characters each),
+    /// then optionally `;` and parameters, as WhatsApp sends `audio/ogg; codecs=opus`.
+    static func isMimeType(_ text: String) -> Bool {
+        let names = text.prefix { $0 != ";" }.split(separator: "/", omittingEmptySubsequences: false)
+        return names.count == 2 && names.allSatisfy(isRestrictedName)
     }
 
-    public struct Recorded: Hashable, Sendable, Codable {
-        public var messageID: UUID
-        public var conversationID: UUID
-        public var direction: Direction
-        public var kind: Kind
-        public var content: String?
-        public var mediaURL: String?
-        public var waMessageID: String?
-        public var timestamp: Timestamp
-        /// `true` for a proactive message; absent otherwise.
-        public var proactive: Bool? = nil
-        /// `true` for a message through a free entry point; absent otherwise.
-        public var freeEntryPoint: Bool? = nil
-        public var recordedAt: Timestamp
+    private static func isRestrictedName(_ name: Substring) -> Bool {
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first, isAlphanumeric(first), scalars.count <= 127 else { return false }
+        return scalars.allSatisfy { isAlphanumeric($0) || "!#$&^_.+-".unicodeScalars.contains($0) }
+    }
 
-        enum CodingKeys: String, CodingKey {
-            case messageID = "message_id", conversationID = "conversation_id", direction, kind = "type", content,
-                mediaURL = "media_url", waMessageID = "wa_message_id", timestamp, proactive,
-                freeEntryPoint = "free_entry_point", recordedAt = "recorded_at"
-        }
+    private static func isAlphanumeric(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
     }
 }

@@ -18,6 +18,12 @@ extension MessagingWindow {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .opened, .extended, .proactiveSent: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .opened(let body), .extended(let body): EventJSON.encode(body)

@@ -19,7 +19,7 @@ public enum MessagingWindow: Decider {
         case serviceWindow = "service_window", freeEntryPoint = "free_entry_point"
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var phoneNumber: String?
         public var openedAt: Timestamp?
         public var expiresAt: Timestamp?
@@ -29,6 +29,26 @@ public enum MessagingWindow: Decider {
         public var lastProactiveSentAt: Timestamp?
         /// The proactive messages counted on the day of `lastProactiveSentAt`.
         public var countedToday: Set<UUID> = []
+
+        enum CodingKeys: String, CodingKey {
+            case phoneNumber = "phone_number", openedAt = "window_opened_at", expiresAt = "window_expires_at",
+                lastUserMessageAt = "last_user_message_at", freeEntryPointExpiresAt = "free_entry_point_expires_at",
+                sentToday = "proactive_messages_sent_today", lastProactiveSentAt = "last_proactive_sent_at",
+                countedToday = "counted_today"
+        }
+
+        /// As synthesised, but the set of counted messages in order, so equal states give equal JSON.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(phoneNumber, forKey: .phoneNumber)
+            try container.encodeIfPresent(openedAt, forKey: .openedAt)
+            try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
+            try container.encodeIfPresent(lastUserMessageAt, forKey: .lastUserMessageAt)
+            try container.encodeIfPresent(freeEntryPointExpiresAt, forKey: .freeEntryPointExpiresAt)
+            try container.encode(sentToday, forKey: .sentToday)
+            try container.encodeIfPresent(lastProactiveSentAt, forKey: .lastProactiveSentAt)
+            try container.encode(countedToday.sorted { $0.uuidString < $1.uuidString }, forKey: .countedToday)
+        }
     }
 
     public enum Command: Hashable, Sendable {

@@ -69,7 +69,8 @@ public enum MigueCommand: Hashable, Sendable {
                 messageID: id, conversationID: try data.uuid("conversation_id"),
                 direction: try data.choice("direction", Message.Direction.self),
                 kind: try data.choice("type", Message.Kind.self), content: try data.optionalString("content"),
-                mediaURL: try data.optionalString("media_url"), waMessageID: wa,
+                mediaURL: try data.optionalString("media_url"), mediaMimeType: try data.optionalString("media_mime_type"),
+                waMessageID: wa,
                 timestamp: try data.timestamp("timestamp"), proactive: try data.optionalBool("proactive") ?? false,
                 freeEntryPoint: try data.optionalBool("free_entry_point") ?? false, at: at))
         case "reminder.create":

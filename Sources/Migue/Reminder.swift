@@ -8,11 +8,15 @@ public enum Reminder: Decider {
         case pending, sent, cancelled, failed
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var created: Created?
         public var status: Status?
         public var scheduledTime: Timestamp?
         public var sendToken: UUID?
+
+        enum CodingKeys: String, CodingKey {
+            case created, status, scheduledTime = "scheduled_time", sendToken = "send_token"
+        }
     }
 
     public enum Command: Hashable, Sendable {

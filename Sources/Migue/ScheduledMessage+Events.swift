@@ -15,6 +15,12 @@ extension ScheduledMessage {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .scheduled, .statusChanged: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .scheduled(let body): EventJSON.encode(body)

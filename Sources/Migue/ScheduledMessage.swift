@@ -13,7 +13,7 @@ public enum ScheduledMessage: Decider {
     /// The allowed moves; every other pair is refused.
     public static let transitions: Set<[Status]> = [[.pending, .sent], [.pending, .failed]]
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var scheduled: Scheduled?
         public var status: Status?
     }

@@ -6,7 +6,7 @@ import Foundation
 /// The token is claimed before the reminder moves to `sent`. A claim whose reminder then failed to
 /// move stays with that reminder: a token is one send attempt's id, so a new attempt brings a new one.
 public enum SendToken: Decider {
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var holder: UUID?
     }
 
@@ -31,6 +31,12 @@ public enum SendToken: Decider {
         public var type: String {
             switch self {
             case .claimed: "migue.send-token.claimed"
+            }
+        }
+
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .claimed: 1
             }
         }
 

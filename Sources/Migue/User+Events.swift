@@ -21,6 +21,12 @@ extension User {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .registered, .profileChanged, .activeConversationClaimed, .activeConversationReleased: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .registered(let body): EventJSON.encode(body)

@@ -21,9 +21,13 @@ public enum User: Decider {
         }
     }
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var profile: Registered?
         public var activeConversation: ActiveClaim?
+
+        enum CodingKeys: String, CodingKey {
+            case profile, activeConversation = "active_conversation"
+        }
     }
 
     public enum Command: Hashable, Sendable {

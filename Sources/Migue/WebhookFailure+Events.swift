@@ -15,6 +15,12 @@ extension WebhookFailure {
             }
         }
 
+        public var schemaVersion: UInt16 {
+            switch self {
+            case .recorded, .statusChanged: 1
+            }
+        }
+
         public var payload: [UInt8] {
             switch self {
             case .recorded(let body): EventJSON.encode(body)

@@ -17,10 +17,14 @@ public enum WebhookFailure: Decider {
         [.retrying, .pending], [.retrying, .resolved], [.retrying, .abandoned],
     ]
 
-    public struct State: Hashable, Sendable {
+    public struct State: Hashable, Sendable, Encodable {
         public var recorded: Recorded?
         public var status: Status?
         public var retryCount: Int32 = 0
+
+        enum CodingKeys: String, CodingKey {
+            case recorded, status, retryCount = "retry_count"
+        }
     }
 
     public enum Command: Hashable, Sendable {

@@ -6,6 +6,9 @@ struct Parley: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "An event-sourced core for conversational AI products.",
-        subcommands: [Doctor.self, Migrate.self, Submit.self, ImportCommand.self, Project.self, Status.self, History.self, Audit.self, Replay.self, Verify.self, Rebuild.self, Explain.self, LogCommand.self, Bench.self]
+        subcommands: [
+            Doctor.self, Migrate.self, Submit.self, ImportCommand.self, Project.self, Status.self, History.self, StateCommand.self,
+            Audit.self, Explain.self, Replay.self, Verify.self, Rebuild.self, LogCommand.self, Bench.self,
+        ]
     )
 }

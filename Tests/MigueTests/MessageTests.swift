@@ -19,8 +19,9 @@ import Testing
     static func recorded(_ record: Message.Record) -> Message.Event {
         .recorded(Message.Recorded(
             messageID: record.messageID, conversationID: record.conversationID, direction: record.direction,
-            kind: record.kind, content: record.content, mediaURL: record.mediaURL, waMessageID: record.waMessageID,
-            timestamp: record.timestamp, recordedAt: record.at))
+            kind: record.kind, content: record.content, mediaURL: record.mediaURL, mediaMimeType: record.mediaMimeType,
+            waMessageID: record.waMessageID, timestamp: record.timestamp, proactive: record.proactive,
+            freeEntryPoint: record.freeEntryPoint, recordedAt: record.at))
     }
 
     @Test(arguments: Message.Kind.allCases, Message.Direction.allCases)
@@ -81,13 +82,54 @@ import Testing
             content: "hola", waMessageID: "wamid.1", timestamp: F.time(-1), freeEntryPoint: true, recordedAt: F.t0))])
     }
 
-    @Test func theFlagsAppearInThePayloadOnlyWhenSet() {
-        let plain = MessageTests.recorded(MessageTests.record())
-        #expect(!String(decoding: plain.payload, as: UTF8.self).contains("proactive"))
+    @Test func theFlagsAreAlwaysInTheV2Payload() {
+        let plain = String(decoding: MessageTests.recorded(MessageTests.record()).payload, as: UTF8.self)
+        #expect(plain.contains(#""free_entry_point":false"#) && plain.contains(#""proactive":false"#))
         var record = MessageTests.record(direction: .outbound)
         record.proactive = true
-        guard case .recorded(var body) = plain else { return }
-        body.proactive = true
-        #expect(String(decoding: Message.Event.recorded(body).payload, as: UTF8.self).contains(#""proactive":true"#))
+        let proactive = String(decoding: MessageTests.recorded(record).payload, as: UTF8.self)
+        #expect(proactive.contains(#""proactive":true"#))
     }
+}
+
+@Suite struct MessageMimeTypeTests {
+    typealias F = Fixture
+
+    static func record(_ mime: String?, media: String? = "https://cdn.example/a") -> Message.Record {
+        var record = MessageTests.record(.audio, content: nil, media: media)
+        record.mediaMimeType = mime
+        return record
+    }
+
+    @Test(arguments: ["image/jpeg", "audio/ogg; codecs=opus", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "video/mp4"])
+    func aMimeTypeGoesWithTheMedia(mime: String) throws {
+        let events = try Message.decide(.record(Self.record(mime)), Message.initial)
+        guard case .recorded(let body) = events.first else { throw Missing() }
+        #expect(body.mediaMimeType == mime)
+    }
+
+    @Test(arguments: ["jpeg", "image/", "/jpeg", "image/jpeg/x", "image /jpeg", "imagen/jpég", "-image/jpeg", "",
+                      "a/" + String(repeating: "b", count: 128)])
+    func aMimeTypeMustBeTypeSlashSubtype(mime: String) {
+        let record = Self.record(mime)
+        given(Message.self).when(.record(record)).thenRejects(.invalidMimeType(record.messageID, mime))
+    }
+
+    @Test func aMimeTypeWithoutMediaIsRejected() {
+        var record = Self.record("text/plain", media: nil)
+        record.content = "hola"
+        given(Message.self).when(.record(record)).thenRejects(.mimeTypeWithoutMedia(record.messageID))
+        #expect(Message.Rejection.mimeTypeWithoutMedia(record.messageID).description.hasSuffix(": a media_mime_type goes only with a media_url"))
+    }
+
+    @Test func theCommandReadsTheMimeType() throws {
+        let command = F.command("mime", "message.record", [
+            "conversation_id": F.uuid(F.id("c")), "direction": "inbound", "type": "image", "media_url": "https://cdn.example/a.jpg",
+            "media_mime_type": "image/jpeg", "timestamp": F.time(F.t0), "message_id": F.uuid(F.id("m")),
+        ])
+        guard case .recordMessage(let record) = try MigueCommand(command) else { throw Missing() }
+        #expect(record.mediaMimeType == "image/jpeg")
+    }
+
+    struct Missing: Error {}
 }

@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Parley on this machine and print the figures with their ratios.",
-        subcommands: [BenchLog.self, BenchProject.self, BenchSubmit.self]
+        subcommands: [BenchLog.self, BenchProject.self, BenchSubmit.self, BenchRebuild.self]
     )
 }
