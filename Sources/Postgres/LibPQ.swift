@@ -21,9 +21,34 @@ enum LibPQ {
     /// Text parameters go as NUL-terminated strings with their type left to the server; binary ones
     /// carry their length and type OID. All values are copied once into one buffer lent to libpq.
     static func execute(_ connection: OpaquePointer, _ sql: String, _ parameters: [PostgresBinding?]) -> OpaquePointer? {
-        if parameters.isEmpty {
-            return PQexecParams(connection, sql, 0, nil, nil, nil, nil, 0)
+        withParameters(parameters) { count, types, values, lengths, formats in
+            PQexecParams(connection, sql, count, types, values, lengths, formats, 0)
         }
+    }
+
+    /// Queues `sql` with its parameters in pipeline mode; false when libpq could not queue it.
+    static func send(_ connection: OpaquePointer, _ sql: String, _ parameters: [PostgresBinding?]) -> Bool {
+        withParameters(parameters) { count, types, values, lengths, formats in
+            PQsendQueryParams(connection, sql, count, types, values, lengths, formats, 0) == 1
+        }
+    }
+
+    static func enterPipelineMode(_ connection: OpaquePointer) -> Bool { PQenterPipelineMode(connection) == 1 }
+    static func exitPipelineMode(_ connection: OpaquePointer) -> Bool { PQexitPipelineMode(connection) == 1 }
+    /// Marks the end of a pipeline's statements; the server answers each, then a sync result.
+    static func pipelineSync(_ connection: OpaquePointer) -> Bool { PQpipelineSync(connection) == 1 }
+    static func isPipelineSync(_ result: OpaquePointer) -> Bool { PQresultStatus(result) == PGRES_PIPELINE_SYNC }
+    static func isPipelineAborted(_ result: OpaquePointer) -> Bool { PQresultStatus(result) == PGRES_PIPELINE_ABORTED }
+
+    /// Lends the parameters to `body` as libpq's five arrays, valid only inside it.
+    ///
+    /// Text parameters go as NUL-terminated strings with their type left to the server; binary ones
+    /// carry their length and type OID. All values are copied once into one buffer.
+    private static func withParameters<R>(
+        _ parameters: [PostgresBinding?],
+        _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
+    ) -> R {
+        if parameters.isEmpty { return body(0, nil, nil, nil, nil) }
         var buffer: [UInt8] = []
         var offsets: [Int?] = []
         var lengths: [Int32] = []
@@ -56,7 +81,9 @@ enum LibPQ {
             storage.withMemoryRebound(to: CChar.self) { characters in
                 let base = characters.baseAddress!
                 let values = offsets.map { offset in offset.map { UnsafePointer(base + $0) } }
-                return PQexecParams(connection, sql, Int32(parameters.count), types, values, lengths, formats, 0)
+                return values.withUnsafeBufferPointer { values in
+                    body(Int32(parameters.count), types, values.baseAddress, lengths, formats)
+                }
             }
         }
     }

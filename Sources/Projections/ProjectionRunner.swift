@@ -201,14 +201,19 @@ public final class ProjectionRunner: Sendable {
                     schema = try schemas[0].decode("schema_name")
                 }
                 try connection.execute("SELECT set_config('search_path', $1, true)", ["\(Self.quoted(schema)), public"])
+                // Statements between COPYs go in one pipeline: one round trip instead of one each.
+                var pending: [Connection.PipelinedStatement] = []
                 for write in writes {
                     switch write {
                     case .statement(let statement):
-                        try connection.execute(statement.sql, statement.parameters.map(\.parameter))
+                        pending.append(.init(statement.sql, statement.parameters.map(\.parameter)))
                     case .copy(let table, let columns, let rows):
+                        try connection.pipeline(pending)
+                        pending = []
                         try connection.copyIn("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN", rows: rows)
                     }
                 }
+                try connection.pipeline(pending)
                 guard let version = target.trackedVersion else { return }
                 try connection.execute(
                     "UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now() WHERE projection = $1 AND version = $2",
