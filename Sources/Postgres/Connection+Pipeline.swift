@@ -48,24 +48,47 @@ extension Connection {
             drainResults()
             _ = LibPQ.exitPipelineMode(handle)
         }
-        for (statement, parameters) in zip(statements, bindings) {
-            guard LibPQ.send(handle, statement.sql, parameters) else { throw brokenConnection() }
+        // Each distinct statement is prepared once per session, so the server parses and plans
+        // it once; a preparation is a result of its own, read in order with the others.
+        enum Expected { case preparation(PreparedKey, String), statement(Int) }
+        var expected: [Expected] = []
+        var preparing: [PreparedKey: String] = [:]
+        for (index, (statement, parameters)) in zip(statements, bindings).enumerated() {
+            let types = parameters.map { binding -> UInt32 in
+                if case .binary(_, let type)? = binding { return type }
+                return 0
+            }
+            let key = PreparedKey(sql: statement.sql, types: types)
+            var name = preparedStatements[key] ?? preparing[key]
+            if name == nil {
+                let fresh = "parley_\(preparedStatements.count + preparing.count + 1)"
+                guard LibPQ.sendPrepare(handle, fresh, statement.sql, types: types) else { throw brokenConnection() }
+                preparing[key] = fresh
+                expected.append(.preparation(key, fresh))
+                name = fresh
+            }
+            guard LibPQ.sendPrepared(handle, name!, parameters) else { throw brokenConnection() }
+            expected.append(.statement(index))
         }
         guard LibPQ.pipelineSync(handle) else { throw brokenConnection() }
         var counts: [Int] = []
         var failure: PostgresError?
-        for parameters in bindings {
+        for item in expected {
             guard let result = LibPQ.nextResult(handle) else { throw brokenConnection() }
-            if LibPQ.isPipelineAborted(result) {
-                counts.append(0)
-            } else if LibPQ.outcome(result) == .success {
-                counts.append(LibPQ.affectedRows(result))
-            } else {
-                counts.append(0)
-                if failure == nil { failure = error(from: result, parameters: parameters.map(\.redactable)) }
+            let succeeded = !LibPQ.isPipelineAborted(result) && LibPQ.outcome(result) == .success
+            switch item {
+            case .preparation(let key, let name):
+                // Remembered only once the server has it: a preparation skipped after an error is not.
+                if succeeded { preparedStatements[key] = name }
+                if !succeeded, !LibPQ.isPipelineAborted(result), failure == nil { failure = error(from: result, parameters: []) }
+            case .statement(let index):
+                counts.append(succeeded ? LibPQ.affectedRows(result) : 0)
+                if !succeeded, !LibPQ.isPipelineAborted(result), failure == nil {
+                    failure = error(from: result, parameters: bindings[index].map(\.redactable))
+                }
             }
             LibPQ.clear(result)
-            // Each statement's results end with a null result.
+            // Each command's results end with a null result.
             if let extra = LibPQ.nextResult(handle) { LibPQ.clear(extra) }
         }
         guard let sync = LibPQ.nextResult(handle) else { throw brokenConnection() }

@@ -11,6 +11,13 @@ public final class Connection {
     /// The connection string without its password.
     public let endpoint: String
     let logger: Logger
+    /// Statements this session has prepared for pipelines, by SQL text and parameter types.
+    var preparedStatements: [PreparedKey: String] = [:]
+
+    struct PreparedKey: Hashable {
+        var sql: String
+        var types: [UInt32]
+    }
 
     /// Opens a connection described by a libpq URI or keyword/value string.
     public init(_ conninfo: String, logger: Logger) throws(PostgresError) {

@@ -33,6 +33,18 @@ enum LibPQ {
         }
     }
 
+    /// Queues the preparation of `sql` as statement `name` with the given parameter type OIDs (0: inferred).
+    static func sendPrepare(_ connection: OpaquePointer, _ name: String, _ sql: String, types: [UInt32]) -> Bool {
+        PQsendPrepare(connection, name, sql, Int32(types.count), types) == 1
+    }
+
+    /// Queues an execution of prepared statement `name`.
+    static func sendPrepared(_ connection: OpaquePointer, _ name: String, _ parameters: [PostgresBinding?]) -> Bool {
+        withParameters(parameters) { count, _, values, lengths, formats in
+            PQsendQueryPrepared(connection, name, count, values, lengths, formats, 0) == 1
+        }
+    }
+
     static func enterPipelineMode(_ connection: OpaquePointer) -> Bool { PQenterPipelineMode(connection) == 1 }
     static func exitPipelineMode(_ connection: OpaquePointer) -> Bool { PQexitPipelineMode(connection) == 1 }
     /// Marks the end of a pipeline's statements; the server answers each, then a sync result.

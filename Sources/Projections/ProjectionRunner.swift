@@ -109,7 +109,8 @@ public final class ProjectionRunner: Sendable {
 
     /// Reads up to `limit` events from the checkpoint and applies them; nil when there are none.
     public func applyNextBatch(limit: Int) async throws -> Batch? {
-        guard let prepared = try await prepare(from: try await checkpoint(), limit: limit) else { return nil }
+        let order = try await tableOrder()
+        guard let prepared = try await prepare(from: try await checkpoint(), limit: limit, order: order) else { return nil }
         return try await commit(prepared)
     }
 
@@ -119,9 +120,10 @@ public final class ProjectionRunner: Sendable {
     @discardableResult
     public func catchUp(batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }) async throws -> Int {
         var applied = 0
-        var prepared = try await prepare(from: try await checkpoint(), limit: batchSize)
+        let order = try await tableOrder()
+        var prepared = try await prepare(from: try await checkpoint(), limit: batchSize, order: order)
         while let current = prepared {
-            async let following = prepare(from: current.next, limit: batchSize)
+            async let following = prepare(from: current.next, limit: batchSize, order: order)
             let batch = try await commit(current)
             applied += batch.applied
             progress(batch.next)
@@ -130,7 +132,22 @@ public final class ProjectionRunner: Sendable {
         return applied
     }
 
-    private func prepare(from: LogPosition, limit: Int) async throws -> Prepared? {
+    /// The foreign-key order of the target schema's tables, read from the catalog.
+    func tableOrder() async throws -> TableOrder {
+        let projection = self.projection
+        let target = self.target
+        return try await session.run { connection in
+            var schema = target.schema
+            if let version = target.trackedVersion {
+                let rows = try connection.query(
+                    "SELECT schema_name FROM parley.projection_versions WHERE projection = $1 AND version = $2", [projection.name, version])
+                if let row = rows.first { schema = try row.decode("schema_name") }
+            }
+            return try TableOrder.of(schema: schema, connection: connection)
+        }
+    }
+
+    private func prepare(from: LogPosition, limit: Int, order: TableOrder) async throws -> Prepared? {
         var limit = limit
         if let until = target.until {
             guard from < until else { return nil }
@@ -149,7 +166,8 @@ public final class ProjectionRunner: Sendable {
                     code: nil, reason: "the projector cannot read the event: \(error)")
             }
         }
-        return Prepared(from: from, next: last.position.next, read: events.count, events: mine, writes: StatementCoalescer.plan(statements))
+        return Prepared(
+            from: from, next: last.position.next, read: events.count, events: mine, writes: StatementCoalescer.plan(statements, order: order))
     }
 
     private func commit(_ prepared: Prepared) async throws -> Batch {

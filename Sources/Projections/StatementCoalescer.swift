@@ -10,8 +10,9 @@ public enum PlannedWrite: Hashable, Sendable {
 /// Turns a batch's statements into few round trips: runs of the same plain single-row INSERT
 /// become one COPY, runs of the same INSERT with a conflict clause one multi-row INSERT.
 ///
-/// Only consecutive statements with identical SQL are merged, so effects keep the order the
-/// projector gave. A run becomes a COPY only when it has no `ON CONFLICT` clause and every value is
+/// With a `TableOrder`, a batch's statements are first grouped by table, parents before children
+/// (see `TableOrder`); then only consecutive statements with identical SQL are merged, so each
+/// table's writes keep the order the projector gave. A run becomes a COPY only when it has no `ON CONFLICT` clause and every value is
 /// a bare parameter (COPY applies no expression); `DO UPDATE` is never merged, since one statement
 /// may not update the same row twice.
 public enum StatementCoalescer {
@@ -21,7 +22,8 @@ public enum StatementCoalescer {
     /// Shorter runs are not worth a COPY's extra round trip.
     static let minimumCopyRows = 8
 
-    public static func plan(_ statements: [SQLStatement]) -> [PlannedWrite] {
+    public static func plan(_ statements: [SQLStatement], order: TableOrder? = nil) -> [PlannedWrite] {
+        let statements = order?.arrange(statements) ?? statements
         var result: [PlannedWrite] = []
         var index = 0
         while index < statements.count {
