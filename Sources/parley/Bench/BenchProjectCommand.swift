@@ -38,10 +38,12 @@ struct BenchProject: AsyncParsableCommand {
         try? FileManager.default.removeItem(atPath: directory)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
+        // Message events only: outbound replies record the message and nothing else (an inbound one
+        // would add a window event), so the runner and COPY load exactly the same rows.
         progress.step("writing \(messages) message commands to a log through the migue deciders")
         let log = try FileEventLog(directory: directory, logger: options.logger)
         let sentences = try CorpusPayloads.sentences(corpus: corpus)
-        try await BenchCommands.submit(messages: messages, sentences: sentences, to: log)
+        try await BenchCommands.submit(messages: messages, sentences: sentences, inboundEvery: 0, to: log)
         try log.sync()
         let head = try await log.head()
 

@@ -35,9 +35,12 @@ enum BenchCommands {
     static let base = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!
 
     /// Submits users, conversations and `messages` messages (100 per conversation) through the deciders.
-    static func submit(messages: Int, sentences: [String], to store: some EventStore) async throws {
+    ///
+    /// With `inboundEvery` n, every n-th message is inbound (which also opens or extends the user's
+    /// window, one more event); the others are outbound replies, which record the message alone.
+    static func submit(messages: Int, sentences: [String], inboundEvery: Int = 2, to store: some EventStore) async throws {
         let service = MigueService(store: store, durability: .buffered)
-        for line in lines(messages: messages, sentences: sentences) {
+        for line in lines(messages: messages, sentences: sentences, inboundEvery: inboundEvery) {
             if case .rejected(let rejection) = try await service.handle(json: line) {
                 throw BenchRejected(reason: "\(rejection)")
             }
@@ -50,7 +53,7 @@ enum BenchCommands {
     }
 
     /// The command lines, in submission order.
-    static func lines(messages: Int, sentences: [String]) -> [[UInt8]] {
+    static func lines(messages: Int, sentences: [String], inboundEvery: Int) -> [[UInt8]] {
         var lines: [[UInt8]] = []
         lines.reserveCapacity(messages + messages / 50 + 2)
         var number = 0
@@ -70,7 +73,7 @@ enum BenchCommands {
         for index in 0..<messages {
             let conversation = UUID(namespace: Migue.namespace, name: "bench-conversation-\(index % conversations)").uuidString
             let text = jsonEscaped(sentences[index % sentences.count])
-            let direction = index % 2 == 0 ? "inbound" : "outbound"
+            let direction = inboundEvery > 0 && index % inboundEvery == 0 ? "inbound" : "outbound"
             lines.append(command(
                 "message.record",
                 #"{"conversation_id":"\#(conversation)","direction":"\#(direction)","type":"text","content":"\#(text)","wa_message_id":"wamid.bench.\#(index)","timestamp":"\#(base.adding(seconds: Int64(index)))"}"#))
