@@ -37,11 +37,26 @@ extension ChatterbotImport {
             return ChatterbotImport.baseTime.adding(seconds: seconds)
         }
 
+        /// `start` plus `seconds`.
+        func at(_ seconds: Int64) -> Timestamp { start.adding(seconds: seconds) }
+
+        /// The user id as command text.
+        var user: JSONValue { .string(userID.uuidString.lowercased()) }
+
+        /// The conversation id as command text.
+        var conversation: JSONValue { .string(conversationID.uuidString.lowercased()) }
+
+        /// The user's phone as WhatsApp's webhooks carry it (`wa_id`): the digits without `+`.
+        var waID: String { String(phoneNumber.dropFirst()) }
+
         /// Correlates every command of the conversation.
         var correlationID: UUID { UUID(namespace: ChatterbotImport.namespace, name: key) }
 
         /// A derived id, e.g. `id("reminder")`.
         func id(_ label: String) -> UUID { UUID(namespace: ChatterbotImport.namespace, name: "\(key)/\(label)") }
+
+        /// A derived id as command text.
+        func idText(_ label: String) -> JSONValue { .string(id(label).uuidString.lowercased()) }
 
         /// The command `label` of this conversation.
         func command(_ label: String, _ type: String, at: Timestamp, _ data: [String: JSONValue]) -> CommandEnvelope {

@@ -6,8 +6,10 @@ import Foundation
 /// random number, so importing twice proposes the same commands and the second run adds nothing.
 ///
 /// Per corpus conversation: `user.register`, `conversation.start`, one `message.record` per line
-/// (inbound and outbound in turn) and, for every fifth conversation, a reminder moved through its
-/// states. `Specs/import.md` lists the derivations.
+/// (inbound and outbound in turn), for every fifth conversation a reminder moved through its
+/// states, and the activity that fills migue's other tables (proactive messages, flows, calls,
+/// interactions, locations, memories, AI usage, scheduled messages, dead letters), chosen by the
+/// conversation's index. `Specs/import.md` lists the derivations.
 public struct ChatterbotImport: Sendable {
     /// The namespace of every id the import derives.
     public static let namespace = UUID(uuidString: "5ba413b5-a415-4b33-b73b-885867b50ef3")!
@@ -37,12 +39,20 @@ public struct ChatterbotImport: Sendable {
         public var messages: [CommandEnvelope]
         /// `reminder.create` and its status changes; empty for most conversations.
         public var reminder: [CommandEnvelope]
+        /// The commands of migue's other tables, after the conversation (`activity(_:lines:)`).
+        public var activity: [CommandEnvelope]
 
-        public var all: [CommandEnvelope] { setup + messages + reminder }
+        public var all: [CommandEnvelope] { setup + messages + reminder + activity }
     }
 
     /// The commands for conversation `index` of `file`.
     public func conversation(_ index: Int, of file: CorpusFile) throws(ImportError) -> Conversation {
+        make(try place(index, of: file))
+    }
+
+    /// The place of conversation `index` of `file`, refused when the file has no such conversation
+    /// or a phone number has no digits for it.
+    func place(_ index: Int, of file: CorpusFile) throws(ImportError) -> Place {
         guard file.conversations.indices.contains(index) else {
             throw ImportError("\(file.language.folder)/\(file.name).yml has no conversation \(index)")
         }
@@ -51,13 +61,18 @@ public struct ChatterbotImport: Sendable {
                 "\(file.language.folder)/\(file.name).yml: conversation \(index) of file \(file.position) is beyond the "
                     + "\(Self.limits.files) files and \(Self.limits.conversations) conversations a phone number has digits for")
         }
-        let place = Place(round: round, file: file, index: index)
-        let lines = file.conversations[index]
-        var result = Conversation(setup: [register(place), start(place)], messages: [], reminder: [])
+        return Place(round: round, file: file, index: index)
+    }
+
+    /// The commands of a place already checked against the limits.
+    func make(_ place: Place) -> Conversation {
+        let lines = place.file.conversations[place.index]
+        var result = Conversation(setup: [register(place), start(place)], messages: [], reminder: [], activity: [])
         for (turn, text) in lines.enumerated() {
             result.messages.append(message(place, turn: turn, text: text))
         }
         result.reminder = reminder(place, firstLine: lines[0])
+        result.activity = activity(place, lines: lines)
         return result
     }
 
@@ -74,22 +89,28 @@ public struct ChatterbotImport: Sendable {
 
     private func start(_ place: Place) -> CommandEnvelope {
         place.command("conversation", "conversation.start", at: place.start.adding(seconds: 1), [
-            "user_id": .string(place.userID.uuidString.lowercased()), "wa_conversation_id": .string(place.waConversationID),
+            "user_id": place.user, "wa_conversation_id": .string(place.waConversationID),
             "status": .string("active"),
         ])
     }
 
     /// Line `turn` of the conversation: the user speaks first (inbound), the bot answers (outbound).
     /// WhatsApp's `timestamp` is when it was sent; the command's `at`, a quarter second later, when
-    /// the webhook delivered it.
+    /// the webhook delivered it. The first line of a free entry point conversation says so.
     private func message(_ place: Place, turn: Int, text: String) -> CommandEnvelope {
         let sent = place.start.adding(seconds: 2 + Int64(turn))
-        let delivered = Timestamp(microsecondsSinceEpoch: sent.microsecondsSinceEpoch + 250_000)
-        return place.command("message/\(turn)", "message.record", at: delivered, [
-            "conversation_id": .string(place.conversationID.uuidString.lowercased()),
+        var data: [String: JSONValue] = [
+            "conversation_id": place.conversation,
             "direction": .string(turn % 2 == 0 ? "inbound" : "outbound"), "type": .string("text"),
             "content": .string(text), "wa_message_id": .string(place.waMessageID(turn: turn)),
             "timestamp": .string(sent.description),
-        ])
+        ]
+        if turn == 0, Self.slot(place.index) == .outreach { data["free_entry_point"] = .bool(true) }
+        return place.command("message/\(turn)", "message.record", at: Self.delivered(sent), data)
+    }
+
+    /// When the webhook of a message sent at `sent` arrives: a quarter second later.
+    static func delivered(_ sent: Timestamp) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: sent.microsecondsSinceEpoch + 250_000)
     }
 }

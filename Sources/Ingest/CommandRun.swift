@@ -13,7 +13,7 @@ public enum CommandRun {
 
     /// Runs `commands`; `progress` gets the number handled so far after each one.
     public static func run(
-        _ commands: [CommandEnvelope], through router: CommandRouter, progress: (Int) -> Void = { _ in }
+        _ commands: some Sequence<CommandEnvelope>, through router: CommandRouter, progress: (Int) -> Void = { _ in }
     ) async throws -> Report {
         var report = Report()
         for (offset, command) in commands.enumerated() {

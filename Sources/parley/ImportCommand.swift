@@ -70,6 +70,9 @@ struct ImportSummary: Encodable {
     var users: Int
     var messages: Int
     var reminders: Int
+    /// The rows the plan's commands create in each migue table.
+    var tables: [String: Int]
+    var tableOrder: [String]
     var commands: Int
     var eventsAppended: Int
     var alreadyStored: Int
@@ -83,6 +86,8 @@ struct ImportSummary: Encodable {
         users = plan.users
         messages = plan.messages
         reminders = plan.reminders
+        tables = Dictionary(uniqueKeysWithValues: plan.rows.list.map { ($0.table, $0.rows) })
+        tableOrder = TableCounts.tables.map(\.table)
         commands = report.tally.commands
         eventsAppended = report.tally.eventsAppended
         alreadyStored = report.tally.duplicate
@@ -93,7 +98,7 @@ struct ImportSummary: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case conversations, users, messages, reminders, commands, unchanged, rejected
+        case conversations, users, messages, reminders, tables, commands, unchanged, rejected
         case eventsAppended = "events_appended", alreadyStored = "already_stored"
         case elapsedSeconds = "elapsed_seconds", commandsPerSecond = "commands_per_second"
     }
@@ -105,6 +110,7 @@ struct ImportSummary: Encodable {
         }
         Swift.print("conversations    \(conversations) (\(users) users, \(messages) messages, \(reminders) reminders)")
         Swift.print("commands         \(commands): \(eventsAppended) events appended, \(alreadyStored) already stored, \(unchanged) unchanged, \(rejected) rejected")
+        Swift.print("rows             " + tableOrder.map { "\($0) \(tables[$0] ?? 0)" }.joined(separator: ", "))
         Swift.print(String(format: "elapsed          %.2f s, %@ commands/s", elapsedSeconds, grouped(commandsPerSecond)))
     }
 }

@@ -18,11 +18,14 @@ import Testing
     @Test func oneUserConversationAndMessagePerLineWithAlternatingDirections() throws {
         let plan = try plan()
         #expect(plan.conversations.count == 15)
-        #expect(plan.messages == 2 + 4 + 1 + 2 + 2 + 2 + 2 + 2 + 1 + 2 + 3 + 2 + 2 + 2 + 1)
+        // One per line, and a proactive follow-up in each call and outreach conversation (index 1,
+        // 3, 5 of both English files, 1 of the Spanish one).
+        #expect(plan.messages == 2 + 4 + 1 + 2 + 2 + 2 + 2 + 2 + 1 + 2 + 3 + 2 + 2 + 2 + 1 + 7)
         // English conversations 0 and 5 of greetings.yml, 0 and 5 of trivia.yml; Spanish 0.
         #expect(plan.reminders == 5)
         let second = plan.conversations[1]
         #expect(second.setup.map(\.type) == ["user.register", "conversation.start"])
+        #expect(second.activity.first?.data["proactive"] == .bool(true))
         #expect(second.messages.map { $0.data["direction"] } == ["inbound", "outbound", "inbound", "outbound"].map(JSONValue.string))
         #expect(second.messages.map { $0.data["content"] } == ["How are you?", "Fine.", "And you?", "Good."].map(JSONValue.string))
         #expect(second.messages.map { $0.data["wa_message_id"] } == (0..<4).map { .string("wamid.cb.r0.en.greetings.1.\($0)") })
@@ -35,11 +38,11 @@ import Testing
     }
 
     @Test func idsNumbersAndTimesDeriveFromThePlaceOnly() throws {
-        let first = try plan().commands
-        let again = try plan().commands
+        let first = Array(try plan().commands)
+        let again = Array(try plan().commands)
         #expect(first == again)
         // Another selection or limit gives the same commands for the same conversations.
-        let spanishOnly = try plan("es", limit: 2).commands
+        let spanishOnly = Array(try plan("es", limit: 2).commands)
         #expect(first.filter { spanishOnly.map(\.id).contains($0.id) } == spanishOnly)
         #expect(!spanishOnly.isEmpty)
         #expect(Set(first.map(\.id)).count == first.count)
@@ -83,6 +86,26 @@ import Testing
         #expect(second.tally.duplicate == plan.commandCount)
         #expect(second.tally.eventsAppended == 0)
         #expect(second.rejections.isEmpty)
+    }
+
+    @Test func everyTableGetsRowsFromFourConversations() throws {
+        let plan = try plan("en", limit: 4)
+        #expect(plan.rows.list.filter { $0.rows == 0 }.map(\.table) == [])
+        #expect(plan.rows.list.map(\.rows) == [
+            // users, conversations, messages (9 lines, 2 proactive), reminders, windows
+            4, 4, 9 + 2, 1, 4,
+            // flows, calls (a busy user calls back), interactions (flow, two calls, map button), locations
+            1, 2, 4, 1,
+            // memories (exchanges 1 + 2 + 1 + 1, and a fact and a preference each), AI usage
+            // (chat for the three with replies, embeddings and one media task each), scheduled, dead letters
+            5 + 8, 3 + 4 + 4, 1, 1,
+        ])
+        let flat = plan.conversations.flatMap(\.all)
+        #expect(Array(plan.commands) == flat)
+        #expect(plan.commands.count == flat.count)
+        #expect(plan.commandCount == flat.count)
+        #expect(plan.commands[17] == flat[17])
+        #expect(plan.commands[flat.count - 1] == flat[flat.count - 1])
     }
 
     @Test func roundsOutsideThePhoneDigitsAreRefused() {

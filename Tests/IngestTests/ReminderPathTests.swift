@@ -50,13 +50,18 @@ struct InstalledCorpusTests {
         let languages = try corpus.installedLanguages()
         #expect(languages.count == 28)
         let plan = try ImportPlan.chatterbot(corpus: corpus, languages: languages)
-        #expect(plan.conversations.count == 7644)
-        #expect(plan.messages == 19_597)
-        let phones = plan.conversations.map { $0.setup[0].data["phone_number"] }
+        let conversations = Array(plan.conversations)
+        #expect(conversations.count == 7644)
+        let proactive = conversations.count { $0.activity.contains { $0.data["proactive"] == .bool(true) } }
+        #expect(proactive == 3764)
+        #expect(plan.messages == 19_597 + proactive)
+        #expect(plan.rows.list.filter { $0.rows == 0 }.map(\.table) == [])
+        let phones = conversations.map { $0.setup[0].data["phone_number"] }
         #expect(Set(phones).count == phones.count)
-        let ids = plan.commands.map(\.id)
+        let ids = conversations.flatMap(\.all).map(\.id)
         #expect(Set(ids).count == ids.count)
-        let waIDs = plan.conversations.flatMap(\.messages).compactMap { command -> String? in
+        #expect(ids.count == plan.commandCount)
+        let waIDs = conversations.flatMap { $0.messages + $0.activity }.compactMap { command -> String? in
             guard case .string(let id)? = command.data["wa_message_id"] else { return nil }
             return id
         }

@@ -32,14 +32,29 @@ import Testing
         let counts = try summary(first)
         #expect(counts["conversations"] as? Int == 7)
         #expect(counts["users"] as? Int == 7)
-        #expect(counts["messages"] as? Int == 2 + 3 + 1 + 2 + 2 + 2 + 2)
+        // One per line, and a proactive follow-up for English 1 and 3 and German 1 (call and outreach slots).
+        #expect(counts["messages"] as? Int == 2 + 3 + 1 + 2 + 2 + 2 + 2 + 3)
         // English 0 and 5 would have reminders, but the limit stops at 4; German 0 has one.
         #expect(counts["reminders"] as? Int == 2)
-        // 7 x (register + start) + 14 messages + 2 x (create + sent).
-        #expect(counts["commands"] as? Int == 14 + 14 + 4)
-        // register 1, start 2 (claim + started), message 1, create 1, sent 2 (token + change), and
-        // one window event (opened or extended) per inbound message: 1 + 2 + 1 + 1 + 1 + 1 + 1.
-        #expect(counts["events_appended"] as? Int == 7 * 3 + 14 + 8 + 2 * 3)
+        // Slots by index modulo 4: flows for English 0 and 4 and German 0, calls (a busy user who
+        // calls back) for English 1 and German 1, a location for English 2, outreach for English 3.
+        let tables = try #require(counts["tables"] as? [String: Int])
+        #expect(tables == [
+            "users": 7, "conversations": 7, "messages_v2": 17, "reminders": 2, "messaging_windows": 7,
+            "flow_sessions": 3, "call_logs": 4, "user_interactions": 3 + 4 + 1, "user_locations": 1,
+            // An exchange memory per user line (8), a fact and a preference per user.
+            "user_memory": 8 + 14,
+            // Chat for the six conversations with a reply, embeddings and a media task for all seven.
+            "ai_usage_tracking": 6 + 7 + 7, "scheduled_messages": 1, "webhook_failures": 1,
+        ])
+        // 7 x (register + start) + 17 messages + 2 x (create + sent) + flows (4 + 3 + 4 with their
+        // completions) + calls (2 x 7 with the answers) + location and tap (2) + scheduled message
+        // (2) + dead letter (3) + 22 memories + 20 AI usage records.
+        #expect(counts["commands"] as? Int == 14 + 17 + 4 + 11 + 14 + 2 + 2 + 3 + 22 + 20)
+        // register 1, start 2 (claim + started), each other command 1, plus: a window event (opened
+        // or extended) per user line (8) and per proactive message (3), and a send token per sent
+        // reminder (2).
+        #expect(counts["events_appended"] as? Int == 109 + 7 + 8 + 3 + 2)
         #expect(counts["already_stored"] as? Int == 0)
         #expect(counts["rejected"] as? Int == 0)
         #expect(first.standardError.isEmpty)
@@ -48,7 +63,7 @@ import Testing
         #expect(second.status == 0, "\(second.standardError)")
         let again = try summary(second)
         #expect(again["events_appended"] as? Int == 0)
-        #expect(again["already_stored"] as? Int == 32)
+        #expect(again["already_stored"] as? Int == 109)
 
         let elsewhere = try ParleyBinary.run(arguments + ["--log", logs[1]])
         #expect(elsewhere.status == 0)
@@ -65,7 +80,11 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let lines = outcome.standardOutput.split(separator: "\n")
         #expect(lines.first == "conversations    1 (1 users, 2 messages, 1 reminders)")
-        #expect(lines.dropFirst().first == "commands         6: 9 events appended, 0 already stored, 0 unchanged, 0 rejected")
+        #expect(lines.dropFirst().first == "commands         16: 19 events appended, 0 already stored, 0 unchanged, 0 rejected")
+        let rows = "rows             users 1, conversations 1, messages_v2 2, reminders 1, messaging_windows 1, "
+            + "flow_sessions 1, call_logs 0, user_interactions 1, user_locations 0, user_memory 3, ai_usage_tracking 3, "
+            + "scheduled_messages 0, webhook_failures 0"
+        #expect(lines.dropFirst(2).first.map(String.init) == rows)
         let unknown = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "xx", "--log", log])
         #expect(unknown.status != 0)
         #expect(unknown.standardError.contains(#"unknown language "xx""#))
@@ -87,6 +106,6 @@ import Testing
         #expect(outcome.standardError.contains("already registered"))
         let counts = try summary(outcome)
         #expect(counts["rejected"] as? Int == 1)
-        #expect(counts["events_appended"] as? Int == 9 - 1)
+        #expect(counts["events_appended"] as? Int == 19 - 1)
     }
 }
