@@ -34,6 +34,12 @@ extension FileEventLog {
             return result
         case .awaitVisible(let result, let end):
             await waitForVisible(beyond: end - 1)
+            // The original's sync may have failed instead: then it is not durable, and neither is this.
+            let unanswered = state.withLock { state -> LogError? in
+                if let reason = state.poisoned { return .poisoned(reason: reason) }
+                return state.visible >= end ? nil : .closed
+            }
+            if let unanswered { throw unanswered }
             return result
         }
     }
@@ -57,8 +63,11 @@ extension FileEventLog {
         }
         let current = state.index.lastVersion(of: stream)
         guard expected.isSatisfied(by: current) else { return .done(.conflict(expected: expected, actual: current)) }
-        for event in events where RecordCodec.size(of: event, stream: stream) == nil {
-            throw .invalidBatch(reason: "event \(event.id) has a stream name, type or actor over 65535 bytes, or a payload over 4 GiB")
+        for event in events {
+            guard let size = RecordCodec.size(of: event, stream: stream), size <= BlockHeader.maximumBodySize else {
+                throw .invalidBatch(
+                    reason: "event \(event.id) has a stream name, type or actor over 65535 bytes, or is over \(BlockHeader.maximumBodySize >> 20) MiB in all")
+            }
         }
         let first = state.index.count
         let firstVersion = current.map { $0.rawValue + 1 } ?? 0

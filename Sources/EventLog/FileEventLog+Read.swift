@@ -9,7 +9,8 @@ extension FileEventLog {
     public func read(stream: StreamName, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws
         -> [RecordedEvent]
     {
-        let (positions, plan) = state.withLock { state in
+        let (positions, plan) = try state.withLock { state throws(LogError) in
+            guard !state.closed else { throw .closed }
             let positions = state.index.streamPositions(stream, from: version, direction: direction, before: state.visible, limit: limit)
             return (positions, Self.plan(positions, state: state))
         }
@@ -22,7 +23,8 @@ extension FileEventLog {
 
     /// Reads `$all` from `position`: every block is checked and decompressed once.
     func readAllNow(from position: LogPosition, limit: Int) throws(LogError) -> [RecordedEvent] {
-        let plan = state.withLock { state -> [(BlockLocation, Segment)] in
+        let plan = try state.withLock { state throws(LogError) -> [(BlockLocation, Segment)] in
+            guard !state.closed else { throw .closed }
             let end = min(state.visible, position.rawValue &+ UInt64(max(0, limit)))
             guard position.rawValue < end, var number = state.index.blockIndex(containing: position.rawValue) else { return [] }
             var blocks: [(BlockLocation, Segment)] = []
@@ -49,7 +51,8 @@ extension FileEventLog {
     func readCategoryNow(_ category: String, from position: LogPosition, limit: Int) throws(LogError)
         -> (events: [RecordedEvent], searchedUpTo: LogPosition)
     {
-        let (positions, plan, visible) = state.withLock { state in
+        let (positions, plan, visible) = try state.withLock { state throws(LogError) in
+            guard !state.closed else { throw .closed }
             let positions = Array(state.index.categoryPositions(category, from: position.rawValue, before: state.visible, limit: limit))
             return (positions, Self.plan(positions, state: state), state.visible)
         }

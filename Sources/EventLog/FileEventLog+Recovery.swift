@@ -32,7 +32,9 @@ extension FileEventLog {
                 try checkHeader(segment, expectedBase: state.index.count, isLast: isLast, readOnly: options.readOnly, logger: logger)
             }
             let before = state.index.count
-            let outcome = SegmentScanner(segment: segment, segmentNumber: number).scan(from: offset, into: &state.index)
+            let scanner = SegmentScanner(segment: segment, segmentNumber: number)
+            // A read-only open may meet a block the writer is still copying.
+            let outcome = options.readOnly ? scanner.scanSettled(from: offset, into: &state.index) : scanner.scan(from: offset, into: &state.index)
             scanned += state.index.count - before
             let size = (try? segment.descriptor.size()) ?? outcome.committedEnd
             guard outcome.damage != nil || outcome.committedEnd < size else {
@@ -41,8 +43,9 @@ extension FileEventLog {
             }
             let damageOffset = outcome.damage?.offset ?? outcome.committedEnd
             let reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
-            let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-            guard isLast, !scanner.hasValidBlock(after: damageOffset) else {
+            // Ending inside a batch (no damage, the batch's last block missing) is always a torn
+            // tail: the blocks found after its start are that batch's own.
+            guard isLast, outcome.damage == nil || !scanner.hasValidBlock(after: damageOffset) else {
                 throw .corrupt(segment: segment.path, offset: damageOffset, position: LogPosition(outcome.damage?.position ?? state.index.count), reason: reason)
             }
             state.segments[number].size = outcome.committedEnd

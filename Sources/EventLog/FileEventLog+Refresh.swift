@@ -17,7 +17,7 @@ extension FileEventLog {
                 let segment = state.segments[number]
                 let start = max(segment.size, Int64(SegmentHeader.size))
                 let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-                let outcome = scanner.scan(from: start, into: &state.index)
+                let outcome = scanner.scanSettled(from: start, into: &state.index)
                 state.segments[number].size = outcome.committedEnd
                 let isLast = number == state.segments.count - 1
                 // Damage with a later segment, or with valid data after it, is not a write in progress.

@@ -67,12 +67,18 @@ extension FileEventLog {
     }
 
     private func failWaitersIfPoisoned() {
-        let (failed, reason) = state.withLock { state -> ([Waiter], String?) in
-            guard let reason = state.poisoned else { return ([], nil) }
-            defer { state.waiters = [] }
-            return (state.waiters, reason)
+        let (failed, watchers, reason) = state.withLock { state -> ([Waiter], [Watcher], String?) in
+            guard let reason = state.poisoned else { return ([], [], nil) }
+            defer {
+                state.waiters = []
+                state.watchers = []
+            }
+            return (state.waiters, state.watchers, reason)
         }
-        if let reason { failed.forEach { $0.continuation.resume(throwing: LogError.poisoned(reason: reason)) } }
+        guard let reason else { return }
+        failed.forEach { $0.continuation.resume(throwing: LogError.poisoned(reason: reason)) }
+        // Watchers (subscribers, retried duplicates) wake and find the log poisoned.
+        watchers.forEach { $0.continuation.resume() }
     }
 
     /// Returns once positions below `end` are durable.
@@ -81,6 +87,7 @@ extension FileEventLog {
             let now: Result<Void, LogError>? = state.withLock { state in
                 if let reason = state.poisoned { return .failure(.poisoned(reason: reason)) }
                 if state.synced >= end { return .success(()) }
+                if state.closed && state.segments.isEmpty { return .failure(.closed) }
                 state.waiters.append(Waiter(end: end, continuation: continuation))
                 return nil
             }

@@ -107,18 +107,28 @@ public final class FileEventLog: EventStore, Sendable {
 
     /// Syncs, saves the index snapshot so the next open is fast, and closes the files.
     public func close() throws(LogError) {
+        // Refuse new appends first; then one last sync covers every batch already written, so
+        // each of their waiters is answered before the files close.
+        let wasClosed = state.withLock { state in
+            defer { state.closed = true }
+            return state.closed
+        }
+        guard !wasClosed else { return }
         if !options.readOnly {
             try sync()
             try writeIndexSnapshot()
         }
-        let watchers = state.withLock { state -> [Watcher] in
-            state.closed = true
+        let (watchers, waiters) = state.withLock { state -> ([Watcher], [Waiter]) in
             state.segments.forEach { try? $0.descriptor.close() }
             state.segments = []
-            defer { state.watchers = [] }
-            return state.watchers
+            defer {
+                state.watchers = []
+                state.waiters = []
+            }
+            return (state.watchers, state.waiters)
         }
         watchers.forEach { $0.continuation.resume() }
+        waiters.forEach { $0.continuation.resume(throwing: LogError.closed) }
     }
 
     private static func takeWriterLock(directory: String) throws(LogError) -> FileDescriptor {

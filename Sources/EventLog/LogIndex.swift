@@ -77,7 +77,8 @@ struct LogIndex: Sendable {
         guard let positions = categories[category] else { return [] }
         let start = lowerBound(positions, from)
         let stop = lowerBound(positions, end)
-        return positions[start..<min(stop, start + max(0, limit))]
+        let upper = limit >= stop - start ? stop : start + max(0, limit)
+        return positions[start..<max(start, upper)]
     }
 
     /// The positions of `stream` from `version` in `direction`, before `end`, at most `limit`.
@@ -92,7 +93,7 @@ struct LogIndex: Sendable {
         case .forwards:
             guard version.rawValue < UInt64(visible) else { return [] }
             let start = Int(version.rawValue)
-            return Array(positions[start..<min(visible, start + limit)])
+            return Array(positions[start..<(limit >= visible - start ? visible : start + limit)])
         case .backwards:
             let start = Int(min(version.rawValue, UInt64(visible - 1)))
             return Array(positions[max(0, start - limit + 1)...start].reversed())

@@ -74,9 +74,11 @@ extension FileEventLog {
             await waitForVisible(beyond: position.rawValue)
             return
         }
-        while try !refresh() {
+        // Another reader of this log may have refreshed first: wait for the head, not for this call's growth.
+        while true {
+            try refresh()
+            if state.withLock({ $0.visible > position.rawValue }) || isClosed { return }
             try await Task.sleep(for: .milliseconds(20))
-            if isClosed { return }
         }
     }
 }

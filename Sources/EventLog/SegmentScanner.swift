@@ -99,6 +99,18 @@ struct SegmentScanner {
         }
     }
 
+    /// `scan`, read twice where a reader may have met a block the writer was still copying: when
+    /// damage is followed by a valid block, the scan resumes from the last whole batch once more,
+    /// and only damage that is still there counts.
+    func scanSettled(from offset: Int64, into index: inout LogIndex) -> Outcome {
+        let first = scan(from: offset, into: &index)
+        guard let damage = first.damage, hasValidBlock(after: damage.offset) else { return first }
+        var second = scan(from: first.committedEnd, into: &index)
+        second.rawBytes += first.rawBytes
+        second.storedBytes += first.storedBytes
+        return second
+    }
+
     /// The id, stream and version of every record of a block, checking the count.
     static func identities(of records: [UInt8], count: UInt32) throws(BlockHeader.Problem) -> [(id: UUID, stream: String, version: StreamVersion)] {
         var result: [(id: UUID, stream: String, version: StreamVersion)] = []

@@ -174,9 +174,10 @@ public final class ProjectionRunner: Sendable {
         do {
             try await apply(prepared.writes, from: prepared.from, to: prepared.next)
         } catch let error as PostgresError where error.kind == .query {
-            // Find the event at fault: apply one event per transaction up to it.
+            // Find the event at fault: apply one event per transaction up to it. When every event
+            // applies on its own (the batch's grouping by table was the trouble), the batch is done.
+            logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
             try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next)
-            throw error
         }
         return Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next)
     }

@@ -51,10 +51,16 @@ public struct Rebuilder: Sendable {
         } else {
             let next = (versions.map(\.version).max() ?? 0) + 1
             shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
+            // The schema and its version row commit together, so a crash leaves both or neither.
             try connection.transaction { connection in
                 for file in builder.migrations {
                     try connection.executeScript(file.retargeted(to: shadow.schema), name: file.name)
                 }
+                try connection.execute(
+                    "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
+                    [projection.name, shadow.version, shadow.schema])
+                try connection.execute(
+                    "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
             }
         }
         let runner = try runner(for: shadow)
@@ -86,6 +92,7 @@ public struct Rebuilder: Sendable {
         }
         try await runner(for: retired).catchUp()
         try swap(retiring: active, activating: retired, connection: connection)
+        try await runner(for: Version(version: retired.version, schema: projection.schema, status: "active")).catchUp()
         return (active.version, retired.version)
     }
 

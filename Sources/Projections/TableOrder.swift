@@ -7,8 +7,8 @@ import Postgres
 /// Grouping a batch's statements by table in this order, each table's statements kept in their
 /// original order, keeps every foreign key satisfied (a parent row is inserted before any child
 /// that needs it) and lets runs of inserts become one COPY. Statements that are not plainly about
-/// one table (anything with `SELECT`, `FROM` or `JOIN` besides `DELETE FROM`) are barriers nothing
-/// moves across.
+/// one table (anything with `SELECT`, `FROM` or `JOIN`) and every `DELETE` (which may cascade to,
+/// or be needed before, another table's writes) are barriers nothing moves across.
 public struct TableOrder: Sendable, Equatable {
     /// Each table's depth in the foreign-key graph: 0 for tables referencing no other table.
     public let ranks: [String: Int]
@@ -74,15 +74,15 @@ public struct TableOrder: Sendable, Equatable {
         return result
     }
 
-    /// The one table a plain `INSERT INTO t ... VALUES`, `UPDATE t SET ... WHERE` or
-    /// `DELETE FROM t WHERE` writes, or nil when the statement may read other tables.
+    /// The one table a plain `INSERT INTO t ... VALUES` or `UPDATE t SET ... WHERE` writes, or nil
+    /// when the statement may touch other tables.
     static func singleTable(_ sql: String) -> String? {
         let words = sql.split(whereSeparator: \.isWhitespace).map { $0.uppercased() }
         guard words.count >= 3 else { return nil }
         let table: Substring
         let rest: ArraySlice<String>
         switch (words[0], words[1]) {
-        case ("INSERT", "INTO"), ("DELETE", "FROM"):
+        case ("INSERT", "INTO"):
             table = sql.split(whereSeparator: \.isWhitespace)[2]
             rest = words[3...]
         case ("UPDATE", _):

@@ -40,12 +40,7 @@ struct Project: AsyncParsableCommand {
             runners += try await ProjectionRunner.runners(for: projection, store: log, conninfo: location.conninfo, logger: options.logger)
         }
         if follow {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for runner in runners {
-                    group.addTask { try await runner.follow(batchSize: batchSize, waitForEvents: { try await log.waitUntilReadable($0) }) }
-                }
-                try await group.waitForAll()
-            }
+            try await followAll(projections, log: log, conninfo: location.conninfo)
             return
         }
         let head = try await log.head()
@@ -65,6 +60,33 @@ struct Project: AsyncParsableCommand {
                 print("\(outcome.projection) v\(outcome.version): applied \(applied) events, checkpoint \(outcome.checkpoint), "
                     + String(format: "%.2f s, %.0f events/s", seconds, outcome.eventsPerSecond))
             }
+        }
+    }
+
+    /// Catches every live version up, waits for new events, and again, until interrupted.
+    ///
+    /// The versions are read again on every round, so a rebuild's new version (and its swap,
+    /// which retires the old one) is followed without restarting.
+    private func followAll(_ projections: [Projection], log: FileEventLog, conninfo: String) async throws {
+        let catalog = try DatabaseSession(conninfo, logger: options.logger)
+        var runners: [String: ProjectionRunner] = [:]
+        while !Task.isCancelled {
+            var next = try await log.head()
+            for projection in projections {
+                let versions = try await catalog.run { connection in
+                    try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status != "retired" }
+                }
+                for version in versions {
+                    let key = "\(projection.name)/\(version.version)"
+                    let runner = try runners[key] ?? ProjectionRunner(
+                        projection: projection, store: log, session: DatabaseSession(conninfo, logger: options.logger),
+                        logger: options.logger, target: .init(schema: version.schema, trackedVersion: version.version))
+                    runners[key] = runner
+                    try await runner.catchUp(batchSize: batchSize)
+                    next = min(next, try await runner.checkpoint())
+                }
+            }
+            try await log.waitUntilReadable(next)
         }
     }
 }

@@ -126,3 +126,49 @@ import Testing
         return ""
     }
 }
+
+@Suite struct TornBatchTests {
+    @Test func aMultiBlockBatchMissingItsLastBlockIsCutWhole() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let options = FileEventLog.Options(blockSize: 2048)
+        let first = Events.make(5)
+        do {
+            let log = try temp.open(options)
+            _ = try await log.append(first, to: .test("conversation", "a"), expected: .any)
+            // Large enough for several blocks.
+            _ = try await log.append(Events.make(200, seed: 9), to: .test("conversation", "b"), expected: .any)
+            try log.sync()
+        }
+        // No snapshot: the log was not closed, as after a crash.
+        let segment = try #require(temp.segments.last)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        // Drop the batch's last block: walk the blocks and cut before the final one.
+        var offset = 32
+        var starts: [Int] = []
+        while offset + 32 <= bytes.count {
+            starts.append(offset)
+            let body = bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+            offset += 32 + body
+        }
+        #expect(starts.count > 3)
+        bytes.removeSubrange(starts.last!...)
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        let log = try temp.open(options)
+        #expect(try await log.readAll(from: .start, limit: 1000).map(\.event) == first)
+    }
+
+    @Test func unboundedLimitsFromALaterVersionOrPositionDoNotOverflow() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(5), to: .test("reminder", "1"), expected: .any)
+        #expect(try await log.read(stream: .test("reminder", "1"), from: 3, direction: .forwards, limit: .max).map(\.version) == [3, 4])
+        #expect(try await log.read(stream: .test("reminder", "1"), from: 3, direction: .backwards, limit: .max).map(\.version) == [3, 2, 1, 0])
+        #expect(try await log.readCategory("reminder", from: 2, limit: .max).map(\.position) == [2, 3, 4])
+        #expect(try await log.readAll(from: 4, limit: .max).map(\.position) == [4])
+        try log.close()
+        await #expect(throws: LogError.closed) { try await log.readAll(from: 0, limit: 1) }
+        await #expect(throws: LogError.closed) { try await log.append(Events.make(1), to: .test("reminder", "2"), expected: .any) }
+    }
+}
