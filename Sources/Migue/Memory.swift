@@ -80,7 +80,7 @@ public enum Memory: Decider {
 
         public var schemaVersion: UInt16 {
             switch self {
-            case .recorded: 1
+            case .recorded: 2
             }
         }
 
@@ -93,13 +93,16 @@ public enum Memory: Decider {
         public init(type: String, version: UInt16, payload: [UInt8]) throws(EventDecodingError) {
             switch type {
             case "migue.memory.recorded":
-                self = .recorded(try EventJSON.decode(Recorded.self, type: type, version: version, payload: payload))
+                self = .recorded(try EventJSON.decode(
+                    Recorded.self, type: type, version: version, payload: payload, upcasters: [Memory.upcastRecordedV1]))
             default: throw EventJSON.unknown(type, version)
             }
         }
     }
 
-    public struct Recorded: Hashable, Sendable, Codable {
+    /// `migue.memory.recorded` v2: the embedding is base64 of 1536 little-endian 32-bit floats
+    /// (`Memory+Embedding.swift`), not a JSON array of 1536 numbers as in v1.
+    public struct Recorded: Hashable, Sendable {
         public var memoryID: UUID
         public var userID: UUID
         public var kind: Kind
@@ -108,11 +111,6 @@ public enum Memory: Decider {
         public var relevance: Double
         public var embedding: [Float]?
         public var createdAt: Timestamp
-
-        enum CodingKeys: String, CodingKey {
-            case memoryID = "memory_id", userID = "user_id", kind = "type", content, category, relevance, embedding,
-                createdAt = "created_at"
-        }
     }
 
     public static var initial: State { State() }

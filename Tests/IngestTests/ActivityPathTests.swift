@@ -83,9 +83,10 @@ import Testing
         }
         let memories = try await events(store, "migue.memory", "migue.memory.recorded")
         #expect(Set(values(memories, "type")) == ["conversation", "fact", "preference"])
+        // Version 2 stores the embedding as base64 of 32-bit floats: 1536 of them, 6144 bytes.
         let embedded = memories.compactMap { memory -> Int? in
-            guard case .array(let numbers)? = memory["embedding"] else { return nil }
-            return numbers.count
+            guard case .string(let text)? = memory["embedding"], let bytes = Data(base64Encoded: text) else { return nil }
+            return bytes.count / 4
         }
         #expect(Set(embedded) == [1536])
         #expect(embedded.count == memories.count { $0["type"] != .string("preference") })

@@ -64,7 +64,7 @@ import Testing
             "migue.call.status-changed")
         add(RecordTests.tapped(RecordTests.tap(.ctaButtonTap, title: "t", url: "u")), "migue.interaction.recorded")
         add(RecordTests.placed(RecordTests.place(4.6765, -74.0483)), "migue.location.recorded")
-        add(MemoryUsageTests.remembered(MemoryUsageTests.remember()), "migue.memory.recorded")
+        add(MemoryUsageTests.remembered(MemoryUsageTests.remember()), "migue.memory.recorded", version: 2)
         add(MemoryUsageTests.spent(MemoryUsageTests.spend(0.00042)), "migue.ai-usage.recorded")
         add(ScheduledMessageTests.scheduled, "migue.scheduled-message.scheduled")
         add(ScheduledMessageTests.history(.failed)[1], "migue.scheduled-message.status-changed")

@@ -137,3 +137,42 @@ import Testing
 
     struct Unexpected: Error { var value: JSONValue }
 }
+
+@Suite struct MemoryVersionTests {
+    /// A v1 payload as the old code wrote it: the embedding as a JSON array of numbers.
+    static func v1Payload(_ embedding: [Float]) -> [UInt8] {
+        let numbers = embedding.map { "\($0)" }.joined(separator: ",")
+        return Array(#"{"content":"likes jazz","created_at":"2026-11-22T10:00:00.000000Z","embedding":[\#(numbers)],"memory_id":"00000000-0000-4000-8000-000000000001","relevance":0.5,"type":"preference","user_id":"00000000-0000-4000-8000-000000000002"}"#.utf8)
+    }
+
+    static let zeros = [Float](repeating: 0, count: 1536)
+    static let ramp: [Float] = (0..<1536).map { (index: Int) -> Float in Float(index) / 1536 - 0.5 }
+    static let extremes: [Float] = (0..<1536).map { (index: Int) -> Float in
+        index % 2 == 0 ? Float.leastNonzeroMagnitude : -Float.greatestFiniteMagnitude
+    }
+
+    @Test(arguments: [zeros, ramp, extremes])
+    func v1EmbeddingsUpcastToTheSameFloats(embedding: [Float]) throws {
+        let event = try Memory.Event(type: "migue.memory.recorded", version: 1, payload: Self.v1Payload(embedding))
+        guard case .recorded(let recorded) = event else { Issue.record("not a recorded memory"); return }
+        #expect(recorded.embedding == embedding)
+        #expect(recorded.content == "likes jazz")
+        // Written again, it is v2: base64, and it reads back equal.
+        #expect(event.schemaVersion == 2)
+        let again = try Memory.Event(type: "migue.memory.recorded", version: 2, payload: event.payload)
+        #expect(again == event)
+        #expect(String(decoding: event.payload, as: UTF8.self).contains(#""embedding":""#))
+    }
+
+    @Test func aMemoryWithoutEmbeddingIsTheSameInBothVersions() throws {
+        let payload = Array(#"{"content":"x","created_at":"2026-11-22T10:00:00.000000Z","memory_id":"00000000-0000-4000-8000-000000000001","relevance":1,"type":"fact","user_id":"00000000-0000-4000-8000-000000000002"}"#.utf8)
+        #expect(try Memory.Event(type: "migue.memory.recorded", version: 1, payload: payload)
+            == Memory.Event(type: "migue.memory.recorded", version: 2, payload: payload))
+    }
+
+    @Test func aBadEmbeddingIsRefusedNotGuessed() {
+        let payload = Array(#"{"content":"x","created_at":"2026-11-22T10:00:00.000000Z","embedding":"not base64!","memory_id":"00000000-0000-4000-8000-000000000001","relevance":1,"type":"fact","user_id":"00000000-0000-4000-8000-000000000002"}"#.utf8)
+        #expect(throws: EventDecodingError.self) { try Memory.Event(type: "migue.memory.recorded", version: 2, payload: payload) }
+        #expect(throws: EventDecodingError.self) { try Memory.Event(type: "migue.memory.recorded", version: 3, payload: payload) }
+    }
+}
