@@ -25,4 +25,18 @@ public struct TableFingerprint: Sendable, Equatable, Encodable {
         }
         return result
     }
+
+    /// The row count of every base table of `schema`, by table name: cheaper than a fingerprint
+    /// when only sizes matter (status, a rebuild's check inside its swap).
+    public static func rowCounts(schema: String, connection: Connection) throws -> [String: Int] {
+        let tables = try connection.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema])
+        var counts: [String: Int] = [:]
+        for table in tables {
+            let name: String = try table.decode("table_name")
+            let qualified = ProjectionRunner.quoted(schema) + "." + ProjectionRunner.quoted(name)
+            counts[name] = try connection.query("SELECT count(*) AS n FROM \(qualified)")[0].decode("n", as: Int.self)
+        }
+        return counts
+    }
 }

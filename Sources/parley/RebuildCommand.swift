@@ -52,7 +52,7 @@ struct Rebuild: AsyncParsableCommand {
         if options.json { return JSONLines.print(outcome) }
         print("\(product): version \(outcome.current) built from \(outcome.applied) events and swapped in; version \(outcome.previous) kept for --rollback")
         for table in outcome.tables {
-            print("    \(table.table.padding(24)) live \(table.liveRows) rows, rebuilt \(table.rebuiltRows) rows\(table.matches ? "" : " (content differs)")")
+            print("    \(table.table.padding(24)) live \(table.liveRows) rows, rebuilt \(table.rebuiltRows) rows\(table.matches ? "" : " (counts differ)")")
         }
     }
 

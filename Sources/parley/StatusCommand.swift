@@ -39,7 +39,7 @@ struct Status: AsyncParsableCommand {
             return Line(
                 projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,
                 status: try row.decode("status"), checkpoint: checkpoint, head: head, lag: head > checkpoint ? head - checkpoint : 0,
-                tables: try Self.rowCounts(schema: schema, connection: connection))
+                tables: try TableFingerprint.rowCounts(schema: schema, connection: connection))
         }
         if options.json {
             lines.forEach { JSONLines.print($0) }
@@ -53,18 +53,5 @@ struct Status: AsyncParsableCommand {
                 print("    \(table.padding(24)) \(count) rows")
             }
         }
-    }
-
-    /// The row count of every table of `schema`.
-    static func rowCounts(schema: String, connection: Connection) throws -> [String: Int] {
-        let tables = try connection.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1", [schema])
-        var counts: [String: Int] = [:]
-        for table in tables {
-            let name: String = try table.decode("table_name")
-            let quoted = "\"\(schema.replacingOccurrences(of: "\"", with: "\"\""))\".\"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""
-            counts[name] = try connection.query("SELECT count(*) AS n FROM \(quoted)")[0].decode("n", as: Int.self)
-        }
-        return counts
     }
 }
