@@ -40,7 +40,7 @@ struct Project: AsyncParsableCommand {
             runners += try await ProjectionRunner.runners(for: projection, store: log, conninfo: location.conninfo, logger: options.logger)
         }
         if follow {
-            try await followAll(projections, log: log, conninfo: location.conninfo)
+            try await followAll(projections, log: log, conninfo: location.conninfo, starting: runners)
             return
         }
         let head = try await log.head()
@@ -67,9 +67,12 @@ struct Project: AsyncParsableCommand {
     ///
     /// The versions are read again on every round, so a rebuild's new version (and its swap,
     /// which retires the old one) is followed without restarting.
-    private func followAll(_ projections: [Projection], log: FileEventLog, conninfo: String) async throws {
+    private func followAll(
+        _ projections: [Projection], log: FileEventLog, conninfo: String, starting: [ProjectionRunner]
+    ) async throws {
         let catalog = try DatabaseSession(conninfo, logger: options.logger)
         var runners: [String: ProjectionRunner] = [:]
+        for runner in starting { runners["\(runner.projection.name)/\(runner.target.trackedVersion ?? 0)"] = runner }
         while !Task.isCancelled {
             var next = try await log.head()
             for projection in projections {
