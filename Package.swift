@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "MigueTests", dependencies: ["Migue", "EventSourcing"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Migue", "EventSourcing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strict),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "Postgres", "EventSourcing", "Migue", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict
         ),

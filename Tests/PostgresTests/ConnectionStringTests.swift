@@ -1,4 +1,5 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct ConnectionStringTests {
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func replacedStringsConnect() throws {
-        let replaced = try #require(ConnectionString.replacingDatabase(in: try TestDatabase.url(), with: "postgres"))
+        let replaced = try #require(ConnectionString.replacingDatabase(in: try TestServer.url(), with: "postgres"))
         let connection = try Connection(replaced, logger: .init(label: "test"))
         #expect(try connection.query("SELECT current_database() AS name")[0].decode("name", as: String.self) == "postgres")
     }

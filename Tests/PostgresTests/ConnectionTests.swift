@@ -1,10 +1,11 @@
 import Logging
+import TestSupport
 import Postgres
 import Testing
 
 @Suite struct ConnectionTests {
     @Test func parameterisedQueryReturnsTypedRows() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let rows = try connection.query(
             "SELECT $1::int + 1 AS next, $2::text AS name, $3::text AS missing, $4::bool AS flag",
             [41, "O'Brien; DROP TABLE x", nil, true]
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func decodingErrorsNameTheColumnAndRow() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let rows = try connection.query("SELECT 'x'::text AS word, NULL::int AS nothing")
         let notANumber = try #require(throws: PostgresError.self) { try rows[0].decode("word", as: Int.self) }
         #expect(notANumber.kind == .decoding)
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func constraintViolationCarriesSQLStateAndConstraint() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE people (email text CONSTRAINT people_email_key UNIQUE, age int CHECK (age >= 0))")
         try connection.execute("INSERT INTO people VALUES ($1, $2)", ["ada@example.com", 36])
         let duplicate = try #require(throws: PostgresError.self) {
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func parametersNeverAppearInTheDescription() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let secret = "not-a-uuid-but-a-secret"
         let error = try #require(throws: PostgresError.self) {
             try connection.query("SELECT $1::uuid", [secret])
@@ -63,14 +64,14 @@ import Testing
     }
 
     @Test func rowCountsOfCommands() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE numbers (n int)")
         #expect(try connection.execute("INSERT INTO numbers SELECT generate_series(1, 5)") == 5)
         #expect(try connection.execute("DELETE FROM numbers WHERE n > $1", [3]) == 2)
     }
 
     @Test func arrayParametersEscapeTheirElements() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let elements = ["plain", "with \"quotes\"", "back\\slash", "comma,brace}"]
         let rows = try connection.query("SELECT unnest($1::text[]) AS element", [PostgresArray(elements)])
         #expect(try rows.map { try $0.decode("element", as: String.self) } == elements)

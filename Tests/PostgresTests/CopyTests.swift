@@ -1,4 +1,5 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct CopyTests {
@@ -11,7 +12,7 @@ import Testing
     ]
 
     @Test func rowsWithAwkwardTextArriveUnchanged() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE loaded (id int, a text, b text)")
         let stored = try connection.copyIn("COPY loaded (id, a, b) FROM STDIN", rows: Self.awkward)
         #expect(stored == Self.awkward.count)
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func manyRowsCrossChunkBoundaries() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE loaded (id int, body text)")
         let body = String(repeating: "x\ty\\z\n", count: 50)
         let rows = (0..<2_000).lazy.map { [String($0), body] as [String?] }
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func aBadRowFailsTheWholeCopyWithoutPrintingItsValue() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE loaded (id int, secret text)")
         let error = #expect(throws: PostgresError.self) {
             try connection.copyIn("COPY loaded FROM STDIN", rows: [["1", "fine"], ["hunter2-not-a-number", "x"]])
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func aConstraintViolationDuringCopyNamesTheConstraint() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE loaded (id int CONSTRAINT loaded_id_key UNIQUE)")
         let error = #expect(throws: PostgresError.self) {
             try connection.copyIn("COPY loaded FROM STDIN", rows: [["7"], ["7"]])
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func aStatementThatIsNotCopyFromStdinIsAUsageError() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let error = #expect(throws: PostgresError.self) { try connection.copyIn("SELECT 1", rows: [["1"]]) }
         #expect(error?.kind == .usage)
         #expect(try connection.query("SELECT 1 AS one").count == 1)

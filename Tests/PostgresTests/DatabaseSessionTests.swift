@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import Logging
 import Postgres
 import Testing
 
 @Suite struct DatabaseSessionTests {
     @Test func asyncCallersRunOnTheSessionsOwnThread() async throws {
-        let session = try DatabaseSession(try TestDatabase.url(), logger: Logger(label: "test"))
+        let session = try DatabaseSession(try TestServer.url(), logger: Logger(label: "test"))
         let (answer, onSessionThread) = try await session.run { connection in
             (try connection.query("SELECT 6 * 7 AS answer")[0].decode("answer", as: Int.self), session.executor.isCurrent)
         }
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func sessionsWorkInParallelAndEachKeepsItsOwnState() async throws {
-        let url = try TestDatabase.url()
+        let url = try TestServer.url()
         let totals = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 1...4 {
                 group.addTask {

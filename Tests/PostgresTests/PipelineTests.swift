@@ -1,9 +1,10 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct PipelineTests {
     @Test func runsStatementsInOrderAndReturnsTheirCounts() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE pipe (id int PRIMARY KEY, note text)")
         var statements = (1...600).map { (number: Int) in Connection.PipelinedStatement("INSERT INTO pipe VALUES ($1, $2)", [number, "n" + String(number)]) }
         statements.append(.init("UPDATE pipe SET note = $1 WHERE id <= $2", ["updated", 10]))
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func aFailingStatementThrowsItsErrorAndTheTransactionKeepsNothing() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE pipe_fail (id int CONSTRAINT pipe_fail_pkey PRIMARY KEY, secret text)")
         let error = try #require(throws: PostgresError.self) {
             try connection.transaction { connection in
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func aNULParameterIsRefusedBeforeSending() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let error = try #require(throws: PostgresError.self) {
             try connection.pipeline([.init("SELECT $1::text", ["ok"]), .init("SELECT $1::text", ["a\u{0}b"])])
         }

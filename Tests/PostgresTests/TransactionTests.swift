@@ -1,4 +1,5 @@
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct TransactionTests {
@@ -9,7 +10,7 @@ import Testing
     }
 
     @Test func workIsCommittedAndTheResultReturned() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE ledger (n int)")
         let inserted = try connection.transaction { connection in
             try connection.execute("INSERT INTO ledger SELECT generate_series(1, 3)")
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func aThrowRollsBackAndRethrowsTheOriginalError() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE ledger (n int)")
         #expect(throws: Boom()) {
             try connection.transaction { connection in
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func aFailingStatementRollsBackAndItsErrorComesOut() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE ledger (n int CONSTRAINT ledger_positive CHECK (n > 0))")
         let error = #expect(throws: PostgresError.self) {
             try connection.transaction { connection in
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func aFailingCommitThrowsAndKeepsNothing() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute(
             "CREATE TEMP TABLE ledger (n int CONSTRAINT ledger_n_key UNIQUE DEFERRABLE INITIALLY DEFERRED)")
         let error = #expect(throws: PostgresError.self) {
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func transactionsDoNotNest() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE ledger (n int)")
         let error = #expect(throws: PostgresError.self) {
             try connection.transaction { connection in
@@ -77,7 +78,7 @@ import Testing
 
 @Suite struct ScriptTests {
     @Test func aScriptRunsEveryStatement() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.executeScript(
             """
             CREATE TEMP TABLE notes (body text);
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func aFailingScriptNamesItsLineAndKeepsNothing() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE notes (body text)")
         let error = #expect(throws: PostgresError.self) {
             try connection.executeScript("INSERT INTO notes VALUES ('a');\n\nINSERT INTO notes VALUES (no_such_column);\n", name: "broken.sql")

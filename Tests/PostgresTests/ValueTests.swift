@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Postgres
 import Testing
 
 @Suite struct ValueTests {
     @Test func byteaTravelsInBinaryAndComesBackWhole() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let bytes = Data((0...255).map(UInt8.init) + [0, 0, 92, 120])
         #expect(bytes.postgresBinding == .binary([UInt8](bytes), typeOID: 17))
         let row = try connection.query("SELECT $1::bytea AS data, length($1::bytea) AS length", [bytes])[0]
@@ -29,14 +30,14 @@ import Testing
     }
 
     @Test func byteaEscapeOutputDecodesToo() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("SET bytea_output = 'escape'")
         let bytes = Data([0, 1, 92, 65, 200, 255])
         #expect(try connection.query("SELECT $1::bytea AS data", [bytes])[0].decode("data", as: Data.self) == bytes)
     }
 
     @Test func uuidRoundTrips() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let id = UUID()
         let row = try connection.query("SELECT $1::uuid AS id, gen_random_uuid() AS fresh", [id])[0]
         #expect(try row.decode("id", as: UUID.self) == id)
@@ -45,7 +46,7 @@ import Testing
 
     @Test(arguments: [0.0, 1_763_800_000.123456, -86_400.5, 253_402_300_799.999999, 951_782_400.000001])
     func timestamptzRoundTripsToTheMicrosecond(seconds: Double) throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let date = Date(timeIntervalSince1970: seconds)
         let back = try connection.query("SELECT $1::timestamptz AS at", [date])[0].decode("at", as: Date.self)
         #expect(abs(back.timeIntervalSince(date)) < 0.000_001)
@@ -53,7 +54,7 @@ import Testing
 
     @Test(arguments: ["UTC", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"])
     func timestamptzDecodesAtAnyServerTimeZone(zone: String) throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("SELECT set_config('TimeZone', $1, false)", [zone])
         let row = try connection.query("SELECT '2026-11-22 10:15:30.25+00'::timestamptz AS at")[0]
         #expect(try row.decode("at", as: Date.self) == Date(timeIntervalSince1970: 1_795_342_530.25))
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func vectorTextRoundTrips() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("ROLLBACK") }
         try connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func aNulCharacterInATextParameterIsRefusedBeforeSending() throws {
-        let connection = try TestDatabase.connect()
+        let connection = try TestServer.connect()
         let error = #expect(throws: PostgresError.self) { try connection.query("SELECT $1::text", ["a\u{0}secret"]) }
         #expect(error?.kind == .usage)
         #expect(error?.description.contains("$1") == true)

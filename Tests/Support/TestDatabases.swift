@@ -25,6 +25,9 @@ public enum TestServer {
         return logger
     }
 
+    /// A connection to the test server itself.
+    public static func connect() throws -> Connection { try connect(url()) }
+
     public static func connect(_ conninfo: String) throws -> Connection {
         try Connection(conninfo, logger: TestServer.logger)
     }
