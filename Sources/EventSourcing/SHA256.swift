@@ -1,12 +1,14 @@
 /// SHA-256 (FIPS 180-4), for name-based ids and migration checksums.
 ///
 /// Small and pure Swift: Parley hashes short names and files, so a dependency on a crypto library
-/// would cost more build time than it saves.
+/// would cost more build time than it saves. Every command derives several event ids, so the
+/// state and the pending block live inline (no heap allocation per hash).
 public struct SHA256: Sendable {
-    private var state: [UInt32] = [
+    private var state: InlineArray<8, UInt32> = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
     ]
-    private var pending: [UInt8] = []
+    private var pending = InlineArray<64, UInt8>(repeating: 0)
+    private var pendingCount = 0
     private var length: UInt64 = 0
 
     public init() {}
@@ -20,41 +22,77 @@ public struct SHA256: Sendable {
 
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hexDigest(_ bytes: some Sequence<UInt8>) -> String {
-        hash(bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: hash(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }, as: UTF8.self)
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            pending.append(byte)
-            length &+= 1
-            if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
-            }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { update(contiguous: UnsafeRawBufferPointer($0)) }
+        guard done == nil else { return }
+        for byte in bytes { append(byte) }
+    }
+
+    private mutating func update(contiguous bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while pendingCount > 0 && offset < bytes.count {
+            append(bytes[offset])
+            offset += 1
         }
+        while bytes.count - offset >= 64 {
+            compress(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 64]))
+            length &+= 64
+            offset += 64
+        }
+        while offset < bytes.count {
+            append(bytes[offset])
+            offset += 1
+        }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        pending[pendingCount] = byte
+        pendingCount += 1
+        length &+= 1
+        if pendingCount == 64 { compressPending() }
+    }
+
+    private mutating func compressPending() {
+        let block = pending
+        withUnsafeBytes(of: block) { compress($0) }
+        pendingCount = 0
     }
 
     public mutating func finalize() -> [UInt8] {
         let bits = length &* 8
-        pending.append(0x80)
-        if pending.count > 56 {
-            pending.append(contentsOf: repeatElement(0, count: 64 - pending.count))
-            compress(pending)
-            pending.removeAll(keepingCapacity: true)
+        pending[pendingCount] = 0x80
+        pendingCount += 1
+        if pendingCount > 56 {
+            while pendingCount < 64 {
+                pending[pendingCount] = 0
+                pendingCount += 1
+            }
+            compressPending()
         }
-        pending.append(contentsOf: repeatElement(0, count: 56 - pending.count))
-        for shift in stride(from: 56, through: 0, by: -8) { pending.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        compress(pending)
-        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
+        while pendingCount < 56 {
+            pending[pendingCount] = 0
+            pendingCount += 1
+        }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            pending[pendingCount] = UInt8(truncatingIfNeeded: bits >> UInt64(shift))
+            pendingCount += 1
+        }
+        compressPending()
+        var digest = [UInt8](repeating: 0, count: 32)
+        for index in 0..<8 {
+            for byte in 0..<4 { digest[4 * index + byte] = UInt8(truncatingIfNeeded: state[index] >> UInt32(24 - 8 * byte)) }
+        }
+        return digest
     }
 
-    private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        var w = InlineArray<64, UInt32>(repeating: 0)
         for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+            w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
         }
         for i in 16..<64 {
             let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
@@ -70,10 +108,17 @@ public struct SHA256: Sendable {
             let majority = (a & b) ^ (a & c) ^ (b & c)
             (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ s0 &+ majority)
         }
-        for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { state[index] &+= value }
+        state[0] &+= a
+        state[1] &+= b
+        state[2] &+= c
+        state[3] &+= d
+        state[4] &+= e
+        state[5] &+= f
+        state[6] &+= g
+        state[7] &+= h
     }
 
-    private static let k: [UInt32] = [
+    private static let k: InlineArray<64, UInt32> = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
         0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,

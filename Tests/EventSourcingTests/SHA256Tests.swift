@@ -24,6 +24,18 @@ import Testing
         #expect(first != UUID(namespace: namespace, name: "wamid.HBgLMTU1NTAxMjM0NTY3FQIAEhgV"))
         #expect(first.uuidString.dropFirst(14).first == "8")
         #expect(["8", "9", "A", "B"].contains(first.uuidString.dropFirst(19).first.map(String.init)))
+        // Pinned: ids in stored logs were derived with this value; it must never change.
+        #expect(first.lowercasedText == "1e665abe-19cb-8e48-8823-0f605c5841fa")
+    }
+
+    @Test(arguments: [1, 3, 63, 64, 65, 100, 768])
+    func updatesInPiecesGiveTheDigestOfTheWhole(piece: Int) {
+        let bytes = (0..<3).flatMap { _ in (0...255).map(UInt8.init) }
+        var hasher = SHA256()
+        for start in stride(from: 0, to: bytes.count, by: piece) { hasher.update(bytes[start..<min(start + piece, bytes.count)]) }
+        let expected = "f3a25aa93aa2fbba28d79260535bbd6a5eb0fc1c24a8b0f04e12b484c1dfe363"
+        #expect(hasher.finalize() == SHA256.hash(bytes))
+        #expect(SHA256.hexDigest(bytes) == expected)
     }
 }
 
