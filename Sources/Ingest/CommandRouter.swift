@@ -11,9 +11,10 @@ public struct CommandRouter: Sendable {
     /// The products commands may name.
     public static let products = [Migue.product]
 
-    public init(store: any EventStore, durability: Durability = .durable) {
+    /// A router appending to `store`; `cache` keeps the states of recently used streams.
+    public init(store: any EventStore, durability: Durability = .durable, cache: StateCache = StateCache()) {
         self.store = store
-        migue = MigueService(store: store, durability: durability)
+        migue = MigueService(store: store, durability: durability, cache: cache)
     }
 
     /// Handles one command given as JSON text. The command id is nil when the text holds none.

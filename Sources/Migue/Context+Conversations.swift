@@ -13,7 +13,8 @@ extension Context {
         let stream = MigueStream.conversation(id)
         let ours = Migue.activationID(command: envelope.id)
         var written: [WrittenBatch] = []
-        for _ in 0..<service.maxAttempts {
+        for attempt in 0..<service.maxAttempts {
+            try await backOff(before: attempt)
             let conversation = try await load(Conversation.self, stream)
             let userID: UUID? =
                 switch command {
@@ -43,12 +44,12 @@ extension Context {
                     User.self, .claimActiveConversation(userID: userID, claim: claim, holderEnded: holderEnded, at: at),
                     user.state)
                 if !claimEvents.isEmpty {
-                    guard let batch = try await append(claimEvents, to: MigueStream.user(userID), expected: user.expected, batch: "claim")
+                    guard let batch = try await append(claimEvents, after: user, to: MigueStream.user(userID), batch: "claim")
                     else { continue }
                     written.append(batch)
                 }
             }
-            guard let batch = try await append(events, to: stream, expected: conversation.expected, batch: "conversation")
+            guard let batch = try await append(events, after: conversation, to: stream, batch: "conversation")
             else { continue }
             written.append(batch)
             if let ended = events.endedActivation(from: conversation.state) {

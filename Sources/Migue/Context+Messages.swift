@@ -15,14 +15,15 @@ extension Context {
         }
         let stream = MigueStream.message(record.messageID)
         var written: [WrittenBatch] = []
-        for _ in 0..<service.maxAttempts {
+        for attempt in 0..<service.maxAttempts {
+            try await backOff(before: attempt)
             let message = try await load(Message.self, stream)
             let events = try decide(Message.self, .record(record), message.state)
             if events.isEmpty { return [] }
             if written.isEmpty, let command = try await windowCommand(for: record, userID: userID) {
                 written += try await decideAndAppend(MessagingWindow.self, command, to: MigueStream.window(userID), batch: "window")
             }
-            guard let batch = try await append(events, to: stream, expected: message.expected, batch: "message") else { continue }
+            guard let batch = try await append(events, after: message, to: stream, batch: "message") else { continue }
             return written + [batch]
         }
         throw ContentionError(stream: stream, attempts: service.maxAttempts)

@@ -11,9 +11,13 @@ struct Loaded<D: Decider> {
 }
 
 extension Context {
-    /// Folds the whole of `stream` into `D`'s state.
+    /// `stream` folded into `D`'s state: the service's cached state, plus the events appended since.
     func load<D: Decider>(_: D.Type, _ stream: StreamName) async throws -> Loaded<D> where D.Event: MigueEvent {
         var loaded = Loaded<D>(state: D.initial, version: nil)
+        if let cached = service.cache.state(of: stream, as: D.State.self) {
+            loaded = Loaded(state: cached.state, version: cached.version)
+        }
+        let start = loaded.version
         while true {
             let from = loaded.version.map(\.next) ?? StreamVersion(0)
             let page = try await store.read(stream: stream, from: from, direction: .forwards, limit: 512)
@@ -21,8 +25,10 @@ extension Context {
                 loaded.state = D.evolve(loaded.state, try D.Event(record))
                 loaded.version = record.version
             }
-            if page.count < 512 { return loaded }
+            if page.count < 512 { break }
         }
+        if let version = loaded.version, version != start { service.cache.store(loaded.state, version: version, for: stream) }
+        return loaded
     }
 
     /// `D.decide`, with a rejection turned into the command's rejection.
@@ -35,8 +41,20 @@ extension Context {
         }
     }
 
+    /// Appends `events`, decided on `loaded`, as the batch `label` of this command; nil when the
+    /// stream moved on. The state after them is cached for the next command.
+    func append<D: Decider>(_ events: [D.Event], after loaded: Loaded<D>, to stream: StreamName, batch label: String)
+        async throws -> WrittenBatch? where D.Event: MigueEvent
+    {
+        guard let written = try await append(events, to: stream, expected: loaded.expected, batch: label) else { return nil }
+        if !written.isDuplicate {
+            service.cache.store(events.reduce(loaded.state, D.evolve), version: written.batch.lastVersion, for: stream)
+        }
+        return written
+    }
+
     /// Appends `events` as the batch `label` of this command; nil when the stream moved on.
-    func append<Event: MigueEvent>(_ events: [Event], to stream: StreamName, expected: ExpectedVersion, batch label: String)
+    private func append<Event: MigueEvent>(_ events: [Event], to stream: StreamName, expected: ExpectedVersion, batch label: String)
         async throws -> WrittenBatch?
     {
         let metadata = envelope.eventMetadata
@@ -62,11 +80,12 @@ extension Context {
     func decideAndAppend<D: Decider>(_: D.Type, _ command: D.Command, to stream: StreamName, batch label: String)
         async throws -> [WrittenBatch] where D.Event: MigueEvent, D.Rejection: CustomStringConvertible
     {
-        for _ in 0..<service.maxAttempts {
+        for attempt in 0..<service.maxAttempts {
+            try await backOff(before: attempt)
             let loaded = try await load(D.self, stream)
             let events = try decide(D.self, command, loaded.state)
             if events.isEmpty { return [] }
-            if let batch = try await append(events, to: stream, expected: loaded.expected, batch: label) { return [batch] }
+            if let batch = try await append(events, after: loaded, to: stream, batch: label) { return [batch] }
         }
         throw ContentionError(stream: stream, attempts: service.maxAttempts)
     }

@@ -1,0 +1,70 @@
+import Synchronization
+
+/// Aggregate states recently loaded or written, each with the stream version it was folded to,
+/// so handling a command folds only the events its streams gained since.
+///
+/// A cached state is never trusted beyond its version: a loader reads the stream from the next
+/// version on and folds what it finds, so appends by other tasks, or a store written by another
+/// service, are never missed. Stream versions are immutable once written, so a state folded up to
+/// version v stays the state at v forever.
+///
+/// Bounded: two generations of at most `capacity` entries each. A hit in the old generation moves
+/// to the young one; when the young one is full, the old one is dropped and the young one ages.
+/// A least-recently-used approximation without a linked list.
+public final class StateCache: Sendable {
+    private struct Entry {
+        var state: any Sendable
+        var version: StreamVersion
+    }
+
+    private struct Generations {
+        var young: [StreamName: Entry] = [:]
+        var old: [StreamName: Entry] = [:]
+    }
+
+    public let capacity: Int
+    private let generations = Mutex(Generations())
+
+    /// A cache holding at most about `2 * capacity` states.
+    public init(capacity: Int = 65_536) {
+        precondition(capacity > 0, "a state cache needs room for at least one state")
+        self.capacity = capacity
+    }
+
+    /// The state of `stream` as last cached, and the version it was folded to; nil when not cached
+    /// or cached as another type.
+    public func state<State: Sendable>(of stream: StreamName, as _: State.Type) -> (state: State, version: StreamVersion)? {
+        generations.withLock { generations in
+            if let entry = generations.young[stream] {
+                return (entry.state as? State).map { ($0, entry.version) }
+            }
+            guard let entry = generations.old.removeValue(forKey: stream) else { return nil }
+            Self.insert(entry, for: stream, into: &generations, capacity: capacity)
+            return (entry.state as? State).map { ($0, entry.version) }
+        }
+    }
+
+    /// Keeps `state` as the state of `stream` at `version`, unless a later version is cached.
+    public func store<State: Sendable>(_ state: State, version: StreamVersion, for stream: StreamName) {
+        generations.withLock { generations in
+            let cached = generations.young[stream]?.version ?? generations.old[stream]?.version
+            if let cached, cached > version { return }
+            generations.old.removeValue(forKey: stream)
+            Self.insert(Entry(state: state, version: version), for: stream, into: &generations, capacity: capacity)
+        }
+    }
+
+    /// The number of states held.
+    public var count: Int {
+        generations.withLock { $0.young.count + $0.old.count }
+    }
+
+    private static func insert(_ entry: Entry, for stream: StreamName, into generations: inout Generations, capacity: Int) {
+        if generations.young[stream] == nil && generations.young.count >= capacity {
+            generations.old = generations.young
+            generations.young = [:]
+            generations.young.reserveCapacity(capacity)
+        }
+        generations.young[stream] = entry
+    }
+}
