@@ -18,26 +18,39 @@ struct Submit: AsyncParsableCommand {
     @Argument(help: "A file of JSON lines, or - for standard input.")
     var file = "-"
 
-    @Flag(help: "Bulk load: append without waiting for each command's fdatasync, and sync once at the end. A machine crash may lose the tail; submit the file again to restore it.")
-    var buffered = false
+    @Option(help: "Commands per fdatasync: their results are printed once it covered them, so every printed result is durable. 1 syncs each command on its own.")
+    var syncEvery = 1000
+
+    func validate() throws {
+        guard syncEvery > 0 else { throw ValidationError("--sync-every must be at least 1") }
+    }
 
     func run() async throws {
         let input = try readInput()
         let log = try FileEventLog(directory: options.logPath, logger: options.logger)
-        let router = CommandRouter(store: log, durability: buffered ? .buffered : .durable)
+        var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) { try log.sync() }
         var tally = SubmitTally()
         let output = ResultWriter(json: options.json)
         var failure: String?
-        for (number, line) in JSONLineSplitter.lines(of: input) {
-            do {
-                let (commandID, result) = try await router.handle(json: line)
-                let outcome = SubmitOutcome(line: number, commandID: commandID, result: result)
+        func report(_ outcomes: [SubmitOutcome]) {
+            for outcome in outcomes {
                 tally.add(outcome)
                 output.write(outcome)
+            }
+        }
+        for (number, line) in JSONLineSplitter.lines(of: input) {
+            do {
+                report(try await submitter.submit(json: line, line: number))
             } catch {
                 failure = "line \(number): \(error); this command and the lines after it were not handled"
                 break
             }
+        }
+        do {
+            report(try submitter.confirm())
+        } catch {
+            let first = submitter.unconfirmed.first?.line ?? 0
+            failure = "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
         }
         output.flush()
         do {

@@ -134,12 +134,12 @@ enum SubmitFixture {
         #expect(try await SubmitFixture.events(in: log).count == 3)
     }
 
-    @Test(arguments: [false, true]) func theSameFileGivesByteIdenticalLogs(buffered: Bool) throws {
+    @Test(arguments: ["1", "1000"]) func theSameFileGivesByteIdenticalLogs(syncEvery: String) throws {
         let file = try SubmitFixture.write(SubmitFixture.lines)
         let logs = [SubmitFixture.scratch(), SubmitFixture.scratch()]
         defer { ([file] + logs).forEach { try? FileManager.default.removeItem(atPath: $0) } }
         for log in logs {
-            let outcome = try ParleyBinary.run(["submit", file, "--log", log] + (buffered ? ["--buffered"] : []))
+            let outcome = try ParleyBinary.run(["submit", file, "--log", log] + ["--sync-every", syncEvery])
             #expect(outcome.status == 1)
         }
         let segments = try logs.map { log in

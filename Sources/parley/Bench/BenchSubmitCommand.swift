@@ -9,10 +9,11 @@ import Ingest
 struct BenchSubmit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
-        abstract: "Measure decide + append of message commands: buffered with one sync, and durable with concurrent submitters.",
+        abstract: "Measure decide + append of message commands: in bulk as parley submit does, buffered, and durable one by one.",
         discussion: "Users and conversations are submitted first (not timed); then N message.record commands, generated "
             + "from copies of the corpus, go through the same router as parley submit, each as its JSON line. Each case "
-            + "runs on a fresh log in the scratch folder."
+            + "runs on a fresh log in the scratch folder. Concurrent submitters each take whole conversations, as "
+            + "webhook workers partitioned by user would."
     )
 
     @OptionGroup var options: GlobalOptions
@@ -32,12 +33,16 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(help: "The folder holding chatterbot_corpus/ (installed by tools/setup).")
     var corpus = ".parley/corpus"
 
-    @Option(help: "Cases to run, comma-separated: sequential (buffered, 1 submitter), buffered (concurrent), durable (concurrent).")
-    var only = "sequential,buffered,durable"
+    @Option(help: "Commands per fdatasync in the bulk case (parley submit's --sync-every).")
+    var syncEvery = 1000
+
+    @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as parley submit), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
+    var only = "bulk,buffered,durable"
 
     func validate() throws {
         guard commands > 0 else { throw ValidationError("--commands must be at least 1") }
         guard submitters > 0, bufferedSubmitters > 0 else { throw ValidationError("--submitters and --buffered-submitters must be at least 1") }
+        guard syncEvery > 0 else { throw ValidationError("--sync-every must be at least 1") }
     }
 
     func run() async throws {
@@ -48,11 +53,11 @@ struct BenchSubmit: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var report = SubmitBenchReport(
             commands: commands, setupCommands: workload.setup.count, conversations: workload.conversations,
-            rounds: workload.rounds, submitters: submitters, bufferedSubmitters: bufferedSubmitters)
+            rounds: workload.rounds, submitters: submitters, bufferedSubmitters: bufferedSubmitters, syncEvery: syncEvery)
         let cases = Set(only.split(separator: ",").map(String.init))
-        if cases.contains("sequential") {
-            progress.step("buffered appends, 1 submitter, one sync at the end")
-            report.sequential = try await runCase(workload, folder: "sequential", submitters: 1, durability: .buffered, into: &report)
+        if cases.contains("bulk") {
+            progress.step("bulk, 1 submitter, a sync per \(syncEvery) commands before their results")
+            report.bulk = try await runBulk(workload, into: &report)
         }
         if cases.contains("buffered") {
             progress.step("buffered appends, \(bufferedSubmitters) concurrent submitters, one sync at the end")
@@ -66,24 +71,60 @@ struct BenchSubmit: AsyncParsableCommand {
         report.print(json: options.json)
     }
 
-    /// Sets up a fresh log with the users and conversations, then times the message commands.
-    private func runCase(
-        _ workload: SubmitWorkload, folder: String, submitters: Int, durability: Durability, into report: inout SubmitBenchReport
-    ) async throws -> SubmitFigures {
+    /// A fresh log holding the workload's users and conversations (not timed).
+    private func preparedLog(_ workload: SubmitWorkload, folder: String, into report: inout SubmitBenchReport) async throws -> FileEventLog {
         let log = try FileEventLog(directory: directory + "/" + folder, logger: options.logger)
         let setupRouter = CommandRouter(store: log, durability: .buffered)
         let (setup, setupTime) = try await measure { try await CommandRun.run(workload.setup, through: setupRouter) }
         try log.sync()
         guard setup.tally.rejected == 0 else { throw BenchFailure(text: "setup rejected: \(setup.rejections[0].text)") }
         report.setupPerSecond = Double(workload.setup.count) / setupTime.seconds
+        return log
+    }
+
+    /// Times the message commands as `parley submit` handles them: in order, a sync per group,
+    /// each command's latency until the sync that confirmed it.
+    private func runBulk(_ workload: SubmitWorkload, into report: inout SubmitBenchReport) async throws -> SubmitFigures {
+        let log = try await preparedLog(workload, folder: "bulk", into: &report)
+        let lines = workload.messages
+        let (latencies, time) = try await measure {
+            var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) { try log.sync() }
+            var latencies = Latencies()
+            var started: [ContinuousClock.Instant] = []
+            func record(_ outcomes: [SubmitOutcome]) throws {
+                guard !outcomes.isEmpty else { return }
+                let now = ContinuousClock.now
+                for outcome in outcomes {
+                    guard outcome.result.appendedAnything else { throw BenchFailure(text: "message \(outcome.line) appended nothing: \(outcome.result)") }
+                }
+                started.forEach { latencies.record(now - $0) }
+                started.removeAll(keepingCapacity: true)
+            }
+            for (index, line) in lines.enumerated() {
+                started.append(.now)
+                try record(try await submitter.submit(json: line, line: index + 1))
+            }
+            try record(try submitter.confirm())
+            return latencies
+        }
+        try log.close()
+        return SubmitFigures(rate: Double(lines.count) / time.seconds, seconds: time.seconds, latencies: latencies)
+    }
+
+    /// Times the message commands by concurrent submitters, each taking whole conversations.
+    private func runCase(
+        _ workload: SubmitWorkload, folder: String, submitters: Int, durability: Durability, into report: inout SubmitBenchReport
+    ) async throws -> SubmitFigures {
+        let log = try await preparedLog(workload, folder: folder, into: &report)
         let router = CommandRouter(store: log, durability: durability)
         let lines = workload.messages
+        let owners = workload.owners
         let (latencies, time) = try await measure {
             let latencies = try await withThrowingTaskGroup(of: Latencies.self) { group in
                 for submitter in 0..<submitters {
                     group.addTask {
                         var latencies = Latencies()
-                        for index in stride(from: submitter, to: lines.count, by: submitters) {
+                        for index in lines.indices where owners[index] % submitters == submitter {
                             let start = ContinuousClock.now
                             let (_, result) = try await router.handle(json: lines[index])
                             latencies.record(ContinuousClock.now - start)
@@ -111,6 +152,8 @@ struct BenchFailure: Error, CustomStringConvertible {
 struct SubmitWorkload: Sendable {
     var setup: [CommandEnvelope] = []
     var messages: [[UInt8]] = []
+    /// The conversation (counted from 0) each message belongs to.
+    var owners: [Int] = []
     var conversations = 0
     var rounds = 0
 
@@ -127,10 +170,11 @@ struct SubmitWorkload: Sendable {
                 for index in file.conversations.indices where workload.messages.count < count {
                     let conversation = try generator.conversation(index, of: file)
                     workload.setup += conversation.setup
-                    workload.conversations += 1
                     for message in conversation.messages.prefix(count - workload.messages.count) {
                         workload.messages.append(Array(message.json.encoded.utf8))
+                        workload.owners.append(workload.conversations)
                     }
+                    workload.conversations += 1
                 }
             }
         }

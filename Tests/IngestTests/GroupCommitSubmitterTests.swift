@@ -1,0 +1,69 @@
+import EventSourcing
+import Foundation
+import Ingest
+import Synchronization
+import Testing
+
+@Suite struct GroupCommitSubmitterTests {
+    /// Seven conversations' commands: users, conversations, messages.
+    let commands: [CommandEnvelope] = {
+        let file = CorpusFile(
+            language: ChatterbotLanguage.named("en")!, name: "groups", position: 3, categories: [],
+            conversations: (0..<7).map { ["Hello \($0)", "Hi"] })
+        let generator = try! ChatterbotImport()
+        return file.conversations.indices.flatMap { index in
+            let conversation = try! generator.conversation(index, of: file)
+            return conversation.setup + conversation.messages
+        }
+    }()
+
+    final class SyncCounter: Sendable {
+        let syncs = Mutex(0)
+        let failing = Mutex(false)
+
+        struct Failure: Error {}
+
+        func sync() throws {
+            if failing.withLock({ $0 }) { throw Failure() }
+            syncs.withLock { $0 += 1 }
+        }
+    }
+
+    @Test func outcomesComeOutOnlyAfterTheSyncThatCoversThem() async throws {
+        let counter = SyncCounter()
+        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 5) { try counter.sync() }
+        var released: [[Int]] = []
+        for (offset, command) in commands.enumerated() {
+            let outcomes = try await submitter.submit(command, line: offset + 1)
+            if !outcomes.isEmpty { released.append(outcomes.map(\.line)) }
+            #expect(counter.syncs.withLock { $0 } == released.count)
+        }
+        #expect(commands.count % 5 != 0, "the last group should be a partial one")
+        released.append(try submitter.confirm().map(\.line))
+        let lines = Array(1...commands.count)
+        #expect(released == stride(from: 0, to: lines.count, by: 5).map { Array(lines[$0..<min($0 + 5, lines.count)]) })
+        #expect(counter.syncs.withLock { $0 } == (commands.count + 4) / 5)
+        #expect(try submitter.confirm() == [])
+    }
+
+    @Test func aFailedSyncKeepsTheGroupUnconfirmed() async throws {
+        let counter = SyncCounter()
+        counter.failing.withLock { $0 = true }
+        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 100) { try counter.sync() }
+        for (offset, command) in commands.prefix(3).enumerated() {
+            #expect(try await submitter.submit(command, line: offset + 1) == [])
+        }
+        #expect(throws: SyncCounter.Failure.self) { try submitter.confirm() }
+        #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
+        counter.failing.withLock { $0 = false }
+        #expect(try submitter.confirm().map(\.status) == [.appended, .appended, .appended])
+    }
+
+    @Test func aGroupOfOneNeverCallsSyncAndAppendsDurably() async throws {
+        let counter = SyncCounter()
+        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 1) { try counter.sync() }
+        let outcomes = try await submitter.submit(commands[0], line: 1)
+        #expect(outcomes.map(\.status) == [.appended])
+        #expect(counter.syncs.withLock { $0 } == 0)
+    }
+}
