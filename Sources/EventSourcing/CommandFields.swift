@@ -66,7 +66,7 @@ public struct CommandFields: Sendable {
 
     public mutating func optionalUUID(_ key: String) throws(CommandRejection) -> UUID? {
         guard let text = try optionalString(key) else { return nil }
-        guard let id = UUID(uuidString: text) else { throw CommandRejection(field: field(key), "expected a UUID") }
+        guard let id = UUID(text: text) else { throw CommandRejection(field: field(key), "expected a UUID") }
         return id
     }
 

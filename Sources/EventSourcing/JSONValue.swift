@@ -14,6 +14,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        if let decoding = decoder as? ValueDecoding {
+            self = decoding.value
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -70,16 +74,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
 
     /// The compact JSON text with sorted keys: equal values give equal bytes.
     public var encoded: String {
-        // Encoding a JSONValue cannot fail: every case maps to a JSON value (non-finite doubles
-        // never come out of a JSON parser).
-        return (try? Self.encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var output: [UInt8] = []
+        JSONWriter.write(self, into: &output)
+        return String(decoding: output, as: UTF8.self)
     }
-
-    private static let encoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 
     /// Parses JSON text strictly (see `JSONParser`); nil when it is not one JSON value.
     public init?(parsing bytes: some Collection<UInt8>) {

@@ -17,26 +17,3 @@ extension UUID {
         self = bytes.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
     }
 }
-
-extension UUID {
-    /// The id as lowercase hex with dashes (`6ba7b811-9dad-11d1-80b4-00c04fd430c8`), the form
-    /// PostgreSQL prints and stream names use; faster than `uuidString.lowercased()`.
-    public var lowercasedText: String {
-        withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { buffer in
-                let digits: StaticString = "0123456789abcdef"
-                var offset = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        buffer[offset] = 45
-                        offset += 1
-                    }
-                    buffer[offset] = digits.utf8Start[Int(byte >> 4)]
-                    buffer[offset + 1] = digits.utf8Start[Int(byte & 0x0F)]
-                    offset += 2
-                }
-                return 36
-            }
-        }
-    }
-}

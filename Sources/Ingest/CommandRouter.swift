@@ -43,6 +43,6 @@ public struct CommandRouter: Sendable {
     /// The `id` of a command that was refused before it was read whole, when it has a valid one.
     private static func commandID(in bytes: some Collection<UInt8>) -> UUID? {
         guard case .object(let members)? = JSONValue(parsing: bytes), case .string(let text)? = members["id"] else { return nil }
-        return UUID(uuidString: text)
+        return UUID(text: text)
     }
 }

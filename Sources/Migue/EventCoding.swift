@@ -40,16 +40,12 @@ public struct EventDecodingError: Error, Hashable, Sendable, CustomStringConvert
 
 /// The JSON of event payloads: sorted keys, no escaped slashes, RFC 3339 times.
 enum EventJSON {
-    private static let encoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-    private static let decoder = JSONDecoder()
+    private static let encoder = JSONValueEncoder()
+    private static let decoder = JSONValueDecoder()
 
     static func encode(_ value: some Encodable) -> [UInt8] {
         do {
-            return Array(try encoder.encode(value))
+            return try encoder.encode(value)
         } catch {
             preconditionFailure("a migue payload failed to encode: \(error)")
         }
@@ -71,16 +67,12 @@ enum EventJSON {
             throw EventDecodingError(
                 type: type, version: version, reason: "unknown schema version (the newest this code reads is \(current))")
         }
-        var bytes = payload
-        if Int(version) < current {
-            guard case .object(var object)? = JSONValue(parsing: payload) else {
-                throw EventDecodingError(type: type, version: version, reason: "payload is not a JSON object")
-            }
-            for step in upcasters[(Int(version) - 1)...] { object = step(object) }
-            bytes = Array(JSONValue.object(object).encoded.utf8)
+        guard case .object(var object)? = JSONValue(parsing: payload) else {
+            throw EventDecodingError(type: type, version: version, reason: "payload is not a JSON object")
         }
+        for step in upcasters[(Int(version) - 1)...] { object = step(object) }
         do {
-            return try decoder.decode(T.self, from: Data(bytes))
+            return try decoder.decode(T.self, from: .object(object))
         } catch {
             throw EventDecodingError(type: type, version: version, reason: "payload does not decode: \(error)")
         }

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Encodes `Encodable` values as compact JSON with sorted keys, through `JSONValue`: the fast path
+/// for event payloads.
+///
+/// The bytes are those of Foundation's `JSONEncoder` with `.sortedKeys` and
+/// `.withoutEscapingSlashes` (a test holds the two side by side), without its per-call setup.
+/// Doubles must be finite; an encodable that throws passes its error on.
+public struct JSONValueEncoder: Sendable {
+    public init() {}
+
+    /// `value` as a `JSONValue` tree.
+    public func encodeValue(_ value: some Encodable) throws -> JSONValue {
+        let encoding = ValueEncoding(codingPath: [])
+        try encoding.encodeValue(value)
+        return encoding.box.resolved
+    }
+
+    /// `value` as JSON text.
+    public func encode(_ value: some Encodable) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        JSONWriter.write(try encodeValue(value), into: &output)
+        return output
+    }
+}
+
+/// A value under construction: containers fill it in place as the encodable writes to them.
+final class EncodingBox {
+    enum Content {
+        case value(JSONValue)
+        case object([(String, EncodingBox)])
+        case array([EncodingBox])
+    }
+
+    var content = Content.value(.null)
+
+    var resolved: JSONValue {
+        switch content {
+        case .value(let value): value
+        case .object(let members): .object(Dictionary(members.map { ($0.0, $0.1.resolved) }, uniquingKeysWith: { _, last in last }))
+        case .array(let elements): .array(elements.map(\.resolved))
+        }
+    }
+}
+
+/// One value being encoded, with where it is.
+struct ValueEncoding: Encoder {
+    let codingPath: [any CodingKey]
+    let box = EncodingBox()
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    func encodeValue<T: Encodable>(_ value: T) throws {
+        switch value {
+        case let json as JSONValue: box.content = .value(json)
+        case let id as UUID: box.content = .value(.string(id.uppercasedText))
+        default: try value.encode(to: self)
+        }
+    }
+
+    func container<Key: CodingKey>(keyedBy _: Key.Type) -> KeyedEncodingContainer<Key> {
+        if case .object = box.content {} else { box.content = .object([]) }
+        return KeyedEncodingContainer(KeyedValueEncoding<Key>(box: box, codingPath: codingPath))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        if case .array = box.content {} else { box.content = .array([]) }
+        return UnkeyedValueEncoding(box: box, codingPath: codingPath)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { self }
+}
+
+extension ValueEncoding: SingleValueEncodingContainer {
+    private func set(_ value: JSONValue) { box.content = .value(value) }
+
+    private func number(_ value: Double) throws -> JSONValue {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "JSON has no \(value)"))
+        }
+        return .double(value)
+    }
+
+    func encodeNil() { set(.null) }
+    func encode(_ value: Bool) { set(.bool(value)) }
+    func encode(_ value: String) { set(.string(value)) }
+    func encode(_ value: Double) throws { set(try number(value)) }
+    func encode(_ value: Float) throws { set(try number(Double("\(value)") ?? Double(value))) }
+    func encode(_ value: Int) { set(.integer(Int64(value))) }
+    func encode(_ value: Int8) { set(.integer(Int64(value))) }
+    func encode(_ value: Int16) { set(.integer(Int64(value))) }
+    func encode(_ value: Int32) { set(.integer(Int64(value))) }
+    func encode(_ value: Int64) { set(.integer(value)) }
+    func encode(_ value: UInt8) { set(.integer(Int64(value))) }
+    func encode(_ value: UInt16) { set(.integer(Int64(value))) }
+    func encode(_ value: UInt32) { set(.integer(Int64(value))) }
+    func encode(_ value: UInt) throws { try encode(UInt64(value)) }
+
+    func encode(_ value: UInt64) throws {
+        guard let exact = Int64(exactly: value) else {
+            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "integer beyond Int64"))
+        }
+        set(.integer(exact))
+    }
+
+    func encode<T: Encodable>(_ value: T) throws { try encodeValue(value) }
+}
+
+/// The members of an object being encoded, in the order written (the writer sorts them).
+struct KeyedValueEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
+    let box: EncodingBox
+    let codingPath: [any CodingKey]
+
+    private func member(_ key: Key) -> ValueEncoding {
+        let member = ValueEncoding(codingPath: codingPath + [key])
+        if case .object(var members) = box.content {
+            box.content = .value(.null)
+            members.append((key.stringValue, member.box))
+            box.content = .object(members)
+        }
+        return member
+    }
+
+    mutating func encodeNil(forKey key: Key) { member(key).encodeNil() }
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try member(key).encodeValue(value) }
+
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        guard let value else { return }
+        try member(key).encodeValue(value)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        member(key).container(keyedBy: NestedKey.self)
+    }
+
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { member(key).unkeyedContainer() }
+    mutating func superEncoder() -> any Encoder { ValueEncoding(codingPath: codingPath) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { member(key) }
+}
+
+/// The elements of an array being encoded, in order.
+struct UnkeyedValueEncoding: UnkeyedEncodingContainer {
+    let box: EncodingBox
+    let codingPath: [any CodingKey]
+
+    var count: Int {
+        if case .array(let elements) = box.content { return elements.count }
+        return 0
+    }
+
+    private mutating func next() -> ValueEncoding {
+        let element = ValueEncoding(codingPath: codingPath + [ElementKey(index: count)])
+        if case .array(var elements) = box.content {
+            box.content = .value(.null)
+            elements.append(element.box)
+            box.content = .array(elements)
+        }
+        return element
+    }
+
+    mutating func encodeNil() { next().encodeNil() }
+    mutating func encode<T: Encodable>(_ value: T) throws { try next().encodeValue(value) }
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        next().container(keyedBy: NestedKey.self)
+    }
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { next().unkeyedContainer() }
+    mutating func superEncoder() -> any Encoder { next() }
+}

@@ -1,0 +1,61 @@
+import EventSourcing
+import Foundation
+import Testing
+
+@Suite struct JSONValueDecoderTests {
+    struct Payload: Codable, Equatable {
+        enum Kind: String, Codable { case text, image }
+        var id: UUID
+        var kind: Kind
+        var count: Int32
+        var ratio: Double
+        var note: String?
+        var extra: JSONValue?
+        var tags: [String]
+        var at: Timestamp
+    }
+
+    let text = #"{"id":"6BA7B811-9dad-11d1-80b4-00c04fd430c8","kind":"image","count":7,"ratio":2,"extra":{"a":[1,null,{"b":true}]},"tags":["x","y"],"at":"2026-11-22T10:15:30.250000Z"}"#
+
+    @Test func decodesWhatJSONDecoderDecodes() throws {
+        let fast = try JSONValueDecoder().decode(Payload.self, from: Array(text.utf8))
+        let foundation = try JSONDecoder().decode(Payload.self, from: Data(text.utf8))
+        #expect(fast == foundation)
+        #expect(fast.extra == .object(["a": .array([.integer(1), .null, .object(["b": .bool(true)])])]))
+        #expect(fast.note == nil)
+        #expect(fast.ratio == 2)
+    }
+
+    @Test func errorsNameThePath() {
+        let wrong = text.replacingOccurrences(of: #""count":7"#, with: #""count":"7""#)
+        #expect {
+            try JSONValueDecoder().decode(Payload.self, from: Array(wrong.utf8))
+        } throws: { error in
+            guard case DecodingError.typeMismatch(_, let context) = error else { return false }
+            return context.codingPath.map(\.stringValue) == ["count"] && context.debugDescription.contains("found a string")
+        }
+        let missing = text.replacingOccurrences(of: #""kind":"image","#, with: "")
+        #expect {
+            try JSONValueDecoder().decode(Payload.self, from: Array(missing.utf8))
+        } throws: { error in
+            guard case DecodingError.keyNotFound(let key, _) = error else { return false }
+            return key.stringValue == "kind"
+        }
+        let tooLarge = text.replacingOccurrences(of: #""count":7"#, with: #""count":4294967296"#)
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Payload.self, from: Array(tooLarge.utf8)) }
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Payload.self, from: Array("{".utf8)) }
+    }
+
+    @Test func uuidTextParsesBothCasesAndRefusesTheRest() throws {
+        for _ in 0..<50 {
+            let id = UUID()
+            #expect(UUID(text: id.uuidString) == id)
+            #expect(UUID(text: id.lowercasedText) == id)
+        }
+        for bad in ["", "6ba7b811-9dad-11d1-80b4-00c04fd430c", "6ba7b811-9dad-11d1-80b4-00c04fd430c8 ", "6ba7b8119dad-11d1-80b4-00c04fd430c8-",
+            "6ba7b811-9dad-11d1-80b4-00c04fd430g8", "{6ba7b811-9dad-11d1-80b4-00c04fd430c8}"]
+        {
+            #expect(UUID(text: bad) == nil, "\(bad)")
+        }
+    }
+}
