@@ -46,11 +46,17 @@ public final class StateCache: Sendable {
 
     /// Keeps `state` as the state of `stream` at `version`, unless a later version is cached.
     public func store<State: Sendable>(_ state: State, version: StreamVersion, for stream: StreamName) {
+        let entry = Entry(state: state, version: version)
         generations.withLock { generations in
-            let cached = generations.young[stream]?.version ?? generations.old[stream]?.version
-            if let cached, cached > version { return }
-            generations.old.removeValue(forKey: stream)
-            Self.insert(Entry(state: state, version: version), for: stream, into: &generations, capacity: capacity)
+            if let index = generations.young.index(forKey: stream) {
+                if generations.young.values[index].version <= version { generations.young.values[index] = entry }
+                return
+            }
+            if let old = generations.old.removeValue(forKey: stream), old.version > version {
+                Self.insert(old, for: stream, into: &generations, capacity: capacity)
+                return
+            }
+            Self.insert(entry, for: stream, into: &generations, capacity: capacity)
         }
     }
 
@@ -60,7 +66,7 @@ public final class StateCache: Sendable {
     }
 
     private static func insert(_ entry: Entry, for stream: StreamName, into generations: inout Generations, capacity: Int) {
-        if generations.young[stream] == nil && generations.young.count >= capacity {
+        if generations.young.count >= capacity {
             generations.old = generations.young
             generations.young = [:]
             generations.young.reserveCapacity(capacity)
