@@ -18,9 +18,11 @@ public struct JSONValueEncoder: Sendable {
 
     /// `value` as JSON text.
     public func encode(_ value: some Encodable) throws -> [UInt8] {
+        let encoding = ValueEncoding(codingPath: [])
+        try encoding.encodeValue(value)
         var output: [UInt8] = []
         output.reserveCapacity(256)
-        JSONWriter.write(try encodeValue(value), into: &output)
+        encoding.box.write(into: &output)
         return output
     }
 }
@@ -40,6 +42,37 @@ final class EncodingBox {
         case .value(let value): value
         case .object(let members): .object(Dictionary(members.map { ($0.0, $0.1.resolved) }, uniquingKeysWith: { _, last in last }))
         case .array(let elements): .array(elements.map(\.resolved))
+        }
+    }
+
+    /// Writes the value as `JSONWriter` writes `resolved`, without building it: members sorted by
+    /// key, the last of a key written twice winning.
+    func write(into output: inout [UInt8]) {
+        switch content {
+        case .value(let value): JSONWriter.write(value, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                element.write(into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            let order = members.indices.sorted { left, right in
+                let (a, b) = (members[left].0, members[right].0)
+                return a == b ? left < right : a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+            output.append(UInt8(ascii: "{"))
+            var first = true
+            for (place, index) in order.enumerated() {
+                if place + 1 < order.count && members[order[place + 1]].0 == members[index].0 { continue }
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                JSONWriter.writeString(members[index].0, into: &output)
+                output.append(UInt8(ascii: ":"))
+                members[index].1.write(into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
         }
     }
 }

@@ -38,7 +38,7 @@ enum JSONWriter {
         output.append(contentsOf: text.utf8)
     }
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    static func writeString(_ text: String, into output: inout [UInt8]) {
         let hex: StaticString = "0123456789abcdef"
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {

@@ -62,3 +62,22 @@ import Testing
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(["x": Double.infinity]) }
     }
 }
+
+@Suite struct JSONValueEncoderKeyTests {
+    /// Writes one key twice, as a hand-written `encode(to:)` might.
+    struct Twice: Encodable {
+        enum Key: String, CodingKey { case a, b }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(1, forKey: .b)
+            try container.encode("first", forKey: .a)
+            try container.encode("last", forKey: .a)
+        }
+    }
+
+    @Test func theLastOfAKeyWrittenTwiceWinsAsInTheTree() throws {
+        let encoder = JSONValueEncoder()
+        #expect(String(decoding: try encoder.encode(Twice()), as: UTF8.self) == #"{"a":"last","b":1}"#)
+        #expect(try encoder.encodeValue(Twice()) == .object(["a": "last", "b": 1]))
+    }
+}
