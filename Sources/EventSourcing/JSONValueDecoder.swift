@@ -43,16 +43,7 @@ struct ValueDecoding: Decoder {
     }
 
     func mismatch(_ type: Any.Type) -> DecodingError {
-        let found =
-            switch value {
-            case .null: "null"
-            case .bool: "a boolean"
-            case .integer, .double: "a number"
-            case .string: "a string"
-            case .array: "an array"
-            case .object: "an object"
-            }
-        return DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(type), found \(found)"))
+        DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "expected \(type), found \(value.kind)"))
     }
 
     func container<Key: CodingKey>(keyedBy _: Key.Type) throws -> KeyedDecodingContainer<Key> {
