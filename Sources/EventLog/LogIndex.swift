@@ -43,7 +43,12 @@ struct LogIndex: Sendable {
     }
 
     mutating func addEvent(id: UUID, stream: StreamName) {
-        let position = count
+        addEvents(count: 1, stream: stream) { _ in id }
+    }
+
+    /// Adds a batch of `stream`, `count` events whose ids `id(i)` gives, at the next positions.
+    mutating func addEvents(count: Int, stream: StreamName, id: (Int) -> UUID) {
+        let first = self.count
         let number: UInt32
         if let existing = streamNumbers[stream] {
             number = existing
@@ -53,10 +58,11 @@ struct LogIndex: Sendable {
             streamNumbers[stream] = number
             streamPositions.append([])
         }
-        streamPositions[Int(number)].append(position)
-        categories[stream.category, default: []].append(position)
-        ids[id] = position
-        streamOfPosition.append(number)
+        let positions = first..<first + UInt64(count)
+        streamPositions[Int(number)].append(contentsOf: positions)
+        categories[stream.category, default: []].append(contentsOf: positions)
+        for offset in 0..<count { ids[id(offset)] = first + UInt64(offset) }
+        streamOfPosition.append(contentsOf: repeatElement(number, count: count))
     }
 
     mutating func addBlock(_ block: BlockLocation) { blocks.append(block) }
