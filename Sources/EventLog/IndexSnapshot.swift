@@ -38,10 +38,8 @@ enum IndexSnapshot {
             writer.write(UInt16(name.count))
             writer.write(name)
         }
-        var ids = [UUID](repeating: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), count: Int(index.count))
-        for (id, position) in index.ids { ids[Int(position)] = id }
         for position in 0..<Int(index.count) {
-            RecordCodec.writeUUID(ids[position], into: &writer)
+            RecordCodec.writeUUID(index.ids.ids[position], into: &writer)
             writer.write(index.streamOfPosition[position])
         }
         let checksum = writer.bytes.withUnsafeBytes { CRC32C.checksum($0) }

@@ -22,7 +22,7 @@ struct LogIndex: Sendable {
     private(set) var streamNumbers: [StreamName: UInt32] = [:]
     private(set) var streamPositions: [[UInt64]] = []
     private(set) var categories: [String: [UInt64]] = [:]
-    private(set) var ids: [UUID: UInt64] = [:]
+    private(set) var ids = IdTable()
     /// The stream number of every position.
     private(set) var streamOfPosition: [UInt32] = []
 
@@ -61,7 +61,8 @@ struct LogIndex: Sendable {
         let positions = first..<first + UInt64(count)
         streamPositions[Int(number)].append(contentsOf: positions)
         categories[stream.category, default: []].append(contentsOf: positions)
-        for offset in 0..<count { ids[id(offset)] = first + UInt64(offset) }
+        ids.reserve(count)
+        for offset in 0..<count { ids.append(id(offset)) }
         streamOfPosition.append(contentsOf: repeatElement(number, count: count))
     }
 
