@@ -18,19 +18,28 @@ extension FileEventLog {
         let batch = try CheckedBatch(events, stream: stream)
         // Encode and compress from the stream's current version before taking the lock for the
         // write; an append to the same stream in between makes the locked part encode again.
-        let speculated = state.withLock { $0.index.lastVersion(of: stream) }
+        let speculated = state.withLock { state in
+            state.encoding += 1
+            return state.index.lastVersion(of: stream)
+        }
         let encoded = batch.encode(firstVersion: speculated.map { $0.rawValue + 1 } ?? 0, blockSize: options.blockSize)
-        let (staged, scheduleSync, woken) = try state.withLock { state throws(LogError) in
+        let (staged, syncHere, woken) = try state.withLock { state throws(LogError) in
+            state.encoding -= 1
             let staged = try stage(batch, encoded: encoded, expected: expected, durability: durability, state: &state)
-            var schedule = false
+            var syncHere: Bool?
             if case .awaitSync = staged, !state.syncScheduled {
                 state.syncScheduled = true
-                schedule = true
+                // While another appender encodes, sync on the queue and leave this thread to it.
+                syncHere = state.encoding == 0
             }
-            return (staged, schedule, Self.publish(&state))
+            return (staged, syncHere, Self.publish(&state))
         }
         woken.forEach { $0.continuation.resume() }
-        if scheduleSync { leadSync() }
+        switch syncHere {
+        case true?: leadSync()
+        case false?: syncQueue.async { self.runSyncLoop() }
+        case nil: break
+        }
         switch staged {
         case .done(let result):
             return result

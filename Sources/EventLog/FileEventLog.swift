@@ -68,6 +68,8 @@ public final class FileEventLog: EventStore, Sendable {
         /// Positions below this must be synced for a waiting durable append.
         var syncTarget: UInt64 = 0
         var syncScheduled = false
+        /// Appenders between reading their stream's version and staging their batch.
+        var encoding = 0
         var poisoned: String?
         var closed = false
     }
