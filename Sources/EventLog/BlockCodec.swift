@@ -78,15 +78,35 @@ struct BlockHeader: Equatable {
 
     /// Checks the checksum and returns the raw record bytes, decompressing when flagged.
     func verifiedRecords(header: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws(Problem) -> [UInt8] {
+        var scratch: [UInt8] = []
+        return try withVerifiedRecords(header: header, body: body, scratch: &scratch) { Array($0) }
+    }
+
+    /// Checks the checksum and lends the raw record bytes to `use`: the stored body itself, or
+    /// its decompression into `scratch`, which grows as needed and can serve the next block.
+    func withVerifiedRecords<Result>(
+        header: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, scratch: inout [UInt8],
+        _ use: (UnsafeRawBufferPointer) -> Result
+    ) throws(Problem) -> Result {
         guard body.count >= Int(bodyLength) else { throw .truncatedBody(declared: Int(bodyLength), available: body.count) }
         let body = UnsafeRawBufferPointer(rebasing: body[..<Int(bodyLength)])
         let computed = Self.checksum(header: header, body: body)
         guard computed == checksum else { throw .checksumMismatch(stored: checksum, computed: computed) }
-        guard isCompressed else { return Array(body) }
-        do {
-            return try LZ4.decompress(body, originalSize: Int(rawLength))
-        } catch {
-            throw .decompression(error)
+        guard isCompressed else { return use(body) }
+        if scratch.count < Int(rawLength) { scratch = [UInt8](repeating: 0, count: Int(rawLength)) }
+        let raw = Int(rawLength)
+        let outcome = scratch.withUnsafeMutableBytes { scratch -> Swift.Result<Result, LZ4Error> in
+            let records = UnsafeMutableRawBufferPointer(rebasing: scratch[..<raw])
+            do throws(LZ4Error) {
+                try LZ4.decompress(body, into: records)
+            } catch {
+                return .failure(error)
+            }
+            return .success(use(UnsafeRawBufferPointer(records)))
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw .decompression(error)
         }
     }
 }

@@ -73,10 +73,7 @@ struct ByteReader {
     mutating func read<T: FixedWidthInteger>(_: T.Type = T.self) -> T? {
         let size = MemoryLayout<T>.size
         guard remaining >= size else { return nil }
-        var value = T.zero
-        withUnsafeMutableBytes(of: &value) { destination in
-            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + size]))
-        }
+        let value = buffer.loadUnaligned(fromByteOffset: offset, as: T.self)
         offset += size
         return T(littleEndian: value)
     }

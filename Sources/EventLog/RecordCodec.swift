@@ -142,7 +142,7 @@ enum RecordCodec {
         private var actorBytes: [UInt8] = [], lastActor = ""
 
         mutating func stream(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> StreamName {
-            if let lastStream, bytes.elementsEqual(streamBytes) { return lastStream }
+            if let lastStream, Self.same(bytes, streamBytes) { return lastStream }
             guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: "stream") }
             guard let stream = StreamName(text) else { throw .invalidStreamName }
             streamBytes = Array(bytes)
@@ -158,8 +158,12 @@ enum RecordCodec {
             try Self.text(bytes, field: "actor", cachedBytes: &actorBytes, cached: &lastActor)
         }
 
+        private static func same(_ bytes: UnsafeRawBufferPointer, _ cached: [UInt8]) -> Bool {
+            bytes.count == cached.count && (bytes.isEmpty || cached.withUnsafeBytes { memcmp(bytes.baseAddress!, $0.baseAddress!, bytes.count) == 0 })
+        }
+
         private static func text(_ bytes: UnsafeRawBufferPointer, field: String, cachedBytes: inout [UInt8], cached: inout String) throws(Problem) -> String {
-            if bytes.elementsEqual(cachedBytes) { return cached }
+            if same(bytes, cachedBytes) { return cached }
             guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: field) }
             cachedBytes = Array(bytes)
             cached = text
