@@ -80,9 +80,21 @@ enum IndexSnapshot {
                 else { return nil }
                 streams.append(stream)
             }
+            var ids: [UUID] = [], numbers: [UInt32] = []
+            ids.reserveCapacity(min(Int(eventCount), reader.remaining / 20))
+            numbers.reserveCapacity(ids.capacity)
             for _ in 0..<eventCount {
                 guard let id = RecordCodec.readUUID(&reader), let number = reader.read(UInt32.self), Int(number) < streams.count else { return nil }
-                index.addEvent(id: id, stream: streams[Int(number)])
+                ids.append(id)
+                numbers.append(number)
+            }
+            // Consecutive events of one stream (a batch) enter the index together.
+            var start = 0
+            while start < ids.count {
+                var end = start + 1
+                while end < ids.count && numbers[end] == numbers[start] { end += 1 }
+                index.addEvents(count: end - start, stream: streams[Int(numbers[start])]) { [start] in ids[start + $0] }
+                start = end
             }
             guard reader.remaining == 0, index.count == (index.blocks.last?.endPosition ?? 0) else { return nil }
             guard let last = index.blocks.last else {
