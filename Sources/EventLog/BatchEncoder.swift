@@ -1,3 +1,4 @@
+import Dispatch
 import EventSourcing
 import Foundation
 
@@ -5,7 +6,7 @@ import Foundation
 ///
 /// Checking and encoding need no log state but the stream's version, so appenders do both
 /// before they take the append lock.
-struct CheckedBatch {
+struct CheckedBatch: Sendable {
     let events: [ProposedEvent]
     let stream: StreamName
     /// Each record's encoded size.
@@ -39,7 +40,67 @@ struct CheckedBatch {
 
     /// Frames the records, the first at stream version `firstVersion`, as blocks of at most
     /// `blockSize` raw bytes (a larger single record gets a block of its own).
+    ///
+    /// Each block is encoded and compressed into its own region of the output, the blocks of a
+    /// large batch in parallel; the regions are then closed up.
     func encode(firstVersion: UInt64, blockSize: Int) -> EncodedBatch {
+        let plan = plan(blockSize: blockSize)
+        var starts: [Int] = []
+        var capacity = 0
+        for block in plan {
+            starts.append(capacity)
+            capacity += BlockEncoder.capacity(rawCount: block.raw)
+        }
+        var lengths = [Int](repeating: 0, count: plan.count)
+        let bytes = streamBytes.withUnsafeBytes { stream in
+            [UInt8](unsafeUninitializedCapacity: capacity) { output, initialized in
+                let output = UnsafeMutableRawBufferPointer(output)
+                lengths.withUnsafeMutableBufferPointer { lengths in
+                    let shared = Regions(output: output, lengths: lengths, stream: stream)
+                    let frame = { @Sendable [starts] (number: Int) in
+                        let block = plan[number]
+                        let region = starts[number]..<starts[number] + BlockEncoder.capacity(rawCount: block.raw)
+                        shared.lengths[number] = encodeBlock(
+                            block, stream: shared.stream, firstVersion: firstVersion, continued: number < plan.count - 1,
+                            into: UnsafeMutableRawBufferPointer(rebasing: shared.output[region]))
+                    }
+                    if plan.count > 1 && capacity >= Self.parallelFrom {
+                        DispatchQueue.concurrentPerform(iterations: plan.count, execute: frame)
+                    } else {
+                        plan.indices.forEach(frame)
+                    }
+                }
+                var offset = 0
+                for number in plan.indices {
+                    if offset != starts[number] { memmove(output.baseAddress! + offset, output.baseAddress! + starts[number], lengths[number]) }
+                    offset += lengths[number]
+                }
+                initialized = offset
+            }
+        }
+        var blocks: [EncodedBatch.Block] = []
+        blocks.reserveCapacity(plan.count)
+        var offset = 0
+        for (number, block) in plan.enumerated() {
+            blocks.append(EncodedBatch.Block(offset: offset, length: lengths[number], firstIndex: block.first, count: block.count))
+            offset += lengths[number]
+        }
+        return EncodedBatch(bytes: bytes, blocks: blocks, firstVersion: firstVersion)
+    }
+
+    /// The buffers `encode` lends to its parallel iterations: each iteration writes only its own
+    /// block's region and length, and all of them end before the buffers' closures return.
+    private struct Regions: @unchecked Sendable {
+        let output: UnsafeMutableRawBufferPointer
+        let lengths: UnsafeMutableBufferPointer<Int>
+        let stream: UnsafeRawBufferPointer
+    }
+
+    /// Batches with at least this many bytes of records compress their blocks in parallel.
+    static let parallelFrom = 256 << 10
+
+    /// The batch's blocks: first record, record count and raw bytes of each.
+    private func plan(blockSize: Int) -> [(first: Int, count: Int, raw: Int)] {
         var plan: [(first: Int, count: Int, raw: Int)] = []
         var first = 0, raw = 0
         for (index, size) in sizes.enumerated() {
@@ -51,33 +112,23 @@ struct CheckedBatch {
             raw += size
         }
         plan.append((first, sizes.count - first, raw))
-        let capacity = plan.reduce(0) { $0 + BlockEncoder.capacity(rawCount: $1.raw) }
-        var blocks: [EncodedBatch.Block] = []
-        blocks.reserveCapacity(plan.count)
-        let bytes = withUnsafeTemporaryAllocation(byteCount: plan.map(\.raw).max()!, alignment: 8) { scratch in
-            streamBytes.withUnsafeBytes { stream in
-                [UInt8](unsafeUninitializedCapacity: capacity) { output, initialized in
-                    let output = UnsafeMutableRawBufferPointer(output)
-                    var offset = 0
-                    for (number, block) in plan.enumerated() {
-                        var recordOffset = 0
-                        for index in block.first..<block.first + block.count {
-                            RecordCodec.encode(
-                                events[index], stream: stream, version: firstVersion + UInt64(index), size: sizes[index], into: scratch,
-                                at: recordOffset)
-                            recordOffset += sizes[index]
-                        }
-                        let length = BlockEncoder.frame(
-                            records: UnsafeRawBufferPointer(rebasing: scratch[..<block.raw]), count: block.count,
-                            continued: number < plan.count - 1, into: UnsafeMutableRawBufferPointer(rebasing: output[offset...]))
-                        blocks.append(EncodedBatch.Block(offset: offset, length: length, firstIndex: block.first, count: block.count))
-                        offset += length
-                    }
-                    initialized = offset
-                }
+        return plan
+    }
+
+    /// Encodes one block's records and frames them into `output`; returns the block's length.
+    private func encodeBlock(
+        _ block: (first: Int, count: Int, raw: Int), stream: UnsafeRawBufferPointer, firstVersion: UInt64, continued: Bool,
+        into output: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        withUnsafeTemporaryAllocation(byteCount: block.raw, alignment: 8) { records in
+            var offset = 0
+            for index in block.first..<block.first + block.count {
+                RecordCodec.encode(
+                    events[index], stream: stream, version: firstVersion + UInt64(index), size: sizes[index], into: records, at: offset)
+                offset += sizes[index]
             }
+            return BlockEncoder.frame(records: UnsafeRawBufferPointer(records), count: block.count, continued: continued, into: output)
         }
-        return EncodedBatch(bytes: bytes, blocks: blocks, firstVersion: firstVersion)
     }
 }
 
