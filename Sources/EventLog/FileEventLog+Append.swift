@@ -18,19 +18,17 @@ extension FileEventLog {
         let batch = try CheckedBatch(events, stream: stream)
         // Encode and compress from the stream's current version before taking the lock for the
         // write; an append to the same stream in between makes the locked part encode again.
-        let speculated = state.withLock { state in
-            state.encoding += 1
-            return state.index.lastVersion(of: stream)
-        }
+        appending.add(1, ordering: .relaxed)
+        defer { appending.subtract(1, ordering: .relaxed) }
+        let speculated = state.withLock { $0.index.lastVersion(of: stream) }
         let encoded = batch.encode(firstVersion: speculated.map { $0.rawValue + 1 } ?? 0, blockSize: options.blockSize)
         let (staged, syncHere, woken) = try state.withLock { state throws(LogError) in
-            state.encoding -= 1
             let staged = try stage(batch, encoded: encoded, expected: expected, durability: durability, state: &state)
             var syncHere: Bool?
             if case .awaitSync = staged, !state.syncScheduled {
                 state.syncScheduled = true
-                // While another appender encodes, sync on the queue and leave this thread to it.
-                syncHere = state.encoding == 0
+                // With other appends under way, sync on the queue and leave this thread to them.
+                syncHere = appending.load(ordering: .relaxed) == 1
             }
             return (staged, syncHere, Self.publish(&state))
         }

@@ -33,6 +33,8 @@ public final class FileEventLog: EventStore, Sendable {
     let logger: Logger
     let state: Mutex<State>
     let syncQueue = DispatchQueue(label: "parley.eventlog.sync")
+    /// Appends under way, from their check to their return; a lone one syncs on its own thread.
+    let appending = Atomic<Int>(0)
     private let lockDescriptor: FileDescriptor?
 
     struct Segment: Sendable {
@@ -68,8 +70,6 @@ public final class FileEventLog: EventStore, Sendable {
         /// Positions below this must be synced for a waiting durable append.
         var syncTarget: UInt64 = 0
         var syncScheduled = false
-        /// Appenders between reading their stream's version and staging their batch.
-        var encoding = 0
         var poisoned: String?
         var closed = false
     }
