@@ -13,15 +13,10 @@ struct CheckedBatch: Sendable {
     let sizes: [Int]
     private let streamBytes: [UInt8]
 
-    /// Checks that the batch is not empty, holds no id twice, and that every record fits the format.
+    /// Checks that the batch is not empty and that every record fits the format; repeated ids are
+    /// found when the log claims them (`LogIndex.claimIds`) or by `checkDistinctIds`.
     init(_ events: [ProposedEvent], stream: StreamName) throws(LogError) {
         guard !events.isEmpty else { throw .invalidBatch(reason: "no events") }
-        if events.count > 1 {
-            var ids = Set<UUID>(minimumCapacity: events.count)
-            for index in events.indices where !ids.insert(events[index].id).inserted {
-                throw .invalidBatch(reason: "an event id appears twice in the batch")
-            }
-        }
         let streamBytes = Array(stream.description.utf8)
         var sizes: [Int] = []
         sizes.reserveCapacity(events.count)
@@ -37,6 +32,16 @@ struct CheckedBatch: Sendable {
         self.sizes = sizes
         self.streamBytes = streamBytes
     }
+
+    /// Throws when an id appears twice in the batch.
+    func checkDistinctIds() throws(LogError) {
+        var ids = Set<UUID>(minimumCapacity: events.count)
+        for index in events.indices where !ids.insert(events[index].id).inserted {
+            throw .invalidBatch(reason: Self.repeatedId)
+        }
+    }
+
+    static let repeatedId = "an event id appears twice in the batch"
 
     /// Frames the records, the first at stream version `firstVersion`, as blocks of at most
     /// `blockSize` raw bytes (a larger single record gets a block of its own).

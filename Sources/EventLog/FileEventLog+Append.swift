@@ -63,17 +63,26 @@ extension FileEventLog {
         guard !options.readOnly else { throw .readOnly }
         if let reason = state.poisoned { throw .poisoned(reason: reason) }
         let stream = batch.stream
-        if let repeated = Self.alreadyStored(batch.events, stream: stream, index: state.index) {
-            switch repeated {
-            case .duplicate(let places):
-                let end = places.last.rawValue + 1
-                return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
-            default:
-                return .done(repeated)
+        let events = batch.events
+        switch state.index.claimIds(count: events.count, id: { events[$0].id }) {
+        case .claimed:
+            break
+        case .repeated:
+            throw .invalidBatch(reason: CheckedBatch.repeatedId)
+        case .stored:
+            try batch.checkDistinctIds()
+            guard let repeated = Self.alreadyStored(events, stream: stream, index: state.index) else {
+                preconditionFailure("an id the index claims is stored is not found")
             }
+            guard case .duplicate(let places) = repeated else { return .done(repeated) }
+            let end = places.last.rawValue + 1
+            return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
         }
         let current = state.index.lastVersion(of: stream)
-        guard expected.isSatisfied(by: current) else { return .done(.conflict(expected: expected, actual: current)) }
+        guard expected.isSatisfied(by: current) else {
+            state.index.releaseClaimedIds()
+            return .done(.conflict(expected: expected, actual: current))
+        }
         let firstVersion = current.map { $0.rawValue + 1 } ?? 0
         var encoded = encoded
         if encoded.firstVersion != firstVersion {
@@ -81,12 +90,18 @@ extension FileEventLog {
         }
         let first = state.index.count
         encoded.seal(firstPosition: first)
-        try rollSegmentIfNeeded(adding: encoded.bytes.count, state: &state)
+        do {
+            try rollSegmentIfNeeded(adding: encoded.bytes.count, state: &state)
+        } catch {
+            state.index.releaseClaimedIds()
+            throw error
+        }
         let number = state.segments.count - 1
         let offset = state.segments[number].size
         do {
             try encoded.bytes.withUnsafeBytes { try state.segments[number].descriptor.writeAll($0, at: offset) }
         } catch {
+            state.index.releaseClaimedIds()
             let errno = error as? Errno ?? .ioError
             state.poisoned = "writing \(state.segments[number].path): \(errno)"
             throw .io(operation: "writing", path: state.segments[number].path, errno: errno)
@@ -97,8 +112,7 @@ extension FileEventLog {
                 segment: number, offset: offset + Int64(block.offset), length: block.length,
                 firstPosition: first + UInt64(block.firstIndex), count: UInt32(block.count)))
         }
-        let events = batch.events
-        state.index.addEvents(count: events.count, stream: stream) { events[$0].id }
+        state.index.addClaimedEvents(count: events.count, stream: stream)
         let end = state.index.count
         let result = AppendResult.appended(AppendedBatch(
             first: LogPosition(first), last: LogPosition(end - 1),
@@ -112,7 +126,6 @@ extension FileEventLog {
     /// `.duplicate` when every id is stored as this batch in this stream, `.idsAlreadyStored`
     /// when some are stored otherwise, nil when none is.
     private static func alreadyStored(_ events: [ProposedEvent], stream: StreamName, index: LogIndex) -> AppendResult? {
-        guard events.indices.contains(where: { index.ids[events[$0].id] != nil }) else { return nil }
         let positions = events.map { index.ids[$0.id] }
         let stored = zip(events, positions).filter { $0.1 != nil }
         guard !stored.isEmpty else { return nil }

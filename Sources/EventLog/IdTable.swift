@@ -39,6 +39,54 @@ struct IdTable: Sendable, Equatable {
         place(Slot(hash: id.hashValue, occupant: UInt64(ids.count)))
     }
 
+    /// What `claim` found.
+    enum Claim: Equatable {
+        /// Every id is new and now holds the next positions.
+        case claimed
+        /// An id is already stored; nothing was added.
+        case stored
+        /// An id appears twice among those claimed; nothing was added.
+        case repeated
+    }
+
+    /// Gives `count` ids, `id(0)` first, the next positions with one probe each, unless one of
+    /// them is already stored or repeated: then it adds none of them.
+    mutating func claim(_ count: Int, _ id: (Int) -> UUID) -> Claim {
+        reserve(count)
+        let start = ids.count
+        let mask = slots.count - 1
+        for offset in 0..<count {
+            let id = id(offset)
+            let hash = id.hashValue
+            var index = hash & mask
+            while slots[index].occupant != 0 {
+                let slot = slots[index]
+                if slot.hash == hash && ids[Int(slot.occupant - 1)] == id {
+                    removeLast(ids.count - start)
+                    return slot.occupant > UInt64(start) ? .repeated : .stored
+                }
+                index = (index + 1) & mask
+            }
+            ids.append(id)
+            slots[index] = Slot(hash: hash, occupant: UInt64(ids.count))
+        }
+        return .claimed
+    }
+
+    /// Removes the `count` newest ids, newest first.
+    ///
+    /// Only ids added since the table last grew can be removed: no probe of an older id passes
+    /// a newer one's slot, so emptying it breaks no chain.
+    mutating func removeLast(_ count: Int) {
+        let mask = slots.count - 1
+        for _ in 0..<count {
+            let occupant = UInt64(ids.count)
+            var index = ids.removeLast().hashValue & mask
+            while slots[index].occupant != occupant { index = (index + 1) & mask }
+            slots[index] = Slot()
+        }
+    }
+
     /// Makes room in the table for `extra` more ids at once.
     mutating func reserve(_ extra: Int) {
         if !fits(ids.count + extra) { grow(toHold: ids.count + extra) }

@@ -36,8 +36,13 @@ import Testing
         #expect(try await log.append(Events.make(1), to: stream, expected: .noStream) == .conflict(expected: .noStream, actual: 1))
         #expect(try await log.append(Events.make(1), to: stream, expected: .exact(0)) == .conflict(expected: .exact(0), actual: 1))
         #expect(try await log.head() == 2)
-        let appended = try await log.append(Events.make(1), to: stream, expected: .exact(1))
-        #expect(appended == .appended(AppendedBatch(first: 2, last: 2, firstVersion: 2, lastVersion: 2)))
+        // A conflicting batch's ids stay free: the same batch appends once the expectation holds.
+        let late = Events.make(2, seed: 5)
+        #expect(try await log.append(late, to: stream, expected: .exact(0)) == .conflict(expected: .exact(0), actual: 1))
+        #expect(try await log.position(of: late[0].id) == nil)
+        let appended = try await log.append(late, to: stream, expected: .exact(1))
+        #expect(appended == .appended(AppendedBatch(first: 2, last: 3, firstVersion: 2, lastVersion: 3)))
+        #expect(try await log.position(of: late[1].id) == 3)
     }
 
     @Test func repeatedIdsAreDuplicatesOrRefusedWhole() async throws {

@@ -21,6 +21,24 @@ import Testing
         for _ in 0..<10_000 { #expect(table[UUID()] == nil) }
     }
 
+    @Test func aClaimWithAStoredOrRepeatedIdAddsNothing() {
+        var table = IdTable()
+        let stored = (0..<3000).map { _ in UUID() }
+        #expect(table.claim(stored.count) { stored[$0] } == .claimed)
+        let fresh = (0..<500).map { _ in UUID() }
+        #expect(table.claim(501) { $0 < 500 ? fresh[$0] : stored[1234] } == .stored)
+        #expect(table.claim(501) { $0 < 500 ? fresh[$0] : fresh[17] } == .repeated)
+        #expect(table.count == 3000)
+        #expect(fresh.allSatisfy { table[$0] == nil })
+        #expect(stored.enumerated().allSatisfy { table[$0.element] == UInt64($0.offset) })
+        // Claimed and given up, the same ids can be claimed again at the same positions.
+        #expect(table.claim(fresh.count) { fresh[$0] } == .claimed)
+        table.removeLast(fresh.count)
+        #expect(fresh.allSatisfy { table[$0] == nil })
+        #expect(table.claim(fresh.count) { fresh[$0] } == .claimed)
+        #expect(fresh.enumerated().allSatisfy { table[$0.element] == UInt64(3000 + $0.offset) })
+    }
+
     @Test func idsThatShareAHashPrefixStayApart() {
         // Ids differing in one byte only: the table compares whole ids, not just hashes.
         var table = IdTable()
