@@ -90,23 +90,13 @@ extension FileEventLog {
         }
         let first = state.index.count
         encoded.seal(firstPosition: first)
+        let number: Int, offset: Int64
         do {
-            try rollSegmentIfNeeded(adding: encoded.bytes.count, state: &state)
+            (number, offset) = try write(encoded.bytes, durability: durability, state: &state)
         } catch {
             state.index.releaseClaimedIds()
             throw error
         }
-        let number = state.segments.count - 1
-        let offset = state.segments[number].size
-        do {
-            try encoded.bytes.withUnsafeBytes { try state.segments[number].descriptor.writeAll($0, at: offset) }
-        } catch {
-            state.index.releaseClaimedIds()
-            let errno = error as? Errno ?? .ioError
-            state.poisoned = "writing \(state.segments[number].path): \(errno)"
-            throw .io(operation: "writing", path: state.segments[number].path, errno: errno)
-        }
-        state.segments[number].size += Int64(encoded.bytes.count)
         for block in encoded.blocks {
             state.index.addBlock(BlockLocation(
                 segment: number, offset: offset + Int64(block.offset), length: block.length,
@@ -139,19 +129,5 @@ extension FileEventLog {
         return .duplicate(AppendedBatch(
             first: LogPosition(first), last: LogPosition(last), firstVersion: firstVersion,
             lastVersion: StreamVersion(firstVersion.rawValue + UInt64(events.count) - 1)))
-    }
-
-    /// Starts a new segment before a batch that would take the current one past `segmentSize`.
-    private func rollSegmentIfNeeded(adding count: Int, state: inout State) throws(LogError) {
-        guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
-            active.size + Int64(count) > options.segmentSize
-        else { return }
-        do {
-            try active.descriptor.dataSync()
-        } catch {
-            state.poisoned = "syncing \(active.path): \(error)"
-            throw .io(operation: "syncing", path: active.path, errno: error)
-        }
-        state.segments.append(try Self.createSegment(directory: directory, base: state.index.count))
     }
 }

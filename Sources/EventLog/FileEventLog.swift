@@ -58,6 +58,9 @@ public final class FileEventLog: EventStore, Sendable {
     struct State: Sendable {
         var index = LogIndex()
         var segments: [Segment] = []
+        /// Durable batches at the end of the last segment (its `size` counts them) not yet
+        /// written: the next sync, buffered append or segment roll writes them first.
+        var pending: [UInt8] = []
         /// Positions below this are on stable storage.
         var synced: UInt64 = 0
         /// Positions below this are readable.
