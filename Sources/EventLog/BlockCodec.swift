@@ -78,39 +78,68 @@ struct BlockHeader: Equatable {
 
     /// Checks the checksum and returns the raw record bytes, decompressing when flagged.
     func verifiedRecords(header: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) throws(Problem) -> [UInt8] {
+        var scratch: [UInt8] = []
+        return try withVerifiedRecords(header: header, body: body, scratch: &scratch) { Array($0) }
+    }
+
+    /// Checks the checksum and lends the raw record bytes to `use`: the stored body itself, or
+    /// its decompression into `scratch`, which grows as needed and can serve the next block.
+    func withVerifiedRecords<Result>(
+        header: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, scratch: inout [UInt8],
+        _ use: (UnsafeRawBufferPointer) -> Result
+    ) throws(Problem) -> Result {
         guard body.count >= Int(bodyLength) else { throw .truncatedBody(declared: Int(bodyLength), available: body.count) }
         let body = UnsafeRawBufferPointer(rebasing: body[..<Int(bodyLength)])
         let computed = Self.checksum(header: header, body: body)
         guard computed == checksum else { throw .checksumMismatch(stored: checksum, computed: computed) }
-        guard isCompressed else { return Array(body) }
-        do {
-            return try LZ4.decompress(body, originalSize: Int(rawLength))
-        } catch {
-            throw .decompression(error)
+        guard isCompressed else { return use(body) }
+        if scratch.count < Int(rawLength) { scratch = [UInt8](repeating: 0, count: Int(rawLength)) }
+        let raw = Int(rawLength)
+        let outcome = scratch.withUnsafeMutableBytes { scratch -> Swift.Result<Result, LZ4Error> in
+            let records = UnsafeMutableRawBufferPointer(rebasing: scratch[..<raw])
+            do throws(LZ4Error) {
+                try LZ4.decompress(body, into: records)
+            } catch {
+                return .failure(error)
+            }
+            return .success(use(UnsafeRawBufferPointer(records)))
+        }
+        switch outcome {
+        case .success(let result): return result
+        case .failure(let error): throw .decompression(error)
         }
     }
 }
 
 /// Frames raw record bytes as blocks, compressing each when that makes it smaller.
 enum BlockEncoder {
-    /// Appends one framed block holding `records` (`count` records from `firstPosition`) to `output`.
-    static func append(
-        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, continued: Bool, to output: inout [UInt8],
-        acceleration: Int32 = 1
-    ) {
-        let headerStart = output.count
-        output.append(contentsOf: repeatElement(0, count: BlockHeader.size))
+    /// liblz4's acceleration for log blocks (1 is its default and compresses best).
+    static let acceleration: Int32 = 1
+
+    /// The most bytes `frame` writes for `rawCount` bytes of records.
+    static func capacity(rawCount: Int) -> Int { BlockHeader.size + rawCount }
+
+    /// Writes one block holding `records` (`count` records) at the start of `output`, which has
+    /// at least `capacity(rawCount:)` bytes; its first position and checksum stay 0 until `seal`.
+    /// Returns the block's length.
+    static func frame(
+        records: UnsafeRawBufferPointer, count: Int, continued: Bool, into output: UnsafeMutableRawBufferPointer,
+        acceleration: Int32 = acceleration
+    ) -> Int {
+        precondition(records.count > 0 && output.count >= capacity(rawCount: records.count))
+        let body = UnsafeMutableRawBufferPointer(rebasing: output[BlockHeader.size..<BlockHeader.size + records.count])
         var flags: UInt16 = continued ? BlockHeader.continued : 0
         let bodyLength: Int
         // Compression must save at least 1/16 of the block to be worth a decompression on read.
-        if let compressedLength = LZ4.compress(records, appendingTo: &output, maximumSize: records.count - records.count / 16, acceleration: acceleration) {
+        let limit = UnsafeMutableRawBufferPointer(rebasing: body[..<(records.count - records.count / 16)])
+        if let compressed = LZ4.compress(records, into: limit, acceleration: acceleration) {
             flags |= BlockHeader.compressed
-            bodyLength = compressedLength
+            bodyLength = compressed
         } else {
-            output.append(contentsOf: records)
+            body.copyMemory(from: records)
             bodyLength = records.count
         }
-        var header = ByteWriter(capacity: BlockHeader.size)
+        var header = RawWriter(buffer: UnsafeMutableRawBufferPointer(rebasing: output[..<BlockHeader.size]))
         header.write(BlockHeader.magic)
         header.write(UInt32(0))
         header.write(flags)
@@ -118,16 +147,33 @@ enum BlockEncoder {
         header.write(UInt32(bodyLength))
         header.write(UInt32(records.count))
         header.write(UInt32(count))
-        header.write(firstPosition)
-        output.replaceSubrange(headerStart..<headerStart + BlockHeader.size, with: header.bytes)
-        let checksum = output.withUnsafeBytes { all in
-            BlockHeader.checksum(
-                header: UnsafeRawBufferPointer(rebasing: all[headerStart..<headerStart + BlockHeader.size]),
-                body: UnsafeRawBufferPointer(rebasing: all[(headerStart + BlockHeader.size)...])
-            )
+        header.write(UInt64(0))
+        return BlockHeader.size + bodyLength
+    }
+
+    /// Writes a framed block's first position, then its checksum.
+    static func seal(_ block: UnsafeMutableRawBufferPointer, firstPosition: UInt64) {
+        precondition(block.count >= BlockHeader.size)
+        block.storeBytes(of: firstPosition.littleEndian, toByteOffset: 24, as: UInt64.self)
+        let checksum = BlockHeader.checksum(
+            header: UnsafeRawBufferPointer(rebasing: block[..<BlockHeader.size]),
+            body: UnsafeRawBufferPointer(rebasing: block[BlockHeader.size...]))
+        block.storeBytes(of: checksum.littleEndian, toByteOffset: 4, as: UInt32.self)
+    }
+
+    /// Appends one framed, sealed block holding `records` (`count` records from `firstPosition`) to `output`.
+    static func append(
+        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, continued: Bool, to output: inout [UInt8],
+        acceleration: Int32 = acceleration
+    ) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: capacity(rawCount: records.count)))
+        let length = output.withUnsafeMutableBytes { all in
+            let block = UnsafeMutableRawBufferPointer(rebasing: all[start...])
+            let length = frame(records: records, count: count, continued: continued, into: block, acceleration: acceleration)
+            seal(UnsafeMutableRawBufferPointer(rebasing: block[..<length]), firstPosition: firstPosition)
+            return length
         }
-        withUnsafeBytes(of: checksum.littleEndian) { raw in
-            output.replaceSubrange(headerStart + 4..<headerStart + 8, with: raw)
-        }
+        output.removeLast(output.count - start - length)
     }
 }

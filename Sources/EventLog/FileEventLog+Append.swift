@@ -15,17 +15,29 @@ extension FileEventLog {
     public func append(
         _ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability = .durable
     ) async throws -> AppendResult {
-        let (staged, scheduleSync, woken) = try state.withLock { state throws(LogError) in
-            let staged = try stage(events, to: stream, expected: expected, durability: durability, state: &state)
-            var schedule = false
+        let batch = try CheckedBatch(events, stream: stream)
+        // Encode and compress from the stream's current version before taking the lock for the
+        // write; an append to the same stream in between makes the locked part encode again.
+        appending.add(1, ordering: .relaxed)
+        defer { appending.subtract(1, ordering: .relaxed) }
+        let speculated = state.withLock { $0.index.lastVersion(of: stream) }
+        let encoded = batch.encode(firstVersion: speculated.map { $0.rawValue + 1 } ?? 0, blockSize: options.blockSize)
+        let (staged, syncHere, woken) = try state.withLock { state throws(LogError) in
+            let staged = try stage(batch, encoded: encoded, expected: expected, durability: durability, state: &state)
+            var syncHere: Bool?
             if case .awaitSync = staged, !state.syncScheduled {
                 state.syncScheduled = true
-                schedule = true
+                // With other appends under way, sync on the queue and leave this thread to them.
+                syncHere = appending.load(ordering: .relaxed) == 1
             }
-            return (staged, schedule, Self.publish(&state))
+            return (staged, syncHere, Self.publish(&state))
         }
         woken.forEach { $0.continuation.resume() }
-        if scheduleSync { leadSync() }
+        switch syncHere {
+        case true?: leadSync()
+        case false?: syncQueue.async { self.runSyncLoop() }
+        case nil: break
+        }
         switch staged {
         case .done(let result):
             return result
@@ -45,50 +57,52 @@ extension FileEventLog {
     }
 
     private func stage(
-        _ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability, state: inout State
+        _ batch: CheckedBatch, encoded: consuming EncodedBatch, expected: ExpectedVersion, durability: Durability, state: inout State
     ) throws(LogError) -> Staged {
         guard !state.closed else { throw .closed }
         guard !options.readOnly else { throw .readOnly }
         if let reason = state.poisoned { throw .poisoned(reason: reason) }
-        guard !events.isEmpty else { throw .invalidBatch(reason: "no events") }
-        guard Set(events.map(\.id)).count == events.count else { throw .invalidBatch(reason: "an event id appears twice in the batch") }
-        if let repeated = Self.alreadyStored(events, stream: stream, index: state.index) {
-            switch repeated {
-            case .duplicate(let batch):
-                let end = batch.last.rawValue + 1
-                return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
-            default:
-                return .done(repeated)
+        let stream = batch.stream
+        let events = batch.events
+        switch state.index.claimIds(count: events.count, id: { events[$0].id }) {
+        case .claimed:
+            break
+        case .repeated:
+            throw .invalidBatch(reason: CheckedBatch.repeatedId)
+        case .stored:
+            try batch.checkDistinctIds()
+            guard let repeated = Self.alreadyStored(events, stream: stream, index: state.index) else {
+                preconditionFailure("an id the index claims is stored is not found")
             }
+            guard case .duplicate(let places) = repeated else { return .done(repeated) }
+            let end = places.last.rawValue + 1
+            return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
         }
         let current = state.index.lastVersion(of: stream)
-        guard expected.isSatisfied(by: current) else { return .done(.conflict(expected: expected, actual: current)) }
-        for event in events {
-            guard let size = RecordCodec.size(of: event, stream: stream), size <= BlockHeader.maximumBodySize else {
-                throw .invalidBatch(
-                    reason: "event \(event.id) has a stream name, type or actor over 65535 bytes, or is over \(BlockHeader.maximumBodySize >> 20) MiB in all")
-            }
+        guard expected.isSatisfied(by: current) else {
+            state.index.releaseClaimedIds()
+            return .done(.conflict(expected: expected, actual: current))
+        }
+        let firstVersion = current.map { $0.rawValue + 1 } ?? 0
+        var encoded = encoded
+        if encoded.firstVersion != firstVersion {
+            encoded = batch.encode(firstVersion: firstVersion, blockSize: options.blockSize)
         }
         let first = state.index.count
-        let firstVersion = current.map { $0.rawValue + 1 } ?? 0
-        let (bytes, blocks) = encode(events, stream: stream, firstPosition: first, firstVersion: firstVersion)
-        try rollSegmentIfNeeded(adding: bytes.count, state: &state)
-        let number = state.segments.count - 1
-        let offset = state.segments[number].size
+        encoded.seal(firstPosition: first)
+        let number: Int, offset: Int64
         do {
-            try bytes.withUnsafeBytes { try state.segments[number].descriptor.writeAll($0, at: offset) }
+            (number, offset) = try write(encoded.bytes, durability: durability, state: &state)
         } catch {
-            let errno = error as? Errno ?? .ioError
-            state.poisoned = "writing \(state.segments[number].path): \(errno)"
-            throw .io(operation: "writing", path: state.segments[number].path, errno: errno)
+            state.index.releaseClaimedIds()
+            throw error
         }
-        state.segments[number].size += Int64(bytes.count)
-        for block in blocks {
+        for block in encoded.blocks {
             state.index.addBlock(BlockLocation(
                 segment: number, offset: offset + Int64(block.offset), length: block.length,
-                firstPosition: block.first, count: block.count))
+                firstPosition: first + UInt64(block.firstIndex), count: UInt32(block.count)))
         }
-        events.forEach { state.index.addEvent(id: $0.id, stream: stream) }
+        state.index.addClaimedEvents(count: events.count, stream: stream)
         let end = state.index.count
         let result = AppendResult.appended(AppendedBatch(
             first: LogPosition(first), last: LogPosition(end - 1),
@@ -115,48 +129,5 @@ extension FileEventLog {
         return .duplicate(AppendedBatch(
             first: LogPosition(first), last: LogPosition(last), firstVersion: firstVersion,
             lastVersion: StreamVersion(firstVersion.rawValue + UInt64(events.count) - 1)))
-    }
-
-    /// Frames the records of a batch as blocks of at most `blockSize` raw bytes.
-    private func encode(_ events: [ProposedEvent], stream: StreamName, firstPosition: UInt64, firstVersion: UInt64)
-        -> (bytes: [UInt8], blocks: [(offset: Int, length: Int, first: UInt64, count: UInt32)])
-    {
-        var output: [UInt8] = []
-        var blocks: [(offset: Int, length: Int, first: UInt64, count: UInt32)] = []
-        var records = ByteWriter(capacity: min(options.blockSize, events.count * 512))
-        var recordCount = 0
-        var blockFirst = firstPosition
-        func flush(continued: Bool) {
-            let start = output.count
-            records.bytes.withUnsafeBytes { raw in
-                BlockEncoder.append(records: raw, count: recordCount, firstPosition: blockFirst, continued: continued, to: &output)
-            }
-            blocks.append((start, output.count - start, blockFirst, UInt32(recordCount)))
-            blockFirst += UInt64(recordCount)
-            records.bytes.removeAll(keepingCapacity: true)
-            recordCount = 0
-        }
-        for (offset, event) in events.enumerated() {
-            let size = RecordCodec.size(of: event, stream: stream)!
-            if recordCount > 0 && records.bytes.count + size > options.blockSize { flush(continued: true) }
-            RecordCodec.encode(event, stream: stream, version: StreamVersion(firstVersion + UInt64(offset)), into: &records)
-            recordCount += 1
-        }
-        flush(continued: false)
-        return (output, blocks)
-    }
-
-    /// Starts a new segment before a batch that would take the current one past `segmentSize`.
-    private func rollSegmentIfNeeded(adding count: Int, state: inout State) throws(LogError) {
-        guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
-            active.size + Int64(count) > options.segmentSize
-        else { return }
-        do {
-            try active.descriptor.dataSync()
-        } catch {
-            state.poisoned = "syncing \(active.path): \(error)"
-            throw .io(operation: "syncing", path: active.path, errno: error)
-        }
-        state.segments.append(try Self.createSegment(directory: directory, base: state.index.count))
     }
 }

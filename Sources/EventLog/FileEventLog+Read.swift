@@ -37,11 +37,10 @@ extension FileEventLog {
         }
         let end = position.rawValue &+ UInt64(max(0, limit))
         var result: [RecordedEvent] = []
-        result.reserveCapacity(min(limit, 4096))
+        result.reserveCapacity(plan.reduce(0) { $0 + Int($1.0.count) })
+        var buffers = ReadBuffers()
         for (block, segment) in plan {
-            for event in try decodeBlock(block, segment: segment) where event.position.rawValue >= position.rawValue && event.position.rawValue < end {
-                result.append(event)
-            }
+            try decodeBlock(block, segment: segment, buffers: &buffers, into: &result) { $0 >= position.rawValue && $0 < end }
         }
         return result
     }
@@ -74,61 +73,81 @@ extension FileEventLog {
 
     private func events(at positions: [UInt64], plan: [Int: (BlockLocation, Segment)]) throws(LogError) -> [RecordedEvent] {
         let blocks = plan.sorted { $0.value.0.firstPosition < $1.value.0.firstPosition }.map(\.value)
-        var decoded: [UInt64: RecordedEvent] = [:]
+        var decoded: [RecordedEvent] = []
+        decoded.reserveCapacity(positions.count)
         let wanted = Set(positions)
+        var buffers = ReadBuffers()
         for (block, segment) in blocks {
-            for event in try decodeBlock(block, segment: segment) where wanted.contains(event.position.rawValue) {
-                decoded[event.position.rawValue] = event
-            }
+            try decodeBlock(block, segment: segment, buffers: &buffers, into: &decoded) { wanted.contains($0) }
         }
-        return positions.compactMap { decoded[$0] }
+        let byPosition = Dictionary(decoded.map { ($0.position.rawValue, $0) }, uniquingKeysWith: { first, _ in first })
+        return positions.compactMap { byPosition[$0] }
     }
 
-    /// Reads, checks and decodes one block; damage is `LogError.corrupt` naming file, offset and position.
-    func decodeBlock(_ block: BlockLocation, segment: Segment) throws(LogError) -> [RecordedEvent] {
+    /// Buffers that reading reuses from one block to the next.
+    struct ReadBuffers {
+        var stored: [UInt8] = []
+        var records: [UInt8] = []
+    }
+
+    /// Reads, checks and decodes one block, appending to `events` the records whose position
+    /// `keep` accepts; damage is `LogError.corrupt` naming file, offset and position.
+    func decodeBlock(
+        _ block: BlockLocation, segment: Segment, buffers: inout ReadBuffers, into events: inout [RecordedEvent],
+        keep: (UInt64) -> Bool
+    ) throws(LogError) {
         func corrupt(_ reason: String) -> LogError {
             .corrupt(segment: segment.path, offset: block.offset, position: LogPosition(block.firstPosition), reason: reason)
         }
-        var bytes = [UInt8](repeating: 0, count: block.length)
+        if buffers.stored.count < block.length { buffers.stored = [UInt8](repeating: 0, count: block.length) }
         let read: Int
         do {
-            read = try bytes.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: block.offset) }
+            read = try buffers.stored.withUnsafeMutableBytes { try segment.descriptor.readFully(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<block.length]), at: block.offset) }
         } catch {
             throw .io(operation: "reading", path: segment.path, errno: error as? Errno ?? .ioError)
         }
-        let outcome = bytes.withUnsafeBytes { raw -> Result<[RecordedEvent], LogError> in
+        let outcome = buffers.stored.withUnsafeBytes { raw -> Result<Void, LogError> in
             let raw = UnsafeRawBufferPointer(rebasing: raw[..<read])
-            let header: BlockHeader
-            let records: [UInt8]
             do {
-                header = try BlockHeader.parse(raw)
-                records = try header.verifiedRecords(
+                let header = try BlockHeader.parse(raw)
+                let malformed = try header.withVerifiedRecords(
                     header: UnsafeRawBufferPointer(rebasing: raw[..<BlockHeader.size]),
-                    body: UnsafeRawBufferPointer(rebasing: raw[BlockHeader.size...]))
+                    body: UnsafeRawBufferPointer(rebasing: raw[BlockHeader.size...]), scratch: &buffers.records
+                ) { body -> String? in
+                    guard header.firstPosition == block.firstPosition, header.recordCount == block.count else {
+                        return "block holds positions from \(header.firstPosition), the index expected \(block.firstPosition)"
+                    }
+                    return Self.decodeRecords(body, block: block, into: &events, keep: keep)
+                }
+                return malformed.map { .failure(corrupt($0)) } ?? .success(())
             } catch {
                 return .failure(corrupt("\(error)"))
             }
-            guard header.firstPosition == block.firstPosition, header.recordCount == block.count else {
-                return .failure(corrupt("block holds positions from \(header.firstPosition), the index expected \(block.firstPosition)"))
-            }
-            return records.withUnsafeBytes { body in
-                var events: [RecordedEvent] = []
-                events.reserveCapacity(Int(header.recordCount))
-                var reader = ByteReader(body)
-                var names = RecordCodec.NameCache()
-                while reader.remaining > 0 {
-                    do {
-                        events.append(try RecordCodec.decode(&reader, position: LogPosition(block.firstPosition + UInt64(events.count)), names: &names))
-                    } catch {
-                        return .failure(corrupt("record \(events.count) is malformed (\(error))"))
-                    }
-                }
-                guard events.count == Int(header.recordCount) else {
-                    return .failure(corrupt("block declares \(header.recordCount) records, holds \(events.count)"))
-                }
-                return .success(events)
-            }
         }
-        return try outcome.get()
+        try outcome.get()
+    }
+
+    /// Decodes every record of a block's raw body, keeping those `keep` accepts; returns why
+    /// the body is malformed, or nil.
+    private static func decodeRecords(
+        _ body: UnsafeRawBufferPointer, block: BlockLocation, into events: inout [RecordedEvent], keep: (UInt64) -> Bool
+    ) -> String? {
+        var reader = ByteReader(body)
+        var names = RecordCodec.NameCache()
+        var count: UInt64 = 0
+        while reader.remaining > 0 {
+            let position = block.firstPosition + count
+            do {
+                if keep(position) {
+                    events.append(try RecordCodec.decode(&reader, position: LogPosition(position), names: &names))
+                } else {
+                    _ = try RecordCodec.peekIdentity(&reader)
+                }
+            } catch {
+                return "record \(count) is malformed (\(error))"
+            }
+            count += 1
+        }
+        return count == UInt64(block.count) ? nil : "block declares \(block.count) records, holds \(count)"
     }
 }

@@ -30,7 +30,9 @@ extension FileEventLog {
     /// The file and position to sync next, or nil (and no sync scheduled any more) when done.
     private func nextSyncJob() -> (FileDescriptor, UInt64)? {
         state.withLock { state in
-            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last else {
+            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last,
+                (try? Self.flushPending(&state)) != nil
+            else {
                 state.syncScheduled = false
                 return nil
             }
@@ -40,8 +42,9 @@ extension FileEventLog {
 
     /// Makes everything appended so far durable, including buffered appends.
     public func sync() throws(LogError) {
-        let job = state.withLock { state -> (FileDescriptor, UInt64)? in
-            state.segments.last.map { ($0.descriptor, state.index.count) }
+        let job = try state.withLock { state throws(LogError) -> (FileDescriptor, UInt64)? in
+            try Self.flushPending(&state)
+            return state.segments.last.map { ($0.descriptor, state.index.count) }
         }
         guard let (descriptor, target) = job else { return }
         finishSync(descriptor: descriptor, target: target)

@@ -33,6 +33,8 @@ public final class FileEventLog: EventStore, Sendable {
     let logger: Logger
     let state: Mutex<State>
     let syncQueue = DispatchQueue(label: "parley.eventlog.sync")
+    /// Appends under way, from their check to their return; a lone one syncs on its own thread.
+    let appending = Atomic<Int>(0)
     private let lockDescriptor: FileDescriptor?
 
     struct Segment: Sendable {
@@ -56,6 +58,9 @@ public final class FileEventLog: EventStore, Sendable {
     struct State: Sendable {
         var index = LogIndex()
         var segments: [Segment] = []
+        /// Durable batches at the end of the last segment (its `size` counts them) not yet
+        /// written: the next sync, buffered append or segment roll writes them first.
+        var pending: [UInt8] = []
         /// Positions below this are on stable storage.
         var synced: UInt64 = 0
         /// Positions below this are readable.

@@ -38,10 +38,8 @@ enum IndexSnapshot {
             writer.write(UInt16(name.count))
             writer.write(name)
         }
-        var ids = [UUID](repeating: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), count: Int(index.count))
-        for (id, position) in index.ids { ids[Int(position)] = id }
         for position in 0..<Int(index.count) {
-            RecordCodec.writeUUID(ids[position], into: &writer)
+            RecordCodec.writeUUID(index.ids.ids[position], into: &writer)
             writer.write(index.streamOfPosition[position])
         }
         let checksum = writer.bytes.withUnsafeBytes { CRC32C.checksum($0) }
@@ -82,9 +80,21 @@ enum IndexSnapshot {
                 else { return nil }
                 streams.append(stream)
             }
+            var ids: [UUID] = [], numbers: [UInt32] = []
+            ids.reserveCapacity(min(Int(eventCount), reader.remaining / 20))
+            numbers.reserveCapacity(ids.capacity)
             for _ in 0..<eventCount {
                 guard let id = RecordCodec.readUUID(&reader), let number = reader.read(UInt32.self), Int(number) < streams.count else { return nil }
-                index.addEvent(id: id, stream: streams[Int(number)])
+                ids.append(id)
+                numbers.append(number)
+            }
+            // Consecutive events of one stream (a batch) enter the index together.
+            var start = 0
+            while start < ids.count {
+                var end = start + 1
+                while end < ids.count && numbers[end] == numbers[start] { end += 1 }
+                index.addEvents(count: end - start, stream: streams[Int(numbers[start])]) { [start] in ids[start + $0] }
+                start = end
             }
             guard reader.remaining == 0, index.count == (index.blocks.last?.endPosition ?? 0) else { return nil }
             guard let last = index.blocks.last else {

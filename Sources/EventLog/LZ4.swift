@@ -49,6 +49,39 @@ public enum LZ4 {
         return Int(written)
     }
 
+    /// Compresses `source` into `destination`, whose size is the most the caller accepts.
+    ///
+    /// Returns the compressed length, or nil (leaving `destination` unspecified) when the result
+    /// would not fit, in which case the caller stores the input raw.
+    static func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer, acceleration: Int32 = 1) -> Int? {
+        guard let input = source.baseAddress, let output = destination.baseAddress, source.count <= maximumInputSize,
+            destination.count > 0
+        else { return nil }
+        let written = LZ4_compress_fast(
+            input.assumingMemoryBound(to: CChar.self), output.assumingMemoryBound(to: CChar.self),
+            Int32(source.count), Int32(clamping: destination.count), acceleration)
+        return written > 0 ? Int(written) : nil
+    }
+
+    /// Decompresses `source` into `destination`, which it must fill exactly.
+    static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws(LZ4Error) {
+        guard destination.count <= maximumInputSize, source.count <= Int(Int32.max) else {
+            throw LZ4Error(compressedSize: source.count, expectedSize: destination.count, produced: -1)
+        }
+        guard let input = source.baseAddress, let output = destination.baseAddress else {
+            guard source.isEmpty, destination.isEmpty else {
+                throw LZ4Error(compressedSize: source.count, expectedSize: destination.count, produced: -1)
+            }
+            return
+        }
+        let produced = LZ4_decompress_safe(
+            input.assumingMemoryBound(to: CChar.self), output.assumingMemoryBound(to: CChar.self),
+            Int32(source.count), Int32(destination.count))
+        guard produced == Int32(destination.count) else {
+            throw LZ4Error(compressedSize: source.count, expectedSize: destination.count, produced: Int(produced))
+        }
+    }
+
     /// Decompresses `source`, which must expand to exactly `originalSize` bytes.
     public static func decompress(_ source: UnsafeRawBufferPointer, originalSize: Int) throws(LZ4Error) -> [UInt8] {
         guard originalSize >= 0, originalSize <= maximumInputSize, source.count <= Int(Int32.max) else {

@@ -22,7 +22,7 @@ struct LogIndex: Sendable {
     private(set) var streamNumbers: [StreamName: UInt32] = [:]
     private(set) var streamPositions: [[UInt64]] = []
     private(set) var categories: [String: [UInt64]] = [:]
-    private(set) var ids: [UUID: UInt64] = [:]
+    private(set) var ids = IdTable()
     /// The stream number of every position.
     private(set) var streamOfPosition: [UInt32] = []
 
@@ -43,7 +43,32 @@ struct LogIndex: Sendable {
     }
 
     mutating func addEvent(id: UUID, stream: StreamName) {
-        let position = count
+        addEvents(count: 1, stream: stream) { _ in id }
+    }
+
+    /// Adds a batch of `stream`, `count` events whose ids `id(i)` gives, at the next positions.
+    mutating func addEvents(count: Int, stream: StreamName, id: (Int) -> UUID) {
+        ids.reserve(count)
+        for offset in 0..<count { ids.append(id(offset)) }
+        addClaimedEvents(count: count, stream: stream)
+    }
+
+    /// Gives a batch's ids the next positions, unless one is stored or repeated (see `IdTable.claim`);
+    /// the batch is then added with `addClaimedEvents` or given up with `releaseClaimedIds`.
+    mutating func claimIds(count: Int, id: (Int) -> UUID) -> IdTable.Claim {
+        precondition(ids.count == streamOfPosition.count, "ids claimed twice")
+        return ids.claim(count, id)
+    }
+
+    /// Gives up ids claimed for a batch that will not be added.
+    mutating func releaseClaimedIds() {
+        ids.removeLast(ids.count - streamOfPosition.count)
+    }
+
+    /// Adds a batch of `stream` whose `count` ids were claimed.
+    mutating func addClaimedEvents(count: Int, stream: StreamName) {
+        precondition(ids.count == streamOfPosition.count + count, "the batch's ids were not claimed")
+        let first = self.count
         let number: UInt32
         if let existing = streamNumbers[stream] {
             number = existing
@@ -53,10 +78,10 @@ struct LogIndex: Sendable {
             streamNumbers[stream] = number
             streamPositions.append([])
         }
-        streamPositions[Int(number)].append(position)
-        categories[stream.category, default: []].append(position)
-        ids[id] = position
-        streamOfPosition.append(number)
+        let positions = first..<first + UInt64(count)
+        streamPositions[Int(number)].append(contentsOf: positions)
+        categories[stream.category, default: []].append(contentsOf: positions)
+        streamOfPosition.append(contentsOf: repeatElement(number, count: count))
     }
 
     mutating func addBlock(_ block: BlockLocation) { blocks.append(block) }

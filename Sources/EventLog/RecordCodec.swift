@@ -15,11 +15,17 @@ enum RecordCodec {
 
     /// The encoded size of a record, or nil when a field is too long for the format.
     static func size(of event: ProposedEvent, stream: StreamName) -> Int? {
-        let stream = stream.description.utf8.count, type = event.type.utf8.count, actor = event.metadata.actor.utf8.count
-        guard stream <= maximumNameLength, type <= maximumNameLength, actor <= maximumNameLength,
+        size(of: event, streamLength: stream.description.utf8.count)
+    }
+
+    /// The encoded size of a record whose stream name is `streamLength` bytes, or nil when a field
+    /// is too long for the format.
+    static func size(of event: ProposedEvent, streamLength: Int) -> Int? {
+        let type = event.type.utf8.count, actor = event.metadata.actor.utf8.count
+        guard streamLength <= maximumNameLength, type <= maximumNameLength, actor <= maximumNameLength,
             event.metadata.custom.count <= Int(UInt32.max), event.payload.count <= Int(UInt32.max)
         else { return nil }
-        var size = fixedHeaderSize + stream + type + actor + event.metadata.custom.count + event.payload.count
+        var size = fixedHeaderSize + streamLength + type + actor + event.metadata.custom.count + event.payload.count
         if event.metadata.correlationID != nil { size += 16 }
         if event.metadata.causationID != nil { size += 16 }
         return size <= Int(UInt32.max) ? size : nil
@@ -27,30 +33,46 @@ enum RecordCodec {
 
     /// Appends the record; the caller has checked `size(of:stream:)`.
     static func encode(_ event: ProposedEvent, stream: StreamName, version: StreamVersion, into writer: inout ByteWriter) {
+        let streamBytes = Array(stream.description.utf8)
+        let size = size(of: event, streamLength: streamBytes.count)!
+        let start = writer.bytes.count
+        writer.bytes.append(contentsOf: repeatElement(0, count: size))
+        writer.bytes.withUnsafeMutableBytes { buffer in
+            streamBytes.withUnsafeBytes { encode(event, stream: $0, version: version.rawValue, size: size, into: buffer, at: start) }
+        }
+    }
+
+    /// Writes the record, `size` bytes (from `size(of:streamLength:)`), at `offset` of `buffer`.
+    static func encode(
+        _ event: ProposedEvent, stream: UnsafeRawBufferPointer, version: UInt64, size: Int,
+        into buffer: UnsafeMutableRawBufferPointer, at offset: Int
+    ) {
+        precondition(offset >= 0 && size <= buffer.count - offset, "record does not fit its buffer")
         let metadata = event.metadata
-        let streamText = stream.description
         var flags: UInt16 = 0
         if metadata.correlationID != nil { flags |= hasCorrelation }
         if metadata.causationID != nil { flags |= hasCausation }
-        writer.write(UInt32(size(of: event, stream: stream)!))
+        var writer = RawWriter(buffer: UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + size]))
+        writer.write(UInt32(size))
         writer.write(flags)
         writer.write(event.schemaVersion)
-        writer.write(version.rawValue)
+        writer.write(version)
         writer.write(event.recordedAt.microsecondsSinceEpoch)
-        writeUUID(event.id, into: &writer)
-        writer.write(UInt16(streamText.utf8.count))
+        writer.write(event.id)
+        writer.write(UInt16(stream.count))
         writer.write(UInt16(event.type.utf8.count))
         writer.write(UInt16(metadata.actor.utf8.count))
         writer.write(UInt16(0))
         writer.write(UInt32(metadata.custom.count))
         writer.write(UInt32(event.payload.count))
-        if let correlation = metadata.correlationID { writeUUID(correlation, into: &writer) }
-        if let causation = metadata.causationID { writeUUID(causation, into: &writer) }
-        writer.write(streamText.utf8)
-        writer.write(event.type.utf8)
-        writer.write(metadata.actor.utf8)
-        writer.write(metadata.custom)
-        writer.write(event.payload)
+        if let correlation = metadata.correlationID { writer.write(correlation) }
+        if let causation = metadata.causationID { writer.write(causation) }
+        writer.write(stream)
+        writer.write(event.type)
+        writer.write(metadata.actor)
+        metadata.custom.withUnsafeBytes { writer.write($0) }
+        event.payload.withUnsafeBytes { writer.write($0) }
+        precondition(writer.offset == size, "record size mismatch")
     }
 
     /// Why a record could not be decoded.
@@ -120,7 +142,7 @@ enum RecordCodec {
         private var actorBytes: [UInt8] = [], lastActor = ""
 
         mutating func stream(_ bytes: UnsafeRawBufferPointer) throws(Problem) -> StreamName {
-            if let lastStream, bytes.elementsEqual(streamBytes) { return lastStream }
+            if let lastStream, Self.same(bytes, streamBytes) { return lastStream }
             guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: "stream") }
             guard let stream = StreamName(text) else { throw .invalidStreamName }
             streamBytes = Array(bytes)
@@ -136,8 +158,12 @@ enum RecordCodec {
             try Self.text(bytes, field: "actor", cachedBytes: &actorBytes, cached: &lastActor)
         }
 
+        private static func same(_ bytes: UnsafeRawBufferPointer, _ cached: [UInt8]) -> Bool {
+            bytes.count == cached.count && (bytes.isEmpty || cached.withUnsafeBytes { memcmp(bytes.baseAddress!, $0.baseAddress!, bytes.count) == 0 })
+        }
+
         private static func text(_ bytes: UnsafeRawBufferPointer, field: String, cachedBytes: inout [UInt8], cached: inout String) throws(Problem) -> String {
-            if bytes.elementsEqual(cachedBytes) { return cached }
+            if same(bytes, cachedBytes) { return cached }
             guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8(field: field) }
             cachedBytes = Array(bytes)
             cached = text

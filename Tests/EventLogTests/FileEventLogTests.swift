@@ -36,8 +36,13 @@ import Testing
         #expect(try await log.append(Events.make(1), to: stream, expected: .noStream) == .conflict(expected: .noStream, actual: 1))
         #expect(try await log.append(Events.make(1), to: stream, expected: .exact(0)) == .conflict(expected: .exact(0), actual: 1))
         #expect(try await log.head() == 2)
-        let appended = try await log.append(Events.make(1), to: stream, expected: .exact(1))
-        #expect(appended == .appended(AppendedBatch(first: 2, last: 2, firstVersion: 2, lastVersion: 2)))
+        // A conflicting batch's ids stay free: the same batch appends once the expectation holds.
+        let late = Events.make(2, seed: 5)
+        #expect(try await log.append(late, to: stream, expected: .exact(0)) == .conflict(expected: .exact(0), actual: 1))
+        #expect(try await log.position(of: late[0].id) == nil)
+        let appended = try await log.append(late, to: stream, expected: .exact(1))
+        #expect(appended == .appended(AppendedBatch(first: 2, last: 3, firstVersion: 2, lastVersion: 3)))
+        #expect(try await log.position(of: late[1].id) == 3)
     }
 
     @Test func repeatedIdsAreDuplicatesOrRefusedWhole() async throws {
@@ -97,6 +102,25 @@ import Testing
         let all = try await log.readAll(from: .start, limit: 10_000)
         #expect(all.map(\.event) == written)
         #expect(all.map(\.position.rawValue) == Array(0..<2000))
+    }
+
+    @Test func aBatchLargeEnoughToCompressItsBlocksInParallelReadsBackInOrder() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        // Over 256 KiB of records: its blocks are encoded and compressed in parallel.
+        let batch = Events.make(3000, seed: 7, text: String(repeating: "a longer message, ", count: 8))
+        do {
+            let log = try temp.open()
+            _ = try await log.append(Events.make(3), to: .test("conversation", "before"), expected: .any)
+            let result = try await log.append(batch, to: .test("conversation", "big"), expected: .noStream)
+            #expect(result == .appended(AppendedBatch(first: 3, last: 3002, firstVersion: 0, lastVersion: 2999)))
+            #expect(try await log.readAll(from: 3, limit: 5000).map(\.event) == batch)
+        }
+        // No snapshot: the reopened log rebuilds its index from the blocks themselves.
+        let log = try temp.open()
+        let read = try await log.read(stream: .test("conversation", "big"), from: 0, direction: .forwards, limit: 5000)
+        #expect(read.map(\.event) == batch)
+        #expect(read.map(\.position.rawValue) == Array(3..<3003))
     }
 
     @Test func concurrentExactAppendsHaveOneWinnerPerVersion() async throws {

@@ -1,0 +1,45 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Testing
+
+/// Durable batches reach the file together, just before the sync that covers them.
+@Suite struct PendingWriteTests {
+    @Test func coalescedDurableAppendsAreInTheFileWhenTheyReturn() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open(FileEventLog.Options(segmentSize: 16 << 10))
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        // Concurrent single-event appends: most join the pending bytes of a sync round.
+        let batches = (0..<200).map { Events.make(1, seed: UInt64($0)) }
+        let results = try await withThrowingTaskGroup(of: AppendResult.self) { group in
+            for (index, batch) in batches.enumerated() {
+                group.addTask { try await writer.append(batch, to: .test("chat", "\(index % 7)"), expected: .any) }
+            }
+            return try await group.reduce(into: [AppendResult]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { if case .appended = $0 { true } else { false } })
+        // Every acknowledged batch is on disk for a reader in another FileEventLog, whole and in order.
+        try reader.refresh()
+        let read = try await reader.readAll(from: .start, limit: 1000)
+        #expect(read.map(\.position.rawValue) == Array(0..<200))
+        #expect(Set(read.map(\.id)) == Set(batches.map { $0[0].id }))
+        #expect(temp.segments.count > 1)
+    }
+
+    @Test func aBufferedAppendWritesThePendingDurableBytesBeforeItsOwn() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        let durable = Events.make(3, seed: 1)
+        let buffered = Events.make(2, seed: 2)
+        async let first = writer.append(durable, to: .test("chat", "a"), expected: .any)
+        async let second = writer.append(buffered, to: .test("chat", "b"), expected: .any, durability: .buffered)
+        _ = try await (first, second)
+        // Not closed or synced again: the reader sees whatever reached the file, with no hole.
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        let read = try await reader.readAll(from: .start, limit: 10)
+        #expect(read.count == 5)
+        #expect(Set(read.map(\.id)) == Set((durable + buffered).map(\.id)))
+    }
+}
