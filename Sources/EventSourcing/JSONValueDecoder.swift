@@ -20,18 +20,28 @@ public struct JSONValueDecoder: Sendable {
 
     /// The value of type `T` that `value` holds.
     public func decode<T: Decodable>(_: T.Type, from value: JSONValue) throws -> T {
-        try ValueDecoding(value: value, codingPath: []).decodeValue(T.self)
+        try ValueDecoding(value: value, parentPath: [], key: nil).decodeValue(T.self)
     }
 }
 
-/// One value being decoded, with where it is.
+/// One value being decoded, with where it is (the path is put together only when asked for).
 struct ValueDecoding: Decoder {
     let value: JSONValue
-    let codingPath: [any CodingKey]
+    let parentPath: [any CodingKey]
+    let key: (any CodingKey)?
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    var codingPath: [any CodingKey] { key.map { parentPath + [$0] } ?? parentPath }
 
     func decodeValue<T: Decodable>(_: T.Type) throws -> T {
         if T.self == JSONValue.self { return value as! T }
+        if T.self == String.self { return try decode(String.self) as! T }
+        if T.self == Timestamp.self {
+            guard let time = Timestamp(rfc3339: try decode(String.self)) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "not an RFC 3339 time"))
+            }
+            return time as! T
+        }
         if T.self == UUID.self {
             guard case .string(let text) = value else { throw mismatch(T.self) }
             guard let id = UUID(text: text) else {
@@ -122,7 +132,7 @@ struct KeyedValueDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let value = members[key.stringValue] else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no member \"\(key.stringValue)\""))
         }
-        return ValueDecoding(value: value, codingPath: codingPath + [key])
+        return ValueDecoding(value: value, parentPath: codingPath, key: key)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try member(key).decodeNil() }
@@ -149,7 +159,7 @@ struct KeyedValueDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try member(key).unkeyedContainer() }
-    func superDecoder() throws -> any Decoder { ValueDecoding(value: .object(members), codingPath: codingPath) }
+    func superDecoder() throws -> any Decoder { ValueDecoding(value: .object(members), parentPath: codingPath, key: nil) }
     func superDecoder(forKey key: Key) throws -> any Decoder { try member(key) }
 }
 
@@ -168,7 +178,7 @@ struct UnkeyedValueDecoding: UnkeyedDecodingContainer {
                 JSONValue.self, .init(codingPath: codingPath, debugDescription: "the array has only \(elements.count) elements"))
         }
         defer { currentIndex += 1 }
-        return ValueDecoding(value: elements[currentIndex], codingPath: codingPath + [ElementKey(index: currentIndex)])
+        return ValueDecoding(value: elements[currentIndex], parentPath: codingPath, key: ElementKey(index: currentIndex))
     }
 
     mutating func decodeNil() throws -> Bool {

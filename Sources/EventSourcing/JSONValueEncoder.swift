@@ -29,10 +29,30 @@ public struct JSONValueEncoder: Sendable {
 
 /// A value under construction: containers fill it in place as the encodable writes to them.
 final class EncodingBox {
+    /// A member or element: a finished value, or one a nested encoder is still filling in.
+    enum Part {
+        case value(JSONValue)
+        case box(EncodingBox)
+
+        var resolved: JSONValue {
+            switch self {
+            case .value(let value): value
+            case .box(let box): box.resolved
+            }
+        }
+
+        func write(into output: inout [UInt8]) {
+            switch self {
+            case .value(let value): JSONWriter.write(value, into: &output)
+            case .box(let box): box.write(into: &output)
+            }
+        }
+    }
+
     enum Content {
         case value(JSONValue)
-        case object([(String, EncodingBox)])
-        case array([EncodingBox])
+        case object([(String, Part)])
+        case array([Part])
     }
 
     var content = Content.value(.null)
@@ -84,10 +104,30 @@ struct ValueEncoding: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func encodeValue<T: Encodable>(_ value: T) throws {
+        if let primitive = try Self.primitive(value, at: { codingPath }) {
+            box.content = .value(primitive)
+        } else {
+            try value.encode(to: self)
+        }
+    }
+
+    /// The JSON of the values written without a nested encoder; nil for the rest.
+    static func primitive<T: Encodable>(_ value: T, at path: () -> [any CodingKey]) throws -> JSONValue? {
         switch value {
-        case let json as JSONValue: box.content = .value(json)
-        case let id as UUID: box.content = .value(.string(id.uppercasedText))
-        default: try value.encode(to: self)
+        case let text as String: return .string(text)
+        case let json as JSONValue: return json
+        case let id as UUID: return .string(id.uppercasedText)
+        case let time as Timestamp: return .string(time.description)
+        case let flag as Bool: return .bool(flag)
+        case let number as Int: return .integer(Int64(number))
+        case let number as Int64: return .integer(number)
+        case let number as Int32: return .integer(Int64(number))
+        case let number as Double:
+            guard number.isFinite else {
+                throw EncodingError.invalidValue(number, .init(codingPath: path(), debugDescription: "JSON has no \(number)"))
+            }
+            return .double(number)
+        default: return nil
         }
     }
 
@@ -144,22 +184,32 @@ struct KeyedValueEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let box: EncodingBox
     let codingPath: [any CodingKey]
 
+    private func append(_ key: Key, _ part: EncodingBox.Part) {
+        guard case .object(var members) = box.content else { return }
+        box.content = .value(.null)
+        members.append((key.stringValue, part))
+        box.content = .object(members)
+    }
+
     private func member(_ key: Key) -> ValueEncoding {
         let member = ValueEncoding(codingPath: codingPath + [key])
-        if case .object(var members) = box.content {
-            box.content = .value(.null)
-            members.append((key.stringValue, member.box))
-            box.content = .object(members)
-        }
+        append(key, .box(member.box))
         return member
     }
 
-    mutating func encodeNil(forKey key: Key) { member(key).encodeNil() }
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try member(key).encodeValue(value) }
+    mutating func encodeNil(forKey key: Key) { append(key, .value(.null)) }
+
+    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        if let primitive = try ValueEncoding.primitive(value, at: { codingPath + [key] }) {
+            append(key, .value(primitive))
+        } else {
+            try member(key).encodeValue(value)
+        }
+    }
 
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
         guard let value else { return }
-        try member(key).encodeValue(value)
+        try encode(value, forKey: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
@@ -181,18 +231,28 @@ struct UnkeyedValueEncoding: UnkeyedEncodingContainer {
         return 0
     }
 
+    private func append(_ part: EncodingBox.Part) {
+        guard case .array(var elements) = box.content else { return }
+        box.content = .value(.null)
+        elements.append(part)
+        box.content = .array(elements)
+    }
+
     private mutating func next() -> ValueEncoding {
         let element = ValueEncoding(codingPath: codingPath + [ElementKey(index: count)])
-        if case .array(var elements) = box.content {
-            box.content = .value(.null)
-            elements.append(element.box)
-            box.content = .array(elements)
-        }
+        append(.box(element.box))
         return element
     }
 
-    mutating func encodeNil() { next().encodeNil() }
-    mutating func encode<T: Encodable>(_ value: T) throws { try next().encodeValue(value) }
+    mutating func encodeNil() { append(.value(.null)) }
+
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        if let primitive = try ValueEncoding.primitive(value, at: { codingPath + [ElementKey(index: count)] }) {
+            append(.value(primitive))
+        } else {
+            try next().encodeValue(value)
+        }
+    }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         next().container(keyedBy: NestedKey.self)
     }
