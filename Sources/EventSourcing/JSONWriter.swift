@@ -39,8 +39,18 @@ enum JSONWriter {
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
-        let hex: StaticString = "0123456789abcdef"
         output.append(UInt8(ascii: "\""))
+        let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if plain != true { writeEscaped(text, into: &output) }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscaped(_ text: String, into output: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
@@ -57,6 +67,5 @@ enum JSONWriter {
             default: output.append(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
     }
 }

@@ -36,8 +36,8 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(help: "Commands per fdatasync in the bulk case (parley submit's --sync-every).")
     var syncEvery = 1000
 
-    @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as parley submit), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
-    var only = "bulk,buffered,durable"
+    @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as one parley submit of setup and messages), bulk-cold (the same with the state cache emptied after the setup, as a new process), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
+    var only = "bulk,bulk-cold,buffered,durable"
 
     func validate() throws {
         guard commands > 0 else { throw ValidationError("--commands must be at least 1") }
@@ -57,7 +57,11 @@ struct BenchSubmit: AsyncParsableCommand {
         let cases = Set(only.split(separator: ",").map(String.init))
         if cases.contains("bulk") {
             progress.step("bulk, 1 submitter, a sync per \(syncEvery) commands before their results")
-            report.bulk = try await runBulk(workload, into: &report)
+            report.bulk = try await runBulk(workload, warm: true, into: &report)
+        }
+        if cases.contains("bulk-cold") {
+            progress.step("bulk with a cold state cache")
+            report.bulkCold = try await runBulk(workload, warm: false, into: &report)
         }
         if cases.contains("buffered") {
             progress.step("buffered appends, \(bufferedSubmitters) concurrent submitters, one sync at the end")
@@ -72,9 +76,11 @@ struct BenchSubmit: AsyncParsableCommand {
     }
 
     /// A fresh log holding the workload's users and conversations (not timed).
-    private func preparedLog(_ workload: SubmitWorkload, folder: String, into report: inout SubmitBenchReport) async throws -> FileEventLog {
+    private func preparedLog(
+        _ workload: SubmitWorkload, folder: String, cache: StateCache = StateCache(), into report: inout SubmitBenchReport
+    ) async throws -> FileEventLog {
         let log = try FileEventLog(directory: directory + "/" + folder, logger: options.logger)
-        let setupRouter = CommandRouter(store: log, durability: .buffered)
+        let setupRouter = CommandRouter(store: log, durability: .buffered, cache: cache)
         let (setup, setupTime) = try await measure { try await CommandRun.run(workload.setup, through: setupRouter) }
         try log.sync()
         guard setup.tally.rejected == 0 else { throw BenchFailure(text: "setup rejected: \(setup.rejections[0].text)") }
@@ -83,12 +89,14 @@ struct BenchSubmit: AsyncParsableCommand {
     }
 
     /// Times the message commands as `parley submit` handles them: in order, a sync per group,
-    /// each command's latency until the sync that confirmed it.
-    private func runBulk(_ workload: SubmitWorkload, into report: inout SubmitBenchReport) async throws -> SubmitFigures {
-        let log = try await preparedLog(workload, folder: "bulk", into: &report)
+    /// each command's latency until the sync that confirmed it. `warm`: the state cache the setup
+    /// filled carries on, as in one `parley submit` of the whole file; else it starts empty.
+    private func runBulk(_ workload: SubmitWorkload, warm: Bool, into report: inout SubmitBenchReport) async throws -> SubmitFigures {
+        let cache = StateCache()
+        let log = try await preparedLog(workload, folder: warm ? "bulk" : "bulk-cold", cache: cache, into: &report)
         let lines = workload.messages
         let (latencies, time) = try await measure {
-            var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) { try log.sync() }
+            var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery, cache: warm ? cache : StateCache()) { try log.sync() }
             var latencies = Latencies()
             var started: [ContinuousClock.Instant] = []
             func record(_ outcomes: [SubmitOutcome]) throws {

@@ -33,6 +33,7 @@ struct SubmitBenchReport: Encodable {
     var syncEvery: Int
     var setupPerSecond = 0.0
     var bulk: SubmitFigures?
+    var bulkCold: SubmitFigures?
     var buffered: SubmitFigures?
     var durable: SubmitFigures?
 
@@ -40,6 +41,7 @@ struct SubmitBenchReport: Encodable {
         case commands = "message_commands", setupCommands = "setup_commands", conversations, rounds = "corpus_copies"
         case submitters = "durable_submitters", setupPerSecond = "setup_commands_per_s"
         case bufferedSubmitters = "buffered_submitters", syncEvery = "bulk_sync_every", bulk = "bulk_1_submitter_sync_per_group"
+        case bulkCold = "bulk_cold_state_cache"
         case buffered = "buffered_concurrent_submitters_one_sync", durable = "durable_concurrent_submitters"
         case target = "target_commands_per_s"
     }
@@ -55,6 +57,7 @@ struct SubmitBenchReport: Encodable {
         try container.encode(syncEvery, forKey: .syncEvery)
         try container.encode(setupPerSecond, forKey: .setupPerSecond)
         try container.encodeIfPresent(bulk, forKey: .bulk)
+        try container.encodeIfPresent(bulkCold, forKey: .bulkCold)
         try container.encodeIfPresent(buffered, forKey: .buffered)
         try container.encodeIfPresent(durable, forKey: .durable)
         try container.encode(Self.target, forKey: .target)
@@ -80,6 +83,10 @@ struct SubmitBenchReport: Encodable {
         if let bulk {
             row("submit in bulk, durable: a sync per \(syncEvery) commands", figures(bulk), ">= 50,000/s")
             row("", latency(bulk) + " until confirmed", "")
+        }
+        if let bulkCold {
+            row("the same, state cache emptied after the setup", figures(bulkCold), ">= 50,000/s")
+            row("", latency(bulkCold) + " until confirmed", "")
         }
         if let buffered {
             row("submit, buffered appends, \(bufferedSubmitters) submitters, one sync at end", figures(buffered), ">= 50,000/s")
