@@ -53,9 +53,7 @@ public struct Rebuilder: Sendable {
             shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
             // The schema and its version row commit together, so a crash leaves both or neither.
             try connection.transaction { connection in
-                for file in builder.migrations {
-                    try connection.executeScript(file.retargeted(to: shadow.schema), name: file.name)
-                }
+                try builder.migrate(shadow.schema, connection: connection)
                 try connection.execute(
                     "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
                     [projection.name, shadow.version, shadow.schema])
@@ -65,13 +63,15 @@ public struct Rebuilder: Sendable {
         }
         let runner = try runner(for: shadow)
         try await runner.register()
-        var applied = 0
-        // Catch up until a pass finds at most one batch: the swap then has little left to apply.
-        while true {
-            let pass = try await runner.catchUp(progress: progress)
-            applied += pass
-            if pass <= 1000 { break }
-        }
+        let clock = ContinuousClock()
+        var start = clock.now
+        var applied = try await catchUp(runner, progress: progress)
+        builder.logger.info("caught up", metadata: ["schema": "\(shadow.schema)", "events": "\(applied)", "took": "\(clock.now - start)"])
+        // The indexes the load deferred, then what was appended while they were built.
+        start = clock.now
+        let built = try builder.deferredIndexes.create(in: shadow.schema, connection: connection)
+        builder.logger.info("built deferred indexes", metadata: ["indexes": "\(built)", "took": "\(clock.now - start)"])
+        applied += try await catchUp(runner, progress: progress)
         try checkConstraintsValid(schema: shadow.schema, connection: connection)
         var tables: [ProjectionVerifier.Table] = []
         try swap(retiring: active, activating: shadow, connection: connection) { connection in
@@ -80,6 +80,19 @@ public struct Rebuilder: Sendable {
         applied += try await self.runner(for: Version(version: shadow.version, schema: projection.schema, status: "active")).catchUp()
         return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
     }
+
+    /// Catches `runner` up until a pass finds at most one batch: the swap then has little left to apply.
+    private func catchUp(_ runner: ProjectionRunner, progress: (LogPosition) -> Void) async throws -> Int {
+        var applied = 0
+        while true {
+            let pass = try await runner.catchUp(batchSize: Self.batchSize, progress: progress)
+            applied += pass
+            if pass <= Self.batchSize { return applied }
+        }
+    }
+
+    /// Events per batch of the shadow's catch-up.
+    static let batchSize = 1000
 
     /// Swaps the most recent retired version back in, after catching it up.
     public func rollback() async throws -> (previous: Int, current: Int) {
