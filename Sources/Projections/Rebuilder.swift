@@ -61,7 +61,7 @@ public struct Rebuilder: Sendable {
                     "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
             }
         }
-        let runner = try runner(for: shadow)
+        let runner = try runner(for: shadow, bulk: true)
         try await runner.register()
         let clock = ContinuousClock()
         var start = clock.now
@@ -131,9 +131,10 @@ public struct Rebuilder: Sendable {
         }
     }
 
-    private func runner(for version: Version) throws -> ProjectionRunner {
+    /// A runner for `version`; `bulk` for a version no reader uses yet (`ProjectionRunner.Target.bulk`).
+    private func runner(for version: Version, bulk: Bool = false) throws -> ProjectionRunner {
         ProjectionRunner(
             projection: projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: builder.logger),
-            logger: builder.logger, target: .init(schema: version.schema, trackedVersion: version.version))
+            logger: builder.logger, target: .init(schema: version.schema, trackedVersion: version.version, bulk: bulk))
     }
 }

@@ -44,7 +44,7 @@ public struct SchemaBuilder: Sendable {
         }
         let runner = ProjectionRunner(
             projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
-            target: .init(schema: schema, trackedVersion: nil, until: until))
+            target: .init(schema: schema, trackedVersion: nil, until: until, bulk: true))
         let applied = try await runner.catchUp(batchSize: batchSize, progress: progress)
         try deferredIndexes.create(in: schema, connection: connection)
         return applied
