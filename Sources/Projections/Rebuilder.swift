@@ -92,7 +92,12 @@ public struct Rebuilder: Sendable {
     }
 
     /// Events per batch of the shadow's catch-up.
-    static let batchSize = 1000
+    ///
+    /// Twice the live runner's default: half the transactions, and a 1M-event rebuild about 1.5 s
+    /// faster. Not much more: a row updated in a batch leaves a dead version its page cannot prune
+    /// until the batch commits, so with 5,000 events only 40% of `messaging_windows` updates were
+    /// HOT (89% with 1,000) and the table grew threefold; 4,000 measured no better than 2,000.
+    static let batchSize = 2000
 
     /// Swaps the most recent retired version back in, after catching it up.
     public func rollback() async throws -> (previous: Int, current: Int) {
