@@ -35,16 +35,25 @@ public struct PostgresArray: PostgresEncodable {
     public init(_ elements: [String]) { self.elements = elements }
 
     /// The array literal: every element double-quoted with `"` and `\` escaped, NULL unquoted.
+    ///
+    /// Built byte by byte: a merged update's arrays hold a batch's worth of values.
     public var postgresText: String {
-        let items = elements.map { element -> String in
-            guard let element else { return "NULL" }
-            var quoted = "\""
-            for character in element {
-                if character == "\"" || character == "\\" { quoted.append("\\") }
-                quoted.append(character)
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            guard let element else {
+                bytes.append(contentsOf: "NULL".utf8)
+                continue
             }
-            return quoted + "\""
+            bytes.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
+            }
+            bytes.append(UInt8(ascii: "\""))
         }
-        return "{" + items.joined(separator: ",") + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

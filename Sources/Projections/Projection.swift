@@ -14,15 +14,20 @@ public struct Projection: Sendable {
     public var categoryPrefix: String
     /// The statements one event turns into; throws when the event cannot be read.
     public var statements: @Sendable (RecordedEvent) throws -> [SQLStatement]
+    /// Non-unique indexes the projector's `UPDATE` and `DELETE` statements need to find their rows
+    /// (or that a cascading delete needs): a bulk load keeps them instead of building them after
+    /// its rows (`DeferredIndexes`).
+    public var lookupIndexes: Set<String>
 
     public init(
-        name: String, version: Int, schema: String, categoryPrefix: String,
+        name: String, version: Int, schema: String, categoryPrefix: String, lookupIndexes: Set<String> = [],
         statements: @escaping @Sendable (RecordedEvent) throws -> [SQLStatement]
     ) {
         self.name = name
         self.version = version
         self.schema = schema
         self.categoryPrefix = categoryPrefix
+        self.lookupIndexes = lookupIndexes
         self.statements = statements
     }
 
@@ -31,6 +36,8 @@ public struct Projection: Sendable {
 
 /// The projections Parley runs, one per product that has a projector.
 public enum ProjectionCatalog {
+    /// Migue's projector finds every row it updates by primary key and deletes nothing, so it
+    /// needs no secondary index while it loads.
     public static let migue = Projection(name: "migue", version: 1, schema: "migue", categoryPrefix: "migue.") { event in
         try Projector.statements(for: event)
     }

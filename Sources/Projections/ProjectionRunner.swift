@@ -29,11 +29,16 @@ public final class ProjectionRunner: Sendable {
         public var trackedVersion: Int?
         /// The runner stops before this position (a replay as of a point); nil: the head.
         public var until: LogPosition?
+        /// A schema no reader uses yet (a rebuild's shadow, a replay): its batches commit with
+        /// `synchronous_commit = off`. A commit lost in a crash loses its checkpoint move with it,
+        /// so the batch is applied again; see Specs/history-and-rebuilds.md.
+        public var bulk: Bool
 
-        public init(schema: String, trackedVersion: Int?, until: LogPosition? = nil) {
+        public init(schema: String, trackedVersion: Int?, until: LogPosition? = nil, bulk: Bool = false) {
             self.schema = schema
             self.trackedVersion = trackedVersion
             self.until = until
+            self.bulk = bulk
         }
     }
 
@@ -219,7 +224,8 @@ public final class ProjectionRunner: Sendable {
                         [projection.name, version])
                     schema = try schemas[0].decode("schema_name")
                 }
-                try connection.execute("SELECT set_config('search_path', $1, true)", ["\(Self.quoted(schema)), public"])
+                let durability = target.bulk ? ", set_config('synchronous_commit', 'off', true)" : ""
+                try connection.execute("SELECT set_config('search_path', $1, true)\(durability)", ["\(Self.quoted(schema)), public"])
                 // Statements between COPYs go in one pipeline: one round trip instead of one each.
                 var pending: [Connection.PipelinedStatement] = []
                 for write in writes {

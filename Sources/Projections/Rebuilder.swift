@@ -53,9 +53,7 @@ public struct Rebuilder: Sendable {
             shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
             // The schema and its version row commit together, so a crash leaves both or neither.
             try connection.transaction { connection in
-                for file in builder.migrations {
-                    try connection.executeScript(file.retargeted(to: shadow.schema), name: file.name)
-                }
+                try builder.migrate(shadow.schema, connection: connection)
                 try connection.execute(
                     "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
                     [projection.name, shadow.version, shadow.schema])
@@ -63,15 +61,17 @@ public struct Rebuilder: Sendable {
                     "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
             }
         }
-        let runner = try runner(for: shadow)
+        let runner = try runner(for: shadow, bulk: true)
         try await runner.register()
-        var applied = 0
-        // Catch up until a pass finds at most one batch: the swap then has little left to apply.
-        while true {
-            let pass = try await runner.catchUp(progress: progress)
-            applied += pass
-            if pass <= 1000 { break }
-        }
+        let clock = ContinuousClock()
+        var start = clock.now
+        var applied = try await catchUp(runner, progress: progress)
+        builder.logger.info("caught up", metadata: ["schema": "\(shadow.schema)", "events": "\(applied)", "took": "\(clock.now - start)"])
+        // The indexes the load deferred, then what was appended while they were built.
+        start = clock.now
+        let built = try builder.deferredIndexes.create(in: shadow.schema, connection: connection)
+        builder.logger.info("built deferred indexes", metadata: ["indexes": "\(built)", "took": "\(clock.now - start)"])
+        applied += try await catchUp(runner, progress: progress)
         try checkConstraintsValid(schema: shadow.schema, connection: connection)
         var tables: [ProjectionVerifier.Table] = []
         try swap(retiring: active, activating: shadow, connection: connection) { connection in
@@ -80,6 +80,24 @@ public struct Rebuilder: Sendable {
         applied += try await self.runner(for: Version(version: shadow.version, schema: projection.schema, status: "active")).catchUp()
         return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
     }
+
+    /// Catches `runner` up until a pass finds at most one batch: the swap then has little left to apply.
+    private func catchUp(_ runner: ProjectionRunner, progress: (LogPosition) -> Void) async throws -> Int {
+        var applied = 0
+        while true {
+            let pass = try await runner.catchUp(batchSize: Self.batchSize, progress: progress)
+            applied += pass
+            if pass <= Self.batchSize { return applied }
+        }
+    }
+
+    /// Events per batch of the shadow's catch-up.
+    ///
+    /// Twice the live runner's default: half the transactions, and a 1M-event rebuild about 1.5 s
+    /// faster. Not much more: a row updated in a batch leaves a dead version its page cannot prune
+    /// until the batch commits, so with 5,000 events only 40% of `messaging_windows` updates were
+    /// HOT (89% with 1,000) and the table grew threefold; 4,000 measured no better than 2,000.
+    static let batchSize = 2000
 
     /// Swaps the most recent retired version back in, after catching it up.
     public func rollback() async throws -> (previous: Int, current: Int) {
@@ -118,9 +136,10 @@ public struct Rebuilder: Sendable {
         }
     }
 
-    private func runner(for version: Version) throws -> ProjectionRunner {
+    /// A runner for `version`; `bulk` for a version no reader uses yet (`ProjectionRunner.Target.bulk`).
+    private func runner(for version: Version, bulk: Bool = false) throws -> ProjectionRunner {
         ProjectionRunner(
             projection: projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: builder.logger),
-            logger: builder.logger, target: .init(schema: version.schema, trackedVersion: version.version))
+            logger: builder.logger, target: .init(schema: version.schema, trackedVersion: version.version, bulk: bulk))
     }
 }

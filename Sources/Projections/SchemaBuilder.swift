@@ -40,14 +40,26 @@ public struct SchemaBuilder: Sendable {
         }
         try connection.transaction { connection in
             if exists { try connection.execute("DROP SCHEMA \(ProjectionRunner.quoted(schema)) CASCADE") }
-            for file in migrations {
-                try connection.executeScript(file.retargeted(to: schema), name: file.name)
-            }
+            try migrate(schema, connection: connection)
         }
         let runner = ProjectionRunner(
             projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
-            target: .init(schema: schema, trackedVersion: nil, until: until))
-        return try await runner.catchUp(batchSize: batchSize, progress: progress)
+            target: .init(schema: schema, trackedVersion: nil, until: until, bulk: true))
+        let applied = try await runner.catchUp(batchSize: batchSize, progress: progress)
+        try deferredIndexes.create(in: schema, connection: connection)
+        return applied
+    }
+
+    /// The secondary indexes a load into one of this builder's schemas builds after its rows.
+    public var deferredIndexes: DeferredIndexes { DeferredIndexes(migrations: migrations, kept: projection.lookupIndexes) }
+
+    /// Applies the migrations to `schema`, less the indexes `deferredIndexes` builds after the
+    /// load; run it inside a transaction.
+    func migrate(_ schema: String, connection: Connection) throws {
+        for file in migrations {
+            try connection.executeScript(file.retargeted(to: schema), name: file.name)
+        }
+        try deferredIndexes.drop(in: schema, connection: connection)
     }
 
     /// Drops `schema` and everything in it.

@@ -8,7 +8,8 @@ public enum PlannedWrite: Hashable, Sendable {
 }
 
 /// Turns a batch's statements into few round trips: runs of the same plain single-row INSERT
-/// become one COPY, runs of the same INSERT with a conflict clause one multi-row INSERT.
+/// become one COPY, runs of the same INSERT with a conflict clause one multi-row INSERT, runs of
+/// the same UPDATE by a unique key one `UPDATE ... FROM unnest(...)` (`UpdateShape`).
 ///
 /// With a `TableOrder`, a batch's statements are first grouped by table, parents before children
 /// (see `TableOrder`); then only consecutive statements with identical SQL are merged, so each
@@ -28,16 +29,20 @@ public enum StatementCoalescer {
         var index = 0
         while index < statements.count {
             let first = statements[index]
-            guard let shape = InsertShape(first.sql), !first.parameters.isEmpty else {
-                result.append(.statement(first))
-                index += 1
-                continue
-            }
             var end = index + 1
             while end < statements.count, statements[end].sql == first.sql, statements[end].parameters.count == first.parameters.count {
                 end += 1
             }
             let run = statements[index..<end]
+            index = end
+            guard let shape = InsertShape(first.sql), !first.parameters.isEmpty else {
+                if run.count > 1, let keys = order?.keys, let update = UpdateShape(first.sql), let key = update.keyParameters(keys) {
+                    result += merge(run, update, key: key, types: keys.columnTypes[update.table]!)
+                } else {
+                    result += run.map(PlannedWrite.statement)
+                }
+                continue
+            }
             if run.count >= minimumCopyRows, let copy = shape.copyColumns {
                 result.append(.copy(
                     table: copy.table, columns: copy.columns,
@@ -52,8 +57,28 @@ public enum StatementCoalescer {
                     start = stop
                 }
             }
-            index = end
         }
+        return result
+    }
+
+    /// A run of updates as few `UpdateShape` statements: a chunk ends before a key it already holds
+    /// (so a row's updates keep their order) or at `maximumRows`; a chunk of one stays as it was.
+    static func merge(_ run: ArraySlice<SQLStatement>, _ shape: UpdateShape, key: [Int], types: [String: String]) -> [PlannedWrite] {
+        var result: [PlannedWrite] = []
+        var start = run.startIndex
+        var seen: Set<[SQLValue]> = []
+        func flush(to end: Int) {
+            let chunk = run[start..<end]
+            result.append(.statement(chunk.count == 1 ? chunk.first! : shape.merge(chunk, types: types)))
+            start = end
+            seen = []
+        }
+        for index in run.indices {
+            let values = key.map { run[index].parameters[$0] }
+            if seen.contains(values) || index - start == maximumRows { flush(to: index) }
+            seen.insert(values)
+        }
+        flush(to: run.endIndex)
         return result
     }
 }

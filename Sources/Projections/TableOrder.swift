@@ -12,8 +12,13 @@ import Postgres
 public struct TableOrder: Sendable, Equatable {
     /// Each table's depth in the foreign-key graph: 0 for tables referencing no other table.
     public let ranks: [String: Int]
+    /// What decides whether a run of updates may be merged (`UpdateShape`).
+    public let keys: TableKeys
 
-    public init(ranks: [String: Int]) { self.ranks = ranks }
+    public init(ranks: [String: Int], keys: TableKeys = TableKeys()) {
+        self.ranks = ranks
+        self.keys = keys
+    }
 
     /// Reads the foreign keys between the tables of `schema`.
     public static func of(schema: String, connection: Connection) throws -> TableOrder {
@@ -41,7 +46,7 @@ public struct TableOrder: Sendable, Equatable {
             }
             if !changed { break }
         }
-        return TableOrder(ranks: ranks)
+        return TableOrder(ranks: ranks, keys: try TableKeys.of(schema: schema, connection: connection))
     }
 
     /// `statements` grouped by table within each stretch between barriers.

@@ -72,7 +72,7 @@ import Testing
 
     @Test func arrayParametersEscapeTheirElements() throws {
         let connection = try TestServer.connect()
-        let elements = ["plain", "with \"quotes\"", "back\\slash", "comma,brace}"]
+        let elements = ["plain", "with \"quotes\"", "back\\slash", "comma,brace}", "ñandú € 🦙", "", "NULL"]
         let rows = try connection.query("SELECT unnest($1::text[]) AS element", [PostgresArray(elements)])
         #expect(try rows.map { try $0.decode("element", as: String.self) } == elements)
     }

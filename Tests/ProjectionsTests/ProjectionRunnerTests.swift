@@ -87,4 +87,24 @@ import Testing
         await #expect(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
         #expect(try await runner.checkpoint() == culprit.position)
     }
+
+    /// A bulk target's batches commit without waiting for the disk; a live one's keep the server's setting.
+    @Test(arguments: [(true, "off"), (false, "on")])
+    func aBulkTargetCommitsAsynchronously(bulk: Bool, expected: String) async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        try database.connect().executeScript("CREATE SCHEMA probe; CREATE TABLE probe.settings (value text);", name: "probe")
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 1))
+        let probe = Projection(name: "probe", version: 1, schema: "probe", categoryPrefix: "migue.") { _ in
+            [SQLStatement("INSERT INTO settings SELECT current_setting('synchronous_commit')", [])]
+        }
+        let runner = ProjectionRunner(
+            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger, target: .init(schema: "probe", trackedVersion: nil, bulk: bulk))
+        try await runner.catchUp()
+        let values = try database.connect().query("SELECT DISTINCT value FROM probe.settings").map { try $0.decode("value", as: String.self) }
+        #expect(values == [expected])
+    }
 }

@@ -26,19 +26,15 @@ struct BenchRebuild: AsyncParsableCommand {
     @Option(help: "Migrations folder.")
     var migrations = "migrations"
 
+    @Flag(help: "Keep the log folder and reuse the log an earlier run left there (written with the same --events).")
+    var reuseLog = false
+
     func run() async throws {
         let progress = BenchProgress(json: options.json)
         let scratch = try ScratchBenchDatabase(server: try options.databaseLocation().conninfo, logger: options.logger, migrations: migrations)
         defer { scratch.drop() }
-        try? FileManager.default.removeItem(atPath: directory)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-
-        // Alternating directions: an outbound message is one event, an inbound one two (window + message).
-        let messages = events * 2 / 3
-        progress.step("writing \(messages) message commands (about \(events) events) through the migue deciders")
-        let log = try FileEventLog(directory: directory, logger: options.logger)
-        try await BenchCommands.submit(messages: messages, sentences: try CorpusPayloads.sentences(corpus: corpus), to: log)
-        try log.sync()
+        let log = try await self.log()
+        defer { if !reuseLog { try? FileManager.default.removeItem(atPath: directory) } }
         let head = try await log.head()
 
         progress.step("projecting the live version")
@@ -58,6 +54,22 @@ struct BenchRebuild: AsyncParsableCommand {
             events: Int(head.rawValue), rows: rows, liveSeconds: liveTime.seconds, rebuildSeconds: rebuildTime.seconds,
             copySeconds: copyTime.seconds, applied: outcome.applied)
         report.print(json: options.json)
+    }
+
+    /// The benchmark's log: the one an earlier `--reuse-log` run left, else a new one.
+    private func log() async throws -> FileEventLog {
+        if reuseLog, FileManager.default.fileExists(atPath: directory) {
+            let log = try FileEventLog(directory: directory, logger: options.logger)
+            if try await log.head().rawValue > 0 { return log }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+        // Alternating directions: an outbound message is one event, an inbound one two (window + message).
+        let messages = events * 2 / 3
+        BenchProgress(json: options.json).step("writing \(messages) message commands (about \(events) events) through the migue deciders")
+        let log = try FileEventLog(directory: directory, logger: options.logger)
+        try await BenchCommands.submit(messages: messages, sentences: try CorpusPayloads.sentences(corpus: corpus), to: log)
+        try log.sync()
+        return log
     }
 
     /// Copies every row of the live schema into a fresh copy of the tables; returns rows and the COPY time only.

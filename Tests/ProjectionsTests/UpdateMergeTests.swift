@@ -1,0 +1,91 @@
+import EventSourcing
+import Foundation
+import Migue
+import Postgres
+@testable import Projections
+import Testing
+import TestSupport
+
+/// Runs of the same UPDATE by a unique key go as one `UPDATE ... FROM unnest(...)`, only where the
+/// order of the run's updates cannot matter, and write the rows single statements write.
+@Suite struct UpdateMergeTests {
+    static let keys = TableKeys(
+        columnTypes: ["t": ["id": "uuid", "code": "text", "status": "text", "at": "timestamp with time zone", "n": "integer"],
+                      "audited": ["id": "uuid", "status": "text"]],
+        uniqueKeys: ["t": [["id"]], "audited": [["id"]]], constrainedColumns: ["t": ["id", "code"], "audited": ["id"]],
+        unmergeable: ["audited"])
+
+    static func run(_ sql: String, ids: [Int]) -> [SQLStatement] {
+        ids.map { id in
+            SQLStatement(sql, [.uuid(UUID(uuidString: String(format: "00000000-0000-0000-0000-%012d", id))!), .text("a\"b\\c"), .null])
+        }
+    }
+
+    @Test(arguments: [
+        "UPDATE t SET status = $2, at = $3 WHERE id = $1",
+        "UPDATE t SET status = $2 WHERE id = $1 AND status = $3",
+    ])
+    func mergesWhereTheKeyIsNamedAndNoSetColumnIsUnique(sql: String) throws {
+        let shape = try #require(UpdateShape(sql))
+        #expect(shape.keyParameters(Self.keys) == [0])
+        let plan = StatementCoalescer.plan(Self.run(sql, ids: [1, 2, 3, 1, 4]), order: TableOrder(ranks: ["t": 0], keys: Self.keys))
+        // The repeated key starts a second statement, so that row's updates keep their order.
+        #expect(plan.count == 2)
+        guard case .statement(let first) = plan[0] else { Issue.record("not a statement"); return }
+        #expect(first.sql.hasPrefix("UPDATE t AS parley_row SET status = parley_new.p2"))
+        #expect(first.sql.contains("FROM unnest($1::uuid[], $2::text[], $3::"))
+        #expect(first.parameters[1] == .text(#"{"a\"b\\c","a\"b\\c","a\"b\\c"}"#))
+        #expect(first.parameters[2] == .text("{NULL,NULL,NULL}"))
+    }
+
+    @Test(arguments: [
+        "UPDATE t SET status = $2 WHERE code = $1",  // no unique key named
+        "UPDATE t SET code = $2 WHERE id = $1",  // sets a unique column
+        "UPDATE audited SET status = $2 WHERE id = $1",  // has a trigger
+        "UPDATE t SET status = COALESCE($2, status) WHERE id = $1",  // an expression
+        "UPDATE t SET status = $2::text WHERE id = $1",  // a cast
+        "UPDATE t SET status = $2 WHERE id = $1 OR n = $3",  // not a conjunction
+        "UPDATE t SET status = $2, n = $2 WHERE id = $1",  // a parameter used twice
+        "UPDATE t SET missing = $2 WHERE id = $1",  // an unknown column
+    ])
+    func leavesOtherUpdatesAlone(sql: String) {
+        let statements = Self.run(sql, ids: [1, 2, 3])
+        let plan = StatementCoalescer.plan(statements, order: TableOrder(ranks: ["t": 0, "audited": 0], keys: Self.keys))
+        #expect(plan == statements.map(PlannedWrite.statement))
+    }
+
+    @Test func mergedWindowUpdatesWriteTheRowsSingleStatementsWrite() async throws {
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        // Five users whose inbound messages alternate, so each batch holds runs of window
+        // updates whose keys repeat every five statements.
+        var lines: [String] = []
+        let phones = (0..<5).map { "+3460000000\($0)" }
+        let conversations = phones.map { commands.conversation(phone: $0, messages: 12) }
+        for conversation in conversations { lines += conversation.prefix(2) }
+        for message in 2..<14 {
+            for conversation in conversations { lines.append(conversation[message]) }
+        }
+        try await MigueService(store: store).submit(lines)
+        let events = await store.readAll(from: .start, limit: 10_000)
+
+        let merged = try ProjectedStory.migratedDatabase()
+        defer { merged.drop() }
+        let single = try ProjectedStory.migratedDatabase()
+        defer { single.drop() }
+        let order = try TableOrder.of(schema: "migue", connection: try merged.connect())
+        let plan = StatementCoalescer.plan(try events.flatMap { try Projector.statements(for: $0) }, order: order)
+        let unnested = plan.compactMap { if case .statement(let statement) = $0, statement.sql.contains("unnest(") { statement } else { nil } }
+        #expect(unnested.count == 5)
+        // The server takes it as it is (a refused batch would be applied one event at a time).
+        let probe = try merged.connect()
+        try probe.execute("SET search_path TO migue, public")
+        #expect(try probe.execute(unnested[0].sql, unnested[0].parameters.map(\.postgresText)) == 0)
+        #expect(try await ProjectedStory.project(store, into: merged, batchSize: 10_000) == events.count)
+        #expect(try await ProjectedStory.project(store, into: single, batchSize: 1) == events.count)
+        let fingerprints = try ReprojectionTests.fingerprints(try ProjectedStory.utc(merged.connect()))
+        #expect(try ReprojectionTests.fingerprints(try ProjectedStory.utc(single.connect())) == fingerprints)
+        let updated = try merged.connect().query("SELECT count(*) AS n FROM migue.messaging_windows WHERE updated_at > created_at")
+        #expect(try updated[0].decode("n", as: Int.self) == 5)
+    }
+}
