@@ -50,7 +50,8 @@ struct Submit: AsyncParsableCommand {
             report(try submitter.confirm())
         } catch {
             let first = submitter.unconfirmed.first?.line ?? 0
-            failure = "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
+            let unconfirmed = "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
+            failure = failure.map { "\($0); then \(unconfirmed)" } ?? unconfirmed
         }
         output.flush()
         do {
