@@ -12,9 +12,9 @@ extension FileEventLog {
         let (positions, plan) = try state.withLock { state throws(LogError) in
             guard !state.closed else { throw .closed }
             let positions = state.index.streamPositions(stream, from: version, direction: direction, before: state.visible, limit: limit)
-            return (positions, Self.plan(positions, state: state))
+            return (positions, positions.isEmpty ? [:] : Self.plan(positions, state: state))
         }
-        return try events(at: positions, plan: plan)
+        return positions.isEmpty ? [] : try events(at: positions, plan: plan)
     }
 
     public func readCategory(_ category: String, from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {

@@ -200,7 +200,7 @@ extension FileEventLog {
     /// Every category with at least one readable event, sorted.
     public func categories() -> [String] {
         state.withLock { state in
-            state.index.categories.filter { ($0.value.first ?? .max) < state.visible }.keys.sorted()
+            state.index.categoryStarts.filter { $0.first < state.visible }.map(\.category).sorted()
         }
     }
 }

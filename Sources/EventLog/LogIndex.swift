@@ -21,7 +21,10 @@ struct LogIndex: Sendable {
     private(set) var streams: [StreamName] = []
     private(set) var streamNumbers: [StreamName: UInt32] = [:]
     private(set) var streamPositions: [[UInt64]] = []
-    private(set) var categories: [String: [UInt64]] = [:]
+    /// The category number of every stream number.
+    private var streamCategories: [UInt32] = []
+    private var categoryNumbers: [String: UInt32] = [:]
+    private var positionsOfCategory: [[UInt64]] = []
     private(set) var ids = IdTable()
     /// The stream number of every position.
     private(set) var streamOfPosition: [UInt32] = []
@@ -77,14 +80,28 @@ struct LogIndex: Sendable {
             streams.append(stream)
             streamNumbers[stream] = number
             streamPositions.append([])
+            streamCategories.append(categoryNumber(stream.category))
         }
         let positions = first..<first + UInt64(count)
         streamPositions[Int(number)].append(contentsOf: positions)
-        categories[stream.category, default: []].append(contentsOf: positions)
+        positionsOfCategory[Int(streamCategories[Int(number)])].append(contentsOf: positions)
         streamOfPosition.append(contentsOf: repeatElement(number, count: count))
     }
 
+    private mutating func categoryNumber(_ category: String) -> UInt32 {
+        if let number = categoryNumbers[category] { return number }
+        let number = UInt32(positionsOfCategory.count)
+        categoryNumbers[category] = number
+        positionsOfCategory.append([])
+        return number
+    }
+
     mutating func addBlock(_ block: BlockLocation) { blocks.append(block) }
+
+    /// Every category and the first position it holds.
+    var categoryStarts: [(category: String, first: UInt64)] {
+        categoryNumbers.compactMap { category, number in positionsOfCategory[Int(number)].first.map { (category, $0) } }
+    }
 
     /// The index of the block holding `position`.
     func blockIndex(containing position: UInt64) -> Int? {
@@ -99,7 +116,8 @@ struct LogIndex: Sendable {
 
     /// The positions of `category` at or after `from` and before `end`, at most `limit`.
     func categoryPositions(_ category: String, from: UInt64, before end: UInt64, limit: Int) -> ArraySlice<UInt64> {
-        guard let positions = categories[category] else { return [] }
+        guard let number = categoryNumbers[category] else { return [] }
+        let positions = positionsOfCategory[Int(number)]
         let start = lowerBound(positions, from)
         let stop = lowerBound(positions, end)
         let upper = limit >= stop - start ? stop : start + max(0, limit)

@@ -67,11 +67,11 @@ public struct CommandEnvelope: Hashable, Sendable {
     /// The command as a JSON value, the inverse of `init(json:)`.
     public var json: JSONValue {
         var members: [String: JSONValue] = [
-            "id": .string(id.uuidString.lowercased()), "product": .string(product), "type": .string(type),
+            "id": .string(id.lowercasedText), "product": .string(product), "type": .string(type),
             "at": .string(at.description), "actor": .string(actor), "data": .object(data),
         ]
-        if let correlationID { members["correlation_id"] = .string(correlationID.uuidString.lowercased()) }
-        if let causationID { members["causation_id"] = .string(causationID.uuidString.lowercased()) }
+        if let correlationID { members["correlation_id"] = .string(correlationID.lowercasedText) }
+        if let causationID { members["causation_id"] = .string(causationID.lowercasedText) }
         return .object(members)
     }
 

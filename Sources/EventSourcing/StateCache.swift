@@ -26,7 +26,7 @@ public final class StateCache: Sendable {
     private let generations = Mutex(Generations())
 
     /// A cache holding at most about `2 * capacity` states.
-    public init(capacity: Int = 65_536) {
+    public init(capacity: Int = 262_144) {
         precondition(capacity > 0, "a state cache needs room for at least one state")
         self.capacity = capacity
     }

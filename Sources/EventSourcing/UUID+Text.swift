@@ -2,7 +2,7 @@ import Foundation
 
 extension UUID {
     /// The id as lowercase hex with dashes (`6ba7b811-9dad-11d1-80b4-00c04fd430c8`), the form
-    /// PostgreSQL prints and stream names use; faster than `uuidString.lowercased()`.
+    /// PostgreSQL prints and stream names use; faster than `lowercasedText`.
     public var lowercasedText: String { text(digits: "0123456789abcdef") }
 
     /// The id as uppercase hex with dashes, as `uuidString` (and Foundation's JSON) writes it.

@@ -41,10 +41,10 @@ extension ChatterbotImport {
         func at(_ seconds: Int64) -> Timestamp { start.adding(seconds: seconds) }
 
         /// The user id as command text.
-        var user: JSONValue { .string(userID.uuidString.lowercased()) }
+        var user: JSONValue { .string(userID.lowercasedText) }
 
         /// The conversation id as command text.
-        var conversation: JSONValue { .string(conversationID.uuidString.lowercased()) }
+        var conversation: JSONValue { .string(conversationID.lowercasedText) }
 
         /// The user's phone as WhatsApp's webhooks carry it (`wa_id`): the digits without `+`.
         var waID: String { String(phoneNumber.dropFirst()) }
@@ -56,7 +56,7 @@ extension ChatterbotImport {
         func id(_ label: String) -> UUID { UUID(namespace: ChatterbotImport.namespace, name: "\(key)/\(label)") }
 
         /// A derived id as command text.
-        func idText(_ label: String) -> JSONValue { .string(id(label).uuidString.lowercased()) }
+        func idText(_ label: String) -> JSONValue { .string(id(label).lowercasedText) }
 
         /// The command `label` of this conversation.
         func command(_ label: String, _ type: String, at: Timestamp, _ data: [String: JSONValue]) -> CommandEnvelope {

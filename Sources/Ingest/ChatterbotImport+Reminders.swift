@@ -32,11 +32,11 @@ extension ChatterbotImport {
     /// `(index / 5) % 4`; empty for conversations without a reminder.
     func reminder(_ place: Place, firstLine: String) -> [CommandEnvelope] {
         guard Self.hasReminder(index: place.index) else { return [] }
-        let reminderID = place.id("reminder").uuidString.lowercased()
+        let reminderID = place.id("reminder").lowercasedText
         let title = String(firstLine.prefix(80))
         var commands = [
             place.command("reminder", "reminder.create", at: place.start.adding(seconds: 50), [
-                "reminder_id": .string(reminderID), "user_id": .string(place.userID.uuidString.lowercased()),
+                "reminder_id": .string(reminderID), "user_id": .string(place.userID.lowercasedText),
                 "title": .string("Follow up: \(title)"), "scheduled_time": .string(place.start.adding(seconds: Self.day).description),
                 "description": .string("chatterbot-corpus \(place.file.language.folder)/\(place.file.name).yml, conversation \(place.index)"),
             ])
@@ -44,7 +44,7 @@ extension ChatterbotImport {
         for (step, move) in Self.paths[(place.index / 5) % Self.paths.count].enumerated() {
             var data: [String: JSONValue] = ["reminder_id": .string(reminderID), "status": .string(move.to)]
             if move.to == "sent" {
-                data["send_token"] = .string(place.id("reminder/send-token/\(step)").uuidString.lowercased())
+                data["send_token"] = .string(place.id("reminder/send-token/\(step)").lowercasedText)
             }
             if let reschedule = move.reschedule {
                 data["scheduled_time"] = .string(place.start.adding(seconds: reschedule).description)

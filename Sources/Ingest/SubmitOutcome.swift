@@ -92,7 +92,7 @@ extension SubmitOutcome: Encodable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(line, forKey: .line)
-        try container.encode(commandID?.uuidString.lowercased(), forKey: .commandID)
+        try container.encode(commandID?.lowercasedText, forKey: .commandID)
         try container.encode(status, forKey: .status)
         switch result {
         case .rejected(let rejection):

@@ -38,7 +38,7 @@ extension Context {
             }
             return .receive(MessagingWindow.Receive(
                 userID: userID, phoneNumber: phone, messageID: record.messageID,
-                userMessageID: record.waMessageID ?? record.messageID.uuidString.lowercased(), timestamp: record.timestamp,
+                userMessageID: record.waMessageID ?? record.messageID.lowercasedText, timestamp: record.timestamp,
                 freeEntryPoint: record.freeEntryPoint, at: at))
         case .outbound:
             guard record.proactive else { return nil }

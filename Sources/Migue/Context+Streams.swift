@@ -42,12 +42,13 @@ extension Context {
     }
 
     /// Appends `events`, decided on `loaded`, as the batch `label` of this command; nil when the
-    /// stream moved on. The state after them is cached for the next command.
+    /// stream moved on. The state after them is cached for the next command, unless the stream is
+    /// `RecordedOnce`.
     func append<D: Decider>(_ events: [D.Event], after loaded: Loaded<D>, to stream: StreamName, batch label: String)
         async throws -> WrittenBatch? where D.Event: MigueEvent
     {
         guard let written = try await append(events, to: stream, expected: loaded.expected, batch: label) else { return nil }
-        if !written.isDuplicate {
+        if !written.isDuplicate, !(D.self is any RecordedOnce.Type) {
             service.cache.store(events.reduce(loaded.state, D.evolve), version: written.batch.lastVersion, for: stream)
         }
         return written
@@ -72,7 +73,7 @@ extension Context {
             return nil
         case .idsAlreadyStored:
             throw Rejected(rejection: CommandRejection(
-                field: "id", "command \(envelope.id.uuidString.lowercased()) was already submitted with other data"))
+                field: "id", "command \(envelope.id.lowercasedText) was already submitted with other data"))
         }
     }
 

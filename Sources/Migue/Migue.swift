@@ -34,7 +34,7 @@ public enum Migue {
 
     /// The id of the user's messaging window: one window per user, so one per phone number.
     public static func windowID(userID: UUID) -> UUID {
-        UUID(namespace: namespace, name: "window/user/\(userID.uuidString.lowercased())")
+        UUID(namespace: namespace, name: "window/user/\(userID.lowercasedText)")
     }
 
     /// The id of the flow session WhatsApp knows by `flowToken`: one session per token.
@@ -77,7 +77,7 @@ public enum MigueStream {
 
     private static func name(_ category: String, _ id: UUID) -> StreamName {
         // The categories above hold no `-` and a UUID's text is never empty.
-        StreamName(category: category, id: id.uuidString.lowercased())!
+        StreamName(category: category, id: id.lowercasedText)!
     }
 }
 
@@ -87,7 +87,7 @@ func exceeds(_ text: String?, _ limit: Int) -> Bool {
 }
 
 /// A short form of an id for messages: its first 8 hex digits and an ellipsis.
-func short(_ id: UUID) -> String { "\(id.uuidString.lowercased().prefix(8))..." }
+func short(_ id: UUID) -> String { "\(id.lowercasedText.prefix(8))..." }
 
 /// The UTC day of `time`, counted from 1970-01-01.
 func utcDay(_ time: Timestamp) -> Int64 {

@@ -106,7 +106,7 @@ public enum MigueCommand: Hashable, Sendable {
         guard given == nil || given == derived else {
             throw CommandRejection(
                 field: data.field(key),
-                "must be omitted or \(derived.uuidString.lowercased()), the id derived from \(source)")
+                "must be omitted or \(derived.lowercasedText), the id derived from \(source)")
         }
         return derived
     }

@@ -19,3 +19,21 @@ import Testing
         #expect(StreamName(category: "user", id: "a-b") != nil)
     }
 }
+
+@Suite struct StreamNameIdentityTests {
+    @Test func theSameNameMadeEitherWayIsEqualAndHashesEqually() throws {
+        let parsed = try #require(StreamName("reminder-7f3e-11aa"))
+        let made = try #require(StreamName(category: "reminder", id: "7f3e-11aa"))
+        #expect(parsed == made)
+        #expect(parsed.hashValue == made.hashValue)
+        #expect(Set([parsed, made]).count == 1)
+    }
+
+    @Test func namesDifferingInEitherPartDiffer() throws {
+        let names = try ["a-1", "a-2", "b-1", "ab-1", "a-11"].map { try #require(StreamName($0)) }
+        #expect(Set(names).count == names.count)
+        var table: [StreamName: Int] = [:]
+        for (index, name) in names.enumerated() { table[name] = index }
+        for (index, name) in names.enumerated() { #expect(table[try #require(StreamName(name.description))] == index) }
+    }
+}

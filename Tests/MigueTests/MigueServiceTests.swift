@@ -145,4 +145,21 @@ import Testing
         let scenario = Scenario()
         #expect(try await scenario.service.handle(json: Array("{\"id\":".utf8)) == .rejected(CommandRejection("not valid JSON")))
     }
+
+    @Test func theCacheKeepsTheStatesTheNextCommandsNeedButNotARecordedMessage() async throws {
+        let store = InMemoryEventStore()
+        let cache = StateCache()
+        let service = MigueService(store: store, cache: cache)
+        for command in [S.register(), S.start(Self.c1), S.message("wamid.1", in: Self.c1, name: "m1")] {
+            guard case .accepted = try await service.handle(command) else {
+                Issue.record("\(command.type) was rejected")
+                return
+            }
+        }
+        let streams = await store.readAll(from: 0, limit: 100).map(\.stream)
+        let message = try #require(streams.first { $0.category == "migue.message" })
+        #expect(cache.state(of: message, as: Message.State.self) == nil)
+        #expect(cache.state(of: MigueStream.window(F.userID), as: MessagingWindow.State.self) != nil)
+        #expect(cache.state(of: MigueStream.conversation(Self.c1), as: Conversation.State.self)?.state.started != nil)
+    }
 }
