@@ -19,24 +19,43 @@ public struct CommandRouter: Sendable {
 
     /// Handles one command given as JSON text. The command id is nil when the text holds none.
     public func handle(json bytes: some Collection<UInt8>) async throws -> (commandID: UUID?, result: CommandResult) {
-        let envelope: CommandEnvelope
-        do {
-            envelope = try CommandEnvelope(json: bytes)
-        } catch {
-            return (Self.commandID(in: bytes), .rejected(error))
-        }
-        return (envelope.id, try await handle(envelope))
+        let prepared = Self.prepare(json: bytes)
+        return (prepared.commandID, try await handle(prepared))
     }
 
     /// Handles one command. Throws only when the store fails or a stream stays contended; the
     /// command may then be submitted again.
     public func handle(_ envelope: CommandEnvelope) async throws -> CommandResult {
+        try await handle(Self.prepare(envelope))
+    }
+
+    /// Handles one prepared command; as `handle(_:)`.
+    public func handle(_ prepared: PreparedCommand) async throws -> CommandResult {
+        switch prepared.content {
+        case .rejected(let rejection): .rejected(rejection)
+        case .migue(let command): try await migue.handle(command)
+        }
+    }
+
+    /// Reads and parses one command given as JSON text, without touching the store.
+    public static func prepare(json bytes: some Collection<UInt8>) -> PreparedCommand {
+        do {
+            return prepare(try CommandEnvelope(json: bytes))
+        } catch {
+            return PreparedCommand(commandID: commandID(in: bytes), content: .rejected(error))
+        }
+    }
+
+    /// Parses one command for its product, without touching the store.
+    public static func prepare(_ envelope: CommandEnvelope) -> PreparedCommand {
         switch envelope.product {
         case Migue.product:
-            return try await migue.handle(envelope)
+            return PreparedCommand(commandID: envelope.id, content: .migue(MigueService.prepare(envelope)))
         default:
-            let known = Self.products.map { "\"\($0)\"" }.joined(separator: ", ")
-            return .rejected(CommandRejection(field: "product", "unknown product \"\(envelope.product)\"; known: \(known)"))
+            let known = products.map { "\"\($0)\"" }.joined(separator: ", ")
+            return PreparedCommand(
+                commandID: envelope.id,
+                content: .rejected(CommandRejection(field: "product", "unknown product \"\(envelope.product)\"; known: \(known)")))
         }
     }
 

@@ -34,6 +34,13 @@ public struct GroupCommitSubmitter: Sendable {
         return pending.count >= groupSize ? try confirm() : []
     }
 
+    /// Handles one prepared command, numbered `line`; as `submit(json:line:)`.
+    public mutating func submit(_ prepared: PreparedCommand, line: Int) async throws -> [SubmitOutcome] {
+        let result = try await router.handle(prepared)
+        pending.append(SubmitOutcome(line: line, commandID: prepared.commandID, result: result))
+        return pending.count >= groupSize ? try confirm() : []
+    }
+
     /// Handles one decoded command, numbered `line`; as `submit(json:line:)`.
     public mutating func submit(_ envelope: CommandEnvelope, line: Int) async throws -> [SubmitOutcome] {
         let result = try await router.handle(envelope)

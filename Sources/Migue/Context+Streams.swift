@@ -61,7 +61,7 @@ extension Context {
         let metadata = envelope.eventMetadata
         let proposed = events.enumerated().map { index, event in
             ProposedEvent(
-                id: envelope.eventID(batch: label, index: index), type: event.type, schemaVersion: event.schemaVersion,
+                id: eventID(batch: label, index: index), type: event.type, schemaVersion: event.schemaVersion,
                 recordedAt: at, metadata: metadata, payload: event.payload)
         }
         switch try await store.append(proposed, to: stream, expected: expected, durability: service.durability) {

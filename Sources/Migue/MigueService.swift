@@ -32,15 +32,38 @@ public struct MigueService: Sendable {
         return try await handle(envelope)
     }
 
+    /// A command read from its envelope, with the ids of the events it may append: the pure part
+    /// of handling, which needs no store, so a caller may do it ahead on another core.
+    public struct Prepared: Sendable {
+        public let envelope: CommandEnvelope
+        let command: Result<MigueCommand, CommandRejection>
+        let firstEventIDs: [(batch: String, id: UUID)]
+    }
+
+    /// Reads `envelope`'s command and derives the first event id of each batch it may write.
+    public static func prepare(_ envelope: CommandEnvelope) -> Prepared {
+        do {
+            let command = try MigueCommand(envelope)
+            let ids = Context.batches(of: command).all.map { ($0, envelope.eventID(batch: $0, index: 0)) }
+            return Prepared(envelope: envelope, command: .success(command), firstEventIDs: ids)
+        } catch {
+            return Prepared(envelope: envelope, command: .failure(error), firstEventIDs: [])
+        }
+    }
+
     /// Handles one command. Throws only when the store fails or a stream stays contended.
     public func handle(_ envelope: CommandEnvelope) async throws -> CommandResult {
+        try await handle(Self.prepare(envelope))
+    }
+
+    /// Handles one prepared command; as `handle(_:)`.
+    public func handle(_ prepared: Prepared) async throws -> CommandResult {
         let command: MigueCommand
-        do {
-            command = try MigueCommand(envelope)
-        } catch {
-            return .rejected(error)
+        switch prepared.command {
+        case .success(let read): command = read
+        case .failure(let rejection): return .rejected(rejection)
         }
-        let context = Context(service: self, envelope: envelope)
+        let context = Context(service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs)
         do {
             if let earlier = try await context.earlierSubmission(of: command) { return .accepted(earlier) }
             return .accepted(try await context.run(command))
@@ -67,9 +90,17 @@ struct Rejected: Error {
 struct Context: Sendable {
     let service: MigueService
     let envelope: CommandEnvelope
+    /// The first event id of each batch the command may write, derived when it was prepared.
+    let firstEventIDs: [(batch: String, id: UUID)]
 
     var store: any EventStore { service.store }
     var at: Timestamp { envelope.at }
+
+    /// The id of the `index`-th event of this command's batch `batch` (`CommandEnvelope.eventID`).
+    func eventID(batch: String, index: Int) -> UUID {
+        if index == 0, let prepared = firstEventIDs.first(where: { $0.batch == batch }) { return prepared.id }
+        return envelope.eventID(batch: batch, index: index)
+    }
 
     /// The batch labels `command` may write, and the one whose presence means it went through.
     static func batches(of command: MigueCommand) -> (all: [String], done: String) {
@@ -94,12 +125,12 @@ struct Context: Sendable {
     /// What an earlier submission of this command id wrote, if it got as far as its main batch.
     func earlierSubmission(of command: MigueCommand) async throws -> [WrittenBatch]? {
         let labels = Self.batches(of: command)
-        guard try await store.position(of: envelope.eventID(batch: labels.done, index: 0)) != nil else { return nil }
+        guard try await store.position(of: eventID(batch: labels.done, index: 0)) != nil else { return nil }
         var found: [WrittenBatch] = []
         for label in labels.all {
-            guard let first = try await store.position(of: envelope.eventID(batch: label, index: 0)) else { continue }
+            guard let first = try await store.position(of: eventID(batch: label, index: 0)) else { continue }
             let records = try await store.readAll(from: first, limit: 64)
-            let batch = records.enumerated().prefix { index, record in record.id == envelope.eventID(batch: label, index: index) }
+            let batch = records.enumerated().prefix { index, record in record.id == eventID(batch: label, index: index) }
                 .map(\.element)
             guard let head = batch.first, let tail = batch.last else { continue }
             found.append(WrittenBatch(

@@ -38,13 +38,15 @@ struct Submit: AsyncParsableCommand {
                 output.write(outcome)
             }
         }
-        for (number, line) in JSONLineSplitter.lines(of: input) {
-            do {
-                report(try await submitter.submit(json: line, line: number))
-            } catch {
-                failure = "line \(number): \(error); this command and the lines after it were not handled"
-                break
+        let lines = JSONLineSplitter.lines(of: input)
+        var current = 0
+        do {
+            try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
+                current = lines[index].number
+                report(try await submitter.submit(command, line: current))
             }
+        } catch {
+            failure = "line \(current): \(error); this command and the lines after it were not handled"
         }
         do {
             report(try submitter.confirm())

@@ -88,8 +88,9 @@ struct BenchSubmit: AsyncParsableCommand {
         return log
     }
 
-    /// Times the message commands as `parley submit` handles them: in order, a sync per group,
-    /// each command's latency until the sync that confirmed it. `warm`: the state cache the setup
+    /// Times the message commands as `parley submit` handles them: prepared a chunk ahead on
+    /// another task, handled in order, a sync per group; each command's latency runs from its
+    /// handling until the sync that confirmed it. `warm`: the state cache the setup
     /// filled carries on, as in one `parley submit` of the whole file; else it starts empty.
     private func runBulk(_ workload: SubmitWorkload, warm: Bool, into report: inout SubmitBenchReport) async throws -> SubmitFigures {
         let cache = StateCache()
@@ -108,9 +109,9 @@ struct BenchSubmit: AsyncParsableCommand {
                 started.forEach { latencies.record(now - $0) }
                 started.removeAll(keepingCapacity: true)
             }
-            for (index, line) in lines.enumerated() {
+            try await PreparedCommands.forEach(lines) { index, command in
                 started.append(.now)
-                try record(try await submitter.submit(json: line, line: index + 1))
+                try record(try await submitter.submit(command, line: index + 1))
             }
             try record(try submitter.confirm())
             return latencies

@@ -1,0 +1,43 @@
+import EventSourcing
+import Foundation
+import Migue
+
+/// A command read from its JSON line and parsed by its product, ready for `CommandRouter.handle`.
+///
+/// Preparing is the pure half of handling a command (JSON, fields, derived ids): it needs no
+/// store, so `PreparedCommands` does it on another core while earlier commands are handled.
+public struct PreparedCommand: Sendable {
+    /// The command's id; nil when its text holds no valid one.
+    public let commandID: UUID?
+    let content: Content
+
+    enum Content: Sendable {
+        case rejected(CommandRejection)
+        case migue(MigueService.Prepared)
+    }
+}
+
+/// Prepares a list of command lines one chunk ahead of the caller, on another task, and hands them
+/// over in order: handling (decide and append, which must follow file order) overlaps parsing.
+public enum PreparedCommands {
+    /// Calls `handle` with each of `lines` prepared, in order; the next `chunk` lines are prepared
+    /// meanwhile. Stops at the first error `handle` throws.
+    public static func forEach<Line: Collection<UInt8> & Sendable>(
+        _ lines: [Line], chunk: Int = 256, _ handle: (Int, PreparedCommand) async throws -> Void
+    ) async throws {
+        precondition(chunk > 0, "a chunk holds at least one line")
+        func prepare(from start: Int) -> Task<[PreparedCommand], Never>? {
+            guard start < lines.count else { return nil }
+            let end = min(lines.count, start + chunk)
+            return Task.detached { lines[start..<end].map { CommandRouter.prepare(json: $0) } }
+        }
+        var next = prepare(from: 0)
+        var start = 0
+        while let current = next {
+            let prepared = await current.value
+            next = prepare(from: start + prepared.count)
+            for (offset, command) in prepared.enumerated() { try await handle(start + offset, command) }
+            start += prepared.count
+        }
+    }
+}
