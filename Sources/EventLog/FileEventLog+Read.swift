@@ -12,7 +12,7 @@ extension FileEventLog {
         let (positions, plan) = try state.withLock { state throws(LogError) in
             guard !state.closed else { throw .closed }
             let positions = state.index.streamPositions(stream, from: version, direction: direction, before: state.visible, limit: limit)
-            return (positions, positions.isEmpty ? [:] : Self.plan(positions, state: state))
+            return (positions, positions.isEmpty ? [:] : try Self.plan(positions, state: &state))
         }
         return positions.isEmpty ? [] : try events(at: positions, plan: plan)
     }
@@ -33,6 +33,7 @@ extension FileEventLog {
                 blocks.append((block, state.segments[block.segment]))
                 number += 1
             }
+            if let last = blocks.last { try Self.flushPending(holding: last.0, &state) }
             return blocks
         }
         let end = position.rawValue &+ UInt64(max(0, limit))
@@ -53,19 +54,21 @@ extension FileEventLog {
         let (positions, plan, visible) = try state.withLock { state throws(LogError) in
             guard !state.closed else { throw .closed }
             let positions = Array(state.index.categoryPositions(category, from: position.rawValue, before: state.visible, limit: limit))
-            return (positions, Self.plan(positions, state: state), state.visible)
+            return (positions, try Self.plan(positions, state: &state), state.visible)
         }
         let events = try events(at: positions, plan: plan)
         let searched = positions.count == limit && !positions.isEmpty ? positions.last! + 1 : visible
         return (events, LogPosition(searched))
     }
 
-    /// The blocks holding `positions`, in the order first needed.
-    private static func plan(_ positions: [UInt64], state: State) -> [Int: (BlockLocation, Segment)] {
+    /// The blocks holding `positions`, in the order first needed; pending bytes they lie in are
+    /// written first.
+    private static func plan(_ positions: [UInt64], state: inout State) throws(LogError) -> [Int: (BlockLocation, Segment)] {
         var plan: [Int: (BlockLocation, Segment)] = [:]
         for position in positions {
             guard let number = state.index.blockIndex(containing: position), plan[number] == nil else { continue }
             let block = state.index.blocks[number]
+            try flushPending(holding: block, &state)
             plan[number] = (block, state.segments[block.segment])
         }
         return plan

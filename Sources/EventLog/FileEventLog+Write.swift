@@ -1,30 +1,46 @@
 import EventSourcing
 import SystemPackage
 
-/// Writing batches to the last segment: durable batches gather in memory and reach the file
-/// with one `pwrite` just before the `fdatasync` that covers them.
+/// Writing batches to the last segment: durable and deferred batches gather in memory and reach
+/// the file with one `pwrite`, just before the `fdatasync` that covers them, before a read that
+/// needs them, or once they are many.
 extension FileEventLog {
-    /// Durable batches at least this large are written at once when nothing is pending, rather
-    /// than copied into the pending bytes first.
+    /// Durable and deferred batches at least this large are written at once when nothing is
+    /// pending, rather than copied into the pending bytes first.
     static let directWriteSize = 64 << 10
+    /// Pending bytes are written once they reach this size after a deferred batch.
+    static let pendingLimit = 1 << 20
 
     /// Puts `bytes` at the end of the log, in a new segment when the current one is full, and
     /// returns the segment's number and the offset they take.
     ///
-    /// A durable batch joins the pending bytes, written by the next sync; a buffered one is
-    /// written at once, after the pending bytes, so the file never has a hole.
+    /// A durable or deferred batch joins the pending bytes, written by the next sync (or read);
+    /// a buffered one is written at once, after the pending bytes, so the file never has a hole.
     func write(_ bytes: [UInt8], durability: Durability, state: inout State) throws(LogError) -> (segment: Int, offset: Int64) {
         try rollSegmentIfNeeded(adding: bytes.count, state: &state)
         let number = state.segments.count - 1
         let offset = state.segments[number].size
-        if durability == .durable && (!state.pending.isEmpty || bytes.count < Self.directWriteSize) {
+        if durability != .buffered && (!state.pending.isEmpty || bytes.count < Self.directWriteSize) {
             state.pending.append(contentsOf: bytes)
+            if durability == .deferred && state.pending.count >= Self.pendingLimit {
+                state.segments[number].size += Int64(bytes.count)
+                try Self.flushPending(&state)
+                return (number, offset)
+            }
         } else {
             try Self.flushPending(&state)
             try Self.writeAll(bytes, to: number, at: offset, state: &state)
         }
         state.segments[number].size += Int64(bytes.count)
         return (number, offset)
+    }
+
+    /// Writes the pending bytes when `block` lies in them, so that it can be read from the file.
+    static func flushPending(holding block: BlockLocation, _ state: inout State) throws(LogError) {
+        guard !state.pending.isEmpty, block.segment == state.segments.count - 1,
+            block.offset + Int64(block.length) > state.segments[block.segment].size - Int64(state.pending.count)
+        else { return }
+        try flushPending(&state)
     }
 
     /// Writes the pending bytes to the end of the last segment; a failure poisons the log.

@@ -7,6 +7,11 @@ public enum Durability: Sendable, Hashable {
     /// Returns once the data is written to the operating system; a crash of the machine (not of
     /// the process) may lose it. For bulk imports that sync once at the end with `sync()`.
     case buffered
+    /// Returns once the batch is readable in this process; it reaches the operating system with
+    /// later batches in one large write, at the latest at the next `sync()`, which makes it
+    /// durable. A crash of the process before that loses it. For callers that report nothing
+    /// before a sync, such as the group commit of `parley submit`.
+    case deferred
 }
 
 /// The outcome of an append. Only `.appended` wrote anything.

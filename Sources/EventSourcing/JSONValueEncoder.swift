@@ -1,11 +1,11 @@
 import Foundation
 
-/// Encodes `Encodable` values as compact JSON with sorted keys, through `JSONValue`: the fast path
-/// for event payloads.
+/// Encodes `Encodable` values as compact JSON with sorted keys: the fast path for event payloads.
 ///
 /// The bytes are those of Foundation's `JSONEncoder` with `.sortedKeys` and
 /// `.withoutEscapingSlashes` (a test holds the two side by side), without its per-call setup.
-/// Doubles must be finite; an encodable that throws passes its error on.
+/// Members are kept as they are written, strings and ids as they are, and the writer sorts and
+/// escapes once at the end. Doubles must be finite; an encodable that throws passes its error on.
 public struct JSONValueEncoder: Sendable {
     public init() {}
 
@@ -21,7 +21,7 @@ public struct JSONValueEncoder: Sendable {
         let encoding = ValueEncoding(codingPath: [])
         try encoding.encodeValue(value)
         var output: [UInt8] = []
-        output.reserveCapacity(256)
+        output.reserveCapacity(512)
         encoding.box.write(into: &output)
         return output
     }
@@ -32,11 +32,14 @@ final class EncodingBox {
     /// A member or element: a finished value, or one a nested encoder is still filling in.
     enum Part {
         case value(JSONValue)
+        /// A UUID, written as Foundation writes it (uppercase), without making its text first.
+        case uuid(UUID)
         case box(EncodingBox)
 
         var resolved: JSONValue {
             switch self {
             case .value(let value): value
+            case .uuid(let id): .string(id.uppercasedText)
             case .box(let box): box.resolved
             }
         }
@@ -44,56 +47,88 @@ final class EncodingBox {
         func write(into output: inout [UInt8]) {
             switch self {
             case .value(let value): JSONWriter.write(value, into: &output)
+            case .uuid(let id):
+                output.append(UInt8(ascii: "\""))
+                id.appendUppercasedText(to: &output)
+                output.append(UInt8(ascii: "\""))
             case .box(let box): box.write(into: &output)
             }
         }
     }
 
-    enum Content {
-        case value(JSONValue)
-        case object([(String, Part)])
-        case array([Part])
-    }
+    enum Kind { case single, object, array }
 
-    var content = Content.value(.null)
+    var kind = Kind.single
+    /// The value of a single-value box.
+    var single = Part.value(.null)
+    /// An object's members, in the order written.
+    var members: [(key: String, part: Part)] = []
+    /// An array's elements.
+    var elements: [Part] = []
 
     var resolved: JSONValue {
-        switch content {
-        case .value(let value): value
-        case .object(let members): .object(Dictionary(members.map { ($0.0, $0.1.resolved) }, uniquingKeysWith: { _, last in last }))
-        case .array(let elements): .array(elements.map(\.resolved))
+        switch kind {
+        case .single: single.resolved
+        case .object: .object(Dictionary(members.map { ($0.key, $0.part.resolved) }, uniquingKeysWith: { _, last in last }))
+        case .array: .array(elements.map(\.resolved))
         }
+    }
+
+    /// Makes this box an object (keeping members written so far when it already is one).
+    func becomeObject() {
+        guard kind != .object else { return }
+        kind = .object
+        members.reserveCapacity(16)
+    }
+
+    /// Makes this box an array (keeping elements written so far when it already is one).
+    func becomeArray() {
+        guard kind != .array else { return }
+        kind = .array
     }
 
     /// Writes the value as `JSONWriter` writes `resolved`, without building it: members sorted by
     /// key, the last of a key written twice winning.
     func write(into output: inout [UInt8]) {
-        switch content {
-        case .value(let value): JSONWriter.write(value, into: &output)
-        case .array(let elements):
+        switch kind {
+        case .single: single.write(into: &output)
+        case .array:
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 element.write(into: &output)
             }
             output.append(UInt8(ascii: "]"))
-        case .object(let members):
-            let order = members.indices.sorted { left, right in
-                let (a, b) = (members[left].0, members[right].0)
-                return a == b ? left < right : a.utf8.lexicographicallyPrecedes(b.utf8)
-            }
+        case .object:
+            let order = sortedMemberIndices()
             output.append(UInt8(ascii: "{"))
             var first = true
             for (place, index) in order.enumerated() {
-                if place + 1 < order.count && members[order[place + 1]].0 == members[index].0 { continue }
+                if place + 1 < order.count && members[order[place + 1]].key == members[index].key { continue }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                JSONWriter.writeString(members[index].0, into: &output)
+                JSONWriter.writeString(members[index].key, into: &output)
                 output.append(UInt8(ascii: ":"))
-                members[index].1.write(into: &output)
+                members[index].part.write(into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// The members' indices by key in UTF-8 byte order, equal keys in the order written (an
+    /// insertion sort: payloads have a dozen members, often written nearly in order).
+    private func sortedMemberIndices() -> [Int] {
+        var order = Array(members.indices)
+        for next in order.indices.dropFirst() {
+            let moving = order[next]
+            var place = next
+            while place > 0 && members[moving].key.utf8.lexicographicallyPrecedes(members[order[place - 1]].key.utf8) {
+                order[place] = order[place - 1]
+                place -= 1
+            }
+            order[place] = moving
+        }
+        return order
     }
 }
 
@@ -105,39 +140,41 @@ struct ValueEncoding: Encoder {
 
     func encodeValue<T: Encodable>(_ value: T) throws {
         if let primitive = try Self.primitive(value, at: { codingPath }) {
-            box.content = .value(primitive)
+            box.kind = .single
+            box.single = primitive
         } else {
             try value.encode(to: self)
         }
     }
 
-    /// The JSON of the values written without a nested encoder; nil for the rest.
-    static func primitive<T: Encodable>(_ value: T, at path: () -> [any CodingKey]) throws -> JSONValue? {
-        switch value {
-        case let text as String: return .string(text)
-        case let json as JSONValue: return json
-        case let id as UUID: return .string(id.uppercasedText)
-        case let time as Timestamp: return .string(time.description)
-        case let flag as Bool: return .bool(flag)
-        case let number as Int: return .integer(Int64(number))
-        case let number as Int64: return .integer(number)
-        case let number as Int32: return .integer(Int64(number))
-        case let number as Double:
+    /// The JSON of the values written without a nested encoder; nil for the rest. Types are told
+    /// apart by their metatypes, which costs a comparison instead of a dynamic cast.
+    static func primitive<T: Encodable>(_ value: T, at path: () -> [any CodingKey]) throws -> EncodingBox.Part? {
+        if T.self == String.self { return .value(.string(same(value, as: String.self))) }
+        if T.self == UUID.self { return .uuid(same(value, as: UUID.self)) }
+        if T.self == Timestamp.self { return .value(.string(same(value, as: Timestamp.self).description)) }
+        if T.self == Bool.self { return .value(.bool(same(value, as: Bool.self))) }
+        if T.self == Int.self { return .value(.integer(Int64(same(value, as: Int.self)))) }
+        if T.self == JSONValue.self { return .value(same(value, as: JSONValue.self)) }
+        if T.self == Int64.self { return .value(.integer(same(value, as: Int64.self))) }
+        if T.self == Int32.self { return .value(.integer(Int64(same(value, as: Int32.self)))) }
+        if T.self == Double.self {
+            let number = same(value, as: Double.self)
             guard number.isFinite else {
                 throw EncodingError.invalidValue(number, .init(codingPath: path(), debugDescription: "JSON has no \(number)"))
             }
-            return .double(number)
-        default: return nil
+            return .value(.double(number))
         }
+        return nil
     }
 
     func container<Key: CodingKey>(keyedBy _: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = box.content {} else { box.content = .object([]) }
+        box.becomeObject()
         return KeyedEncodingContainer(KeyedValueEncoding<Key>(box: box, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = box.content {} else { box.content = .array([]) }
+        box.becomeArray()
         return UnkeyedValueEncoding(box: box, codingPath: codingPath)
     }
 
@@ -145,20 +182,16 @@ struct ValueEncoding: Encoder {
 }
 
 extension ValueEncoding: SingleValueEncodingContainer {
-    private func set(_ value: JSONValue) { box.content = .value(value) }
-
-    private func number(_ value: Double) throws -> JSONValue {
-        guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "JSON has no \(value)"))
-        }
-        return .double(value)
+    private func set(_ value: JSONValue) {
+        box.kind = .single
+        box.single = .value(value)
     }
 
     func encodeNil() { set(.null) }
     func encode(_ value: Bool) { set(.bool(value)) }
     func encode(_ value: String) { set(.string(value)) }
-    func encode(_ value: Double) throws { set(try number(value)) }
-    func encode(_ value: Float) throws { set(try number(Double("\(value)") ?? Double(value))) }
+    func encode(_ value: Double) throws { set(try JSONNumbers.finite(value, at: codingPath)) }
+    func encode(_ value: Float) throws { set(try JSONNumbers.finite(Double("\(value)") ?? Double(value), at: codingPath)) }
     func encode(_ value: Int) { set(.integer(Int64(value))) }
     func encode(_ value: Int8) { set(.integer(Int64(value))) }
     func encode(_ value: Int16) { set(.integer(Int64(value))) }
@@ -167,95 +200,32 @@ extension ValueEncoding: SingleValueEncodingContainer {
     func encode(_ value: UInt8) { set(.integer(Int64(value))) }
     func encode(_ value: UInt16) { set(.integer(Int64(value))) }
     func encode(_ value: UInt32) { set(.integer(Int64(value))) }
-    func encode(_ value: UInt) throws { try encode(UInt64(value)) }
+    func encode(_ value: UInt) throws { set(try JSONNumbers.exact(UInt64(value), at: codingPath)) }
+    func encode(_ value: UInt64) throws { set(try JSONNumbers.exact(value, at: codingPath)) }
 
-    func encode(_ value: UInt64) throws {
+    func encode<T: Encodable>(_ value: T) throws {
+        box.kind = .single
+        try encodeValue(value)
+    }
+}
+
+/// `value` as `U`, the type the caller checked `T` is.
+@inline(__always)
+private func same<T, U>(_ value: T, as _: U.Type) -> U { unsafeBitCast(value, to: U.self) }
+
+/// The checks numbers pass on their way into JSON.
+enum JSONNumbers {
+    static func finite(_ value: Double, at path: [any CodingKey]) throws -> JSONValue {
+        guard value.isFinite else {
+            throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "JSON has no \(value)"))
+        }
+        return .double(value)
+    }
+
+    static func exact(_ value: UInt64, at path: [any CodingKey]) throws -> JSONValue {
         guard let exact = Int64(exactly: value) else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "integer beyond Int64"))
+            throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "integer beyond Int64"))
         }
-        set(.integer(exact))
+        return .integer(exact)
     }
-
-    func encode<T: Encodable>(_ value: T) throws { try encodeValue(value) }
-}
-
-/// The members of an object being encoded, in the order written (the writer sorts them).
-struct KeyedValueEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let box: EncodingBox
-    let codingPath: [any CodingKey]
-
-    private func append(_ key: Key, _ part: EncodingBox.Part) {
-        guard case .object(var members) = box.content else { return }
-        box.content = .value(.null)
-        members.append((key.stringValue, part))
-        box.content = .object(members)
-    }
-
-    private func member(_ key: Key) -> ValueEncoding {
-        let member = ValueEncoding(codingPath: codingPath + [key])
-        append(key, .box(member.box))
-        return member
-    }
-
-    mutating func encodeNil(forKey key: Key) { append(key, .value(.null)) }
-
-    mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        if let primitive = try ValueEncoding.primitive(value, at: { codingPath + [key] }) {
-            append(key, .value(primitive))
-        } else {
-            try member(key).encodeValue(value)
-        }
-    }
-
-    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        guard let value else { return }
-        try encode(value, forKey: key)
-    }
-
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        member(key).container(keyedBy: NestedKey.self)
-    }
-
-    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { member(key).unkeyedContainer() }
-    mutating func superEncoder() -> any Encoder { ValueEncoding(codingPath: codingPath) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { member(key) }
-}
-
-/// The elements of an array being encoded, in order.
-struct UnkeyedValueEncoding: UnkeyedEncodingContainer {
-    let box: EncodingBox
-    let codingPath: [any CodingKey]
-
-    var count: Int {
-        if case .array(let elements) = box.content { return elements.count }
-        return 0
-    }
-
-    private func append(_ part: EncodingBox.Part) {
-        guard case .array(var elements) = box.content else { return }
-        box.content = .value(.null)
-        elements.append(part)
-        box.content = .array(elements)
-    }
-
-    private mutating func next() -> ValueEncoding {
-        let element = ValueEncoding(codingPath: codingPath + [ElementKey(index: count)])
-        append(.box(element.box))
-        return element
-    }
-
-    mutating func encodeNil() { append(.value(.null)) }
-
-    mutating func encode<T: Encodable>(_ value: T) throws {
-        if let primitive = try ValueEncoding.primitive(value, at: { codingPath + [ElementKey(index: count)] }) {
-            append(.value(primitive))
-        } else {
-            try next().encodeValue(value)
-        }
-    }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy _: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        next().container(keyedBy: NestedKey.self)
-    }
-    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { next().unkeyedContainer() }
-    mutating func superEncoder() -> any Encoder { next() }
 }

@@ -8,20 +8,32 @@ extension UUID {
     /// The id as uppercase hex with dashes, as `uuidString` (and Foundation's JSON) writes it.
     public var uppercasedText: String { text(digits: "0123456789ABCDEF") }
 
+    /// Appends the uppercase text (as `uppercasedText`) to `output`, without making a string.
+    func appendUppercasedText(to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: 36))
+        output.withUnsafeMutableBufferPointer { write(digits: "0123456789ABCDEF", into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+    }
+
     private func text(digits: StaticString) -> String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            write(digits: digits, into: buffer)
+            return 36
+        }
+    }
+
+    /// Writes the 36 bytes of the text into the start of `buffer`.
+    private func write(digits: StaticString, into buffer: UnsafeMutableBufferPointer<UInt8>) {
         withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { buffer in
-                var offset = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        buffer[offset] = 45
-                        offset += 1
-                    }
-                    buffer[offset] = digits.utf8Start[Int(byte >> 4)]
-                    buffer[offset + 1] = digits.utf8Start[Int(byte & 0x0F)]
-                    offset += 2
+            var offset = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[offset] = 45
+                    offset += 1
                 }
-                return 36
+                buffer[offset] = digits.utf8Start[Int(byte >> 4)]
+                buffer[offset + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                offset += 2
             }
         }
     }

@@ -1,12 +1,12 @@
 import EventSourcing
 
-/// Handles commands in order and confirms them in groups: a group's appends go to the operating
-/// system one by one, then one `fdatasync` makes the whole group durable, and only then are its
-/// outcomes released to the caller.
+/// Handles commands in order and confirms them in groups: a group's appends are `.deferred` (the
+/// log writes them to the operating system together), then one `fdatasync` makes the whole group
+/// durable, and only then are its outcomes released to the caller.
 ///
 /// So every outcome a caller reports is durable, as with a sync per command, at the cost of one
-/// sync per group instead. A machine crash before a group's sync loses at most that unreported
-/// group, or its tail; submitting the same commands again restores it (command ids make that a no-op for
+/// sync per group instead. A crash of the process or the machine before a group's sync loses at
+/// most that unreported group, or its tail; submitting the same commands again restores it (command ids make that a no-op for
 /// what survived). A group of 1 is a sync per command.
 public struct GroupCommitSubmitter: Sendable {
     public let router: CommandRouter
@@ -14,11 +14,11 @@ public struct GroupCommitSubmitter: Sendable {
     private let sync: @Sendable () throws -> Void
     private var pending: [SubmitOutcome] = []
 
-    /// A submitter appending through `store` (buffered, or durable for groups of 1) and calling
+    /// A submitter appending through `store` (deferred, or durable for groups of 1) and calling
     /// `sync` (the store's `fdatasync` of everything appended) once per `groupSize` commands.
     public init(store: any EventStore, groupSize: Int, cache: StateCache = StateCache(), sync: @escaping @Sendable () throws -> Void) {
         precondition(groupSize > 0, "a group holds at least one command")
-        router = CommandRouter(store: store, durability: groupSize == 1 ? .durable : .buffered, cache: cache)
+        router = CommandRouter(store: store, durability: groupSize == 1 ? .durable : .deferred, cache: cache)
         self.groupSize = groupSize
         self.sync = sync
     }
