@@ -20,7 +20,7 @@ struct LogIndex: Sendable {
     private(set) var blocks: [BlockLocation] = []
     private(set) var streams: [StreamName] = []
     private(set) var streamNumbers: [StreamName: UInt32] = [:]
-    private(set) var streamPositions: [[UInt64]] = []
+    private(set) var streamPositions: [PositionList] = []
     /// The category number of every stream number.
     private var streamCategories: [UInt32] = []
     private var categoryNumbers: [String: UInt32] = [:]
@@ -42,7 +42,8 @@ struct LogIndex: Sendable {
 
     func version(at position: UInt64) -> StreamVersion? {
         let positions = streamPositions[Int(streamOfPosition[Int(position)])]
-        return binarySearch(positions, position).map { StreamVersion(UInt64($0)) }
+        let index = positions.lowerBound(position)
+        return index < positions.count && positions[index] == position ? StreamVersion(UInt64(index)) : nil
     }
 
     mutating func addEvent(id: UUID, stream: StreamName) {
@@ -79,7 +80,7 @@ struct LogIndex: Sendable {
             number = UInt32(streams.count)
             streams.append(stream)
             streamNumbers[stream] = number
-            streamPositions.append([])
+            streamPositions.append(PositionList())
             streamCategories.append(categoryNumber(stream.category))
         }
         let positions = first..<first + UInt64(count)
@@ -130,7 +131,7 @@ struct LogIndex: Sendable {
     {
         guard let number = streamNumbers[stream], limit > 0 else { return [] }
         let positions = streamPositions[Int(number)]
-        let visible = lowerBound(positions, end)
+        let visible = positions.lowerBound(end)
         guard visible > 0 else { return [] }
         switch direction {
         case .forwards:
@@ -153,10 +154,6 @@ private func lowerBound(_ values: [UInt64], _ target: UInt64) -> Int {
     return low
 }
 
-private func binarySearch(_ values: [UInt64], _ target: UInt64) -> Int? {
-    let index = lowerBound(values, target)
-    return index < values.count && values[index] == target ? index : nil
-}
 
 extension Int {
     fileprivate var nonZero: Int? { self == 0 ? nil : self }

@@ -9,7 +9,7 @@ struct KeyedValueEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     private func append(_ key: Key, _ part: EncodingBox.Part) {
-        box.members.append((key.stringValue, part))
+        box.append(key.stringValue, part)
     }
 
     private func append(_ key: Key, _ value: JSONValue) { append(key, .value(value)) }

@@ -61,8 +61,8 @@ final class EncodingBox {
     var kind = Kind.single
     /// The value of a single-value box.
     var single = Part.value(.null)
-    /// An object's members, in the order written.
-    var members: [(key: String, part: Part)] = []
+    /// An object's members, in the order written, each with its key's sort prefix.
+    var members: [(key: String, prefix: UInt64, part: Part)] = []
     /// An array's elements.
     var elements: [Part] = []
 
@@ -115,14 +115,35 @@ final class EncodingBox {
         }
     }
 
+    /// Adds a member written under `key`.
+    func append(_ key: String, _ part: Part) {
+        members.append((key, Self.sortPrefix(key), part))
+    }
+
+    /// The first 8 UTF-8 bytes of `key`, big-endian, zero-padded: comparing two prefixes orders two
+    /// keys as their bytes do, unless the prefixes are equal.
+    private static func sortPrefix(_ key: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in key.utf8.prefix(8) {
+            prefix |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return prefix
+    }
+
     /// The members' indices by key in UTF-8 byte order, equal keys in the order written (an
     /// insertion sort: payloads have a dozen members, often written nearly in order).
     private func sortedMemberIndices() -> [Int] {
+        func precedes(_ a: Int, _ b: Int) -> Bool {
+            let (left, right) = (members[a].prefix, members[b].prefix)
+            return left != right ? left < right : members[a].key.utf8.lexicographicallyPrecedes(members[b].key.utf8)
+        }
         var order = Array(members.indices)
         for next in order.indices.dropFirst() {
             let moving = order[next]
             var place = next
-            while place > 0 && members[moving].key.utf8.lexicographicallyPrecedes(members[order[place - 1]].key.utf8) {
+            while place > 0 && precedes(moving, order[place - 1]) {
                 order[place] = order[place - 1]
                 place -= 1
             }

@@ -11,19 +11,33 @@ import Synchronization
 /// Bounded: two generations of at most `capacity` entries each. A hit in the old generation moves
 /// to the young one; when the young one is full, the old one is dropped and the young one ages.
 /// A least-recently-used approximation without a linked list.
+///
+/// Its lookups are inlinable, so they are specialized for each state type at the call site instead
+/// of building generic metadata on every call.
 public final class StateCache: Sendable {
-    private struct Entry {
-        var state: any Sendable
-        var version: StreamVersion
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline var state: any Sendable
+        @usableFromInline var version: StreamVersion
+
+        @usableFromInline
+        init(state: any Sendable, version: StreamVersion) {
+            self.state = state
+            self.version = version
+        }
     }
 
-    private struct Generations {
-        var young: [StreamName: Entry] = [:]
-        var old: [StreamName: Entry] = [:]
+    @usableFromInline
+    struct Generations: Sendable {
+        @usableFromInline var young: [StreamName: Entry] = [:]
+        @usableFromInline var old: [StreamName: Entry] = [:]
+
+        init() {}
     }
 
     public let capacity: Int
-    private let generations = Mutex(Generations())
+    @usableFromInline
+    let generations = Mutex(Generations())
 
     /// A cache holding at most about `2 * capacity` states.
     public init(capacity: Int = 262_144) {
@@ -33,6 +47,7 @@ public final class StateCache: Sendable {
 
     /// The state of `stream` as last cached, and the version it was folded to; nil when not cached
     /// or cached as another type.
+    @inlinable
     public func state<State: Sendable>(of stream: StreamName, as _: State.Type) -> (state: State, version: StreamVersion)? {
         generations.withLock { generations in
             if let entry = generations.young[stream] {
@@ -45,6 +60,7 @@ public final class StateCache: Sendable {
     }
 
     /// Keeps `state` as the state of `stream` at `version`, unless a later version is cached.
+    @inlinable
     public func store<State: Sendable>(_ state: State, version: StreamVersion, for stream: StreamName) {
         let entry = Entry(state: state, version: version)
         generations.withLock { generations in
@@ -65,7 +81,8 @@ public final class StateCache: Sendable {
         generations.withLock { $0.young.count + $0.old.count }
     }
 
-    private static func insert(_ entry: Entry, for stream: StreamName, into generations: inout Generations, capacity: Int) {
+    @usableFromInline
+    static func insert(_ entry: Entry, for stream: StreamName, into generations: inout Generations, capacity: Int) {
         if generations.young.count >= capacity {
             generations.old = generations.young
             generations.young = [:]

@@ -35,19 +35,23 @@ public struct MigueService: Sendable {
     /// A command read from its envelope, with the ids of the events it may append: the pure part
     /// of handling, which needs no store, so a caller may do it ahead on another core.
     public struct Prepared: Sendable {
-        public let envelope: CommandEnvelope
+        /// The envelope without its `data`, which `command` holds read: the JSON tree is freed by
+        /// the preparing task, not by the one handling commands.
+        let envelope: CommandEnvelope
         let command: Result<MigueCommand, CommandRejection>
         let firstEventIDs: [(batch: String, id: UUID)]
     }
 
     /// Reads `envelope`'s command and derives the first event id of each batch it may write.
     public static func prepare(_ envelope: CommandEnvelope) -> Prepared {
+        var read = envelope
+        read.data = [:]
         do {
             let command = try MigueCommand(envelope)
             let ids = Context.batches(of: command).all.map { ($0, envelope.eventID(batch: $0, index: 0)) }
-            return Prepared(envelope: envelope, command: .success(command), firstEventIDs: ids)
+            return Prepared(envelope: read, command: .success(command), firstEventIDs: ids)
         } catch {
-            return Prepared(envelope: envelope, command: .failure(error), firstEventIDs: [])
+            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [])
         }
     }
 
