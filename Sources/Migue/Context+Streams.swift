@@ -62,7 +62,7 @@ extension Context {
         let proposed = events.enumerated().map { index, event in
             ProposedEvent(
                 id: eventID(batch: label, index: index), type: event.type, schemaVersion: event.schemaVersion,
-                recordedAt: at, metadata: metadata, payload: event.payload)
+                recordedAt: at, metadata: metadata, payload: payloads.payload(of: event) ?? event.payload)
         }
         switch try await store.append(proposed, to: stream, expected: expected, durability: service.durability) {
         case .appended(let batch):

@@ -40,18 +40,20 @@ public struct MigueService: Sendable {
         let envelope: CommandEnvelope
         let command: Result<MigueCommand, CommandRejection>
         let firstEventIDs: [(batch: String, id: UUID)]
+        let payloads: PreparedPayloads
     }
 
-    /// Reads `envelope`'s command and derives the first event id of each batch it may write.
+    /// Reads `envelope`'s command, derives the first event id of each batch it may write, and
+    /// encodes what it appends if its stream is new (`PreparedPayloads`).
     public static func prepare(_ envelope: CommandEnvelope) -> Prepared {
         var read = envelope
         read.data = [:]
         do {
             let command = try MigueCommand(envelope)
             let ids = Context.batches(of: command).all.map { ($0, envelope.eventID(batch: $0, index: 0)) }
-            return Prepared(envelope: read, command: .success(command), firstEventIDs: ids)
+            return Prepared(envelope: read, command: .success(command), firstEventIDs: ids, payloads: PreparedPayloads(command))
         } catch {
-            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [])
+            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [], payloads: PreparedPayloads())
         }
     }
 
@@ -67,7 +69,8 @@ public struct MigueService: Sendable {
         case .success(let read): command = read
         case .failure(let rejection): return .rejected(rejection)
         }
-        let context = Context(service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs)
+        let context = Context(
+            service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs, payloads: prepared.payloads)
         do {
             if let earlier = try await context.earlierSubmission(of: command) { return .accepted(earlier) }
             return .accepted(try await context.run(command))
@@ -96,6 +99,8 @@ struct Context: Sendable {
     let envelope: CommandEnvelope
     /// The first event id of each batch the command may write, derived when it was prepared.
     let firstEventIDs: [(batch: String, id: UUID)]
+    /// Payloads encoded when the command was prepared.
+    let payloads: PreparedPayloads
 
     var store: any EventStore { service.store }
     var at: Timestamp { envelope.at }

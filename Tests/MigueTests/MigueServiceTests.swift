@@ -163,3 +163,25 @@ import Testing
         #expect(cache.state(of: MigueStream.conversation(Self.c1), as: Conversation.State.self)?.state.started != nil)
     }
 }
+
+@Suite struct PreparedPayloadTests {
+    typealias F = Fixture
+    typealias S = Scenario
+
+    @Test func aPreparedPayloadIsTheOneEncodingWritesAndServesOnlyAnEqualEvent() throws {
+        let command = try MigueCommand(S.message("wamid.1", in: F.id("c1"), name: "m1"))
+        guard case .recordMessage(let record) = command else {
+            Issue.record("not a message command: \(command)")
+            return
+        }
+        let payloads = PreparedPayloads(command)
+        let decided = try Message.decide(.record(record), Message.initial)
+        #expect(decided.count == 1)
+        #expect(payloads.payload(of: decided[0]) == decided[0].payload)
+        var other = record
+        other.content = "adiós"
+        let different = try Message.decide(.record(other), Message.initial)
+        #expect(payloads.payload(of: different[0]) == nil)
+        #expect(PreparedPayloads(try MigueCommand(S.move(F.id("c1"), to: "closed", name: "close"))).payload(of: decided[0]) == nil)
+    }
+}
