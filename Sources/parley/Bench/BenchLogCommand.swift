@@ -77,7 +77,7 @@ struct BenchLog: AsyncParsableCommand {
     private func measureConcurrent(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
         let log = try FileEventLog(directory: directory + "/concurrent", logger: options.logger)
         defer { try? log.close() }
-        let perAppender = 200
+        let perAppender = 1000
         let prepared = (0..<64).map { appender in (0..<perAppender).map { maker.event(appender * perAppender + $0) } }
         let (latencies, time) = try await measure {
             try await withThrowingTaskGroup(of: Latencies.self) { group in
