@@ -18,8 +18,7 @@ struct BlockLocation: Equatable, Sendable {
 /// checks against the stored version whenever it rebuilds.
 struct LogIndex: Sendable {
     private(set) var blocks: [BlockLocation] = []
-    private(set) var streams: [StreamName] = []
-    private(set) var streamNumbers: [StreamName: UInt32] = [:]
+    private var streamTable = StreamTable()
     private(set) var streamPositions: [PositionList] = []
     /// The category number of every stream number.
     private var streamCategories: [UInt32] = []
@@ -34,11 +33,14 @@ struct LogIndex: Sendable {
 
     /// The last version of `stream`, nil when it has no events.
     func lastVersion(of stream: StreamName) -> StreamVersion? {
-        guard let number = streamNumbers[stream], let count = streamPositions[Int(number)].count.nonZero else { return nil }
+        guard let number = streamTable[stream], let count = streamPositions[Int(number)].count.nonZero else { return nil }
         return StreamVersion(UInt64(count - 1))
     }
 
-    func stream(at position: UInt64) -> StreamName { streams[Int(streamOfPosition[Int(position)])] }
+    /// Every stream, in order of first appearance.
+    var streams: [StreamName] { streamTable.names }
+
+    func stream(at position: UInt64) -> StreamName { streamTable.names[Int(streamOfPosition[Int(position)])] }
 
     func version(at position: UInt64) -> StreamVersion? {
         let positions = streamPositions[Int(streamOfPosition[Int(position)])]
@@ -73,13 +75,8 @@ struct LogIndex: Sendable {
     mutating func addClaimedEvents(count: Int, stream: StreamName) {
         precondition(ids.count == streamOfPosition.count + count, "the batch's ids were not claimed")
         let first = self.count
-        let number: UInt32
-        if let existing = streamNumbers[stream] {
-            number = existing
-        } else {
-            number = UInt32(streams.count)
-            streams.append(stream)
-            streamNumbers[stream] = number
+        let number = streamTable.number(of: stream)
+        if Int(number) == streamPositions.count {
             streamPositions.append(PositionList())
             streamCategories.append(categoryNumber(stream.category))
         }
@@ -129,7 +126,7 @@ struct LogIndex: Sendable {
     func streamPositions(_ stream: StreamName, from version: StreamVersion, direction: ReadDirection, before end: UInt64, limit: Int)
         -> [UInt64]
     {
-        guard let number = streamNumbers[stream], limit > 0 else { return [] }
+        guard let number = streamTable[stream], limit > 0 else { return [] }
         let positions = streamPositions[Int(number)]
         let visible = positions.lowerBound(end)
         guard visible > 0 else { return [] }
