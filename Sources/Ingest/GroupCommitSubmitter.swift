@@ -1,8 +1,11 @@
+import Dispatch
 import EventSourcing
 
 /// Handles commands in order and confirms them in groups: a group's appends are `.deferred` (the
 /// log writes them to the operating system together), then one `fdatasync` makes the whole group
-/// durable, and only then are its outcomes released to the caller.
+/// durable, and only then are its outcomes released to the caller. A full group's sync runs on
+/// another thread while the next group is handled; its outcomes come out of the `submit` that
+/// closes the next group, or of `confirm()`.
 ///
 /// So every outcome a caller reports is durable, as with a sync per command, at the cost of one
 /// sync per group instead. A crash of the process or the machine before a group's sync loses at
@@ -13,6 +16,10 @@ public struct GroupCommitSubmitter: Sendable {
     public let groupSize: Int
     private let sync: @Sendable () throws -> Void
     private var pending: [SubmitOutcome] = []
+    /// The last full group, while its sync runs on `syncQueue`.
+    private var syncing: (outcomes: [SubmitOutcome], done: Task<Void, any Error>)?
+
+    private static let syncQueue = DispatchQueue(label: "parley.submit.sync")
 
     /// A submitter appending through `store` (deferred, or durable for groups of 1) and calling
     /// `sync` (the store's `fdatasync` of everything appended) once per `groupSize` commands.
@@ -24,36 +31,59 @@ public struct GroupCommitSubmitter: Sendable {
     }
 
     /// The commands handled but not yet confirmed by a sync, oldest first.
-    public var unconfirmed: [SubmitOutcome] { pending }
+    public var unconfirmed: [SubmitOutcome] { (syncing?.outcomes ?? []) + pending }
 
-    /// Handles one command (its JSON line, numbered from 1); returns the outcomes this call made
-    /// durable: none, or a whole group.
+    /// Handles one command (its JSON line, numbered from 1); returns the outcomes this call found
+    /// durable: none, or the group before the one it closed.
     public mutating func submit(json bytes: some Collection<UInt8>, line: Int) async throws -> [SubmitOutcome] {
         let (commandID, result) = try await router.handle(json: bytes)
-        pending.append(SubmitOutcome(line: line, commandID: commandID, result: result))
-        return pending.count >= groupSize ? try confirm() : []
+        return try await add(SubmitOutcome(line: line, commandID: commandID, result: result))
     }
 
     /// Handles one prepared command, numbered `line`; as `submit(json:line:)`.
     public mutating func submit(_ prepared: PreparedCommand, line: Int) async throws -> [SubmitOutcome] {
         let result = try await router.handle(prepared)
-        pending.append(SubmitOutcome(line: line, commandID: prepared.commandID, result: result))
-        return pending.count >= groupSize ? try confirm() : []
+        return try await add(SubmitOutcome(line: line, commandID: prepared.commandID, result: result))
     }
 
     /// Handles one decoded command, numbered `line`; as `submit(json:line:)`.
     public mutating func submit(_ envelope: CommandEnvelope, line: Int) async throws -> [SubmitOutcome] {
         let result = try await router.handle(envelope)
-        pending.append(SubmitOutcome(line: line, commandID: envelope.id, result: result))
-        return pending.count >= groupSize ? try confirm() : []
+        return try await add(SubmitOutcome(line: line, commandID: envelope.id, result: result))
     }
 
-    /// Syncs, then returns the outcomes that were waiting for it. When the sync fails they stay
-    /// unconfirmed and the error is thrown.
-    public mutating func confirm() throws -> [SubmitOutcome] {
-        guard !pending.isEmpty else { return [] }
-        if groupSize > 1 { try sync() }
-        defer { pending.removeAll(keepingCapacity: true) }
-        return pending
+    /// Syncs everything handled, then returns every outcome not yet returned. When a sync fails
+    /// they all stay unconfirmed and the error is thrown.
+    public mutating func confirm() async throws -> [SubmitOutcome] {
+        if groupSize > 1, syncing != nil || !pending.isEmpty {
+            // This sync covers the group still being synced too: it was written before.
+            try sync()
+            try await syncing?.done.value
+        }
+        defer {
+            syncing = nil
+            pending.removeAll(keepingCapacity: true)
+        }
+        return unconfirmed
+    }
+
+    private mutating func add(_ outcome: SubmitOutcome) async throws -> [SubmitOutcome] {
+        pending.append(outcome)
+        guard pending.count >= groupSize else { return [] }
+        guard groupSize > 1 else { return try await confirm() }
+        var released: [SubmitOutcome] = []
+        if let (outcomes, done) = syncing {
+            try await done.value
+            released = outcomes
+        }
+        let sync = self.sync
+        let done = Task<Void, any Error>.detached {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                Self.syncQueue.async { continuation.resume(with: Result { try sync() }) }
+            }
+        }
+        syncing = (pending, done)
+        pending = []
+        return released
     }
 }

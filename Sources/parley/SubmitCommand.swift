@@ -49,7 +49,7 @@ struct Submit: AsyncParsableCommand {
             failure = "line \(current): \(error); this command and the lines after it were not handled"
         }
         do {
-            report(try submitter.confirm())
+            report(try await submitter.confirm())
         } catch {
             let first = submitter.unconfirmed.first?.line ?? 0
             let unconfirmed = "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"

@@ -35,15 +35,22 @@ import Testing
         var released: [[Int]] = []
         for (offset, command) in commands.enumerated() {
             let outcomes = try await submitter.submit(command, line: offset + 1)
-            if !outcomes.isEmpty { released.append(outcomes.map(\.line)) }
-            #expect(counter.syncs.withLock { $0 } == released.count)
+            if !outcomes.isEmpty {
+                released.append(outcomes.map(\.line))
+                // A group comes out once its own sync is done: one sync per group released so far.
+                #expect(counter.syncs.withLock { $0 } >= released.count)
+            }
+            #expect(released.joined().count + submitter.unconfirmed.count == offset + 1)
         }
         #expect(commands.count % 5 != 0, "the last group should be a partial one")
-        released.append(try submitter.confirm().map(\.line))
+        let rest = try await submitter.confirm().map(\.line)
+        // The group synced in the background and the partial one come out together, synced.
+        #expect(rest.count == 5 + commands.count % 5)
         let lines = Array(1...commands.count)
-        #expect(released == stride(from: 0, to: lines.count, by: 5).map { Array(lines[$0..<min($0 + 5, lines.count)]) })
-        #expect(counter.syncs.withLock { $0 } == (commands.count + 4) / 5)
-        #expect(try submitter.confirm() == [])
+        #expect(Array(released.joined()) + rest == lines)
+        #expect(released.allSatisfy { $0.count == 5 })
+        #expect(submitter.unconfirmed.isEmpty)
+        #expect(try await submitter.confirm() == [])
     }
 
     @Test func aFailedSyncKeepsTheGroupUnconfirmed() async throws {
@@ -53,10 +60,22 @@ import Testing
         for (offset, command) in commands.prefix(3).enumerated() {
             #expect(try await submitter.submit(command, line: offset + 1) == [])
         }
-        #expect(throws: SyncCounter.Failure.self) { try submitter.confirm() }
+        await #expect(throws: SyncCounter.Failure.self) { try await submitter.confirm() }
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
         counter.failing.withLock { $0 = false }
-        #expect(try submitter.confirm().map(\.status) == [.appended, .appended, .appended])
+        #expect(try await submitter.confirm().map(\.status) == [.appended, .appended, .appended])
+    }
+
+    @Test func aFailedBackgroundSyncComesOutOfTheNextGroupAndKeepsBothUnconfirmed() async throws {
+        let counter = SyncCounter()
+        counter.failing.withLock { $0 = true }
+        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 3) { try counter.sync() }
+        for (offset, command) in commands.prefix(5).enumerated() {
+            #expect(try await submitter.submit(command, line: offset + 1) == [])
+        }
+        // Line 6 closes the second group, which waits for the first group's sync: it failed.
+        await #expect(throws: SyncCounter.Failure.self) { try await submitter.submit(commands[5], line: 6) }
+        #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3, 4, 5, 6])
     }
 
     @Test func aGroupOfOneNeverCallsSyncAndAppendsDurably() async throws {

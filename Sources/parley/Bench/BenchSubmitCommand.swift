@@ -113,7 +113,7 @@ struct BenchSubmit: AsyncParsableCommand {
                 started.append(.now)
                 try record(try await submitter.submit(command, line: index + 1))
             }
-            try record(try submitter.confirm())
+            try record(try await submitter.confirm())
             return latencies
         }
         try log.close()
