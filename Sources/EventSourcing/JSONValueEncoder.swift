@@ -34,12 +34,15 @@ final class EncodingBox {
         case value(JSONValue)
         /// A UUID, written as Foundation writes it (uppercase), without making its text first.
         case uuid(UUID)
+        /// A timestamp, written as its `description`, without making the string first.
+        case timestamp(Timestamp)
         case box(EncodingBox)
 
         var resolved: JSONValue {
             switch self {
             case .value(let value): value
             case .uuid(let id): .string(id.uppercasedText)
+            case .timestamp(let time): .string(time.description)
             case .box(let box): box.resolved
             }
         }
@@ -50,6 +53,10 @@ final class EncodingBox {
             case .uuid(let id):
                 output.append(UInt8(ascii: "\""))
                 id.appendUppercasedText(to: &output)
+                output.append(UInt8(ascii: "\""))
+            case .timestamp(let time):
+                output.append(UInt8(ascii: "\""))
+                time.appendText(to: &output)
                 output.append(UInt8(ascii: "\""))
             case .box(let box): box.write(into: &output)
             }
@@ -173,7 +180,7 @@ struct ValueEncoding: Encoder {
     static func primitive<T: Encodable>(_ value: T, at path: () -> [any CodingKey]) throws -> EncodingBox.Part? {
         if T.self == String.self { return .value(.string(same(value, as: String.self))) }
         if T.self == UUID.self { return .uuid(same(value, as: UUID.self)) }
-        if T.self == Timestamp.self { return .value(.string(same(value, as: Timestamp.self).description)) }
+        if T.self == Timestamp.self { return .timestamp(same(value, as: Timestamp.self)) }
         if T.self == Bool.self { return .value(.bool(same(value, as: Bool.self))) }
         if T.self == Int.self { return .value(.integer(Int64(same(value, as: Int.self)))) }
         if T.self == JSONValue.self { return .value(same(value, as: JSONValue.self)) }

@@ -31,36 +31,62 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
 
     /// RFC 3339 in UTC with microseconds, e.g. `2026-11-22T10:15:30.250000Z`; PostgreSQL parses it.
     public var description: String {
+        let (year, month, day, secondOfDay, micros) = parts
+        guard (0...9999).contains(year) else { return Timestamp.wideDescription(year, month, day, secondOfDay, micros) }
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            Self.write(year, month, day, secondOfDay, micros, into: buffer)
+            return 27
+        }
+    }
+
+    /// Appends `description`'s UTF-8 bytes to `output`, without making a string for years 0...9999.
+    public func appendText(to output: inout [UInt8]) {
+        let (year, month, day, secondOfDay, micros) = parts
+        guard (0...9999).contains(year) else {
+            output.append(contentsOf: Timestamp.wideDescription(year, month, day, secondOfDay, micros).utf8)
+            return
+        }
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: 27))
+        output.withUnsafeMutableBufferPointer { buffer in
+            Self.write(year, month, day, secondOfDay, micros, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
+    }
+
+    /// Year, month, day, second of the day and microsecond, in UTC.
+    private var parts: (Int64, Int64, Int64, Int64, Int64) {
         let seconds = microsecondsSinceEpoch.floorDivided(by: 1_000_000)
         let micros = microsecondsSinceEpoch - seconds * 1_000_000
         let days = seconds.floorDivided(by: 86_400)
-        let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
-        guard (0...9999).contains(year) else { return Timestamp.wideDescription(year, month, day, secondOfDay, micros) }
-        return String(unsafeUninitializedCapacity: 27) { buffer in
-            func put(_ value: Int64, _ width: Int, at offset: Int) {
-                var value = value
-                for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[index] = UInt8(48 + value % 10)
-                    value /= 10
-                }
+        return (year, month, day, seconds - days * 86_400, micros)
+    }
+
+    /// Writes the 27 bytes of a year in 0...9999 to the start of `buffer`.
+    private static func write(
+        _ year: Int64, _ month: Int64, _ day: Int64, _ secondOfDay: Int64, _ micros: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        func put(_ value: Int64, _ width: Int, at offset: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                buffer[index] = UInt8(48 + value % 10)
+                value /= 10
             }
-            put(year, 4, at: 0)
-            buffer[4] = 45
-            put(month, 2, at: 5)
-            buffer[7] = 45
-            put(day, 2, at: 8)
-            buffer[10] = 84
-            put(secondOfDay / 3600, 2, at: 11)
-            buffer[13] = 58
-            put(secondOfDay / 60 % 60, 2, at: 14)
-            buffer[16] = 58
-            put(secondOfDay % 60, 2, at: 17)
-            buffer[19] = 46
-            put(micros, 6, at: 20)
-            buffer[26] = 90
-            return 27
         }
+        put(year, 4, at: 0)
+        buffer[4] = 45
+        put(month, 2, at: 5)
+        buffer[7] = 45
+        put(day, 2, at: 8)
+        buffer[10] = 84
+        put(secondOfDay / 3600, 2, at: 11)
+        buffer[13] = 58
+        put(secondOfDay / 60 % 60, 2, at: 14)
+        buffer[16] = 58
+        put(secondOfDay % 60, 2, at: 17)
+        buffer[19] = 46
+        put(micros, 6, at: 20)
+        buffer[26] = 90
     }
 
     /// The same format for years outside 0...9999, which need more or signed digits.

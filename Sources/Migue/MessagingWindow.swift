@@ -29,6 +29,8 @@ public enum MessagingWindow: Decider {
         public var lastProactiveSentAt: Timestamp?
         /// The proactive messages counted on the day of `lastProactiveSentAt`.
         public var countedToday: Set<UUID> = []
+        /// The window's id, kept from its first event so that deciding does not derive it again.
+        public var windowID: UUID?
 
         enum CodingKeys: String, CodingKey {
             case phoneNumber = "phone_number", openedAt = "window_opened_at", expiresAt = "window_expires_at",
@@ -125,7 +127,7 @@ public enum MessagingWindow: Decider {
             }
             let open = state.expiresAt.map { receive.timestamp < $0 } ?? false
             let refreshed = Refreshed(
-                windowID: Migue.windowID(userID: receive.userID), userID: receive.userID,
+                windowID: state.windowID ?? Migue.windowID(userID: receive.userID), userID: receive.userID,
                 phoneNumber: state.phoneNumber ?? receive.phoneNumber, messageID: receive.messageID,
                 lastUserMessageID: receive.userMessageID, fromExpiresAt: state.expiresAt,
                 windowOpenedAt: open ? state.openedAt ?? receive.timestamp : receive.timestamp, windowExpiresAt: expiresAt,
@@ -147,7 +149,7 @@ public enum MessagingWindow: Decider {
             }
             let sameDay = state.lastProactiveSentAt.map { utcDay($0) == utcDay(send.timestamp) } ?? false
             return [.proactiveSent(ProactiveSent(
-                windowID: Migue.windowID(userID: send.userID), userID: send.userID, messageID: send.messageID,
+                windowID: state.windowID ?? Migue.windowID(userID: send.userID), userID: send.userID, messageID: send.messageID,
                 allowedBy: allowance, fromSentToday: state.sentToday, sentToday: sameDay ? state.sentToday + 1 : 1,
                 fromLastProactiveSentAt: state.lastProactiveSentAt, sentAt: send.timestamp, at: send.at))]
         }
@@ -157,12 +159,14 @@ public enum MessagingWindow: Decider {
         var state = state
         switch event {
         case .opened(let refreshed), .extended(let refreshed):
+            state.windowID = refreshed.windowID
             state.phoneNumber = refreshed.phoneNumber
             state.openedAt = refreshed.windowOpenedAt
             state.expiresAt = refreshed.windowExpiresAt
             state.lastUserMessageAt = refreshed.windowExpiresAt.adding(seconds: -serviceWindowSeconds)
             state.freeEntryPointExpiresAt = refreshed.freeEntryPointExpiresAt
         case .proactiveSent(let sent):
+            state.windowID = sent.windowID
             if sent.sentToday == 1 { state.countedToday = [] }
             state.countedToday.insert(sent.messageID)
             state.sentToday = sent.sentToday

@@ -57,5 +57,17 @@ import Testing
     func timestampsPrintAndParseBack(text: String, micros: Int64) {
         #expect(Timestamp(microsecondsSinceEpoch: micros).description == text)
         #expect(Timestamp(rfc3339: text)?.microsecondsSinceEpoch == micros)
+        var bytes: [UInt8] = [1, 2]
+        Timestamp(microsecondsSinceEpoch: micros).appendText(to: &bytes)
+        #expect(bytes == [1, 2] + Array(text.utf8))
+    }
+
+    @Test func aTimestampOutsideFourDigitYearsAppendsItsWideText() {
+        for micros: Int64 in [-62_135_596_800_000_001, 253_402_300_800_000_000, Int64.max / 2, Int64.min / 2] {
+            let time = Timestamp(microsecondsSinceEpoch: micros)
+            var bytes: [UInt8] = []
+            time.appendText(to: &bytes)
+            #expect(bytes == Array(time.description.utf8))
+        }
     }
 }
