@@ -56,9 +56,14 @@ public struct GroupCommitSubmitter: Sendable {
     /// they all stay unconfirmed and the error is thrown.
     public mutating func confirm() async throws -> [SubmitOutcome] {
         if groupSize > 1, syncing != nil || !pending.isEmpty {
-            // This sync covers the group still being synced too: it was written before.
-            try sync()
-            try await syncing?.done.value
+            // This sync covers the group still being synced too: it was written before. That one
+            // is awaited even when this one fails, so no sync is left running behind the caller.
+            var failure: (any Error)?
+            do { try sync() } catch { failure = error }
+            if let done = syncing?.done {
+                do { try await done.value } catch { failure = failure ?? error }
+            }
+            if let failure { throw failure }
         }
         defer {
             syncing = nil

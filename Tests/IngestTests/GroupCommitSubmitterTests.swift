@@ -78,6 +78,29 @@ import Testing
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3, 4, 5, 6])
     }
 
+    @Test func confirmWaitsForTheBackgroundSyncEvenWhenItsOwnFails() async throws {
+        final class Calls: Sendable {
+            let count = Mutex(0)
+            let backgroundDone = Mutex(false)
+        }
+        let calls = Calls()
+        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 2) {
+            let call = calls.count.withLock { count in
+                count += 1
+                return count
+            }
+            guard call == 1 else { throw SyncCounter.Failure() }
+            usleep(100_000)
+            calls.backgroundDone.withLock { $0 = true }
+        }
+        for (offset, command) in commands.prefix(3).enumerated() {
+            #expect(try await submitter.submit(command, line: offset + 1) == [])
+        }
+        await #expect(throws: SyncCounter.Failure.self) { try await submitter.confirm() }
+        #expect(calls.backgroundDone.withLock { $0 })
+        #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
+    }
+
     @Test func aGroupOfOneNeverCallsSyncAndAppendsDurably() async throws {
         let counter = SyncCounter()
         var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 1) { try counter.sync() }
