@@ -33,10 +33,8 @@ struct Submit: AsyncParsableCommand {
         let output = ResultWriter(json: options.json)
         var failure: String?
         func report(_ outcomes: [SubmitOutcome]) {
-            for outcome in outcomes {
-                tally.add(outcome)
-                output.write(outcome)
-            }
+            for outcome in outcomes { tally.add(outcome) }
+            output.write(outcomes)
         }
         let lines = JSONLineSplitter.lines(of: input)
         var current = 0
@@ -95,30 +93,44 @@ enum JSONLineSplitter {
 }
 
 /// Prints outcomes on standard output, as text lines or JSON lines; buffered unless it is a terminal.
-final class ResultWriter {
+///
+/// Outcomes are formatted and written on a serial queue of their own, in the order given, so the
+/// task submitting commands goes on meanwhile. JSON lines are written by `JSONValueEncoder`: the
+/// bytes of Foundation's `JSONEncoder` with sorted keys and unescaped slashes.
+final class ResultWriter: @unchecked Sendable {
     private let json: Bool
     private let interactive = isatty(STDOUT_FILENO) == 1
-    private let encoder: JSONEncoder
-    private var buffer = Data()
+    private let queue = DispatchQueue(label: "parley.submit.output")
+    private let encoder = JSONValueEncoder()
+    /// Touched only on `queue`.
+    private var buffer: [UInt8] = []
 
     init(json: Bool) {
         self.json = json
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
-    func write(_ outcome: SubmitOutcome) {
-        if json, let data = try? encoder.encode(outcome) {
-            buffer.append(data)
-        } else {
-            buffer.append(contentsOf: outcome.text.utf8)
+    func write(_ outcomes: [SubmitOutcome]) {
+        queue.async { [self] in
+            for outcome in outcomes {
+                if json, let line = try? encoder.encode(outcome) {
+                    buffer.append(contentsOf: line)
+                } else {
+                    buffer.append(contentsOf: outcome.text.utf8)
+                }
+                buffer.append(UInt8(ascii: "\n"))
+                if interactive || buffer.count > 1 << 16 { writeBuffer() }
+            }
         }
-        buffer.append(UInt8(ascii: "\n"))
-        if interactive || buffer.count > 1 << 16 { flush() }
     }
 
+    /// Returns once everything given to `write` is on standard output.
     func flush() {
-        FileHandle.standardOutput.write(buffer)
+        queue.sync { writeBuffer() }
+    }
+
+    private func writeBuffer() {
+        guard !buffer.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -39,6 +39,9 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as one parley submit of setup and messages), bulk-cold (the same with the state cache emptied after the setup, as a new process), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
     var only = "bulk,bulk-cold,buffered,durable"
 
+    @Option(help: "Also write the workload's commands (setup, then messages) to this file as JSON lines, to time parley submit on them.")
+    var writeCommands: String?
+
     func validate() throws {
         guard commands > 0 else { throw ValidationError("--commands must be at least 1") }
         guard submitters > 0, bufferedSubmitters > 0 else { throw ValidationError("--submitters and --buffered-submitters must be at least 1") }
@@ -49,6 +52,11 @@ struct BenchSubmit: AsyncParsableCommand {
         let progress = BenchProgress(json: options.json)
         progress.step("generating \(grouped(Double(commands))) message commands from the corpus")
         let workload = try SubmitWorkload.make(messages: commands, corpus: corpus)
+        if let writeCommands {
+            var text = workload.setup.map { $0.json.encoded + "\n" }.joined()
+            for line in workload.messages { text += String(decoding: line, as: UTF8.self) + "\n" }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: writeCommands))
+        }
         try? FileManager.default.removeItem(atPath: directory)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var report = SubmitBenchReport(
