@@ -1,16 +1,17 @@
 import EventSourcing
 
 extension FileEventLog {
-    /// Picks up batches another process appended since this read-only log was opened or refreshed.
+    /// Picks up batches another process appended since this read-only log was opened or refreshed,
+    /// up to the position the writer's synced marker names (`SyncedMarker`).
     ///
-    /// Returns whether anything new arrived. A batch still being written is left for the next call;
+    /// Returns whether anything new became readable. A batch still being written is left for the next call;
     /// damage followed by valid data is corruption, as on open.
     @discardableResult
     public func refresh() throws(LogError) -> Bool {
         guard options.readOnly else { return false }
         let (woken, grew) = try state.withLock { state throws(LogError) -> ([Watcher], Bool) in
             guard !state.closed else { return ([], false) }
-            let before = state.index.count
+            let before = state.visible
             try Self.openNewSegments(directory: directory, state: &state)
             var number = max(0, state.index.blocks.last?.segment ?? 0)
             while number < state.segments.count {
@@ -27,11 +28,11 @@ extension FileEventLog {
                 number += 1
             }
             state.synced = state.index.count
-            state.visible = state.index.count
+            state.visible = Self.readableEnd(of: state.index.count, directory: directory, known: state.visible)
             let visible = state.visible
             let woken = state.watchers.filter { $0.beyond < visible }
             state.watchers.removeAll { $0.beyond < visible }
-            return (woken, state.index.count > before)
+            return (woken, visible > before)
         }
         woken.forEach { $0.continuation.resume() }
         return grew

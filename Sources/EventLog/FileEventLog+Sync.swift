@@ -54,6 +54,12 @@ extension FileEventLog {
     private func finishSync(descriptor: FileDescriptor, target: UInt64) {
         var failure: Errno?
         do { try descriptor.dataSync() } catch { failure = error }
+        if failure == nil, let marker {
+            // A marker that fails to move only delays readers in other processes; the data is safe.
+            do { try marker.advance(to: target) } catch {
+                logger.warning("could not write \(marker.path): \(error); readers in other processes wait for the next sync")
+            }
+        }
         let (ready, woken) = state.withLock { state -> ([Waiter], [Watcher]) in
             if let failure {
                 state.poisoned = "fdatasync: \(failure)"

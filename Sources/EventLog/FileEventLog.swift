@@ -36,6 +36,8 @@ public final class FileEventLog: EventStore, Sendable {
     /// Appends under way, from their check to their return; a lone one syncs on its own thread.
     let appending = Atomic<Int>(0)
     private let lockDescriptor: FileDescriptor?
+    /// The synced-position marker for readers in other processes; nil when read-only.
+    let marker: SyncedMarker.Writer?
 
     struct Segment: Sendable {
         var base: UInt64
@@ -90,16 +92,41 @@ public final class FileEventLog: EventStore, Sendable {
             lockDescriptor = try Self.takeWriterLock(directory: directory)
         }
         var state = State()
+        var marker: SyncedMarker.Writer?
         do {
             try Self.recover(directory: directory, options: options, logger: logger, into: &state)
+            if !options.readOnly { marker = try Self.startMarker(directory: directory, state: state) }
         } catch {
             state.segments.forEach { try? $0.descriptor.close() }
             try? lockDescriptor?.close()
             throw error
         }
+        self.marker = marker
         state.synced = state.index.count
-        state.visible = state.index.count
+        state.visible = options.readOnly ? Self.readableEnd(of: state.index.count, directory: directory, known: 0) : state.index.count
         self.state = Mutex(state)
+    }
+
+    /// Syncs what recovery kept (the last writer may have died before its sync), then marks it
+    /// synced for readers in other processes.
+    private static func startMarker(directory: String, state: State) throws(LogError) -> SyncedMarker.Writer {
+        if let last = state.segments.last {
+            do { try last.descriptor.dataSync() } catch { throw .io(operation: "syncing", path: last.path, errno: error) }
+        }
+        let marker = try SyncedMarker.Writer(directory: directory)
+        do { try marker.advance(to: state.index.count) } catch { throw .io(operation: "writing", path: marker.path, errno: error) }
+        return marker
+    }
+
+    /// For a read-only log: the end of what may be read, the writer's synced marker within what
+    /// was scanned. A log without a marker (written before markers existed) is readable whole; an
+    /// unreadable marker keeps the end `known` before.
+    static func readableEnd(of scanned: UInt64, directory: String, known: UInt64) -> UInt64 {
+        switch SyncedMarker.read(directory: directory) {
+        case .absent: scanned
+        case .position(let synced): min(scanned, synced)
+        case .unreadable: min(scanned, known)
+        }
     }
 
     deinit {

@@ -30,7 +30,11 @@ extension FileEventLog {
     /// the segments and compared with what the snapshot says. Any damage throws `LogError.corrupt`.
     public static func verify(directory: String, logger: Logger, progress: (UInt64) -> Void = { _ in }) throws(LogError) -> LogVerification {
         let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
-        let (segments, snapshotIndex) = log.state.withLock { ($0.segments, $0.index) }
+        // Every record on disk is checked, synced or not: past the synced marker too.
+        let (segments, snapshotIndex) = log.state.withLock { state in
+            state.visible = state.index.count
+            return (state.segments, state.index)
+        }
         var rebuilt = LogIndex()
         var raw: Int64 = 0, stored: Int64 = 0, onDisk: Int64 = 0
         for (number, segment) in segments.enumerated() {

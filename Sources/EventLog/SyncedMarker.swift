@@ -1,0 +1,83 @@
+import Synchronization
+import SystemPackage
+
+/// The position below which the log is on stable storage, for readers in other processes: the file
+/// `synced` in the log's folder (Specs/log-format.md, "The synced marker").
+///
+/// The writer rewrites it after every `fdatasync`, so a read-only log shows only events that a
+/// machine crash cannot take back: a batch written but not yet synced (a buffered or deferred one,
+/// or a durable one whose sync is under way) stays out of sight until its sync. Twelve bytes: the
+/// position (UInt64, little-endian), then the CRC32C of those eight bytes (UInt32, little-endian).
+enum SyncedMarker {
+    static let fileName = "synced"
+    static let size = 12
+
+    static func encode(_ position: UInt64) -> [UInt8] {
+        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: position >> (8 * UInt64($0))) }
+        let crc = CRC32C.checksum(bytes)
+        return bytes + (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
+    }
+
+    /// The position in `bytes`; nil unless they are a whole marker with a matching checksum.
+    static func decode(_ bytes: [UInt8]) -> UInt64? {
+        guard bytes.count == size else { return nil }
+        let position = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let crc = bytes[8..<12].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        return CRC32C.checksum(bytes[0..<8]) == crc ? position : nil
+    }
+
+    /// The marker of the log in `directory`: `.absent` for a log written before markers existed.
+    enum Reading: Equatable {
+        case absent
+        case position(UInt64)
+        /// Present but not a whole marker (a write under way, or damage): keep what was known.
+        case unreadable
+    }
+
+    static func read(directory: String) -> Reading {
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(FilePath(directory + "/" + fileName), .readOnly, options: [.closeOnExec])
+        } catch {
+            return (error as? Errno) == .noSuchFileOrDirectory ? .absent : .unreadable
+        }
+        defer { try? descriptor.close() }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let count = (try? bytes.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }) ?? 0
+        return decode(Array(bytes[..<count])).map(Reading.position) ?? .unreadable
+    }
+
+    /// The writer's marker file; it only moves forward.
+    final class Writer: Sendable {
+        private let descriptor: FileDescriptor
+        private let written = Mutex<UInt64?>(nil)
+        let path: String
+
+        init(directory: String) throws(LogError) {
+            path = directory + "/" + SyncedMarker.fileName
+            do {
+                descriptor = try FileDescriptor.open(
+                    FilePath(path), .readWrite, options: [.create, .closeOnExec], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            } catch {
+                throw .io(operation: "opening", path: path, errno: error as? Errno ?? .ioError)
+            }
+        }
+
+        deinit { try? descriptor.close() }
+
+        /// Records that positions below `position` are on stable storage, unless a later one was.
+        func advance(to position: UInt64) throws(Errno) {
+            let bytes = SyncedMarker.encode(position)
+            let failure: Errno? = written.withLock { written in
+                if let written, written >= position { return nil }
+                let result = bytes.withUnsafeBytes { raw in Result { () throws(Errno) in try descriptor.writeAll(raw, at: 0) } }
+                guard case .failure(let error) = result else {
+                    written = position
+                    return nil
+                }
+                return error
+            }
+            if let failure { throw failure }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import EventSourcing
+import Foundation
+import Testing
+
+@testable import EventLog
+
+/// Readers in other processes see only what the writer has synced.
+@Suite struct SyncedMarkerTests {
+    @Test func aReaderSeesOnlyWhatIsSynced() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(3, seed: 1), to: .test("chat", "a"), expected: .any)
+        _ = try await writer.append(Events.make(2, seed: 2), to: .test("chat", "b"), expected: .any, durability: .buffered)
+        _ = try await writer.append(Events.make(1, seed: 3), to: .test("chat", "c"), expected: .any, durability: .deferred)
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.head() == 3)
+        #expect(try await reader.readAll(from: .start, limit: 10).count == 3)
+        #expect(try await reader.read(stream: .test("chat", "b"), from: 0, direction: .forwards, limit: 10).isEmpty)
+        #expect(try reader.refresh() == false)
+
+        try writer.sync()
+        #expect(try reader.refresh() == true)
+        #expect(try await reader.head() == 6)
+        #expect(try await reader.readAll(from: .start, limit: 10).count == 6)
+    }
+
+    @Test func anUnreadableMarkerKeepsWhatWasKnownUntilTheNextSync() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(4, seed: 1), to: .test("chat", "a"), expected: .any)
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.head() == 4)
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: temp.directory + "/synced"))
+        _ = try await writer.append(Events.make(1, seed: 2), to: .test("chat", "a"), expected: .any, durability: .buffered)
+        #expect(try reader.refresh() == false)
+        #expect(try await reader.head() == 4)
+        // A new reader knows nothing yet: it waits for a whole marker.
+        let late = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await late.head() == 0)
+        try writer.sync()
+        #expect(try reader.refresh() == true)
+        #expect(try late.refresh() == true)
+        #expect(try await late.head() == 5)
+    }
+
+    @Test func theMarkerRoundTripsAndRefusesDamage() {
+        for position: UInt64 in [0, 1, 255, 1 << 40, .max] {
+            #expect(SyncedMarker.decode(SyncedMarker.encode(position)) == position)
+        }
+        var damaged = SyncedMarker.encode(12345)
+        damaged[3] ^= 0x10
+        #expect(SyncedMarker.decode(damaged) == nil)
+        #expect(SyncedMarker.decode(Array(SyncedMarker.encode(7).prefix(11))) == nil)
+        #expect(SyncedMarker.encode(0x0102) == [2, 1, 0, 0, 0, 0, 0, 0] + SyncedMarker.encode(0x0102).suffix(4))
+    }
+}
