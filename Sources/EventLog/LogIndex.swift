@@ -18,7 +18,8 @@ struct BlockLocation: Equatable, Sendable {
 /// checks against the stored version whenever it rebuilds.
 struct LogIndex: Sendable {
     private(set) var blocks: [BlockLocation] = []
-    private var streamTable = StreamTable()
+    /// Every stream, numbered in order of first appearance.
+    private var streamTable = HashedList<StreamName>()
     private(set) var streamPositions: [PositionList] = []
     /// The category number of every stream number.
     private var streamCategories: [UInt32] = []
@@ -33,14 +34,14 @@ struct LogIndex: Sendable {
 
     /// The last version of `stream`, nil when it has no events.
     func lastVersion(of stream: StreamName) -> StreamVersion? {
-        guard let number = streamTable[stream], let count = streamPositions[Int(number)].count.nonZero else { return nil }
+        guard let number = streamTable[stream].map(UInt32.init), let count = streamPositions[Int(number)].count.nonZero else { return nil }
         return StreamVersion(UInt64(count - 1))
     }
 
     /// Every stream, in order of first appearance.
-    var streams: [StreamName] { streamTable.names }
+    var streams: [StreamName] { streamTable.elements }
 
-    func stream(at position: UInt64) -> StreamName { streamTable.names[Int(streamOfPosition[Int(position)])] }
+    func stream(at position: UInt64) -> StreamName { streamTable.elements[Int(streamOfPosition[Int(position)])] }
 
     func version(at position: UInt64) -> StreamVersion? {
         let positions = streamPositions[Int(streamOfPosition[Int(position)])]
@@ -75,7 +76,7 @@ struct LogIndex: Sendable {
     mutating func addClaimedEvents(count: Int, stream: StreamName) {
         precondition(ids.count == streamOfPosition.count + count, "the batch's ids were not claimed")
         let first = self.count
-        let number = streamTable.number(of: stream)
+        let number = UInt32(streamTable.findOrAppend(stream))
         if Int(number) == streamPositions.count {
             streamPositions.append(PositionList())
             streamCategories.append(categoryNumber(stream.category))
@@ -126,7 +127,7 @@ struct LogIndex: Sendable {
     func streamPositions(_ stream: StreamName, from version: StreamVersion, direction: ReadDirection, before end: UInt64, limit: Int)
         -> [UInt64]
     {
-        guard let number = streamTable[stream], limit > 0 else { return [] }
+        guard let number = streamTable[stream].map(UInt32.init), limit > 0 else { return [] }
         let positions = streamPositions[Int(number)]
         let visible = positions.lowerBound(end)
         guard visible > 0 else { return [] }
