@@ -4,8 +4,9 @@ import Migue
 
 /// A command read from its JSON line and parsed by its product, ready for `CommandRouter.handle`.
 ///
-/// Preparing is the pure half of handling a command (JSON, fields, derived ids): it needs no
-/// store, so `PreparedCommands` does it on another core while earlier commands are handled.
+/// Preparing is the pure half of handling a command (the JSON, the product's fields, the derived
+/// event ids, the payloads of a creating command: `MigueService.prepare`): it needs no store, so
+/// `PreparedCommands` does it on another core while earlier commands are handled.
 public struct PreparedCommand: Sendable {
     /// The command's id; nil when its text holds no valid one.
     public let commandID: UUID?
