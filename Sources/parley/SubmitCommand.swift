@@ -80,13 +80,29 @@ struct Submit: AsyncParsableCommand {
 /// The non-blank lines of a JSON-lines text with their numbers from 1; a trailing `\r` is dropped.
 enum JSONLineSplitter {
     static func lines(of data: Data) -> [(number: Int, bytes: Data.SubSequence)] {
+        // The line ends, found with memchr over the contiguous bytes (a generic `split` took
+        // about a tenth of a whole submit).
+        var ends: [Int] = []
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count, let found = memchr(base + offset, 0x0A, raw.count - offset) {
+                let end = base.distance(to: UnsafeRawPointer(found))
+                ends.append(end)
+                offset = end + 1
+            }
+        }
+        ends.append(data.count)
         var lines: [(Int, Data.SubSequence)] = []
-        var number = 0
-        for var line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            number += 1
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+        lines.reserveCapacity(ends.count)
+        var start = 0
+        for (index, end) in ends.enumerated() {
+            defer { start = end + 1 }
+            var stop = end
+            if stop > start, data[data.startIndex + stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
+            let line = data[(data.startIndex + start)..<(data.startIndex + stop)]
             guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
-            lines.append((number, line))
+            lines.append((index + 1, line))
         }
         return lines
     }
