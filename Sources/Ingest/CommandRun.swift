@@ -11,13 +11,14 @@ public enum CommandRun {
         public var rejections: [SubmitOutcome] = []
     }
 
-    /// Runs `commands`; `progress` gets the number handled so far after each one.
+    /// Runs `commands`; `progress` gets the number handled so far after each one. Commands are
+    /// prepared a chunk ahead on another task (`PreparedCommands`).
     public static func run(
         _ commands: some Sequence<CommandEnvelope>, through router: CommandRouter, progress: (Int) -> Void = { _ in }
     ) async throws -> Report {
         var report = Report()
-        for (offset, command) in commands.enumerated() {
-            let outcome = SubmitOutcome(line: offset + 1, commandID: command.id, result: try await router.handle(command))
+        try await PreparedCommands.forEach(Array(commands)) { offset, command in
+            let outcome = SubmitOutcome(line: offset + 1, commandID: command.commandID, result: try await router.handle(command))
             report.tally.add(outcome)
             if outcome.status == .rejected { report.rejections.append(outcome) }
             progress(offset + 1)

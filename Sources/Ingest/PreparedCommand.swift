@@ -26,19 +26,34 @@ public enum PreparedCommands {
     public static func forEach<Line: Collection<UInt8> & Sendable>(
         _ lines: [Line], chunk: Int = 256, _ handle: (Int, PreparedCommand) async throws -> Void
     ) async throws {
-        precondition(chunk > 0, "a chunk holds at least one line")
-        func prepare(from start: Int) -> Task<[PreparedCommand], Never>? {
-            guard start < lines.count else { return nil }
-            let end = min(lines.count, start + chunk)
-            return Task.detached { lines[start..<end].map { CommandRouter.prepare(json: $0) } }
+        try await forEach(lines, chunk: chunk, preparing: { CommandRouter.prepare(json: $0) }, handle)
+    }
+
+    /// Calls `handle` with each of `commands` prepared, in order, as `forEach(_:chunk:_:)` does
+    /// for lines.
+    public static func forEach(
+        _ commands: [CommandEnvelope], chunk: Int = 256, _ handle: (Int, PreparedCommand) async throws -> Void
+    ) async throws {
+        try await forEach(commands, chunk: chunk, preparing: { CommandRouter.prepare($0) }, handle)
+    }
+
+    private static func forEach<Item: Sendable>(
+        _ items: [Item], chunk: Int, preparing prepare: @escaping @Sendable (Item) -> PreparedCommand,
+        _ handle: (Int, PreparedCommand) async throws -> Void
+    ) async throws {
+        precondition(chunk > 0, "a chunk holds at least one command")
+        func prepared(from start: Int) -> Task<[PreparedCommand], Never>? {
+            guard start < items.count else { return nil }
+            let end = min(items.count, start + chunk)
+            return Task.detached { items[start..<end].map(prepare) }
         }
-        var next = prepare(from: 0)
+        var next = prepared(from: 0)
         var start = 0
         while let current = next {
-            let prepared = await current.value
-            next = prepare(from: start + prepared.count)
-            for (offset, command) in prepared.enumerated() { try await handle(start + offset, command) }
-            start += prepared.count
+            let chunk = await current.value
+            next = prepared(from: start + chunk.count)
+            for (offset, command) in chunk.enumerated() { try await handle(start + offset, command) }
+            start += chunk.count
         }
     }
 }
