@@ -13,17 +13,22 @@ enum SyncedMarker {
     static let size = 12
 
     static func encode(_ position: UInt64) -> [UInt8] {
-        let bytes = (0..<8).map { UInt8(truncatingIfNeeded: position >> (8 * UInt64($0))) }
-        let crc = CRC32C.checksum(bytes)
-        return bytes + (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
+        var writer = ByteWriter(capacity: size)
+        writer.write(position)
+        writer.write(CRC32C.checksum(writer.bytes))
+        return writer.bytes
     }
 
     /// The position in `bytes`; nil unless they are a whole marker with a matching checksum.
     static func decode(_ bytes: [UInt8]) -> UInt64? {
         guard bytes.count == size else { return nil }
-        let position = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
-        let crc = bytes[8..<12].enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
-        return CRC32C.checksum(bytes[0..<8]) == crc ? position : nil
+        return bytes.withUnsafeBytes { raw -> UInt64? in
+            var reader = ByteReader(raw)
+            guard let position = reader.read(UInt64.self), let crc = reader.read(UInt32.self),
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[..<8])) == crc
+            else { return nil }
+            return position
+        }
     }
 
     /// The marker of the log in `directory`: `.absent` for a log written before markers existed.
