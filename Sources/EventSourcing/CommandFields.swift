@@ -8,7 +8,9 @@ import Foundation
 public struct CommandFields: Sendable {
     public let path: String
     private let members: [String: JSONValue]
-    private var read: Set<String> = []
+    /// The keys read that the object has (a key read twice appears twice); a short list is
+    /// cheaper than a set for the dozen fields of a command.
+    private var read: [String] = []
 
     public init(_ members: [String: JSONValue], path: String) {
         self.members = members
@@ -31,9 +33,9 @@ public struct CommandFields: Sendable {
 
     /// The raw value of `key`; nil when absent or `null`.
     public mutating func optionalJSON(_ key: String) -> JSONValue? {
-        read.insert(key)
-        guard let value = members[key], value != .null else { return nil }
-        return value
+        guard let value = members[key] else { return nil }
+        read.append(key)
+        return value == .null ? nil : value
     }
 
     public mutating func json(_ key: String) throws(CommandRejection) -> JSONValue {
@@ -46,7 +48,7 @@ public struct CommandFields: Sendable {
         guard case .string(let text) = value else {
             throw CommandRejection(field: field(key), "expected a string, found \(value.kind)")
         }
-        guard !text.unicodeScalars.contains("\0") else {
+        guard !text.utf8.contains(0) else {
             throw CommandRejection(field: field(key), "contains U+0000, which PostgreSQL text cannot store")
         }
         return text

@@ -65,10 +65,10 @@ public enum JSONValue: Hashable, Sendable, Codable {
     public var containsNUL: Bool {
         switch self {
         case .null, .bool, .integer, .double: false
-        case .string(let text): text.unicodeScalars.contains("\0")
+        case .string(let text): text.utf8.contains(0)
         case .array(let values): values.contains(where: \.containsNUL)
         case .object(let members):
-            members.contains { key, value in key.unicodeScalars.contains("\0") || value.containsNUL }
+            members.contains { key, value in key.utf8.contains(0) || value.containsNUL }
         }
     }
 
