@@ -43,6 +43,28 @@ struct CheckedBatch: Sendable {
 
     static let repeatedId = "an event id appears twice in the batch"
 
+    /// The records' bytes before framing.
+    var rawSize: Int { sizes.reduce(0, +) }
+
+    /// The records back to back, the first at stream version `firstVersion`, unframed: a batch
+    /// that joins the log's open block (`FileEventLog.OpenBlock`).
+    func encodeRecords(firstVersion: UInt64) -> EncodedRecords {
+        let total = rawSize
+        let bytes = streamBytes.withUnsafeBytes { stream in
+            [UInt8](unsafeUninitializedCapacity: total) { output, initialized in
+                let output = UnsafeMutableRawBufferPointer(output)
+                var offset = 0
+                for index in events.indices {
+                    RecordCodec.encode(
+                        events[index], stream: stream, version: firstVersion + UInt64(index), size: sizes[index], into: output, at: offset)
+                    offset += sizes[index]
+                }
+                initialized = total
+            }
+        }
+        return EncodedRecords(bytes: bytes, firstVersion: firstVersion)
+    }
+
     /// Frames the records, the first at stream version `firstVersion`, as blocks of at most
     /// `blockSize` raw bytes (a larger single record gets a block of its own).
     ///
@@ -135,6 +157,12 @@ struct CheckedBatch: Sendable {
             return BlockEncoder.frame(records: UnsafeRawBufferPointer(records), count: block.count, continued: continued, into: output)
         }
     }
+}
+
+/// A batch's records, unframed, the first at stream version `firstVersion`.
+struct EncodedRecords {
+    var bytes: [UInt8]
+    let firstVersion: UInt64
 }
 
 /// A batch framed as blocks but not yet placed in the log: each block's first position and

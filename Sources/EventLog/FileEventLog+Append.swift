@@ -20,8 +20,10 @@ extension FileEventLog {
         // write; an append to the same stream in between makes the locked part encode again.
         appending.add(1, ordering: .relaxed)
         defer { appending.subtract(1, ordering: .relaxed) }
-        let speculated = state.withLock { $0.index.lastVersion(of: stream) }
-        let encoded = batch.encode(firstVersion: speculated.map { $0.rawValue + 1 } ?? 0, blockSize: options.blockSize)
+        let speculated = state.withLock { $0.index.lastVersion(of: stream) }.map { $0.rawValue + 1 } ?? 0
+        let encoded: Encoded = joinsOpenBlock(rawSize: batch.rawSize, durability: durability)
+            ? .records(batch.encodeRecords(firstVersion: speculated))
+            : .blocks(batch.encode(firstVersion: speculated, blockSize: options.blockSize))
         let (staged, syncHere, woken) = try state.withLock { state throws(LogError) in
             let staged = try stage(batch, encoded: encoded, expected: expected, durability: durability, state: &state)
             var syncHere: Bool?
@@ -56,8 +58,14 @@ extension FileEventLog {
         }
     }
 
+    /// A batch encoded before the lock: records to join the open block, or blocks of its own.
+    private enum Encoded {
+        case records(EncodedRecords)
+        case blocks(EncodedBatch)
+    }
+
     private func stage(
-        _ batch: CheckedBatch, encoded: consuming EncodedBatch, expected: ExpectedVersion, durability: Durability, state: inout State
+        _ batch: CheckedBatch, encoded: consuming Encoded, expected: ExpectedVersion, durability: Durability, state: inout State
     ) throws(LogError) -> Staged {
         guard !state.closed else { throw .closed }
         guard !options.readOnly else { throw .readOnly }
@@ -84,23 +92,12 @@ extension FileEventLog {
             return .done(.conflict(expected: expected, actual: current))
         }
         let firstVersion = current.map { $0.rawValue + 1 } ?? 0
-        var encoded = encoded
-        if encoded.firstVersion != firstVersion {
-            encoded = batch.encode(firstVersion: firstVersion, blockSize: options.blockSize)
-        }
         let first = state.index.count
-        encoded.seal(firstPosition: first)
-        let number: Int, offset: Int64
         do {
-            (number, offset) = try write(encoded.bytes, durability: durability, state: &state)
+            try place(batch, encoded: encoded, firstVersion: firstVersion, first: first, durability: durability, state: &state)
         } catch {
             state.index.releaseClaimedIds()
             throw error
-        }
-        for block in encoded.blocks {
-            state.index.addBlock(BlockLocation(
-                segment: number, offset: offset + Int64(block.offset), length: block.length,
-                firstPosition: first + UInt64(block.firstIndex), count: UInt32(block.count)))
         }
         state.index.addClaimedEvents(count: events.count, stream: stream)
         let end = state.index.count
@@ -111,6 +108,29 @@ extension FileEventLog {
         guard durability == .durable else { return .done(result) }
         state.syncTarget = max(state.syncTarget, end)
         return .awaitSync(result, end: end)
+    }
+
+    /// Puts the batch's records in the open block, or its blocks after the open block's, encoding
+    /// again when the stream's version moved since `encoded` was made.
+    private func place(
+        _ batch: CheckedBatch, encoded: consuming Encoded, firstVersion: UInt64, first: UInt64, durability: Durability,
+        state: inout State
+    ) throws(LogError) {
+        switch consume encoded {
+        case .records(var records):
+            if records.firstVersion != firstVersion { records = batch.encodeRecords(firstVersion: firstVersion) }
+            try join(records.bytes, count: batch.events.count, first: first, state: &state)
+        case .blocks(var blocks):
+            if blocks.firstVersion != firstVersion { blocks = batch.encode(firstVersion: firstVersion, blockSize: options.blockSize) }
+            blocks.seal(firstPosition: first)
+            try sealOpenBlock(&state)
+            let (number, offset) = try write(blocks.bytes, firstPosition: first, durability: durability, state: &state)
+            for block in blocks.blocks {
+                state.index.addBlock(BlockLocation(
+                    segment: number, offset: offset + Int64(block.offset), length: block.length,
+                    firstPosition: first + UInt64(block.firstIndex), count: UInt32(block.count)))
+            }
+        }
     }
 
     /// `.duplicate` when every id is stored as this batch in this stream, `.idsAlreadyStored`

@@ -12,7 +12,7 @@ extension FileEventLog {
         let (positions, plan) = try state.withLock { state throws(LogError) in
             guard !state.closed else { throw .closed }
             let positions = state.index.streamPositions(stream, from: version, direction: direction, before: state.visible, limit: limit)
-            return (positions, positions.isEmpty ? [:] : try Self.plan(positions, state: &state))
+            return (positions, positions.isEmpty ? [:] : try self.plan(positions, state: &state))
         }
         return positions.isEmpty ? [] : try events(at: positions, plan: plan)
     }
@@ -26,6 +26,7 @@ extension FileEventLog {
         let plan = try state.withLock { state throws(LogError) -> [(BlockLocation, Segment)] in
             guard !state.closed else { throw .closed }
             let end = min(state.visible, position.rawValue &+ UInt64(max(0, limit)))
+            if position.rawValue < end && state.open.holds(end - 1) { try sealOpenBlock(&state) }
             guard position.rawValue < end, var number = state.index.blockIndex(containing: position.rawValue) else { return [] }
             var blocks: [(BlockLocation, Segment)] = []
             while number < state.index.blocks.count, state.index.blocks[number].firstPosition < end {
@@ -54,21 +55,22 @@ extension FileEventLog {
         let (positions, plan, visible) = try state.withLock { state throws(LogError) in
             guard !state.closed else { throw .closed }
             let positions = Array(state.index.categoryPositions(category, from: position.rawValue, before: state.visible, limit: limit))
-            return (positions, try Self.plan(positions, state: &state), state.visible)
+            return (positions, try self.plan(positions, state: &state), state.visible)
         }
         let events = try events(at: positions, plan: plan)
         let searched = positions.count == limit && !positions.isEmpty ? positions.last! + 1 : visible
         return (events, LogPosition(searched))
     }
 
-    /// The blocks holding `positions`, in the order first needed; pending bytes they lie in are
-    /// written first.
-    private static func plan(_ positions: [UInt64], state: inout State) throws(LogError) -> [Int: (BlockLocation, Segment)] {
+    /// The blocks holding `positions`, in the order first needed; the open block and pending
+    /// bytes they lie in are written first.
+    private func plan(_ positions: [UInt64], state: inout State) throws(LogError) -> [Int: (BlockLocation, Segment)] {
         var plan: [Int: (BlockLocation, Segment)] = [:]
         for position in positions {
+            if state.open.holds(position) { try sealOpenBlock(&state) }
             guard let number = state.index.blockIndex(containing: position), plan[number] == nil else { continue }
             let block = state.index.blocks[number]
-            try flushPending(holding: block, &state)
+            try Self.flushPending(holding: block, &state)
             plan[number] = (block, state.segments[block.segment])
         }
         return plan

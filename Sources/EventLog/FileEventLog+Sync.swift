@@ -31,7 +31,7 @@ extension FileEventLog {
     private func nextSyncJob() -> (FileDescriptor, UInt64)? {
         state.withLock { state in
             guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last,
-                (try? Self.flushPending(&state)) != nil
+                (try? writeStaged(&state)) != nil
             else {
                 state.syncScheduled = false
                 return nil
@@ -43,7 +43,7 @@ extension FileEventLog {
     /// Makes everything appended so far durable, including buffered appends.
     public func sync() throws(LogError) {
         let job = try state.withLock { state throws(LogError) -> (FileDescriptor, UInt64)? in
-            try Self.flushPending(&state)
+            try writeStaged(&state)
             return state.segments.last.map { ($0.descriptor, state.index.count) }
         }
         guard let (descriptor, target) = job else { return }

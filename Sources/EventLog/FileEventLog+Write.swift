@@ -1,9 +1,9 @@
 import EventSourcing
 import SystemPackage
 
-/// Writing batches to the last segment: durable and deferred batches gather in memory and reach
-/// the file with one `pwrite`, just before the `fdatasync` that covers them, before a read that
-/// needs them, or once they are many.
+/// Writing blocks to the last segment: durable and deferred blocks (the open block once framed,
+/// larger batches' own blocks) gather in memory and reach the file with one `pwrite`, just before
+/// the `fdatasync` that covers them, before a read that needs them, or once they are many.
 extension FileEventLog {
     /// Durable and deferred batches at least this large are written at once when nothing is
     /// pending, rather than copied into the pending bytes first.
@@ -11,13 +11,16 @@ extension FileEventLog {
     /// Pending bytes are written once they reach this size after a deferred batch.
     static let pendingLimit = 1 << 20
 
-    /// Puts `bytes` at the end of the log, in a new segment when the current one is full, and
-    /// returns the segment's number and the offset they take.
+    /// Puts `bytes`, blocks from position `firstPosition`, at the end of the log, in a new segment
+    /// when the current one is full, and returns the segment's number and the offset they take.
+    /// The open block must be empty, or be these bytes.
     ///
     /// A durable or deferred batch joins the pending bytes, written by the next sync (or read);
     /// a buffered one is written at once, after the pending bytes, so the file never has a hole.
-    func write(_ bytes: [UInt8], durability: Durability, state: inout State) throws(LogError) -> (segment: Int, offset: Int64) {
-        try rollSegmentIfNeeded(adding: bytes.count, state: &state)
+    func write(_ bytes: [UInt8], firstPosition: UInt64, durability: Durability, state: inout State) throws(LogError)
+        -> (segment: Int, offset: Int64)
+    {
+        try rollSegmentIfNeeded(adding: bytes.count, base: firstPosition, state: &state)
         let number = state.segments.count - 1
         let offset = state.segments[number].size
         if durability != .buffered && (!state.pending.isEmpty || bytes.count < Self.directWriteSize) {
@@ -65,7 +68,7 @@ extension FileEventLog {
 
     /// Starts a new segment before a batch that would take the current one past `segmentSize`,
     /// after writing and syncing what the current one holds.
-    private func rollSegmentIfNeeded(adding count: Int, state: inout State) throws(LogError) {
+    private func rollSegmentIfNeeded(adding count: Int, base: UInt64, state: inout State) throws(LogError) {
         guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
             active.size + Int64(count) > options.segmentSize
         else { return }
@@ -76,6 +79,6 @@ extension FileEventLog {
             state.poisoned = "syncing \(active.path): \(error)"
             throw .io(operation: "syncing", path: active.path, errno: error)
         }
-        state.segments.append(try Self.createSegment(directory: directory, base: state.index.count))
+        state.segments.append(try Self.createSegment(directory: directory, base: base))
     }
 }

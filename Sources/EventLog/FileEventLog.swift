@@ -63,6 +63,8 @@ public final class FileEventLog: EventStore, Sendable {
         /// Durable batches at the end of the last segment (its `size` counts them) not yet
         /// written: the next sync, buffered append or segment roll writes them first.
         var pending: [UInt8] = []
+        /// Small durable and deferred batches not yet framed; they come after the pending bytes.
+        var open = OpenBlock()
         /// Positions below this are on stable storage.
         var synced: UInt64 = 0
         /// Positions below this are readable.

@@ -1,0 +1,60 @@
+import EventSourcing
+
+/// The open block: small durable and deferred batches gather, unframed, until a sync, a read, a
+/// larger batch or a full block frames them as one block, so what one sync writes (the group-commit
+/// batch) is compressed together, as Kafka compresses a record batch.
+extension FileEventLog {
+    /// Records of whole batches not yet framed. Their events are indexed (ids, streams, versions)
+    /// but have no block location until `sealOpenBlock` writes one.
+    struct OpenBlock: Sendable {
+        /// The position of the first record; meaningful only when `count > 0`.
+        var first: UInt64 = 0
+        var count = 0
+        var records: [UInt8] = []
+
+        /// Whether the event at `position` is among these records (or after them).
+        func holds(_ position: UInt64) -> Bool { count > 0 && position >= first }
+    }
+
+    /// Whether a batch of `rawSize` record bytes joins the open block rather than taking blocks of
+    /// its own: a durable or deferred batch that fits one block. A buffered batch is written at
+    /// once, so it never waits in memory.
+    func joinsOpenBlock(rawSize: Int, durability: Durability) -> Bool {
+        durability != .buffered && rawSize <= options.blockSize
+    }
+
+    /// Adds a batch's `count` records, the first at position `first`, framing the open block first
+    /// when they would take it past the block size.
+    func join(_ records: [UInt8], count: Int, first: UInt64, state: inout State) throws(LogError) {
+        if state.open.count > 0 && state.open.records.count + records.count > options.blockSize {
+            try sealOpenBlock(&state)
+        }
+        if state.open.count == 0 {
+            state.open.first = first
+            state.open.records.reserveCapacity(options.blockSize)
+        }
+        state.open.records.append(contentsOf: records)
+        state.open.count += count
+    }
+
+    /// Frames the open block's records as one block (compressed when that pays), puts it with
+    /// the pending bytes and indexes it. Nothing to do when the block is empty.
+    func sealOpenBlock(_ state: inout State) throws(LogError) {
+        let count = state.open.count, first = state.open.first
+        guard count > 0 else { return }
+        var block: [UInt8] = []
+        state.open.records.withUnsafeBytes { records in
+            BlockEncoder.append(records: records, count: count, firstPosition: first, continued: false, to: &block)
+        }
+        let (number, offset) = try write(block, firstPosition: first, durability: .deferred, state: &state)
+        state.index.addBlock(BlockLocation(segment: number, offset: offset, length: block.count, firstPosition: first, count: UInt32(count)))
+        state.open.count = 0
+        state.open.records.removeAll(keepingCapacity: true)
+    }
+
+    /// Frames the open block and writes every pending byte: what a sync covers.
+    func writeStaged(_ state: inout State) throws(LogError) {
+        try sealOpenBlock(&state)
+        try Self.flushPending(&state)
+    }
+}
