@@ -17,7 +17,11 @@ struct CheckedBatch: Sendable {
     /// found when the log claims them (`LogIndex.claimIds`) or by `checkDistinctIds`.
     init(_ events: [ProposedEvent], stream: StreamName) throws(LogError) {
         guard !events.isEmpty else { throw .invalidBatch(reason: "no events") }
-        let streamBytes = Array(stream.description.utf8)
+        var streamBytes: [UInt8] = []
+        streamBytes.reserveCapacity(stream.category.utf8.count + 1 + stream.id.utf8.count)
+        streamBytes += stream.category.utf8
+        streamBytes.append(UInt8(ascii: "-"))
+        streamBytes += stream.id.utf8
         var sizes: [Int] = []
         sizes.reserveCapacity(events.count)
         for index in events.indices {

@@ -86,7 +86,8 @@ extension FileEventLog {
             let end = places.last.rawValue + 1
             return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
         }
-        let current = state.index.lastVersion(of: stream)
+        let number = state.index.streamNumber(of: stream)
+        let current = state.index.lastVersion(ofStreamNumber: number)
         guard expected.isSatisfied(by: current) else {
             state.index.releaseClaimedIds()
             return .done(.conflict(expected: expected, actual: current))
@@ -99,7 +100,7 @@ extension FileEventLog {
             state.index.releaseClaimedIds()
             throw error
         }
-        state.index.addClaimedEvents(count: events.count, stream: stream)
+        state.index.addClaimedEvents(count: events.count, stream: stream, number: number)
         let end = state.index.count
         let result = AppendResult.appended(AppendedBatch(
             first: LogPosition(first), last: LogPosition(end - 1),

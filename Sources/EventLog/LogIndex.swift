@@ -34,7 +34,15 @@ struct LogIndex: Sendable {
 
     /// The last version of `stream`, nil when it has no events.
     func lastVersion(of stream: StreamName) -> StreamVersion? {
-        guard let number = streamTable[stream].map(UInt32.init), let count = streamPositions[Int(number)].count.nonZero else { return nil }
+        lastVersion(ofStreamNumber: streamNumber(of: stream))
+    }
+
+    /// The number of `stream`, nil when it has no events: what `addClaimedEvents` takes, so an
+    /// append looks its stream up once.
+    func streamNumber(of stream: StreamName) -> Int? { streamTable[stream].map { Int($0) } }
+
+    func lastVersion(ofStreamNumber number: Int?) -> StreamVersion? {
+        guard let number, let count = streamPositions[number].count.nonZero else { return nil }
         return StreamVersion(UInt64(count - 1))
     }
 
@@ -74,9 +82,21 @@ struct LogIndex: Sendable {
 
     /// Adds a batch of `stream` whose `count` ids were claimed.
     mutating func addClaimedEvents(count: Int, stream: StreamName) {
+        addClaimedEvents(count: count, stream: stream, number: streamNumber(of: stream))
+    }
+
+    /// Adds a batch of `stream` whose `count` ids were claimed; `known` is the stream's number from
+    /// `streamNumber(of:)`, nil for a stream without events.
+    mutating func addClaimedEvents(count: Int, stream: StreamName, number known: Int?) {
         precondition(ids.count == streamOfPosition.count + count, "the batch's ids were not claimed")
         let first = self.count
-        let number = UInt32(streamTable.findOrAppend(stream))
+        let number: UInt32
+        if let known {
+            number = UInt32(known)
+        } else {
+            streamTable.append(stream)
+            number = UInt32(streamTable.count - 1)
+        }
         if Int(number) == streamPositions.count {
             streamPositions.append(PositionList())
             streamCategories.append(categoryNumber(stream.category))

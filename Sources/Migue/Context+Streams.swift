@@ -12,9 +12,11 @@ struct Loaded<D: Decider> {
 
 extension Context {
     /// `stream` folded into `D`'s state: the service's cached state, plus the events appended since.
+    /// A `RecordedOnce` stream is read from the log alone.
     func load<D: Decider>(_: D.Type, _ stream: StreamName) async throws -> Loaded<D> where D.Event: MigueEvent {
         var loaded = Loaded<D>(state: D.initial, version: nil)
-        if let cached = service.cache.state(of: stream, as: D.State.self) {
+        let cached = !(D.self is any RecordedOnce.Type)
+        if cached, let cached = service.cache.state(of: stream, as: D.State.self) {
             loaded = Loaded(state: cached.state, version: cached.version)
         }
         let start = loaded.version
@@ -27,7 +29,7 @@ extension Context {
             }
             if page.count < 512 { break }
         }
-        if let version = loaded.version, version != start { service.cache.store(loaded.state, version: version, for: stream) }
+        if cached, let version = loaded.version, version != start { service.cache.store(loaded.state, version: version, for: stream) }
         return loaded
     }
 
