@@ -34,6 +34,7 @@ struct CheckedBatch: Sendable {
         self.events = events
         self.stream = stream
         self.sizes = sizes
+        self.rawSize = sizes.reduce(0, +)
         self.streamBytes = streamBytes
     }
 
@@ -48,25 +49,23 @@ struct CheckedBatch: Sendable {
     static let repeatedId = "an event id appears twice in the batch"
 
     /// The records' bytes before framing.
-    var rawSize: Int { sizes.reduce(0, +) }
+    let rawSize: Int
 
-    /// The records back to back, the first at stream version `firstVersion`, unframed: a batch
-    /// that joins the log's open block (`FileEventLog.OpenBlock`).
-    func encodeRecords(firstVersion: UInt64) -> EncodedRecords {
-        let total = rawSize
-        let bytes = streamBytes.withUnsafeBytes { stream in
-            [UInt8](unsafeUninitializedCapacity: total) { output, initialized in
-                let output = UnsafeMutableRawBufferPointer(output)
-                var offset = 0
+    /// Appends the records to `records`, back to back and unframed, the first at stream version
+    /// `firstVersion`: a batch joining the log's open block (`FileEventLog.OpenBlock`).
+    func encodeRecords(firstVersion: UInt64, appendingTo records: inout [UInt8]) {
+        let start = records.count
+        records.append(contentsOf: repeatElement(0, count: rawSize))
+        records.withUnsafeMutableBytes { output in
+            streamBytes.withUnsafeBytes { stream in
+                var offset = start
                 for index in events.indices {
                     RecordCodec.encode(
                         events[index], stream: stream, version: firstVersion + UInt64(index), size: sizes[index], into: output, at: offset)
                     offset += sizes[index]
                 }
-                initialized = total
             }
         }
-        return EncodedRecords(bytes: bytes, firstVersion: firstVersion)
     }
 
     /// Frames the records, the first at stream version `firstVersion`, as blocks of at most
@@ -161,12 +160,6 @@ struct CheckedBatch: Sendable {
             return BlockEncoder.frame(records: UnsafeRawBufferPointer(records), count: block.count, continued: continued, into: output)
         }
     }
-}
-
-/// A batch's records, unframed, the first at stream version `firstVersion`.
-struct EncodedRecords {
-    var bytes: [UInt8]
-    let firstVersion: UInt64
 }
 
 /// A batch framed as blocks but not yet placed in the log: each block's first position and

@@ -16,14 +16,18 @@ extension FileEventLog {
         _ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability = .durable
     ) async throws -> AppendResult {
         let batch = try CheckedBatch(events, stream: stream)
-        // Encode and compress from the stream's current version before taking the lock for the
-        // write; an append to the same stream in between makes the locked part encode again.
         appending.add(1, ordering: .relaxed)
         defer { appending.subtract(1, ordering: .relaxed) }
-        let speculated = state.withLock { $0.index.lastVersion(of: stream) }.map { $0.rawValue + 1 } ?? 0
-        let encoded: Encoded = joinsOpenBlock(rawSize: batch.rawSize, durability: durability)
-            ? .records(batch.encodeRecords(firstVersion: speculated))
-            : .blocks(batch.encode(firstVersion: speculated, blockSize: options.blockSize))
+        let encoded: Encoded
+        if joinsOpenBlock(rawSize: batch.rawSize, durability: durability) {
+            // Copied into the open block under the lock: less work than a second lock and a buffer.
+            encoded = .joining
+        } else {
+            // Encoded and compressed from the stream's current version before the lock is taken
+            // for the write; an append to the same stream in between makes the locked part encode again.
+            let speculated = state.withLock { $0.index.lastVersion(of: stream) }.map { $0.rawValue + 1 } ?? 0
+            encoded = .blocks(batch.encode(firstVersion: speculated, blockSize: options.blockSize))
+        }
         let (staged, syncHere, woken) = try state.withLock { state throws(LogError) in
             let staged = try stage(batch, encoded: encoded, expected: expected, durability: durability, state: &state)
             var syncHere: Bool?
@@ -58,9 +62,10 @@ extension FileEventLog {
         }
     }
 
-    /// A batch encoded before the lock: records to join the open block, or blocks of its own.
+    /// A batch that joins the open block, encoded under the lock, or that has blocks of its own,
+    /// encoded before it.
     private enum Encoded {
-        case records(EncodedRecords)
+        case joining
         case blocks(EncodedBatch)
     }
 
@@ -118,9 +123,8 @@ extension FileEventLog {
         state: inout State
     ) throws(LogError) {
         switch consume encoded {
-        case .records(var records):
-            if records.firstVersion != firstVersion { records = batch.encodeRecords(firstVersion: firstVersion) }
-            try join(records.bytes, count: batch.events.count, first: first, state: &state)
+        case .joining:
+            try join(batch, firstVersion: firstVersion, first: first, state: &state)
         case .blocks(var blocks):
             if blocks.firstVersion != firstVersion { blocks = batch.encode(firstVersion: firstVersion, blockSize: options.blockSize) }
             blocks.seal(firstPosition: first)

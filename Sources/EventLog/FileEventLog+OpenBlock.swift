@@ -23,33 +23,38 @@ extension FileEventLog {
         durability != .buffered && rawSize <= options.blockSize
     }
 
-    /// Adds a batch's `count` records, the first at position `first`, framing the open block first
-    /// when they would take it past the block size.
-    func join(_ records: [UInt8], count: Int, first: UInt64, state: inout State) throws(LogError) {
-        if state.open.count > 0 && state.open.records.count + records.count > options.blockSize {
+    /// Adds a batch's records, the first at stream version `firstVersion` and position `first`,
+    /// framing the open block first when they would take it past the block size.
+    func join(_ batch: CheckedBatch, firstVersion: UInt64, first: UInt64, state: inout State) throws(LogError) {
+        if state.open.count > 0 && state.open.records.count + batch.rawSize > options.blockSize {
             try sealOpenBlock(&state)
         }
         if state.open.count == 0 {
             state.open.first = first
             state.open.records.reserveCapacity(options.blockSize)
         }
-        state.open.records.append(contentsOf: records)
-        state.open.count += count
+        batch.encodeRecords(firstVersion: firstVersion, appendingTo: &state.open.records)
+        state.open.count += batch.events.count
     }
 
-    /// Frames the open block's records as one block (compressed when that pays), puts it with
+    /// Frames the open block's records as one block (compressed when that pays) at the end of
     /// the pending bytes and indexes it. Nothing to do when the block is empty.
     func sealOpenBlock(_ state: inout State) throws(LogError) {
         let count = state.open.count, first = state.open.first
         guard count > 0 else { return }
-        var block: [UInt8] = []
+        try rollSegmentIfNeeded(adding: BlockEncoder.capacity(rawCount: state.open.records.count), base: first, state: &state)
+        let number = state.segments.count - 1
+        let offset = state.segments[number].size
+        let start = state.pending.count
         state.open.records.withUnsafeBytes { records in
-            BlockEncoder.append(records: records, count: count, firstPosition: first, continued: false, to: &block)
+            BlockEncoder.append(records: records, count: count, firstPosition: first, continued: false, to: &state.pending)
         }
-        let (number, offset) = try write(block, firstPosition: first, durability: .deferred, state: &state)
-        state.index.addBlock(BlockLocation(segment: number, offset: offset, length: block.count, firstPosition: first, count: UInt32(count)))
+        let length = state.pending.count - start
+        state.segments[number].size += Int64(length)
+        state.index.addBlock(BlockLocation(segment: number, offset: offset, length: length, firstPosition: first, count: UInt32(count)))
         state.open.count = 0
         state.open.records.removeAll(keepingCapacity: true)
+        if state.pending.count >= Self.pendingLimit { try Self.flushPending(&state) }
     }
 
     /// Frames the open block and writes every pending byte: what a sync covers.

@@ -68,7 +68,7 @@ extension FileEventLog {
 
     /// Starts a new segment before a batch that would take the current one past `segmentSize`,
     /// after writing and syncing what the current one holds.
-    private func rollSegmentIfNeeded(adding count: Int, base: UInt64, state: inout State) throws(LogError) {
+    func rollSegmentIfNeeded(adding count: Int, base: UInt64, state: inout State) throws(LogError) {
         guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
             active.size + Int64(count) > options.segmentSize
         else { return }
