@@ -27,6 +27,9 @@ import Testing
 
     @Test func refusesInvalidUTF8AndDeepNesting() {
         #expect(JSONValue(parsing: [0x22, 0xFF, 0x22]) == nil)
+        // A truncated two-byte sequence after ASCII, in a value and in a key.
+        #expect(JSONValue(parsing: [0x22, 0x61, 0x62, 0xC3, 0x22]) == nil)
+        #expect(JSONValue(parsing: Array("{\"a".utf8) + [0xC3] + Array("\":1}".utf8)) == nil)
         #expect(JSONValue(parsing: Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)) == nil)
         #expect(JSONValue(parsing: Array((String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).utf8)) != nil)
     }
