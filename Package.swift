@@ -60,7 +60,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict,
+            // jemalloc replaces glibc's malloc in the command only (README, "Dependencies").
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .target(
             name: "TestSupport", dependencies: ["Postgres", "Projections", .product(name: "Logging", package: "swift-log")],
