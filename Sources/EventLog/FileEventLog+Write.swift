@@ -67,7 +67,8 @@ extension FileEventLog {
     }
 
     /// Starts a new segment before a batch that would take the current one past `segmentSize`,
-    /// after writing and syncing what the current one holds.
+    /// after writing and syncing what the current one holds. A failure poisons the log: batches
+    /// already in the index (the open block's) could not be written anywhere.
     func rollSegmentIfNeeded(adding count: Int, base: UInt64, state: inout State) throws(LogError) {
         guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
             active.size + Int64(count) > options.segmentSize
@@ -79,6 +80,11 @@ extension FileEventLog {
             state.poisoned = "syncing \(active.path): \(error)"
             throw .io(operation: "syncing", path: active.path, errno: error)
         }
-        state.segments.append(try Self.createSegment(directory: directory, base: base))
+        do {
+            state.segments.append(try Self.createSegment(directory: directory, base: base))
+        } catch {
+            state.poisoned = "\(error)"
+            throw error
+        }
     }
 }

@@ -96,4 +96,30 @@ import Testing
         let reopened = try temp.open()
         #expect(try await reopened.readAll(from: .start, limit: 1000).map(\.id) == ids)
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSegmentThatCannotBeCreatedStopsTheLogRatherThanHangItsWaiters() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open(FileEventLog.Options(segmentSize: 4 << 10, blockSize: 1 << 10))
+        // Every name the next segment could take is taken, so creating it fails.
+        for base in 1...400 {
+            _ = FileManager.default.createFile(atPath: temp.directory + "/" + SegmentHeader.fileName(basePosition: UInt64(base)), contents: Data())
+        }
+        // Each durable append waits for a sync that frames its block; the sync that needs the new
+        // segment must fail that append, not leave it waiting.
+        var failed = false
+        for index in 0..<400 where !failed {
+            do {
+                _ = try await writer.append(Events.make(1, seed: UInt64(index)), to: .test("chat", "\(index)"), expected: .noStream, durability: .durable)
+            } catch {
+                failed = true
+            }
+        }
+        #expect(failed)
+        await #expect(throws: LogError.self) {
+            _ = try await writer.append(Events.make(1), to: .test("chat", "after"), expected: .noStream, durability: .durable)
+        }
+        #expect(throws: LogError.self) { try writer.sync() }
+    }
 }
