@@ -42,16 +42,40 @@ extension FileEventLog {
 
     /// Makes everything appended so far durable, including buffered appends.
     public func sync() throws(LogError) {
-        let job = try state.withLock { state throws(LogError) -> (FileDescriptor, UInt64)? in
-            try writeStaged(&state)
-            return state.segments.last.map { ($0.descriptor, state.index.count) }
-        }
-        guard let (descriptor, target) = job else { return }
-        finishSync(descriptor: descriptor, target: target)
-        if let reason = state.withLock({ $0.poisoned }) { throw .poisoned(reason: reason) }
+        try startSync().finish()
     }
 
-    private func finishSync(descriptor: FileDescriptor, target: UInt64) {
+    /// A sync in two steps: `startSync()` fixes what it covers, on the caller's thread; `finish()`
+    /// writes and syncs it, on any thread.
+    public struct PendingSync: Sendable {
+        let log: FileEventLog
+        /// Positions below this are covered.
+        let target: UInt64
+
+        /// Writes what the sync covers and returns once it is durable.
+        public func finish() throws(LogError) {
+            let descriptor = try log.state.withLock { state throws(LogError) -> FileDescriptor? in
+                try FileEventLog.flushPending(&state)
+                return state.segments.last?.descriptor
+            }
+            guard let descriptor else { return }
+            log.finishSync(descriptor: descriptor, target: target)
+            if let reason = log.state.withLock({ $0.poisoned }) { throw .poisoned(reason: reason) }
+        }
+    }
+
+    /// Frames the open block now, so a sync finished on another thread (`PendingSync.finish`)
+    /// covers everything appended so far and the log's bytes do not depend on when it runs: a
+    /// caller that appends in a fixed order and syncs in the background (`parley submit`) writes
+    /// the same bytes every time.
+    public func startSync() throws(LogError) -> PendingSync {
+        try state.withLock { state throws(LogError) -> PendingSync in
+            try sealOpenBlock(&state)
+            return PendingSync(log: self, target: state.index.count)
+        }
+    }
+
+    func finishSync(descriptor: FileDescriptor, target: UInt64) {
         var failure: Errno?
         do { try descriptor.dataSync() } catch { failure = error }
         if failure == nil, let marker {

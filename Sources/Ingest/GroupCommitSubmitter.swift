@@ -14,7 +14,8 @@ import EventSourcing
 public struct GroupCommitSubmitter: Sendable {
     public let router: CommandRouter
     public let groupSize: Int
-    private let sync: @Sendable () throws -> Void
+    /// Fixes what a sync covers, on the submitting task; returns the sync itself (the blocking part).
+    private let startSync: @Sendable () throws -> @Sendable () throws -> Void
     private var pending: [SubmitOutcome] = []
     /// The last full group, while its sync runs on `syncQueue`.
     private var syncing: (outcomes: [SubmitOutcome], done: Task<Void, any Error>)?
@@ -24,10 +25,21 @@ public struct GroupCommitSubmitter: Sendable {
     /// A submitter appending through `store` (deferred, or durable for groups of 1) and calling
     /// `sync` (the store's `fdatasync` of everything appended) once per `groupSize` commands.
     public init(store: any EventStore, groupSize: Int, cache: StateCache = StateCache(), sync: @escaping @Sendable () throws -> Void) {
+        self.init(store: store, groupSize: groupSize, cache: cache, startSync: { sync })
+    }
+
+    /// As `init(store:groupSize:cache:sync:)`, with the sync in two steps: `startSync` runs on the
+    /// submitting task as a group closes and fixes what the sync covers (so the log's bytes do not
+    /// depend on when the background sync runs: `FileEventLog.startSync()`); the sync it returns
+    /// runs on the sync queue.
+    public init(
+        store: any EventStore, groupSize: Int, cache: StateCache = StateCache(),
+        startSync: @escaping @Sendable () throws -> @Sendable () throws -> Void
+    ) {
         precondition(groupSize > 0, "a group holds at least one command")
         router = CommandRouter(store: store, durability: groupSize == 1 ? .durable : .deferred, cache: cache)
         self.groupSize = groupSize
-        self.sync = sync
+        self.startSync = startSync
     }
 
     /// The commands handled but not yet confirmed by a sync, oldest first.
@@ -59,7 +71,7 @@ public struct GroupCommitSubmitter: Sendable {
             // This sync covers the group still being synced too: it was written before. That one
             // is awaited even when this one fails, so no sync is left running behind the caller.
             var failure: (any Error)?
-            do { try sync() } catch { failure = error }
+            do { try startSync()() } catch { failure = error }
             if let done = syncing?.done {
                 do { try await done.value } catch { failure = failure ?? error }
             }
@@ -81,10 +93,11 @@ public struct GroupCommitSubmitter: Sendable {
             try await done.value
             released = outcomes
         }
-        let sync = self.sync
+        // A failure to start comes out as the sync's own would, when the next group closes.
+        let sync = Result { try startSync() }
         let done = Task<Void, any Error>.detached {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                Self.syncQueue.async { continuation.resume(with: Result { try sync() }) }
+                Self.syncQueue.async { continuation.resume(with: Result { try sync.get()() }) }
             }
         }
         syncing = (pending, done)

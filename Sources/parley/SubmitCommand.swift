@@ -28,7 +28,10 @@ struct Submit: AsyncParsableCommand {
     func run() async throws {
         let input = try readInput()
         let log = try FileEventLog(directory: options.logPath, logger: options.logger)
-        var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) { try log.sync() }
+        var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) {
+            let pending = try log.startSync()
+            return { try pending.finish() }
+        }
         var tally = SubmitTally()
         let output = ResultWriter(json: options.json)
         var failure: String?

@@ -84,7 +84,7 @@ import Testing
             let backgroundDone = Mutex(false)
         }
         let calls = Calls()
-        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 2) {
+        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 2, sync: {
             let call = calls.count.withLock { count in
                 count += 1
                 return count
@@ -92,7 +92,7 @@ import Testing
             guard call == 1 else { throw SyncCounter.Failure() }
             usleep(100_000)
             calls.backgroundDone.withLock { $0 = true }
-        }
+        })
         for (offset, command) in commands.prefix(3).enumerated() {
             #expect(try await submitter.submit(command, line: offset + 1) == [])
         }

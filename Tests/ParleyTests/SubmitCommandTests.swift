@@ -154,6 +154,27 @@ enum SubmitFixture {
         }
     }
 
+    /// Many small groups: each group's sync runs in the background while the next is appended,
+    /// and the log's bytes still do not depend on when it runs.
+    @Test func aLongFileSyncedInSmallGroupsGivesByteIdenticalLogs() throws {
+        let start = SubmitFixture.command(4, "conversation.start", #""user_id":"\#(SubmitFixture.user)","wa_conversation_id":"wa.c1""#)
+        let messages = (0..<3000).map { index in
+            let id = String(format: "00000000-0000-4000-8001-%012d", index)
+            let at = String(format: "2026-11-22T%02d:%02d:%02dZ", 11 + index / 3600, index / 60 % 60, index % 60)
+            return #"{"id":"\#(id)","product":"migue","type":"message.record","at":"\#(at)","actor":"test","data":{"conversation_id":"\#(SubmitFixture.conversation)","direction":"inbound","type":"text","content":"message \#(index) of a long day","wa_message_id":"wamid.long.\#(index)","timestamp":"\#(at)"}}"#
+        }
+        let file = try SubmitFixture.write([SubmitFixture.register, start] + messages)
+        let logs = [SubmitFixture.scratch(), SubmitFixture.scratch()]
+        defer { ([file] + logs).forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        for log in logs {
+            let outcome = try ParleyBinary.run(["submit", file, "--log", log, "--sync-every", "7"])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+        }
+        let bytes = try logs.map { try Data(contentsOf: URL(fileURLWithPath: $0 + "/00000000000000000000.seg")) }
+        #expect(bytes[0].count > 100_000)
+        #expect(bytes[0] == bytes[1])
+    }
+
     @Test func readsStandardInput() throws {
         let log = SubmitFixture.scratch()
         defer { try? FileManager.default.removeItem(atPath: log) }

@@ -105,7 +105,10 @@ struct BenchSubmit: AsyncParsableCommand {
         let log = try await preparedLog(workload, folder: warm ? "bulk" : "bulk-cold", cache: cache, into: &report)
         let lines = workload.messages
         let (latencies, time) = try await measure {
-            var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery, cache: warm ? cache : StateCache()) { try log.sync() }
+            var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery, cache: warm ? cache : StateCache()) {
+                let pending = try log.startSync()
+                return { try pending.finish() }
+            }
             var latencies = Latencies()
             var started: [ContinuousClock.Instant] = []
             func record(_ outcomes: [SubmitOutcome]) throws {
