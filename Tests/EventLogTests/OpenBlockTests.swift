@@ -13,7 +13,7 @@ import Testing
         var ids: [UUID] = []
         do {
             let writer = try temp.open()
-            for index in 0..<100 {
+            for index in 0..<50 {
                 let batch = Events.make(1, seed: UInt64(index))
                 ids += batch.map(\.id)
                 _ = try await writer.append(batch, to: .test("chat", "\(index)"), expected: .noStream, durability: .deferred)
@@ -21,15 +21,41 @@ import Testing
             #expect(writer.state.withLock { $0.index.blocks.isEmpty })
             try writer.sync()
             let blocks = writer.state.withLock { $0.index.blocks }
-            #expect(blocks.map(\.count) == [100] && blocks.map(\.firstPosition) == [0])
+            #expect(blocks.map(\.count) == [50] && blocks.map(\.firstPosition) == [0])
             try writer.close()
         }
         let verified = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"))
-        #expect(verified.events == 100 && verified.blocks == 1)
-        // Alone, a record of this size shrinks by a few percent; a hundred together by more than half.
+        #expect(verified.events == 50 && verified.blocks == 1)
+        // Alone, a record of this size shrinks by a few percent; fifty together by more than half.
         #expect(verified.compressionRatio > 2)
         let reopened = try temp.open()
         #expect(try await reopened.readAll(from: .start, limit: 200).map(\.id) == ids)
+    }
+
+    @Test func theOpenBlockIsFramedOnceItWouldPassSixteenKiB() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        var sizes: [Int] = []
+        for index in 0..<200 {
+            let batch = Events.make(1, seed: UInt64(index)), stream = StreamName.test("chat", "\(index)")
+            sizes.append(RecordCodec.size(of: batch[0], stream: stream)!)
+            _ = try await writer.append(batch, to: stream, expected: .noStream, durability: .deferred)
+        }
+        try writer.sync()
+        // The records packed in order, a new block whenever the next would pass 16 KiB.
+        var expected: [UInt32] = [], bytes = 0
+        for size in sizes {
+            if bytes > 0 && bytes + size > FileEventLog.openBlockSize {
+                expected.append(0)
+                bytes = 0
+            }
+            if expected.isEmpty { expected.append(0) }
+            expected[expected.count - 1] += 1
+            bytes += size
+        }
+        #expect(expected.count > 2)
+        #expect(writer.state.withLock { $0.index.blocks.map(\.count) } == expected)
     }
 
     @Test func aReadOfAnEventInTheOpenBlockFramesIt() async throws {
