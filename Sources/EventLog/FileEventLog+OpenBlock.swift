@@ -39,7 +39,7 @@ extension FileEventLog {
         }
         if state.open.count == 0 {
             state.open.first = first
-            state.open.records.reserveCapacity(min(options.blockSize, Self.openBlockSize) * 2)
+            state.open.records.reserveCapacity(min(options.blockSize, Self.openBlockSize))
         }
         batch.encodeRecords(firstVersion: firstVersion, appendingTo: &state.open.records)
         state.open.count += batch.events.count

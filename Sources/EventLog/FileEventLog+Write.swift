@@ -8,12 +8,13 @@ extension FileEventLog {
     /// Durable and deferred batches at least this large are written at once when nothing is
     /// pending, rather than copied into the pending bytes first.
     static let directWriteSize = 64 << 10
-    /// Pending bytes are written once they reach this size after a deferred batch.
+    /// Pending bytes are written once they reach this size after a deferred batch or a framed
+    /// open block.
     static let pendingLimit = 1 << 20
 
     /// Puts `bytes`, blocks from position `firstPosition`, at the end of the log, in a new segment
     /// when the current one is full, and returns the segment's number and the offset they take.
-    /// The open block must be empty, or be these bytes.
+    /// The open block must be empty (`sealOpenBlock` first), so positions stay in file order.
     ///
     /// A durable or deferred batch joins the pending bytes, written by the next sync (or read);
     /// a buffered one is written at once, after the pending bytes, so the file never has a hole.

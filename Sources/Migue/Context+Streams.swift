@@ -15,8 +15,8 @@ extension Context {
     /// A `RecordedOnce` stream is read from the log alone.
     func load<D: Decider>(_: D.Type, _ stream: StreamName) async throws -> Loaded<D> where D.Event: MigueEvent {
         var loaded = Loaded<D>(state: D.initial, version: nil)
-        let cached = !(D.self is any RecordedOnce.Type)
-        if cached, let cached = service.cache.state(of: stream, as: D.State.self) {
+        let usesCache = Self.usesCache(D.self)
+        if usesCache, let cached = service.cache.state(of: stream, as: D.State.self) {
             loaded = Loaded(state: cached.state, version: cached.version)
         }
         let start = loaded.version
@@ -29,9 +29,12 @@ extension Context {
             }
             if page.count < 512 { break }
         }
-        if cached, let version = loaded.version, version != start { service.cache.store(loaded.state, version: version, for: stream) }
+        if usesCache, let version = loaded.version, version != start { service.cache.store(loaded.state, version: version, for: stream) }
         return loaded
     }
+
+    /// Whether `D`'s states go through the state cache: all but `RecordedOnce` streams.
+    private static func usesCache<D: Decider>(_: D.Type) -> Bool { !(D.self is any RecordedOnce.Type) }
 
     /// `D.decide`, with a rejection turned into the command's rejection.
     func decide<D: Decider>(_: D.Type, _ command: D.Command, _ state: D.State) throws -> [D.Event]
@@ -50,7 +53,7 @@ extension Context {
         async throws -> WrittenBatch? where D.Event: MigueEvent
     {
         guard let written = try await append(events, to: stream, expected: loaded.expected, batch: label) else { return nil }
-        if !written.isDuplicate, !(D.self is any RecordedOnce.Type) {
+        if !written.isDuplicate, Self.usesCache(D.self) {
             service.cache.store(events.reduce(loaded.state, D.evolve), version: written.batch.lastVersion, for: stream)
         }
         return written
