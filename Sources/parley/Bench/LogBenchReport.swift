@@ -44,25 +44,34 @@ struct LogBenchReport: Encodable {
         case storedBatchBytes = "stored_batch_bytes", batchedToRawBatchSync = "ratio_batches_to_raw_batch_fdatasync"
     }
 
+    /// Writes only what was measured: a case left out by `--only` has no figures and no ratios.
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(rawSyncPerSecond, forKey: .rawSyncPerSecond)
-        try container.encode(single, forKey: .single)
-        try container.encode(concurrent, forKey: .concurrent)
-        try container.encode(batched, forKey: .batched)
-        try container.encode(batchedConcurrent, forKey: .batchedConcurrent)
-        try container.encode(readPerSecond, forKey: .readPerSecond)
-        try container.encode(events, forKey: .events)
+        if single.rate > 0 {
+            try container.encode(rawSyncPerSecond, forKey: .rawSyncPerSecond)
+            try container.encode(single, forKey: .single)
+            try container.encode(singleToRawSync, forKey: .singleToRawSync)
+        }
+        if concurrent.rate > 0 {
+            try container.encode(concurrent, forKey: .concurrent)
+            if single.rate > 0 { try container.encode(concurrentToSingle, forKey: .concurrentToSingle) }
+        }
+        if batched.rate > 0 {
+            try container.encode(batched, forKey: .batched)
+            try container.encode(batchedConcurrent, forKey: .batchedConcurrent)
+            try container.encode(rawBatchSyncPerSecond, forKey: .rawBatchSyncPerSecond)
+            try container.encode(storedBatchBytes, forKey: .storedBatchBytes)
+            try container.encode(batchedToRawBatchSync, forKey: .batchedToRawBatchSync)
+        }
+        if events > 0 {
+            try container.encode(readPerSecond, forKey: .readPerSecond)
+            try container.encode(events, forKey: .events)
+            try container.encode(rawJSONBytesPerEvent, forKey: .rawJSONBytesPerEvent)
+            try container.encode(bytesOnDiskPerEvent, forKey: .bytesOnDiskPerEvent)
+            try container.encode(diskToJSON, forKey: .diskToJSON)
+            try container.encode(openSeconds, forKey: .openSeconds)
+        }
         try container.encode(payloadBytesMean, forKey: .payloadBytesMean)
-        try container.encode(rawJSONBytesPerEvent, forKey: .rawJSONBytesPerEvent)
-        try container.encode(bytesOnDiskPerEvent, forKey: .bytesOnDiskPerEvent)
-        try container.encode(openSeconds, forKey: .openSeconds)
-        try container.encode(singleToRawSync, forKey: .singleToRawSync)
-        try container.encode(concurrentToSingle, forKey: .concurrentToSingle)
-        try container.encode(diskToJSON, forKey: .diskToJSON)
-        try container.encode(rawBatchSyncPerSecond, forKey: .rawBatchSyncPerSecond)
-        try container.encode(storedBatchBytes, forKey: .storedBatchBytes)
-        try container.encode(batchedToRawBatchSync, forKey: .batchedToRawBatchSync)
     }
 
     func print(json: Bool) {
