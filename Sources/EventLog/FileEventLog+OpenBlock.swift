@@ -62,12 +62,12 @@ extension FileEventLog {
         state.index.addBlock(BlockLocation(segment: number, offset: offset, length: length, firstPosition: first, count: UInt32(count)))
         state.open.count = 0
         state.open.records.removeAll(keepingCapacity: true)
-        if state.pending.count >= Self.pendingLimit { try Self.flushPending(&state) }
+        if state.pending.count >= Self.pendingLimit { try flushPending(&state) }
     }
 
     /// Frames the open block and writes every pending byte: what a sync covers.
     func writeStaged(_ state: inout State) throws(LogError) {
         try sealOpenBlock(&state)
-        try Self.flushPending(&state)
+        try flushPending(&state)
     }
 }

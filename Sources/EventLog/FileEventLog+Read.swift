@@ -34,7 +34,7 @@ extension FileEventLog {
                 blocks.append((block, state.segments[block.segment]))
                 number += 1
             }
-            if let last = blocks.last { try Self.flushPending(holding: last.0, &state) }
+            if let last = blocks.last { try flushPending(holding: last.0, &state) }
             return blocks
         }
         let end = position.rawValue &+ UInt64(max(0, limit))
@@ -70,7 +70,7 @@ extension FileEventLog {
             if state.open.holds(position) { try sealOpenBlock(&state) }
             guard let number = state.index.blockIndex(containing: position), plan[number] == nil else { continue }
             let block = state.index.blocks[number]
-            try Self.flushPending(holding: block, &state)
+            try flushPending(holding: block, &state)
             plan[number] = (block, state.segments[block.segment])
         }
         return plan

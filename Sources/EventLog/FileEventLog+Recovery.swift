@@ -41,6 +41,12 @@ extension FileEventLog {
                 state.segments[number].size = size
                 continue
             }
+            // Zeros from the end of the last batch on: the writer's zeroed tail, kept for its writes.
+            if let zeros = outcome.zeroTail, zeros == outcome.committedEnd {
+                guard isLast else { throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(state.index.count), reason: Self.zerosBeforeLast) }
+                state.segments[number].size = zeros
+                continue
+            }
             let damageOffset = outcome.damage?.offset ?? outcome.committedEnd
             let reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
             // Ending inside a batch (no damage, the batch's last block missing) is always a torn
@@ -62,6 +68,7 @@ extension FileEventLog {
             } catch {
                 throw .io(operation: "cutting the torn tail of", path: segment.path, errno: error)
             }
+            state.segments[number].allocated = outcome.committedEnd
         }
         if scanned > 100_000 && !options.readOnly {
             logger.info("scanned events not in the index snapshot", metadata: ["events": "\(scanned)"])
@@ -99,10 +106,14 @@ extension FileEventLog {
         }
     }
 
+    /// Only the last segment has a zeroed tail: the writer cuts it before starting the next one.
+    static let zerosBeforeLast = "zero bytes where a block should start, in a segment that is not the last"
+
     static func openSegment(_ path: String, base: UInt64, readOnly: Bool) throws(LogError) -> Segment {
         do {
             let descriptor = try FileDescriptor.open(FilePath(path), readOnly ? .readOnly : .readWrite, options: [.closeOnExec])
-            return Segment(base: base, path: path, descriptor: descriptor, size: try descriptor.size())
+            let size = try descriptor.size()
+            return Segment(base: base, path: path, descriptor: descriptor, size: size, allocated: size)
         } catch {
             throw .io(operation: "opening", path: path, errno: error as? Errno ?? .ioError)
         }
@@ -119,7 +130,7 @@ extension FileEventLog {
             try header.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
             try descriptor.dataSync()
             try syncDirectory(directory)
-            return Segment(base: base, path: path, descriptor: descriptor, size: Int64(header.count))
+            return Segment(base: base, path: path, descriptor: descriptor, size: Int64(header.count), allocated: Int64(header.count))
         } catch {
             throw .io(operation: "creating", path: path, errno: error as? Errno ?? .ioError)
         }

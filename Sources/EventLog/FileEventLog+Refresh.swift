@@ -25,6 +25,9 @@ extension FileEventLog {
                 if let damage = outcome.damage, !isLast || scanner.hasValidBlock(after: damage.offset) {
                     throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
                 }
+                if let zeros = outcome.zeroTail, !isLast {
+                    throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(state.index.count), reason: Self.zerosBeforeLast)
+                }
                 number += 1
             }
             state.synced = state.index.count

@@ -55,7 +55,7 @@ extension FileEventLog {
         /// Writes what the sync covers and returns once it is durable.
         public func finish() throws(LogError) {
             let descriptor = try log.state.withLock { state throws(LogError) -> FileDescriptor? in
-                try FileEventLog.flushPending(&state)
+                try log.flushPending(&state)
                 return state.segments.last?.descriptor
             }
             guard let descriptor else { return }

@@ -28,19 +28,19 @@ extension FileEventLog {
             state.pending.append(contentsOf: bytes)
             if durability == .deferred && state.pending.count >= Self.pendingLimit {
                 state.segments[number].size += Int64(bytes.count)
-                try Self.flushPending(&state)
+                try flushPending(&state)
                 return (number, offset)
             }
         } else {
-            try Self.flushPending(&state)
-            try Self.writeAll(bytes, to: number, at: offset, state: &state)
+            try flushPending(&state)
+            try writeAll(bytes, to: number, at: offset, state: &state)
         }
         state.segments[number].size += Int64(bytes.count)
         return (number, offset)
     }
 
     /// Writes the pending bytes when `block` lies in them, so that it can be read from the file.
-    static func flushPending(holding block: BlockLocation, _ state: inout State) throws(LogError) {
+    func flushPending(holding block: BlockLocation, _ state: inout State) throws(LogError) {
         guard !state.pending.isEmpty, block.segment == state.segments.count - 1,
             block.offset + Int64(block.length) > state.segments[block.segment].size - Int64(state.pending.count)
         else { return }
@@ -48,7 +48,7 @@ extension FileEventLog {
     }
 
     /// Writes the pending bytes to the end of the last segment; a failure poisons the log.
-    static func flushPending(_ state: inout State) throws(LogError) {
+    func flushPending(_ state: inout State) throws(LogError) {
         guard !state.pending.isEmpty, let number = state.segments.indices.last else { return }
         let offset = state.segments[number].size - Int64(state.pending.count)
         let pending = state.pending
@@ -56,10 +56,14 @@ extension FileEventLog {
         state.pending.removeAll(keepingCapacity: state.pending.count <= 1 << 20)
     }
 
-    private static func writeAll(_ bytes: [UInt8], to number: Int, at offset: Int64, state: inout State) throws(LogError) {
+    /// Writes `bytes` at `offset` of segment `number`, then zeroes ahead of them when they reach
+    /// past the zeroed tail; a failure poisons the log.
+    private func writeAll(_ bytes: [UInt8], to number: Int, at offset: Int64, state: inout State) throws(LogError) {
         let segment = state.segments[number]
         do {
             try bytes.withUnsafeBytes { try segment.descriptor.writeAll($0, at: offset) }
+            let end = offset + Int64(bytes.count)
+            if end > segment.allocated { state.segments[number].allocated = try zeroAhead(of: end, in: segment) }
         } catch {
             let errno = error as? Errno ?? .ioError
             state.poisoned = "writing \(segment.path): \(errno)"
@@ -68,14 +72,15 @@ extension FileEventLog {
     }
 
     /// Starts a new segment before a batch that would take the current one past `segmentSize`,
-    /// after writing and syncing what the current one holds. A failure poisons the log: batches
+    /// after writing what the current one holds, cutting its zeroed tail and syncing it. A failure poisons the log: batches
     /// already in the index (the open block's) could not be written anywhere.
     func rollSegmentIfNeeded(adding count: Int, base: UInt64, state: inout State) throws(LogError) {
         guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
             active.size + Int64(count) > options.segmentSize
         else { return }
-        try Self.flushPending(&state)
+        try flushPending(&state)
         do {
+            try Self.cutZeroTail(of: state.segments[state.segments.count - 1])
             try active.descriptor.dataSync()
         } catch {
             state.poisoned = "syncing \(active.path): \(error)"

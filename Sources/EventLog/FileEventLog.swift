@@ -35,7 +35,8 @@ public final class FileEventLog: EventStore, Sendable {
     let syncQueue = DispatchQueue(label: "parley.eventlog.sync")
     /// Appends under way, from their check to their return; a lone one syncs on its own thread.
     let appending = Atomic<Int>(0)
-    private let lockDescriptor: FileDescriptor?
+    /// The open `writer.lock`, held until `close()`; nil when read-only or closed.
+    private let writerLock: Mutex<FileDescriptor?>
     /// The synced-position marker for readers in other processes; nil when read-only.
     let marker: SyncedMarker.Writer?
 
@@ -43,7 +44,10 @@ public final class FileEventLog: EventStore, Sendable {
         var base: UInt64
         var path: String
         var descriptor: FileDescriptor
+        /// Where its blocks end.
         var size: Int64
+        /// The file's length: `size` and the zeroed tail after it (Specs/log-format.md).
+        var allocated: Int64
     }
 
     struct Waiter: Sendable {
@@ -88,11 +92,8 @@ public final class FileEventLog: EventStore, Sendable {
         self.directory = directory
         self.options = options
         self.logger = logger
-        if options.readOnly {
-            lockDescriptor = nil
-        } else {
-            lockDescriptor = try Self.takeWriterLock(directory: directory)
-        }
+        let lockDescriptor = options.readOnly ? nil : try Self.takeWriterLock(directory: directory)
+        writerLock = Mutex(lockDescriptor)
         var state = State()
         var marker: SyncedMarker.Writer?
         do {
@@ -136,10 +137,11 @@ public final class FileEventLog: EventStore, Sendable {
             state.segments.forEach { try? $0.descriptor.close() }
             state.segments = []
         }
-        try? lockDescriptor?.close()
+        writerLock.withLock { try? $0?.close() }
     }
 
-    /// Syncs, saves the index snapshot so the next open is fast, and closes the files.
+    /// Syncs, cuts the zeroed tail, saves the index snapshot so the next open is fast, closes the
+    /// files and releases the writer lock.
     public func close() throws(LogError) {
         // Refuse new appends first; then one last sync covers every batch already written, so
         // each of their waiters is answered before the files close.
@@ -150,6 +152,7 @@ public final class FileEventLog: EventStore, Sendable {
         guard !wasClosed else { return }
         if !options.readOnly {
             try sync()
+            try cutZeroTail()
             try writeIndexSnapshot()
         }
         let (watchers, waiters) = state.withLock { state -> ([Watcher], [Waiter]) in
@@ -160,6 +163,10 @@ public final class FileEventLog: EventStore, Sendable {
                 state.waiters = []
             }
             return (state.watchers, state.waiters)
+        }
+        writerLock.withLock { descriptor in
+            try? descriptor?.close()
+            descriptor = nil
         }
         watchers.forEach { $0.continuation.resume() }
         waiters.forEach { $0.continuation.resume(throwing: LogError.closed) }

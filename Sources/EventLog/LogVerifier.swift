@@ -8,7 +8,7 @@ public struct LogVerification: Sendable, Equatable {
     public var streams: Int
     public var segments: Int
     public var blocks: Int
-    /// Bytes of all segment files.
+    /// Bytes of all segment files (with a running writer's zeroed tail).
     public var bytesOnDisk: Int64
     /// Record bytes before compression.
     public var rawRecordBytes: Int64
@@ -41,6 +41,9 @@ extension FileEventLog {
             let outcome = SegmentScanner(segment: segment, segmentNumber: number).scan(from: Int64(SegmentHeader.size), into: &rebuilt)
             if let damage = outcome.damage {
                 throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
+            }
+            if let zeros = outcome.zeroTail, number < segments.count - 1 {
+                throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(rebuilt.count), reason: FileEventLog.zerosBeforeLast)
             }
             raw += outcome.rawBytes
             stored += outcome.storedBytes

@@ -19,10 +19,21 @@ struct SegmentScanner {
         /// Raw and stored bytes of the blocks indexed, for statistics.
         var rawBytes: Int64 = 0
         var storedBytes: Int64 = 0
+        /// Where the zeroed tail the writer keeps ahead of its writes starts, when the scan met it.
+        var zeroTail: Int64?
+    }
+
+    /// What zero bytes where a block should start mean (Specs/log-format.md, "The zeroed tail").
+    enum ZeroTail {
+        /// The end of the blocks only when every byte from there to the end of the file is zero:
+        /// opening a log, verifying one.
+        case checked
+        /// The end of the blocks written so far: a reader beside a running writer.
+        case live
     }
 
     /// Scans from `offset` (just after the segment header, or a block boundary) to the end.
-    func scan(from offset: Int64, into index: inout LogIndex) -> Outcome {
+    func scan(from offset: Int64, into index: inout LogIndex, zeros: ZeroTail = .checked) -> Outcome {
         var outcome = Outcome(committedEnd: offset)
         var cursor = offset
         var pendingBlocks: [BlockLocation] = []
@@ -44,6 +55,13 @@ struct SegmentScanner {
                 return damage("read failed: \(error)")
             }
             if available == 0 { return outcome }
+            if headerBytes[..<available].allSatisfy({ $0 == 0 }) {
+                guard zeros == .live || isZero(from: cursor + Int64(available)) else {
+                    return damage("zero bytes where a block should start, and data after them")
+                }
+                outcome.zeroTail = cursor
+                return outcome
+            }
             let header: BlockHeader
             do {
                 header = try headerBytes.withUnsafeBytes { try BlockHeader.parse(UnsafeRawBufferPointer(rebasing: $0[..<available])) }
@@ -103,9 +121,9 @@ struct SegmentScanner {
     /// damage is followed by a valid block, the scan resumes from the last whole batch once more,
     /// and only damage that is still there counts.
     func scanSettled(from offset: Int64, into index: inout LogIndex) -> Outcome {
-        let first = scan(from: offset, into: &index)
+        let first = scan(from: offset, into: &index, zeros: .live)
         guard let damage = first.damage, hasValidBlock(after: damage.offset) else { return first }
-        var second = scan(from: first.committedEnd, into: &index)
+        var second = scan(from: first.committedEnd, into: &index, zeros: .live)
         second.rawBytes += first.rawBytes
         second.storedBytes += first.storedBytes
         return second
@@ -130,6 +148,18 @@ struct SegmentScanner {
         if let problem { throw problem }
         guard result.count == Int(count) else { throw .recordCount(declared: count, found: result.count) }
         return result
+    }
+
+    /// Whether every byte from `offset` to the end of the file is zero.
+    func isZero(from offset: Int64) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        var cursor = offset
+        while true {
+            guard let read = try? chunk.withUnsafeMutableBytes({ try segment.descriptor.readFully(into: $0, at: cursor) }) else { return false }
+            if read == 0 { return true }
+            guard chunk[..<read].allSatisfy({ $0 == 0 }) else { return false }
+            cursor += Int64(read)
+        }
     }
 
     /// Whether any whole, checksum-valid block starts after `offset`: if so, damage at `offset`

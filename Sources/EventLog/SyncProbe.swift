@@ -6,8 +6,9 @@ import SystemPackage
 /// Measures the physical limit of durable appends on a disk: write a little, `fdatasync`, repeat.
 public enum SyncProbe {
     /// Appends `size` bytes and syncs, `count` times, to a new file at `path` (removed afterwards);
-    /// returns the time of each write-and-sync.
-    public static func measure(path: String, count: Int, size: Int = 512) throws(LogError) -> [Duration] {
+    /// returns the time of each write-and-sync. With `zeroed`, the file is first filled with zeros
+    /// and synced, as the log zeroes ahead of its blocks, so no sync changes the file's length.
+    public static func measure(path: String, count: Int, size: Int = 512, zeroed: Bool = false) throws(LogError) -> [Duration] {
         let descriptor: FileDescriptor
         do {
             descriptor = try FileDescriptor.open(
@@ -18,6 +19,15 @@ public enum SyncProbe {
         defer {
             try? descriptor.close()
             _ = unlink(path)
+        }
+        if zeroed {
+            let zeros = [UInt8](repeating: 0, count: count * size)
+            do {
+                try zeros.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
+                try descriptor.dataSync()
+            } catch {
+                throw .io(operation: "zero-filling", path: path, errno: error as? Errno ?? .ioError)
+            }
         }
         let bytes = [UInt8](repeating: 0x2A, count: size)
         var timings: [Duration] = []

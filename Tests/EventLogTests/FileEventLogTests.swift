@@ -151,6 +151,9 @@ import Testing
         let error = try #require(throws: LogError.self) { try temp.open() }
         #expect(error == .locked(directory: temp.directory, holderPID: ProcessInfo.processInfo.processIdentifier))
         #expect(error.description.contains("process \(ProcessInfo.processInfo.processIdentifier)"))
-        _ = log
+        try log.close()
+        // Closing releases the lock, while the closed log object is still alive.
+        let next = try temp.open()
+        try next.close()
     }
 }

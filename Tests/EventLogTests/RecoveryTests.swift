@@ -143,10 +143,10 @@ import Testing
         // No snapshot: the log was not closed, as after a crash.
         let segment = try #require(temp.segments.last)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
-        // Drop the batch's last block: walk the blocks and cut before the final one.
+        // Drop the batch's last block: walk the blocks (up to the zeroed tail) and cut before the final one.
         var offset = 32
         var starts: [Int] = []
-        while offset + 32 <= bytes.count {
+        while offset + 32 <= bytes.count, bytes[offset..<(offset + 32)].contains(where: { $0 != 0 }) {
             starts.append(offset)
             let body = bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
             offset += 32 + body

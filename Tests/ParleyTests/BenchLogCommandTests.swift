@@ -25,6 +25,7 @@ import Testing
         #expect((single?["rate"] as? Double ?? 0) > 0)
         #expect((object?["raw_fdatasync_per_s"] as? Double ?? 0) > 0)
         #expect((object?["ratio_1_appender_to_fdatasync"] as? Double ?? 0) > 0)
+        #expect((object?["raw_fdatasync_into_zeros_per_s"] as? Double ?? 0) > 0)
         #expect(object?["durable_64_appenders"] == nil)
         #expect(object?["ratio_64_appenders_to_1"] == nil)
         #expect(object?["read_all_events_per_s"] == nil)

@@ -60,10 +60,11 @@ struct BenchLog: AsyncParsableCommand {
         let log = try FileEventLog(directory: directory + "/single", logger: options.logger)
         defer { try? log.close() }
         let events = (0..<400).map { maker.event($0) }
-        var rawTime = Duration.zero, appendTime = Duration.zero
+        var rawTime = Duration.zero, zeroedTime = Duration.zero, appendTime = Duration.zero
         var latencies = Latencies()
         for round in 0..<10 {
             rawTime += try SyncProbe.measure(path: directory + "/probe", count: 40).reduce(Duration.zero, +)
+            zeroedTime += try SyncProbe.measure(path: directory + "/probe", count: 40, zeroed: true).reduce(Duration.zero, +)
             for index in round * 40..<(round + 1) * 40 {
                 let (_, took) = try await measure { try await log.append([events[index]], to: maker.stream(index), expected: .any) }
                 latencies.record(took)
@@ -71,6 +72,7 @@ struct BenchLog: AsyncParsableCommand {
             }
         }
         report.rawSyncPerSecond = 400 / rawTime.seconds
+        report.zeroedSyncPerSecond = 400 / zeroedTime.seconds
         report.single = AppendFigures(rate: 400 / appendTime.seconds, latencies: latencies)
     }
 
@@ -99,25 +101,29 @@ struct BenchLog: AsyncParsableCommand {
     }
 
     private func measureBatches(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
-        let log = try FileEventLog(directory: directory + "/batched", logger: options.logger)
-        defer { try? log.close() }
         let batches = 200
         let first = (0..<batches).map { batch in (0..<1000).map { maker.event(batch * 1000 + $0) } }
         let second = (0..<batches).map { batch in (0..<1000).map { maker.event(batch * 1000 + $0) } }
         var latencies = Latencies()
+        let single = try FileEventLog(directory: directory + "/batched", logger: options.logger)
         let (_, time) = try await measure {
             for (batch, events) in first.enumerated() {
-                let (_, took) = try await measure { try await log.append(events, to: maker.stream(batch), expected: .any) }
+                let (_, took) = try await measure { try await single.append(events, to: maker.stream(batch), expected: .any) }
                 latencies.record(took)
             }
         }
+        // Closed, the segment ends with its last block (no zeroed tail): its size is the batches'.
+        try single.close()
         report.batched = AppendFigures(rate: Double(batches * 1000) / time.seconds, latencies: latencies)
         // The physical limit for this case: a plain file written in chunks the size of a stored
         // batch, each synced.
-        let batchBytes = Int((try? FileManager.default.attributesOfItem(atPath: directory + "/batched/" + "00000000000000000000.seg")[.size] as? Int) ?? 0) / batches
+        let segment = directory + "/batched/" + "00000000000000000000.seg"
+        let batchBytes = Int((try? FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int) ?? 0) / batches
         let probe = try SyncProbe.measure(path: directory + "/probe", count: 100, size: max(batchBytes, 512))
         report.rawBatchSyncPerSecond = Double(probe.count) / probe.reduce(Duration.zero, +).seconds
         report.storedBatchBytes = batchBytes
+        let log = try FileEventLog(directory: directory + "/batched-4", logger: options.logger)
+        defer { try? log.close() }
         let (concurrentLatencies, concurrentTime) = try await measure {
             try await withThrowingTaskGroup(of: Latencies.self) { group in
                 for appender in 0..<4 {

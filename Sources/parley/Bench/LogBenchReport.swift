@@ -16,6 +16,7 @@ struct AppendFigures: Encodable {
 /// Every figure of `parley bench log`, with the ratios the issue's targets are stated in.
 struct LogBenchReport: Encodable {
     var rawSyncPerSecond = 0.0
+    var zeroedSyncPerSecond = 0.0
     var single = AppendFigures()
     var concurrent = AppendFigures()
     var batched = AppendFigures()
@@ -30,12 +31,14 @@ struct LogBenchReport: Encodable {
     var openSeconds = 0.0
 
     var singleToRawSync: Double { single.rate / rawSyncPerSecond }
+    var singleToZeroedSync: Double { single.rate / zeroedSyncPerSecond }
     var concurrentToSingle: Double { concurrent.rate / single.rate }
     var diskToJSON: Double { bytesOnDiskPerEvent / rawJSONBytesPerEvent }
     var batchedToRawBatchSync: Double { batched.rate / 1000 / rawBatchSyncPerSecond }
 
     private enum CodingKeys: String, CodingKey {
-        case rawSyncPerSecond = "raw_fdatasync_per_s", single = "durable_1_appender", concurrent = "durable_64_appenders"
+        case rawSyncPerSecond = "raw_fdatasync_per_s", zeroedSyncPerSecond = "raw_fdatasync_into_zeros_per_s"
+        case singleToZeroedSync = "ratio_1_appender_to_fdatasync_into_zeros", single = "durable_1_appender", concurrent = "durable_64_appenders"
         case batched = "durable_batches_of_1000", batchedConcurrent = "durable_batches_of_1000_4_appenders", readPerSecond = "read_all_events_per_s", events
         case payloadBytesMean = "payload_bytes_mean", rawJSONBytesPerEvent = "json_bytes_per_event"
         case bytesOnDiskPerEvent = "disk_bytes_per_event", openSeconds = "open_seconds"
@@ -51,6 +54,8 @@ struct LogBenchReport: Encodable {
             try container.encode(rawSyncPerSecond, forKey: .rawSyncPerSecond)
             try container.encode(single, forKey: .single)
             try container.encode(singleToRawSync, forKey: .singleToRawSync)
+            try container.encode(zeroedSyncPerSecond, forKey: .zeroedSyncPerSecond)
+            try container.encode(singleToZeroedSync, forKey: .singleToZeroedSync)
         }
         if concurrent.rate > 0 {
             try container.encode(concurrent, forKey: .concurrent)
@@ -88,7 +93,9 @@ struct LogBenchReport: Encodable {
         row("measure", "figure", "target")
         if single.rate > 0 {
             row("raw fdatasync (512 B write + sync)", "\(grouped(rawSyncPerSecond))/s", "the physical limit")
+            row("raw fdatasync, 512 B into zeros written ahead", "\(grouped(zeroedSyncPerSecond))/s", "the log's case (zeroed tail)")
             row("durable append, 1 event, 1 appender", "\(grouped(single.rate))/s = \(String(format: "%.2f", singleToRawSync)) x fdatasync", ">= 0.8 x fdatasync")
+            row("", String(format: "= %.2f x fdatasync into zeros", singleToZeroedSync), "")
             row("", latency(single), "")
         }
         if concurrent.rate > 0 {

@@ -1,0 +1,204 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The zeroed tail the writer keeps after the last segment's blocks (Specs/log-format.md): open
+/// logs have one, closed logs and left segments do not, and readers stop at it without calling
+/// it damage, unless data follows the zeros.
+@Suite struct ZeroTailTests {
+    func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    /// The body length in the header of the block at `offset`.
+    func bodyLength(_ bytes: [UInt8], at offset: Int) -> Int {
+        bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+    }
+
+    /// Where the blocks of a segment end: blocks (magic `PBLK`) are walked by their body length.
+    func blocksEnd(_ bytes: [UInt8]) -> Int {
+        var offset = 32
+        while offset + 32 <= bytes.count, bytes[offset..<(offset + 4)] == [0x50, 0x42, 0x4C, 0x4B] {
+            offset += 32 + bodyLength(bytes, at: offset)
+        }
+        return offset
+    }
+
+    /// A log with three durable batches as a crash would leave it: the files of a log still open,
+    /// copied into `temp`'s folder.
+    func crashedLog(_ temp: TemporaryLog) async throws -> [ProposedEvent] {
+        let running = TemporaryLog()
+        defer { running.remove() }
+        let log = try running.open()
+        var written: [ProposedEvent] = []
+        for index in 0..<3 {
+            let batch = Events.make(10, seed: UInt64(index))
+            written += batch
+            _ = try await log.append(batch, to: .test("conversation", "\(index)"), expected: .any)
+        }
+        try FileManager.default.createDirectory(atPath: temp.directory, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: running.directory) where name != "writer.lock" {
+            try FileManager.default.copyItem(atPath: running.directory + "/" + name, toPath: temp.directory + "/" + name)
+        }
+        try log.close()
+        return written
+    }
+
+    @Test func anOpenLogHasAZeroedTailThatClosingCuts() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(10), to: .test("conversation", "a"), expected: .any)
+        let segment = try #require(temp.segments.last)
+        let open = try bytes(segment)
+        let end = blocksEnd(open)
+        #expect(end > 64)
+        #expect(open.count == 1 << 20, "zeroed to the next mebibyte")
+        #expect(open[end...].allSatisfy { $0 == 0 })
+        try log.close()
+        let closed = try bytes(segment)
+        #expect(closed.count == end)
+        #expect(Array(closed) == Array(open[..<end]))
+    }
+
+    @Test func aCrashedLogOpensWithoutCuttingAndWritesIntoItsTail() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await crashedLog(temp)
+        let segment = try #require(temp.segments.last)
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
+        #expect(warnings.messages.isEmpty, "no torn tail")
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+        let more = Events.make(10, seed: 7)
+        _ = try await log.append(more, to: .test("conversation", "a"), expected: .any)
+        #expect(try bytes(segment).count == 1 << 20, "the new batch went into the zeros")
+        try log.close()
+        let reopened = try temp.open()
+        #expect(try await reopened.readAll(from: .start, limit: 100).map(\.event) == written + more)
+    }
+
+    @Test func bytesAfterTheZerosWithNoValidBlockAreATornTail() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await crashedLog(temp)
+        let segment = try #require(temp.segments.last)
+        var damaged = try bytes(segment)
+        let end = blocksEnd(damaged)
+        damaged.replaceSubrange((end + 4096)..<(end + 4100), with: [1, 2, 3, 4])
+        try Data(damaged).write(to: URL(fileURLWithPath: segment))
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
+        #expect(warnings.messages == ["cut a torn tail"])
+        #expect(try bytes(segment).count == end)
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+    }
+
+    @Test func aValidBlockAfterTheZerosIsCorruption() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await crashedLog(temp)
+        let segment = try #require(temp.segments.last)
+        var damaged = try bytes(segment)
+        let end = blocksEnd(damaged)
+        // The first block again, a little after where the blocks end.
+        let first = Array(damaged[32..<(64 + bodyLength(damaged, at: 32))])
+        damaged.replaceSubrange((end + 512)..<(end + 512 + first.count), with: first)
+        try Data(damaged).write(to: URL(fileURLWithPath: segment))
+        do {
+            _ = try temp.open()
+            Issue.record("a valid block after the zeros was accepted")
+        } catch let error as LogError {
+            guard case .corrupt(let path, let offset, let position, let reason) = error else {
+                Issue.record("expected corruption, got \(error)")
+                return
+            }
+            #expect(path == segment)
+            #expect(offset == Int64(end))
+            #expect(position == LogPosition(30))
+            #expect(reason.contains("zero bytes where a block should start"))
+        }
+    }
+
+    @Test func leavingASegmentCutsItsTailAndAZeroedTailBeforeTheLastIsCorruption() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let options = FileEventLog.Options(segmentSize: 8 << 10)
+        let segments: [String]
+        do {
+            let log = try temp.open(options)
+            for index in 0..<20 {
+                _ = try await log.append(Events.make(10, seed: UInt64(index)), to: .test("conversation", "a"), expected: .any)
+            }
+            segments = temp.segments
+            #expect(segments.count > 2)
+            for path in segments.dropLast() {
+                let left = try bytes(path)
+                #expect(blocksEnd(left) == left.count, "\(path) ends with its last block")
+            }
+            let last = try bytes(try #require(segments.last))
+            #expect(last.count <= 8 << 10, "the tail stays within the segment size")
+            try log.close()
+        }
+        let first = segments[0]
+        try Data(try bytes(first) + [UInt8](repeating: 0, count: 100)).write(to: URL(fileURLWithPath: first))
+        // Without the snapshot, opening scans every segment.
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        for open in [{ _ = try temp.open(options) }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }] {
+            do {
+                try open()
+                Issue.record("a zeroed tail in the first of \(segments.count) segments was accepted")
+            } catch let error as LogError {
+                guard case .corrupt(let path, _, _, let reason) = error else {
+                    Issue.record("expected corruption, got \(error)")
+                    continue
+                }
+                #expect(path == first)
+                #expect(reason == "zero bytes where a block should start, in a segment that is not the last")
+            }
+        }
+    }
+
+    @Test func aReaderBesideTheWriterAndVerifyStopAtTheTail() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let first = Events.make(10)
+        _ = try await log.append(first, to: .test("conversation", "a"), expected: .any)
+        let reader = try temp.open(.init(readOnly: true))
+        #expect(try await reader.readAll(from: .start, limit: 100).map(\.event) == first)
+        let second = Events.make(10, seed: 2)
+        _ = try await log.append(second, to: .test("conversation", "a"), expected: .any)
+        #expect(try reader.refresh())
+        #expect(try await reader.readAll(from: .start, limit: 100).map(\.event) == first + second)
+        let verification = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"))
+        #expect(verification.events == 20)
+        #expect(verification.bytesOnDisk == 1 << 20)
+    }
+}
+
+/// Collects the messages of warnings and errors logged while opening a log.
+final class Warnings: Sendable {
+    private let collected = Mutex<[String]>([])
+    var messages: [String] { collected.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(warnings: self) }
+    }
+
+    struct Handler: LogHandler {
+        let warnings: Warnings
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .warning
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            warnings.collected.withLock { $0.append(event.message.description) }
+        }
+    }
+}
