@@ -30,8 +30,9 @@ extension FileEventLog {
     /// The file and position to sync next, or nil (and no sync scheduled any more) when done.
     private func nextSyncJob() -> (FileDescriptor, UInt64)? {
         state.withLock { state in
-            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, let active = state.segments.last,
-                (try? writeStaged(&state)) != nil
+            // The last segment after staging: framing the open block may have started a new one.
+            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, (try? writeStaged(&state)) != nil,
+                let active = state.segments.last
             else {
                 state.syncScheduled = false
                 return nil
