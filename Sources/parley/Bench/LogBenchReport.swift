@@ -85,7 +85,7 @@ struct LogBenchReport: Encodable {
             return
         }
         func row(_ name: String, _ value: String, _ target: String) {
-            Swift.print(name.padding(44) + value.padding(34) + target)
+            Swift.print(name.padding(46) + value.padding(34) + target)
         }
         func latency(_ figures: AppendFigures) -> String {
             String(format: "p50 %.2f ms, p99 %.2f ms", figures.p50Milliseconds, figures.p99Milliseconds)
@@ -93,7 +93,7 @@ struct LogBenchReport: Encodable {
         row("measure", "figure", "target")
         if single.rate > 0 {
             row("raw fdatasync (512 B write + sync)", "\(grouped(rawSyncPerSecond))/s", "the physical limit")
-            row("raw fdatasync, 512 B into zeros written ahead", "\(grouped(zeroedSyncPerSecond))/s", "the log's case (zeroed tail)")
+            row("raw fdatasync, 512 B into a zero-filled file", "\(grouped(zeroedSyncPerSecond))/s", "the log's case (zeroed tail)")
             row("durable append, 1 event, 1 appender", "\(grouped(single.rate))/s = \(String(format: "%.2f", singleToRawSync)) x fdatasync", ">= 0.8 x fdatasync")
             row("", String(format: "= %.2f x fdatasync into zeros", singleToZeroedSync), "")
             row("", latency(single), "")
