@@ -33,7 +33,7 @@ extension FileEventLog {
             }
         } else {
             try flushPending(&state)
-            try writeAll(bytes, to: number, at: offset, state: &state)
+            try writeAll(bytes, to: number, at: offset, zeroingAhead: durability != .buffered, state: &state)
         }
         state.segments[number].size += Int64(bytes.count)
         return (number, offset)
@@ -52,18 +52,19 @@ extension FileEventLog {
         guard !state.pending.isEmpty, let number = state.segments.indices.last else { return }
         let offset = state.segments[number].size - Int64(state.pending.count)
         let pending = state.pending
-        try writeAll(pending, to: number, at: offset, state: &state)
+        try writeAll(pending, to: number, at: offset, zeroingAhead: true, state: &state)
         state.pending.removeAll(keepingCapacity: state.pending.count <= 1 << 20)
     }
 
-    /// Writes `bytes` at `offset` of segment `number`, then zeroes ahead of them when they reach
-    /// past the zeroed tail; a failure poisons the log.
-    private func writeAll(_ bytes: [UInt8], to number: Int, at offset: Int64, state: inout State) throws(LogError) {
+    /// Writes `bytes` at `offset` of segment `number`; when they reach past the zeroed tail, zeroes
+    /// ahead of them for a write a sync will cover (a buffered one waits for no sync, and zeros
+    /// ahead of it slowed `parley import` down). A failure poisons the log.
+    private func writeAll(_ bytes: [UInt8], to number: Int, at offset: Int64, zeroingAhead: Bool, state: inout State) throws(LogError) {
         let segment = state.segments[number]
         do {
             try bytes.withUnsafeBytes { try segment.descriptor.writeAll($0, at: offset) }
             let end = offset + Int64(bytes.count)
-            if end > segment.allocated { state.segments[number].allocated = try zeroAhead(of: end, in: segment) }
+            if end > segment.allocated { state.segments[number].allocated = zeroingAhead ? try zeroAhead(of: end, in: segment) : end }
         } catch {
             let errno = error as? Errno ?? .ioError
             state.poisoned = "writing \(segment.path): \(errno)"

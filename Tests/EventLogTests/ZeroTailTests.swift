@@ -62,6 +62,19 @@ import Testing
         #expect(Array(closed) == Array(open[..<end]))
     }
 
+    @Test func onlyWritesASyncCoversZeroAhead() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(10), to: .test("conversation", "a"), expected: .any, durability: .buffered)
+        let segment = try #require(temp.segments.last)
+        let buffered = try bytes(segment)
+        #expect(blocksEnd(buffered) == buffered.count, "a buffered batch waits for no sync: no zeros")
+        _ = try await log.append(Events.make(10, seed: 2), to: .test("conversation", "a"), expected: .any)
+        #expect(try bytes(segment).count == 1 << 20)
+        try log.close()
+    }
+
     @Test func aCrashedLogOpensWithoutCuttingAndWritesIntoItsTail() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
