@@ -35,13 +35,10 @@ struct BenchLog: AsyncParsableCommand {
         var report = LogBenchReport()
         report.payloadBytesMean = Double(payloads.reduce(0) { $0 + $1.count }) / Double(payloads.count)
         let cases = Set(only.split(separator: ",").map(String.init))
-        if cases.contains("single") {
-            progress.step("raw fdatasync of a plain file, alternating with durable appends by 1 appender")
-            try await measureSingle(maker, into: &report)
-        }
-        if cases.contains("concurrent") {
-            progress.step("durable appends, 64 concurrent appenders")
-            try await measureConcurrent(maker, into: &report)
+        if cases.contains("single") || cases.contains("concurrent") {
+            let what = [cases.contains("single") ? "raw fdatasync and 1 appender" : nil, cases.contains("concurrent") ? "64 appenders" : nil]
+            progress.step("durable appends, in \(Self.rounds) alternating rounds: " + what.compactMap { $0 }.joined(separator: ", "))
+            try await measureAppends(single: cases.contains("single"), concurrent: cases.contains("concurrent"), maker, into: &report)
         }
         if cases.contains("batches") {
             progress.step("durable appends in batches of 1000, by 1 and by 4 appenders")
@@ -54,50 +51,70 @@ struct BenchLog: AsyncParsableCommand {
         report.print(json: options.json)
     }
 
-    /// The disk's sync latency drifts on a shared machine, so the plain-file probe and the single
-    /// appender alternate in rounds and are compared over the same minutes.
-    private func measureSingle(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
-        let log = try FileEventLog(directory: directory + "/single", logger: options.logger)
-        defer { try? log.close() }
-        let events = (0..<400).map { maker.event($0) }
-        var rawTime = Duration.zero, zeroedTime = Duration.zero, appendTime = Duration.zero
-        var latencies = Latencies()
-        for round in 0..<10 {
-            rawTime += try SyncProbe.measure(path: directory + "/probe", count: 40).reduce(Duration.zero, +)
-            zeroedTime += try SyncProbe.measure(path: directory + "/probe", count: 40, zeroed: true).reduce(Duration.zero, +)
-            for index in round * 40..<(round + 1) * 40 {
-                let (_, took) = try await measure { try await log.append([events[index]], to: maker.stream(index), expected: .any) }
-                latencies.record(took)
-                appendTime += took
+    /// Rounds of the single and concurrent cases: each compared over the same minutes.
+    static let rounds = 5
+
+    /// The disk's sync latency drifts on a shared machine from one minute to the next, so the
+    /// plain-file probes, the single appender and the 64 appenders take turns in rounds, and each
+    /// figure sums its share of every round: their ratios compare the same minutes.
+    private func measureAppends(single: Bool, concurrent: Bool, _ maker: EventMaker, into report: inout LogBenchReport) async throws {
+        let singleLog = single ? try FileEventLog(directory: directory + "/single", logger: options.logger) : nil
+        let concurrentLog = concurrent ? try FileEventLog(directory: directory + "/concurrent", logger: options.logger) : nil
+        defer {
+            try? singleLog?.close()
+            try? concurrentLog?.close()
+        }
+        let singlePerRound = 80, perAppender = 1000
+        let singleEvents = (0..<singlePerRound * Self.rounds).map { maker.event($0) }
+        let prepared = (0..<64).map { appender in (0..<perAppender).map { maker.event(appender * perAppender + $0) } }
+        var rawTime = Duration.zero, zeroedTime = Duration.zero, singleTime = Duration.zero, concurrentTime = Duration.zero
+        var singleLatencies = Latencies(), concurrentLatencies = Latencies()
+        for round in 0..<Self.rounds {
+            if let singleLog {
+                rawTime += try SyncProbe.measure(path: directory + "/probe", count: singlePerRound).reduce(Duration.zero, +)
+                zeroedTime += try SyncProbe.measure(path: directory + "/probe", count: singlePerRound, zeroed: true).reduce(Duration.zero, +)
+                for index in round * singlePerRound..<(round + 1) * singlePerRound {
+                    let (_, took) = try await measure { try await singleLog.append([singleEvents[index]], to: maker.stream(index), expected: .any) }
+                    singleLatencies.record(took)
+                    singleTime += took
+                }
+            }
+            if let concurrentLog {
+                let slice = (round * perAppender / Self.rounds)..<((round + 1) * perAppender / Self.rounds)
+                let (latencies, took) = try await measure {
+                    try await appendConcurrently(prepared, slice: slice, maker: maker, to: concurrentLog)
+                }
+                concurrentLatencies.append(contentsOf: latencies)
+                concurrentTime += took
             }
         }
-        report.rawSyncPerSecond = 400 / rawTime.seconds
-        report.zeroedSyncPerSecond = 400 / zeroedTime.seconds
-        report.single = AppendFigures(rate: 400 / appendTime.seconds, latencies: latencies)
+        if single {
+            let count = Double(singlePerRound * Self.rounds)
+            report.rawSyncPerSecond = count / rawTime.seconds
+            report.zeroedSyncPerSecond = count / zeroedTime.seconds
+            report.single = AppendFigures(rate: count / singleTime.seconds, latencies: singleLatencies)
+        }
+        if concurrent {
+            report.concurrent = AppendFigures(rate: Double(64 * perAppender) / concurrentTime.seconds, latencies: concurrentLatencies)
+        }
     }
 
-    private func measureConcurrent(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
-        let log = try FileEventLog(directory: directory + "/concurrent", logger: options.logger)
-        defer { try? log.close() }
-        let perAppender = 1000
-        let prepared = (0..<64).map { appender in (0..<perAppender).map { maker.event(appender * perAppender + $0) } }
-        let (latencies, time) = try await measure {
-            try await withThrowingTaskGroup(of: Latencies.self) { group in
-                for appender in 0..<64 {
-                    group.addTask {
-                        var latencies = Latencies()
-                        for (round, event) in prepared[appender].enumerated() {
-                            let stream = maker.stream(appender * perAppender + round)
-                            let (_, took) = try await measure { try await log.append([event], to: stream, expected: .any) }
-                            latencies.record(took)
-                        }
-                        return latencies
+    /// 64 tasks, each appending its events in `slice` one at a time, durably.
+    private func appendConcurrently(_ prepared: [[ProposedEvent]], slice: Range<Int>, maker: EventMaker, to log: FileEventLog) async throws -> Latencies {
+        try await withThrowingTaskGroup(of: Latencies.self) { group in
+            for appender in prepared.indices {
+                group.addTask {
+                    var latencies = Latencies()
+                    for round in slice {
+                        let stream = maker.stream(appender * prepared[appender].count + round)
+                        let (_, took) = try await measure { try await log.append([prepared[appender][round]], to: stream, expected: .any) }
+                        latencies.record(took)
                     }
+                    return latencies
                 }
-                return try await group.reduce(into: Latencies()) { $0.append(contentsOf: $1) }
             }
+            return try await group.reduce(into: Latencies()) { $0.append(contentsOf: $1) }
         }
-        report.concurrent = AppendFigures(rate: Double(64 * perAppender) / time.seconds, latencies: latencies)
     }
 
     private func measureBatches(_ maker: EventMaker, into report: inout LogBenchReport) async throws {
