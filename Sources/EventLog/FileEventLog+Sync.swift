@@ -19,26 +19,39 @@ extension FileEventLog {
         if more { syncQueue.async { self.runSyncLoop() } }
     }
 
-    /// Runs on the sync queue while durable batches wait; each round syncs everything written.
+    /// Runs on the sync queue while durable batches wait; each round syncs everything written,
+    /// then answers the appenders it covered and stages the next round under one lock.
     func runSyncLoop() {
-        while let (descriptor, target) = nextSyncJob() {
-            finishSync(descriptor: descriptor, target: target)
+        var job = nextSyncJob()
+        while let (descriptor, target) = job {
+            let failure = syncAndMark(descriptor, target: target)
+            let (ready, woken, next) = state.withLock { state in
+                let (ready, woken) = Self.recordSync(to: target, failure: failure, &state)
+                return (ready, woken, stageNextSync(&state))
+            }
+            ready.forEach { $0.continuation.resume() }
+            woken.forEach { $0.continuation.resume() }
+            job = next
         }
         failWaitersIfPoisoned()
     }
 
     /// The file and position to sync next, or nil (and no sync scheduled any more) when done.
     private func nextSyncJob() -> (FileDescriptor, UInt64)? {
-        state.withLock { state in
-            // The last segment after staging: framing the open block may have started a new one.
-            guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, (try? writeStaged(&state)) != nil,
-                let active = state.segments.last
-            else {
-                state.syncScheduled = false
-                return nil
-            }
-            return (active.descriptor, state.index.count)
+        state.withLock { state in stageNextSync(&state) }
+    }
+
+    /// Under the lock: writes everything staged and returns the file and position to sync, or nil
+    /// (and no sync scheduled any more) when none is needed.
+    private func stageNextSync(_ state: inout State) -> (FileDescriptor, UInt64)? {
+        // The last segment after staging: framing the open block may have started a new one.
+        guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, (try? writeStaged(&state)) != nil,
+            let active = state.segments.last
+        else {
+            state.syncScheduled = false
+            return nil
         }
+        return (active.descriptor, state.index.count)
     }
 
     /// Makes everything appended so far durable, including buffered appends.
@@ -77,27 +90,36 @@ extension FileEventLog {
     }
 
     func finishSync(descriptor: FileDescriptor, target: UInt64) {
-        var failure: Errno?
-        do { try descriptor.dataSync() } catch { failure = error }
-        if failure == nil, let marker {
+        let failure = syncAndMark(descriptor, target: target)
+        let (ready, woken) = state.withLock { state in Self.recordSync(to: target, failure: failure, &state) }
+        ready.forEach { $0.continuation.resume() }
+        woken.forEach { $0.continuation.resume() }
+        if failure != nil { failWaitersIfPoisoned() }
+    }
+
+    /// `fdatasync`, then the synced marker for readers in other processes, before any appender
+    /// returns: a reader opened after a durable append sees it.
+    private func syncAndMark(_ descriptor: FileDescriptor, target: UInt64) -> Errno? {
+        do { try descriptor.dataSync() } catch { return error }
+        if let marker {
             // A marker that fails to move only delays readers in other processes; the data is safe.
             do { try marker.advance(to: target) } catch {
                 logger.warning("could not write \(marker.path): \(error); readers in other processes wait for the next sync")
             }
         }
-        let (ready, woken) = state.withLock { state -> ([Waiter], [Watcher]) in
-            if let failure {
-                state.poisoned = "fdatasync: \(failure)"
-                return ([], [])
-            }
-            state.synced = max(state.synced, target)
-            let ready = state.waiters.filter { $0.end <= state.synced }
-            state.waiters.removeAll { $0.end <= state.synced }
-            return (ready, Self.publish(&state))
+        return nil
+    }
+
+    /// Under the lock: a sync's outcome, and the appenders and watchers it answers (to wake after).
+    private static func recordSync(to target: UInt64, failure: Errno?, _ state: inout State) -> ([Waiter], [Watcher]) {
+        if let failure {
+            state.poisoned = "fdatasync: \(failure)"
+            return ([], [])
         }
-        ready.forEach { $0.continuation.resume() }
-        woken.forEach { $0.continuation.resume() }
-        if failure != nil { failWaitersIfPoisoned() }
+        state.synced = max(state.synced, target)
+        let ready = state.waiters.filter { $0.end <= state.synced }
+        state.waiters.removeAll { $0.end <= state.synced }
+        return (ready, publish(&state))
     }
 
     private func failWaitersIfPoisoned() {
