@@ -65,8 +65,11 @@ struct BenchLog: AsyncParsableCommand {
             try? concurrentLog?.close()
         }
         let singlePerRound = 80, perAppender = 1000
-        let singleEvents = (0..<singlePerRound * Self.rounds).map { maker.event($0) }
-        let prepared = (0..<64).map { appender in (0..<perAppender).map { maker.event(appender * perAppender + $0) } }
+        // Events and stream names are made before the clock starts, as a client has them.
+        let singleEvents = (0..<singlePerRound * Self.rounds).map { (maker.event($0), maker.stream($0)) }
+        let prepared = (0..<64).map { appender in
+            (0..<perAppender).map { (maker.event(appender * perAppender + $0), maker.stream(appender * perAppender + $0)) }
+        }
         var rawTime = Duration.zero, zeroedTime = Duration.zero, singleTime = Duration.zero, concurrentTime = Duration.zero
         var singleLatencies = Latencies(), concurrentLatencies = Latencies()
         for round in 0..<Self.rounds {
@@ -74,7 +77,8 @@ struct BenchLog: AsyncParsableCommand {
                 rawTime += try SyncProbe.measure(path: directory + "/probe", count: singlePerRound).reduce(Duration.zero, +)
                 zeroedTime += try SyncProbe.measure(path: directory + "/probe", count: singlePerRound, zeroed: true).reduce(Duration.zero, +)
                 for index in round * singlePerRound..<(round + 1) * singlePerRound {
-                    let (_, took) = try await measure { try await singleLog.append([singleEvents[index]], to: maker.stream(index), expected: .any) }
+                    let (event, stream) = singleEvents[index]
+                    let (_, took) = try await measure { try await singleLog.append([event], to: stream, expected: .any) }
                     singleLatencies.record(took)
                     singleTime += took
                 }
@@ -82,7 +86,7 @@ struct BenchLog: AsyncParsableCommand {
             if let concurrentLog {
                 let slice = (round * perAppender / Self.rounds)..<((round + 1) * perAppender / Self.rounds)
                 let (latencies, took) = try await measure {
-                    try await appendConcurrently(prepared, slice: slice, maker: maker, to: concurrentLog)
+                    try await appendConcurrently(prepared, slice: slice, to: concurrentLog)
                 }
                 concurrentLatencies.append(contentsOf: latencies)
                 concurrentTime += took
@@ -100,14 +104,14 @@ struct BenchLog: AsyncParsableCommand {
     }
 
     /// 64 tasks, each appending its events in `slice` one at a time, durably.
-    private func appendConcurrently(_ prepared: [[ProposedEvent]], slice: Range<Int>, maker: EventMaker, to log: FileEventLog) async throws -> Latencies {
+    private func appendConcurrently(_ prepared: [[(ProposedEvent, StreamName)]], slice: Range<Int>, to log: FileEventLog) async throws -> Latencies {
         try await withThrowingTaskGroup(of: Latencies.self) { group in
             for appender in prepared.indices {
                 group.addTask {
                     var latencies = Latencies()
                     for round in slice {
-                        let stream = maker.stream(appender * prepared[appender].count + round)
-                        let (_, took) = try await measure { try await log.append([prepared[appender][round]], to: stream, expected: .any) }
+                        let (event, stream) = prepared[appender][round]
+                        let (_, took) = try await measure { try await log.append([event], to: stream, expected: .any) }
                         latencies.record(took)
                     }
                     return latencies
