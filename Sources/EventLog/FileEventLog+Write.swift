@@ -73,15 +73,17 @@ extension FileEventLog {
     }
 
     /// Starts a new segment before a batch that would take the current one past `segmentSize`,
-    /// after writing what the current one holds, cutting its zeroed tail and syncing it. A failure poisons the log: batches
-    /// already in the index (the open block's) could not be written anywhere.
+    /// after writing what the current one holds, cutting its zeroed tail and syncing it. A failure
+    /// poisons the log: batches already in the index (the open block's) could not be written anywhere.
     func rollSegmentIfNeeded(adding count: Int, base: UInt64, state: inout State) throws(LogError) {
         guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
             active.size + Int64(count) > options.segmentSize
         else { return }
         try flushPending(&state)
+        let last = state.segments.count - 1
         do {
-            try Self.cutZeroTail(of: state.segments[state.segments.count - 1])
+            try Self.cutZeroTail(of: state.segments[last])
+            state.segments[last].allocated = state.segments[last].size
             try active.descriptor.dataSync()
         } catch {
             state.poisoned = "syncing \(active.path): \(error)"
