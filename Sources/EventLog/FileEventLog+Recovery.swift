@@ -23,6 +23,8 @@ extension FileEventLog {
         } else if !names.isEmpty {
             logger.info("rebuilding the log index from the segments", metadata: ["directory": "\(directory)"])
         }
+        // A writer knows what was acknowledged; a reader beside a running writer cannot tell.
+        let acknowledged = options.readOnly ? nil : acknowledgedEnd(directory: directory)
         var scanned: UInt64 = 0
         for number in start.segment..<state.segments.count {
             let segment = state.segments[number]
@@ -34,42 +36,30 @@ extension FileEventLog {
             let before = state.index.count
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
             // A read-only open may meet a block the writer is still copying.
-            let outcome = options.readOnly ? scanner.scanSettled(from: offset, into: &state.index) : scanner.scan(from: offset, into: &state.index)
+            let outcome = try options.readOnly ? scanner.scanSettled(from: offset, into: &state.index) : scanner.scan(from: offset, into: &state.index)
             scanned += state.index.count - before
-            let size = (try? segment.descriptor.size()) ?? outcome.committedEnd
-            guard outcome.damage != nil || outcome.committedEnd < size else {
-                state.segments[number].size = size
-                continue
+            switch try scanner.ending(of: outcome, isLast: isLast, indexed: state.index.count, acknowledged: acknowledged) {
+            case .clean(let blocksEnd):
+                state.segments[number].size = blocksEnd
+            case .torn(let tail):
+                state.segments[number].size = tail.offset
+                if options.readOnly { continue }
+                logger.warning(
+                    "cut a torn tail",
+                    metadata: [
+                        "segment": "\(segment.path)", "offset": "\(tail.offset)", "bytes": "\(tail.bytes)",
+                        "after position": "\(tail.position)", "reason": "\(tail.reason)",
+                    ])
+                do {
+                    try segment.descriptor.truncate(to: tail.offset)
+                    try segment.descriptor.dataSync()
+                } catch {
+                    throw .io(operation: "cutting the torn tail of", path: segment.path, errno: error)
+                }
+                state.segments[number].allocated = tail.offset
             }
-            // Zeros from the end of the last batch on: the writer's zeroed tail, kept for its writes.
-            if let zeros = outcome.zeroTail, zeros == outcome.committedEnd {
-                guard isLast else { throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(state.index.count), reason: Self.zerosBeforeLast) }
-                state.segments[number].size = zeros
-                continue
-            }
-            let damageOffset = outcome.damage?.offset ?? outcome.committedEnd
-            let reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
-            // Ending inside a batch (no damage, the batch's last block missing) is always a torn
-            // tail: the blocks found after its start are that batch's own.
-            guard isLast, outcome.damage == nil || !scanner.hasValidBlock(after: damageOffset) else {
-                throw .corrupt(segment: segment.path, offset: damageOffset, position: LogPosition(outcome.damage?.position ?? state.index.count), reason: reason)
-            }
-            state.segments[number].size = outcome.committedEnd
-            if options.readOnly { continue }
-            logger.warning(
-                "cut a torn tail",
-                metadata: [
-                    "segment": "\(segment.path)", "offset": "\(outcome.committedEnd)",
-                    "bytes": "\(size - outcome.committedEnd)", "after position": "\(state.index.count)", "reason": "\(reason)",
-                ])
-            do {
-                try segment.descriptor.truncate(to: outcome.committedEnd)
-                try segment.descriptor.dataSync()
-            } catch {
-                throw .io(operation: "cutting the torn tail of", path: segment.path, errno: error)
-            }
-            state.segments[number].allocated = outcome.committedEnd
         }
+        try checkReachesMarker(state.index.count, acknowledged: acknowledged, last: state.segments.last, blocksEnd: state.segments.last?.size ?? 0)
         if scanned > 100_000 && !options.readOnly {
             logger.info("scanned events not in the index snapshot", metadata: ["events": "\(scanned)"])
         }
@@ -77,7 +67,12 @@ extension FileEventLog {
 
     private static func checkHeader(_ segment: Segment, expectedBase: UInt64, isLast: Bool, readOnly: Bool, logger: Logger) throws(LogError) {
         var bytes = [UInt8](repeating: 0, count: SegmentHeader.size)
-        let read = (try? bytes.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: 0) }) ?? 0
+        let read: Int
+        do {
+            read = try bytes.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: 0) }
+        } catch {
+            throw .io(operation: "reading the header of", path: segment.path, errno: error as? Errno ?? .ioError)
+        }
         do {
             let header = try bytes.withUnsafeBytes { try SegmentHeader.parse(UnsafeRawBufferPointer(rebasing: $0[..<read])) }
             guard header.basePosition == segment.base, header.basePosition == expectedBase else {
@@ -89,12 +84,14 @@ extension FileEventLog {
             throw error
         } catch {
             // A segment whose header never reached the disk (created just before a crash) is a torn tail.
-            let size = (try? segment.descriptor.size()) ?? 0
+            let size = try SegmentScanner(segment: segment, segmentNumber: 0).size()
             guard isLast, size <= Int64(SegmentHeader.size), segment.base == expectedBase else {
                 throw LogError.corrupt(segment: segment.path, offset: 0, position: LogPosition(expectedBase), reason: "\(error)")
             }
             guard !readOnly else { return }
-            logger.warning("rewrote a torn segment header", metadata: ["segment": "\(segment.path)"])
+            logger.warning(
+                "rewrote a torn segment header",
+                metadata: ["segment": "\(segment.path)", "bytes": "\(size)", "base position": "\(expectedBase)", "reason": "\(error)"])
             let header = SegmentHeader(basePosition: segment.base).bytes
             do {
                 try segment.descriptor.truncate(to: 0)

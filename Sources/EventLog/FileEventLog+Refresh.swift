@@ -18,11 +18,11 @@ extension FileEventLog {
                 let segment = state.segments[number]
                 let start = max(segment.size, Int64(SegmentHeader.size))
                 let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-                let outcome = scanner.scanSettled(from: start, into: &state.index)
+                let outcome = try scanner.scanSettled(from: start, into: &state.index)
                 state.segments[number].size = outcome.committedEnd
                 let isLast = number == state.segments.count - 1
                 // Damage with a later segment, or with valid data after it, is not a write in progress.
-                if let damage = outcome.damage, !isLast || scanner.hasValidBlock(after: damage.offset) {
+                if let damage = outcome.damage, try isLast ? scanner.hasValidBlock(after: damage.offset) : true {
                     throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
                 }
                 if let zeros = outcome.zeroTail, !isLast {

@@ -105,10 +105,11 @@ enum IndexSnapshot {
         }
     }
 
-    /// Whether the snapshot's last block is still on disk, unchanged.
+    /// Whether the snapshot's last block is still on disk, whole, with its header unchanged.
     private static func covers(_ block: BlockLocation, segments: [FileEventLog.Segment]) -> Bool {
         var header = [UInt8](repeating: 0, count: BlockHeader.size)
-        guard let read = try? header.withUnsafeMutableBytes({ try segments[block.segment].descriptor.readFully(into: $0, at: block.offset) }),
+        guard let size = try? segments[block.segment].descriptor.size(), size >= block.offset + Int64(block.length),
+            let read = try? header.withUnsafeMutableBytes({ try segments[block.segment].descriptor.readFully(into: $0, at: block.offset) }),
             read == BlockHeader.size,
             let parsed = try? header.withUnsafeBytes({ try BlockHeader.parse($0) })
         else { return false }

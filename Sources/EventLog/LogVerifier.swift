@@ -18,6 +18,9 @@ public struct LogVerification: Sendable, Equatable {
     public var lastPosition: LogPosition?
     /// `sound`, `stale` (covers a prefix; the rest is scanned on open), `damaged` or `missing` (rebuilt on open).
     public var indexSnapshot: String
+    /// Damage at the end of the last segment that a crash explains (or a write under way): the
+    /// next writer to open the log cuts it.
+    public var tornTail: TornTail?
 
     /// Raw record bytes per stored block byte: above 1 when compression pays.
     public var compressionRatio: Double { storedBlockBytes == 0 ? 1 : Double(rawRecordBytes) / Double(storedBlockBytes) }
@@ -27,7 +30,8 @@ extension FileEventLog {
     /// Checks every block, record and the index snapshot of the log in `directory`, read-only.
     ///
     /// Every block's CRC32C is checked and every record fully decoded; the index is rebuilt from
-    /// the segments and compared with what the snapshot says. Any damage throws `LogError.corrupt`.
+    /// the segments and compared with what the snapshot says. A torn tail is reported as on open
+    /// (`tornTail`); any other damage throws `LogError.corrupt`.
     public static func verify(directory: String, logger: Logger, progress: (UInt64) -> Void = { _ in }) throws(LogError) -> LogVerification {
         let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
         // Every record on disk is checked, synced or not: past the synced marker too.
@@ -35,20 +39,23 @@ extension FileEventLog {
             state.visible = state.index.count
             return (state.segments, state.index)
         }
+        // Read before the segments: a running writer moves it only past what the files hold.
+        let acknowledged = acknowledgedEnd(directory: directory)
         var rebuilt = LogIndex()
         var raw: Int64 = 0, stored: Int64 = 0, onDisk: Int64 = 0
+        var torn: TornTail?, blocksEnd = Int64(SegmentHeader.size)
         for (number, segment) in segments.enumerated() {
-            let outcome = SegmentScanner(segment: segment, segmentNumber: number).scan(from: Int64(SegmentHeader.size), into: &rebuilt)
-            if let damage = outcome.damage {
-                throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
-            }
-            if let zeros = outcome.zeroTail, number < segments.count - 1 {
-                throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(rebuilt.count), reason: FileEventLog.zerosBeforeLast)
+            let scanner = SegmentScanner(segment: segment, segmentNumber: number)
+            let outcome = try scanner.scan(from: Int64(SegmentHeader.size), into: &rebuilt)
+            switch try scanner.ending(of: outcome, isLast: number == segments.count - 1, indexed: rebuilt.count, acknowledged: acknowledged) {
+            case .clean(let end): blocksEnd = end
+            case .torn(let tail): (torn, blocksEnd) = (tail, tail.offset)
             }
             raw += outcome.rawBytes
             stored += outcome.storedBytes
-            onDisk += (try? segment.descriptor.size()) ?? 0
+            onDisk += try scanner.size()
         }
+        try checkReachesMarker(rebuilt.count, acknowledged: acknowledged, last: segments.last, blocksEnd: blocksEnd)
         var position = LogPosition.start
         while true {
             let page = try log.readAllNow(from: position, limit: 65_536)
@@ -73,6 +80,6 @@ extension FileEventLog {
             events: rebuilt.count, streams: rebuilt.streams.count, segments: segments.count, blocks: rebuilt.blocks.count,
             bytesOnDisk: onDisk, rawRecordBytes: raw, storedBlockBytes: stored,
             firstPosition: rebuilt.count > 0 ? .start : nil, lastPosition: rebuilt.count > 0 ? LogPosition(rebuilt.count - 1) : nil,
-            indexSnapshot: snapshot)
+            indexSnapshot: snapshot, tornTail: torn)
     }
 }

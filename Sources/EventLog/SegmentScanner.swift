@@ -5,7 +5,8 @@ import SystemPackage
 /// Reads a segment's blocks in order, checking each, and adds whole batches to an index.
 ///
 /// Used by recovery, by read-only refresh and by `log verify`. A batch enters the index only when
-/// its last block has been read and checked, so a half-written batch is never indexed.
+/// its last block has been read and checked, so a half-written batch is never indexed. A read that
+/// fails throws `LogError.io`: it says nothing about the bytes, so it is never taken for damage.
 struct SegmentScanner {
     let segment: FileEventLog.Segment
     let segmentNumber: Int
@@ -33,7 +34,7 @@ struct SegmentScanner {
     }
 
     /// Scans from `offset` (just after the segment header, or a block boundary) to the end.
-    func scan(from offset: Int64, into index: inout LogIndex, zeros: ZeroTail = .checked) -> Outcome {
+    func scan(from offset: Int64, into index: inout LogIndex, zeros: ZeroTail = .checked) throws(LogError) -> Outcome {
         var outcome = Outcome(committedEnd: offset)
         var cursor = offset
         var pendingBlocks: [BlockLocation] = []
@@ -48,15 +49,11 @@ struct SegmentScanner {
                 result.damage = (cursor, expectedPosition, reason)
                 return result
             }
-            let available: Int
-            do {
-                available = try headerBytes.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: cursor) }
-            } catch {
-                return damage("read failed: \(error)")
-            }
+            let available = try read(into: &headerBytes, at: cursor)
             if available == 0 { return outcome }
             if headerBytes[..<available].allSatisfy({ $0 == 0 }) {
-                guard zeros == .live || isZero(from: cursor + Int64(available)) else {
+                let tail = zeros == .live ? true : try isZero(from: cursor + Int64(available))
+                guard tail else {
                     return damage("zero bytes where a block should start, and data after them")
                 }
                 outcome.zeroTail = cursor
@@ -71,17 +68,17 @@ struct SegmentScanner {
             guard header.firstPosition == expectedPosition else {
                 return damage("block starts at position \(header.firstPosition), expected \(expectedPosition)")
             }
+            var body = [UInt8](repeating: 0, count: Int(header.bodyLength))
+            let read = try self.read(into: &body, at: cursor + Int64(BlockHeader.size))
             let records: [UInt8]
             do {
-                var body = [UInt8](repeating: 0, count: Int(header.bodyLength))
-                let read = try body.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: cursor + Int64(BlockHeader.size)) }
                 records = try headerBytes.withUnsafeBytes { head in
                     try body.withUnsafeBytes { try header.verifiedRecords(header: head, body: UnsafeRawBufferPointer(rebasing: $0[..<read])) }
                 }
             } catch let error as BlockHeader.Problem {
                 return damage(error.description)
             } catch {
-                return damage("read failed: \(error)")
+                return damage("\(error)")
             }
             let identities: [(id: UUID, stream: String, version: StreamVersion)]
             do {
@@ -120,10 +117,11 @@ struct SegmentScanner {
     /// `scan`, read twice where a reader may have met a block the writer was still copying: when
     /// damage is followed by a valid block, the scan resumes from the last whole batch once more,
     /// and only damage that is still there counts.
-    func scanSettled(from offset: Int64, into index: inout LogIndex) -> Outcome {
-        let first = scan(from: offset, into: &index, zeros: .live)
-        guard let damage = first.damage, hasValidBlock(after: damage.offset) else { return first }
-        var second = scan(from: first.committedEnd, into: &index, zeros: .live)
+    func scanSettled(from offset: Int64, into index: inout LogIndex) throws(LogError) -> Outcome {
+        let first = try scan(from: offset, into: &index, zeros: .live)
+        guard let damage = first.damage else { return first }
+        guard try hasValidBlock(after: damage.offset) else { return first }
+        var second = try scan(from: first.committedEnd, into: &index, zeros: .live)
         second.rawBytes += first.rawBytes
         second.storedBytes += first.storedBytes
         return second
@@ -151,11 +149,11 @@ struct SegmentScanner {
     }
 
     /// Whether every byte from `offset` to the end of the file is zero.
-    func isZero(from offset: Int64) -> Bool {
+    func isZero(from offset: Int64) throws(LogError) -> Bool {
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         var cursor = offset
         while true {
-            guard let read = try? chunk.withUnsafeMutableBytes({ try segment.descriptor.readFully(into: $0, at: cursor) }) else { return false }
+            let read = try read(into: &chunk, at: cursor)
             if read == 0 { return true }
             guard chunk[..<read].allSatisfy({ $0 == 0 }) else { return false }
             cursor += Int64(read)
@@ -164,11 +162,12 @@ struct SegmentScanner {
 
     /// Whether any whole, checksum-valid block starts after `offset`: if so, damage at `offset`
     /// is corruption inside the log, not a torn tail.
-    func hasValidBlock(after offset: Int64) -> Bool {
-        guard let size = try? segment.descriptor.size(), size > offset + 1 else { return false }
+    func hasValidBlock(after offset: Int64) throws(LogError) -> Bool {
+        let size = try self.size()
+        guard size > offset + 1 else { return false }
         let start = offset + 1
         var bytes = [UInt8](repeating: 0, count: Int(size - start))
-        guard let read = try? bytes.withUnsafeMutableBytes({ try segment.descriptor.readFully(into: $0, at: start) }) else { return false }
+        let read = try read(into: &bytes, at: start)
         return bytes.withUnsafeBytes { all in
             let all = UnsafeRawBufferPointer(rebasing: all[..<read])
             var candidate = 0
@@ -181,6 +180,20 @@ struct SegmentScanner {
                 if BlockHeader.checksum(header: head, body: body) == header.checksum { return true }
             }
             return false
+        }
+    }
+
+    /// The segment file's length.
+    func size() throws(LogError) -> Int64 {
+        do { return try segment.descriptor.size() } catch { throw .io(operation: "reading the size of", path: segment.path, errno: error) }
+    }
+
+    /// Reads up to `buffer.count` bytes at `offset` (fewer only at the end of the file).
+    private func read(into buffer: inout [UInt8], at offset: Int64) throws(LogError) -> Int {
+        do {
+            return try buffer.withUnsafeMutableBytes { try segment.descriptor.readFully(into: $0, at: offset) }
+        } catch {
+            throw .io(operation: "reading byte \(offset) of", path: segment.path, errno: error as? Errno ?? .ioError)
         }
     }
 }

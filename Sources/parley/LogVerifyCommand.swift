@@ -23,6 +23,16 @@ struct LogVerify: ParsableCommand {
         var firstPosition: UInt64?
         var lastPosition: UInt64?
         var indexSnapshot: String
+        var tornTail: TornTailSummary?
+    }
+
+    /// Bytes after the last whole batch of the last segment that no acknowledged append wrote.
+    struct TornTailSummary: Encodable {
+        var segment: String
+        var offset: Int64
+        var bytes: Int64
+        var afterPosition: UInt64
+        var reason: String
     }
 
     func run() throws {
@@ -38,7 +48,10 @@ struct LogVerify: ParsableCommand {
             blocks: report.blocks, bytesOnDisk: report.bytesOnDisk, rawRecordBytes: report.rawRecordBytes,
             compressionRatio: (report.compressionRatio * 1000).rounded() / 1000,
             firstPosition: report.firstPosition?.rawValue, lastPosition: report.lastPosition?.rawValue,
-            indexSnapshot: report.indexSnapshot)
+            indexSnapshot: report.indexSnapshot,
+            tornTail: report.tornTail.map {
+                TornTailSummary(segment: $0.segment, offset: $0.offset, bytes: $0.bytes, afterPosition: $0.position.rawValue, reason: $0.reason)
+            })
         if options.json {
             JSONLines.print(summary)
             return
@@ -49,7 +62,12 @@ struct LogVerify: ParsableCommand {
         print("segments     \(summary.segments), \(summary.blocks) blocks, \(summary.bytesOnDisk) bytes on disk")
         print("compression  \(summary.rawRecordBytes) record bytes stored in \(report.storedBlockBytes) (ratio \(summary.compressionRatio))")
         print("index        \(summary.indexSnapshot)")
-        print("ok: every block checksum and record checked")
+        if let tail = report.tornTail {
+            print("torn tail    \(tail)")
+            print("ok: every whole batch checked; the torn tail was never acknowledged, and the next writer to open the log cuts it")
+        } else {
+            print("ok: every block checksum and record checked")
+        }
     }
 }
 

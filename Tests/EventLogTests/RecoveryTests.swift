@@ -1,7 +1,17 @@
-import EventLog
 import EventSourcing
 import Foundation
+import Logging
 import Testing
+
+@testable import EventLog
+
+extension TemporaryLog {
+    /// Sets the synced marker back to `position`, as a crash before the sync of the batches from
+    /// there on leaves it: they were never acknowledged, so damage among them is a torn tail.
+    func rewindSyncedMarker(to position: UInt64) throws {
+        try Data(SyncedMarker.encode(position)).write(to: URL(fileURLWithPath: directory + "/" + SyncedMarker.fileName))
+    }
+}
 
 /// Damage on disk: torn tails are cut, anything else is corruption named by file, offset and position.
 @Suite struct RecoveryTests {
@@ -37,6 +47,7 @@ import Testing
         let size = try fileSize(segment)
         try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
         try modify(segment) { $0.removeLast(cut) }
+        try temp.rewindSyncedMarker(to: 180)
         let log = try temp.open()
         let events = try await log.readAll(from: .start, limit: 1000)
         // The last batch lost its end, so all of it is gone and nothing else is.
@@ -45,6 +56,66 @@ import Testing
         // The log goes on from there.
         let next = try await log.append(Events.make(1), to: .test("conversation", "x"), expected: .any)
         #expect(next == .appended(AppendedBatch(first: 180, last: 180, firstVersion: 0, lastVersion: 0)))
+    }
+
+    @Test func aTruncatedAcknowledgedBatchIsCorruptionNotATornTail() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeLog(temp)
+        let segment = try #require(temp.segments.last)
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        try modify(segment) { $0.removeLast(7) }
+        let size = try fileSize(segment)
+        for open in [{ _ = try temp.open() }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }] {
+            let error = try #require(throws: LogError.self) { try open() }
+            guard case .corrupt(let path, _, let position, let reason) = error else { Issue.record("\(error)"); continue }
+            #expect(path == segment)
+            #expect(position == 180)
+            #expect(reason.hasSuffix("the synced marker says positions below 200 were durable, so this is not a torn write"))
+        }
+        #expect(try fileSize(segment) == size, "nothing cut")
+    }
+
+    @Test func segmentsEndingBeforeTheSyncedMarkerAreCorruption() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeLog(temp, batches: 3)
+        let segment = try #require(temp.segments.last)
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        // The last batch's block gone whole: the segment ends cleanly, 20 events short.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        var offset = 32
+        for _ in 0..<2 { offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
+        try modify(segment) { $0.removeSubrange(offset...) }
+        for open in [{ _ = try temp.open() }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }] {
+            let error = try #require(throws: LogError.self) { try open() }
+            #expect(error == .corrupt(
+                segment: segment, offset: Int64(offset), position: 40,
+                reason: "the log ends here, but the synced marker says positions below 60 were durable: 20 acknowledged events are missing"))
+        }
+    }
+
+    @Test func verifyReportsATornTailThatOpeningCuts() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await writeLog(temp)
+        let segment = try #require(temp.segments.last)
+        // As a crash leaves it: no new snapshot, the marker before the last batch.
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        try modify(segment) { $0.removeLast(7) }
+        try temp.rewindSyncedMarker(to: 180)
+        let size = try fileSize(segment)
+        let report = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"))
+        let tail = try #require(report.tornTail)
+        #expect(tail.segment == segment)
+        #expect(tail.position == 180)
+        #expect(tail.offset + tail.bytes == Int64(size))
+        #expect(tail.reason.hasPrefix("block body truncated"))
+        #expect(report.events == 180)
+        #expect(try fileSize(segment) == size, "verify changes nothing")
+        let log = try temp.open()
+        #expect(try await log.readAll(from: .start, limit: 1000).map(\.event) == Array(written.prefix(180)))
+        #expect(try fileSize(segment) == Int(tail.offset))
     }
 
     @Test func garbageAppendedAfterTheLastBatchIsCut() async throws {
@@ -140,7 +211,8 @@ import Testing
             _ = try await log.append(Events.make(200, seed: 9), to: .test("conversation", "b"), expected: .any)
             try log.sync()
         }
-        // No snapshot: the log was not closed, as after a crash.
+        // No snapshot: the log was not closed, as after a crash, before the second batch's sync.
+        try temp.rewindSyncedMarker(to: 5)
         let segment = try #require(temp.segments.last)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
         // Drop the batch's last block: walk the blocks (up to the zeroed tail) and cut before the final one.

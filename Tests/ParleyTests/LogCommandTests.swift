@@ -1,8 +1,9 @@
-import EventLog
 import EventSourcing
 import Foundation
 import Logging
 import Testing
+
+@testable import EventLog
 
 @Suite struct LogCommandTests {
     func makeLog() async throws -> (directory: String, events: [ProposedEvent]) {
@@ -47,6 +48,28 @@ import Testing
         #expect(outcome.standardError.contains(segment))
         #expect(outcome.standardError.contains("byte 32"))
         #expect(outcome.standardError.contains("position 0"))
+    }
+
+    @Test func verifyReportsATornTailAndSucceeds() async throws {
+        let (directory, _) = try await makeLog()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // As a crash during the last append's sync leaves the log: its block torn, the marker before it.
+        let segment = directory + "/00000000000000000000.seg"
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        try Data(bytes.dropLast(7)).write(to: URL(fileURLWithPath: segment))
+        try Data(SyncedMarker.encode(5)).write(to: URL(fileURLWithPath: directory + "/" + SyncedMarker.fileName))
+        try FileManager.default.removeItem(atPath: directory + "/" + IndexSnapshot.fileName)
+        let outcome = try ParleyBinary.run(["log", "verify", "--log", directory, "--json"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let summary = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
+        #expect(summary?["events"] as? Int == 5)
+        let tail = summary?["tornTail"] as? [String: Any]
+        #expect(tail?["segment"] as? String == segment)
+        #expect(tail?["afterPosition"] as? Int == 5)
+        #expect((tail?["offset"] as? Int ?? 0) + (tail?["bytes"] as? Int ?? 0) == bytes.count - 7)
+        let text = try ParleyBinary.run(["log", "verify", "--log", directory])
+        #expect(text.standardOutput.contains("torn tail"))
+        #expect(text.standardOutput.contains("after position 5"))
     }
 
     @Test func dumpPrintsOneJSONLinePerEvent() async throws {

@@ -1,0 +1,79 @@
+import EventSourcing
+
+/// Damage at the end of the last segment that a crash explains: batches never acknowledged, which
+/// opening the log cuts (Specs/log-format.md, "Recovery").
+public struct TornTail: Sendable, Equatable, CustomStringConvertible {
+    public var segment: String
+    /// Where the last whole batch ends: the cut.
+    public var offset: Int64
+    /// Bytes from the cut to the end of the file.
+    public var bytes: Int64
+    /// The first position the cut takes (no event at or after it was acknowledged).
+    public var position: LogPosition
+    public var reason: String
+
+    public var description: String {
+        "\(bytes) bytes at byte \(offset) of \(segment), after position \(position): \(reason)"
+    }
+}
+
+extension SegmentScanner {
+    /// How a scanned segment ends.
+    enum Ending {
+        /// With its last whole batch, or with the writer's zeroed tail, at `blocksEnd`.
+        case clean(blocksEnd: Int64)
+        /// With damage a crash can leave.
+        case torn(TornTail)
+    }
+
+    /// Judges where `outcome`, the scan of this segment, stopped; `indexed` is the count of
+    /// positions whole after the scan. Throws `LogError.corrupt` for what no crash explains:
+    /// damage in a segment that is not the last, damage followed by a valid block, zeros before
+    /// the last segment, or damage a cut would resolve only by taking positions below
+    /// `acknowledged` (the synced marker: those were durable when their appends returned).
+    func ending(of outcome: Outcome, isLast: Bool, indexed: UInt64, acknowledged: UInt64?) throws(LogError) -> Ending {
+        let size = try size()
+        guard outcome.damage != nil || outcome.committedEnd < size else { return .clean(blocksEnd: size) }
+        // Zeros from the end of the last batch on: the writer's zeroed tail, kept for its writes.
+        if let zeros = outcome.zeroTail, zeros == outcome.committedEnd {
+            guard isLast else {
+                throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(indexed), reason: FileEventLog.zerosBeforeLast)
+            }
+            return .clean(blocksEnd: zeros)
+        }
+        let offset = outcome.damage?.offset ?? outcome.committedEnd
+        let position = outcome.damage?.position ?? indexed
+        var reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
+        // Ending inside a batch (no damage, the batch's last block missing) is always a torn
+        // tail: the blocks found after its start are that batch's own.
+        let validAfter = outcome.damage == nil ? false : try hasValidBlock(after: offset)
+        guard isLast, !validAfter else {
+            throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason)
+        }
+        if let acknowledged, indexed < acknowledged {
+            reason += "; the synced marker says positions below \(acknowledged) were durable, so this is not a torn write"
+            throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason)
+        }
+        return .torn(TornTail(
+            segment: segment.path, offset: outcome.committedEnd, bytes: size - outcome.committedEnd, position: LogPosition(indexed),
+            reason: reason))
+    }
+}
+
+extension FileEventLog {
+    /// The synced marker's position, when the log has a readable one: positions below it were
+    /// durable before any append of theirs returned.
+    static func acknowledgedEnd(directory: String) -> UInt64? {
+        if case .position(let position) = SyncedMarker.read(directory: directory) { return position }
+        return nil
+    }
+
+    /// Throws when the segments end before the synced marker: acknowledged events are missing.
+    static func checkReachesMarker(_ count: UInt64, acknowledged: UInt64?, last: Segment?, blocksEnd: Int64) throws(LogError) {
+        guard let acknowledged, count < acknowledged, let last else { return }
+        throw .corrupt(
+            segment: last.path, offset: blocksEnd, position: LogPosition(count),
+            reason: "the log ends here, but the synced marker says positions below \(acknowledged) were durable: "
+                + "\(acknowledged - count) acknowledged events are missing")
+    }
+}
