@@ -89,6 +89,12 @@ extension FileEventLog {
             }
             guard case .duplicate(let places) = repeated else { return .done(repeated) }
             let end = places.last.rawValue + 1
+            // A durable retry of a batch no sync has covered yet (the original buffered or
+            // deferred, or durable with its sync under way) returns once it is durable.
+            if durability == .durable && end > state.synced {
+                state.syncTarget = max(state.syncTarget, end)
+                return .awaitSync(repeated, end: end)
+            }
             return end <= state.visible ? .done(repeated) : .awaitVisible(repeated, end: end)
         }
         let number = state.index.streamNumber(of: stream)

@@ -1,7 +1,8 @@
-import EventLog
 import EventSourcing
 import Foundation
 import Testing
+
+@testable import EventLog
 
 @Suite struct FileEventLogTests {
     @Test func appendReadAndReopenRoundTrip() async throws {
@@ -63,6 +64,32 @@ import Testing
         #expect(try await log.append(batch, to: .test("message", "2"), expected: .any) == .idsAlreadyStored(batch.map(\.id)))
         #expect(try await log.head() == 2)
         #expect(try await log.position(of: batch[1].id) == 1)
+    }
+
+    @Test(arguments: [Durability.buffered, .deferred])
+    func aDurableRetryOfAnUnsyncedBatchReturnsOnceItIsDurable(first durability: Durability) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(3, seed: 2), to: .test("message", "0"), expected: .any)
+        let stream = StreamName.test("message", "1")
+        let batch = Events.make(2)
+        let stored = try await log.append(batch, to: stream, expected: .any, durability: durability)
+        guard case .appended(let places) = stored else { Issue.record("not appended: \(stored)"); return }
+        #expect(syncedMarker(temp) == 3, "a \(durability) append waits for no sync")
+        // Asking for no more than the original returns at once.
+        #expect(try await log.append(batch, to: stream, expected: .any, durability: durability) == .duplicate(places))
+        #expect(syncedMarker(temp) == 3)
+        // A redelivery that asks for durability: the same places, and a sync behind them.
+        #expect(try await log.append(batch, to: stream, expected: .any) == .duplicate(places))
+        #expect(syncedMarker(temp) == 5)
+        try log.close()
+    }
+
+    /// The position the log's synced marker file names.
+    private func syncedMarker(_ temp: TemporaryLog) -> UInt64? {
+        guard case .position(let position) = SyncedMarker.read(directory: temp.directory) else { return nil }
+        return position
     }
 
     @Test func categoriesAndBackwardsReads() async throws {
