@@ -141,7 +141,8 @@ public final class FileEventLog: EventStore, Sendable {
     }
 
     /// Syncs, cuts the zeroed tail, saves the index snapshot so the next open is fast, closes the
-    /// files and releases the writer lock.
+    /// files and releases the writer lock. The files close and the lock is released even when a
+    /// step before fails (the error is thrown after), so the log can be opened again.
     public func close() throws(LogError) {
         // Refuse new appends first; then one last sync covers every batch already written, so
         // each of their waiters is answered before the files close.
@@ -150,10 +151,15 @@ public final class FileEventLog: EventStore, Sendable {
             return state.closed
         }
         guard !wasClosed else { return }
+        var failure: LogError?
         if !options.readOnly {
-            try sync()
-            try cutZeroTail()
-            try writeIndexSnapshot()
+            do throws(LogError) {
+                try sync()
+                try cutZeroTail()
+                try writeIndexSnapshot()
+            } catch {
+                failure = error
+            }
         }
         let (watchers, waiters) = state.withLock { state -> ([Watcher], [Waiter]) in
             state.segments.forEach { try? $0.descriptor.close() }
@@ -170,6 +176,7 @@ public final class FileEventLog: EventStore, Sendable {
         }
         watchers.forEach { $0.continuation.resume() }
         waiters.forEach { $0.continuation.resume(throwing: LogError.closed) }
+        if let failure { throw failure }
     }
 
     private static func takeWriterLock(directory: String) throws(LogError) -> FileDescriptor {

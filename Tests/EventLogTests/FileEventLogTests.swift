@@ -183,4 +183,34 @@ import Testing
         let next = try temp.open()
         try next.close()
     }
+
+    @Test func aCloseThatFailsStillReleasesTheLogAndAnswersItsWaiters() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let events = Events.make(3)
+        _ = try await log.append(events, to: .test("message", "1"), expected: .any)
+        // The snapshot cannot be renamed over a folder that is not empty.
+        let snapshot = temp.directory + "/index.snapshot"
+        try FileManager.default.createDirectory(atPath: snapshot + "/in-the-way", withIntermediateDirectories: true)
+        let subscriber = Task { await log.waitForVisible(beyond: 10) }
+        while log.state.withLock({ $0.watchers.isEmpty }) { await Task.yield() }
+        let error = try #require(throws: LogError.self) { try log.close() }
+        guard case .io(let operation, let path, _) = error else { Issue.record("\(error)"); return }
+        #expect(operation == "renaming")
+        #expect(path == snapshot + ".tmp")
+        // Bounded: were the subscriber never answered, the watchdog cancels it after 10 s.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            subscriber.cancel()
+        }
+        await subscriber.value
+        watchdog.cancel()
+        #expect((try? await watchdog.value) == nil, "the subscriber was answered by close(), not the watchdog")
+        await #expect(throws: LogError.closed) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
+        try FileManager.default.removeItem(atPath: snapshot)
+        let reopened = try temp.open()
+        #expect(try await reopened.readAll(from: .start, limit: 10).map(\.event) == events)
+        try reopened.close()
+    }
 }
