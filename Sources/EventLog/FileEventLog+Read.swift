@@ -109,7 +109,7 @@ extension FileEventLog {
         do {
             read = try buffers.stored.withUnsafeMutableBytes { try segment.descriptor.readFully(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<block.length]), at: block.offset) }
         } catch {
-            throw .io(operation: "reading", path: segment.path, errno: error as? Errno ?? .ioError)
+            throw .io(operation: "reading byte \(block.offset) (position \(block.firstPosition)) of", path: segment.path, errno: error as? Errno ?? .ioError)
         }
         let outcome = buffers.stored.withUnsafeBytes { raw -> Result<Void, LogError> in
             let raw = UnsafeRawBufferPointer(rebasing: raw[..<read])

@@ -6,11 +6,11 @@ extension FileEventLog {
     /// Syncs for the appender that found no sync running, on its own thread (no hand-off when
     /// appends do not overlap); batches written meanwhile are synced by the sync queue.
     func leadSync() {
-        guard let (descriptor, target) = nextSyncJob() else {
+        guard let (segment, target) = nextSyncJob() else {
             failWaitersIfPoisoned()
             return
         }
-        finishSync(descriptor: descriptor, target: target)
+        finishSync(segment, target: target)
         let more = state.withLock { state in
             if state.synced < state.syncTarget && state.poisoned == nil { return true }
             state.syncScheduled = false
@@ -23,10 +23,10 @@ extension FileEventLog {
     /// then answers the appenders it covered and stages the next round under one lock.
     func runSyncLoop() {
         var job = nextSyncJob()
-        while let (descriptor, target) = job {
-            let failure = syncAndMark(descriptor, target: target)
+        while let (segment, target) = job {
+            let failure = syncAndMark(segment.descriptor, target: target)
             let (ready, woken, next) = state.withLock { state in
-                let (ready, woken) = Self.recordSync(to: target, failure: failure, &state)
+                let (ready, woken) = Self.recordSync(of: segment, to: target, failure: failure, &state)
                 return (ready, woken, stageNextSync(&state))
             }
             ready.forEach { $0.continuation.resume() }
@@ -36,14 +36,14 @@ extension FileEventLog {
         failWaitersIfPoisoned()
     }
 
-    /// The file and position to sync next, or nil (and no sync scheduled any more) when done.
-    private func nextSyncJob() -> (FileDescriptor, UInt64)? {
+    /// The segment and position to sync next, or nil (and no sync scheduled any more) when done.
+    private func nextSyncJob() -> (Segment, UInt64)? {
         state.withLock { state in stageNextSync(&state) }
     }
 
-    /// Under the lock: writes everything staged and returns the file and position to sync, or nil
-    /// (and no sync scheduled any more) when none is needed.
-    private func stageNextSync(_ state: inout State) -> (FileDescriptor, UInt64)? {
+    /// Under the lock: writes everything staged and returns the segment and position to sync, or
+    /// nil (and no sync scheduled any more) when none is needed.
+    private func stageNextSync(_ state: inout State) -> (Segment, UInt64)? {
         // The last segment after staging: framing the open block may have started a new one.
         guard state.poisoned == nil, !state.closed, state.synced < state.syncTarget, (try? writeStaged(&state)) != nil,
             let active = state.segments.last
@@ -51,7 +51,7 @@ extension FileEventLog {
             state.syncScheduled = false
             return nil
         }
-        return (active.descriptor, state.index.count)
+        return (active, state.index.count)
     }
 
     /// Makes everything appended so far durable, including buffered appends.
@@ -68,12 +68,12 @@ extension FileEventLog {
 
         /// Writes what the sync covers and returns once it is durable.
         public func finish() throws(LogError) {
-            let descriptor = try log.state.withLock { state throws(LogError) -> FileDescriptor? in
+            let segment = try log.state.withLock { state throws(LogError) -> Segment? in
                 try log.flushPending(&state)
-                return state.segments.last?.descriptor
+                return state.segments.last
             }
-            guard let descriptor else { return }
-            log.finishSync(descriptor: descriptor, target: target)
+            guard let segment else { return }
+            log.finishSync(segment, target: target)
             if let reason = log.state.withLock({ $0.poisoned }) { throw .poisoned(reason: reason) }
         }
     }
@@ -89,9 +89,9 @@ extension FileEventLog {
         }
     }
 
-    func finishSync(descriptor: FileDescriptor, target: UInt64) {
-        let failure = syncAndMark(descriptor, target: target)
-        let (ready, woken) = state.withLock { state in Self.recordSync(to: target, failure: failure, &state) }
+    func finishSync(_ segment: Segment, target: UInt64) {
+        let failure = syncAndMark(segment.descriptor, target: target)
+        let (ready, woken) = state.withLock { state in Self.recordSync(of: segment, to: target, failure: failure, &state) }
         ready.forEach { $0.continuation.resume() }
         woken.forEach { $0.continuation.resume() }
         if failure != nil { failWaitersIfPoisoned() }
@@ -111,9 +111,9 @@ extension FileEventLog {
     }
 
     /// Under the lock: a sync's outcome, and the appenders and watchers it answers (to wake after).
-    private static func recordSync(to target: UInt64, failure: Errno?, _ state: inout State) -> ([Waiter], [Watcher]) {
+    private static func recordSync(of segment: Segment, to target: UInt64, failure: Errno?, _ state: inout State) -> ([Waiter], [Watcher]) {
         if let failure {
-            state.poisoned = "fdatasync: \(failure)"
+            state.poisoned = "fdatasync of \(segment.path), for positions below \(target): \(failure)"
             return ([], [])
         }
         state.synced = max(state.synced, target)
