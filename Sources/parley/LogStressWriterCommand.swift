@@ -25,10 +25,13 @@ struct LogStressWriter: AsyncParsableCommand {
     @Option(help: "Segment size in bytes (small values exercise rolling).")
     var segmentSize: Int64 = 256 << 10
 
+    @Option(help: "Events in every fifth batch of the first appender (0: none); over a block's worth, such a batch has blocks of its own.")
+    var largeBatch = 0
+
     func run() async throws {
         let log = try FileEventLog(directory: options.logPath, options: .init(segmentSize: segmentSize), logger: options.logger)
         let output = FileHandle.standardOutput
-        let appenders = self.appenders, maximumBatch = self.maximumBatch
+        let appenders = self.appenders, maximumBatch = self.maximumBatch, largeBatch = self.largeBatch
         try await withThrowingTaskGroup(of: Void.self) { group in
             for appender in 0..<appenders {
                 group.addTask {
@@ -36,7 +39,7 @@ struct LogStressWriter: AsyncParsableCommand {
                     while true {
                         round += 1
                         let batchID = UUID()
-                        let size = 1 + (round * 7 + appender * 13) % maximumBatch
+                        let size = largeBatch > 0 && appender == 0 && round % 5 == 0 ? largeBatch : 1 + (round * 7 + appender * 13) % maximumBatch
                         let events = (0..<size).map { index in
                             ProposedEvent(
                                 id: UUID(), type: "stress.appended", recordedAt: Timestamp(microsecondsSinceEpoch: Int64(round)),

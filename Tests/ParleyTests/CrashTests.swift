@@ -18,7 +18,8 @@ import Testing
     func runWriterAndKill(log: String, after delay: Duration) throws -> [Ack] {
         let process = Process()
         process.executableURL = ParleyBinary.url
-        process.arguments = ["log", "stress-writer", "--log", log, "--segment-size", "65536"]
+        // Every fifth batch of one appender is about 110 KB: blocks of its own, written at once.
+        process.arguments = ["log", "stress-writer", "--log", log, "--segment-size", "65536", "--large-batch", "250"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -65,6 +66,7 @@ import Testing
             try log.close()
         }
         #expect(acknowledged.count > 24, "the writer acknowledged too little to test anything")
+        #expect(acknowledged.contains { $0.ids.count == 250 }, "no large batch was acknowledged")
     }
 }
 
