@@ -83,6 +83,10 @@ public final class FileEventLog: EventStore, Sendable {
         var syncScheduled = false
         var poisoned: String?
         var closed = false
+        /// The segments' descriptors after `close()`: closed only when the log is freed, since a
+        /// read that copied a segment before the close may still be using its descriptor, and a
+        /// descriptor number closed under it could be reused for another file.
+        var retired: [FileDescriptor] = []
     }
 
     /// Opens (creating if needed) the log in `directory`, recovering from a crash.
@@ -135,14 +139,15 @@ public final class FileEventLog: EventStore, Sendable {
     deinit {
         state.withLock { state in
             state.segments.forEach { try? $0.descriptor.close() }
+            state.retired.forEach { try? $0.close() }
             state.segments = []
         }
         writerLock.withLock { try? $0?.close() }
     }
 
-    /// Syncs, cuts the zeroed tail, saves the index snapshot so the next open is fast, closes the
-    /// files and releases the writer lock. The files close and the lock is released even when a
-    /// step before fails (the error is thrown after), so the log can be opened again.
+    /// Syncs, cuts the zeroed tail, saves the index snapshot so the next open is fast, stops
+    /// reads and appends and releases the writer lock, even when a step before fails (the error
+    /// is thrown after), so the log can be opened again. The segment files close when the log is freed.
     public func close() throws(LogError) {
         // Refuse new appends first; then one last sync covers every batch already written, so
         // each of their waiters is answered before the files close.
@@ -162,7 +167,7 @@ public final class FileEventLog: EventStore, Sendable {
             }
         }
         let (watchers, waiters) = state.withLock { state -> ([Watcher], [Waiter]) in
-            state.segments.forEach { try? $0.descriptor.close() }
+            state.retired = state.segments.map(\.descriptor)
             state.segments = []
             defer {
                 state.watchers = []
