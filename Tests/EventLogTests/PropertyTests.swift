@@ -45,7 +45,7 @@ struct SplitMix64: RandomNumberGenerator {
             for _ in 0..<Int.random(in: 5...40, using: &random) {
                 let stream = StreamName.test(["user", "reminder", "conversation"].randomElement(using: &random)!, "\(Int.random(in: 0..<5, using: &random))")
                 let batch = (0..<Int.random(in: 1...30, using: &random)).map { _ in Self.randomEvent(&random) }
-                let durability: Durability = Bool.random(using: &random) ? .durable : .buffered
+                let durability = [Durability.durable, .buffered, .deferred].randomElement(using: &random)!
                 let result = try await log.append(batch, to: stream, expected: .any, durability: durability)
                 guard case .appended = result else { Issue.record("not appended: \(result)"); return }
                 expected += batch.map { (stream, $0) }
@@ -63,6 +63,52 @@ struct SplitMix64: RandomNumberGenerator {
         for event in all {
             #expect(event.version.rawValue == versions[event.stream, default: 0])
             versions[event.stream, default: 0] += 1
+        }
+    }
+
+    /// Appenders racing: each batch is found after reopening at the positions its append
+    /// returned, whole, in its stream's order.
+    @Test(arguments: [6, 7] as [UInt64])
+    func concurrentRandomBatchesSurviveReopen(seed: UInt64) async throws {
+        var random = SplitMix64(state: seed)
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let options = FileEventLog.Options(segmentSize: Int64.random(in: 20_000...200_000, using: &random), blockSize: Int.random(in: 2_000...70_000, using: &random))
+        // Made before the race, each appender's batches from its own seed.
+        let plans = (0..<4).map { appender in
+            var random = SplitMix64(state: seed &* 31 &+ UInt64(appender))
+            return (0..<15).map { _ in
+                ((0..<Int.random(in: 1...20, using: &random)).map { _ in Self.randomEvent(&random) },
+                 [Durability.durable, .buffered, .deferred].randomElement(using: &random)!)
+            }
+        }
+        let log = try temp.open(options)
+        let placed = try await withThrowingTaskGroup(of: [(AppendedBatch, [ProposedEvent], StreamName)].self) { group in
+            for (appender, plan) in plans.enumerated() {
+                group.addTask {
+                    var placed: [(AppendedBatch, [ProposedEvent], StreamName)] = []
+                    let stream = StreamName.test("conversation", "\(appender)")
+                    for (batch, durability) in plan {
+                        guard case .appended(let places) = try await log.append(batch, to: stream, expected: .any, durability: durability) else {
+                            throw LogError.invalidBatch(reason: "not appended")
+                        }
+                        placed.append((places, batch, stream))
+                    }
+                    return placed
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        try log.close()
+        let reopened = try temp.open(options)
+        let all = try await reopened.readAll(from: .start, limit: Int.max)
+        #expect(all.count == placed.reduce(0) { $0 + $1.1.count })
+        #expect(all.map(\.position.rawValue) == Array(0..<UInt64(all.count)))
+        for (places, batch, stream) in placed {
+            let found = all[Int(places.first.rawValue)...Int(places.last.rawValue)]
+            #expect(found.map(\.event) == batch)
+            #expect(found.allSatisfy { $0.stream == stream })
+            #expect(found.map(\.version.rawValue) == Array(places.firstVersion.rawValue...places.lastVersion.rawValue))
         }
     }
 
