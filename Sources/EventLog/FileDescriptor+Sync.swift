@@ -31,8 +31,17 @@ extension FileDescriptor {
 
     /// Takes an exclusive advisory lock without waiting; false when another process holds it.
     func tryLockExclusive() throws(Errno) -> Bool {
+        try tryLock(LOCK_EX)
+    }
+
+    /// Takes a shared `flock` without waiting; false when another holds it exclusively.
+    func tryLockShared() throws(Errno) -> Bool {
+        try tryLock(LOCK_SH)
+    }
+
+    private func tryLock(_ operation: Int32) throws(Errno) -> Bool {
         while true {
-            if flock(rawValue, LOCK_EX | LOCK_NB) == 0 { return true }
+            if flock(rawValue, operation | LOCK_NB) == 0 { return true }
             switch errno {
             case EINTR: continue
             case EWOULDBLOCK: return false

@@ -1,6 +1,7 @@
 import EventSourcing
 import Foundation
 import Logging
+import SystemPackage
 
 /// What `parley log verify` found.
 public struct LogVerification: Sendable, Equatable {
@@ -18,9 +19,12 @@ public struct LogVerification: Sendable, Equatable {
     public var lastPosition: LogPosition?
     /// `sound`, `stale` (covers a prefix; the rest is scanned on open), `damaged` or `missing` (rebuilt on open).
     public var indexSnapshot: String
-    /// Damage at the end of the last segment that a crash explains (or a write under way): the
-    /// next writer to open the log cuts it.
+    /// Damage at the end of the last segment that a crash explains: the next writer to open the
+    /// log cuts it. With `writerRunning`, a block still being written.
     public var tornTail: TornTail?
+    /// Whether a writer held the log's lock: the last segment was then read as a reader beside
+    /// it reads (Specs/log-format.md, "The zeroed tail"), and may end in a block being written.
+    public var writerRunning: Bool
 
     /// Raw record bytes per stored block byte: above 1 when compression pays.
     public var compressionRatio: Double { storedBlockBytes == 0 ? 1 : Double(rawRecordBytes) / Double(storedBlockBytes) }
@@ -41,12 +45,14 @@ extension FileEventLog {
         }
         // Read before the segments: a running writer moves it only past what the files hold.
         let acknowledged = acknowledgedEnd(directory: directory)
+        let writerRunning = Self.writerIsRunning(directory: directory)
         var rebuilt = LogIndex()
         var raw: Int64 = 0, stored: Int64 = 0, onDisk: Int64 = 0
         var torn: TornTail?, blocksEnd = Int64(SegmentHeader.size)
         for (number, segment) in segments.enumerated() {
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-            let outcome = try scanner.scan(from: Int64(SegmentHeader.size), into: &rebuilt)
+            let live = writerRunning && number == segments.count - 1
+            let outcome = try live ? scanner.scanSettled(from: Int64(SegmentHeader.size), into: &rebuilt) : scanner.scan(from: Int64(SegmentHeader.size), into: &rebuilt)
             switch try scanner.ending(of: outcome, isLast: number == segments.count - 1, indexed: rebuilt.count, acknowledged: acknowledged) {
             case .clean(let end): blocksEnd = end
             case .torn(let tail): (torn, blocksEnd) = (tail, tail.offset)
@@ -80,6 +86,17 @@ extension FileEventLog {
             events: rebuilt.count, streams: rebuilt.streams.count, segments: segments.count, blocks: rebuilt.blocks.count,
             bytesOnDisk: onDisk, rawRecordBytes: raw, storedBlockBytes: stored,
             firstPosition: rebuilt.count > 0 ? .start : nil, lastPosition: rebuilt.count > 0 ? LogPosition(rebuilt.count - 1) : nil,
-            indexSnapshot: snapshot, tornTail: torn)
+            indexSnapshot: snapshot, tornTail: torn, writerRunning: writerRunning)
+    }
+}
+
+extension FileEventLog {
+    /// Whether a process holds the log's writer lock (`writer.lock`, exclusive `flock`).
+    static func writerIsRunning(directory: String) -> Bool {
+        guard let descriptor = try? FileDescriptor.open(FilePath(directory + "/writer.lock"), .readOnly, options: [.closeOnExec]) else {
+            return false
+        }
+        defer { try? descriptor.close() }
+        return (try? descriptor.tryLockShared()) == false
     }
 }

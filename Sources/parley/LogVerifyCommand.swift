@@ -24,6 +24,7 @@ struct LogVerify: ParsableCommand {
         var lastPosition: UInt64?
         var indexSnapshot: String
         var tornTail: TornTailSummary?
+        var writerRunning: Bool
     }
 
     /// Bytes after the last whole batch of the last segment that no acknowledged append wrote.
@@ -51,7 +52,8 @@ struct LogVerify: ParsableCommand {
             indexSnapshot: report.indexSnapshot,
             tornTail: report.tornTail.map {
                 TornTailSummary(segment: $0.segment, offset: $0.offset, bytes: $0.bytes, afterPosition: $0.position.rawValue, reason: $0.reason)
-            })
+            },
+            writerRunning: report.writerRunning)
         if options.json {
             JSONLines.print(summary)
             return
@@ -62,7 +64,11 @@ struct LogVerify: ParsableCommand {
         print("segments     \(summary.segments), \(summary.blocks) blocks, \(summary.bytesOnDisk) bytes on disk")
         print("compression  \(summary.rawRecordBytes) record bytes stored in \(report.storedBlockBytes) (ratio \(summary.compressionRatio))")
         print("index        \(summary.indexSnapshot)")
-        if let tail = report.tornTail {
+        if report.writerRunning { print("writer       running: the last segment was read up to what it has written") }
+        if let tail = report.tornTail, report.writerRunning {
+            print("unfinished   \(tail)")
+            print("ok: every whole batch checked; the writer was still writing the bytes after position \(tail.position)")
+        } else if let tail = report.tornTail {
             print("torn tail    \(tail)")
             print("ok: every whole batch checked; the torn tail was never acknowledged, and the next writer to open the log cuts it")
         } else {
