@@ -117,6 +117,13 @@ struct LogIndex: Sendable {
 
     mutating func addBlock(_ block: BlockLocation) { blocks.append(block) }
 
+    /// Whether `prefix`, an index of this log's first positions (a snapshot's), says what this
+    /// one says about them: the same blocks, ids, streams and stream of every position.
+    func begins(with prefix: LogIndex) -> Bool {
+        prefix.count <= count && blocks.starts(with: prefix.blocks) && ids.elements.starts(with: prefix.ids.elements)
+            && streams.starts(with: prefix.streams) && streamOfPosition.starts(with: prefix.streamOfPosition)
+    }
+
     /// Every category and the first position it holds.
     var categoryStarts: [(category: String, first: UInt64)] {
         categoryNumbers.compactMap { category, number in positionsOfCategory[Int(number)].first.map { (category, $0) } }

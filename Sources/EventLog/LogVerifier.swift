@@ -37,15 +37,16 @@ extension FileEventLog {
     /// the segments and compared with what the snapshot says. A torn tail is reported as on open
     /// (`tornTail`); any other damage throws `LogError.corrupt`.
     public static func verify(directory: String, logger: Logger, progress: (UInt64) -> Void = { _ in }) throws(LogError) -> LogVerification {
-        let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
-        // Every record on disk is checked, synced or not: past the synced marker too.
-        let (segments, snapshotIndex) = log.state.withLock { state in
-            state.visible = state.index.count
-            return (state.segments, state.index)
-        }
-        // Read before the segments: a running writer moves it only past what the files hold.
+        // Read before the segments are opened: a running writer moves the marker only past what
+        // the files hold, so every position below it is in the segments opened next.
         let acknowledged = acknowledgedEnd(directory: directory)
         let writerRunning = Self.writerIsRunning(directory: directory)
+        let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
+        // Every record on disk is checked, synced or not: past the synced marker too.
+        let segments = log.state.withLock { state in
+            state.visible = state.index.count
+            return state.segments
+        }
         var rebuilt = LogIndex()
         var raw: Int64 = 0, stored: Int64 = 0, onDisk: Int64 = 0
         var torn: TornTail?, blocksEnd = Int64(SegmentHeader.size)
@@ -71,9 +72,8 @@ extension FileEventLog {
         }
         let snapshot: String
         if let loaded = IndexSnapshot.load(directory: directory, segments: segments) {
-            guard rebuilt.count == snapshotIndex.count, rebuilt.ids == snapshotIndex.ids, rebuilt.streams == snapshotIndex.streams,
-                rebuilt.blocks == snapshotIndex.blocks
-            else {
+            // What the snapshot says of the positions it covers must be what the segments say.
+            guard rebuilt.begins(with: loaded.index) else {
                 throw .corrupt(
                     segment: directory + "/" + IndexSnapshot.fileName, offset: 0, position: LogPosition(loaded.index.count),
                     reason: "the index snapshot is well-formed but disagrees with the segments; delete it to rebuild")

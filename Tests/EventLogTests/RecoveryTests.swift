@@ -118,6 +118,25 @@ extension TemporaryLog {
         #expect(try fileSize(segment) == Int(tail.offset))
     }
 
+    @Test func aWellFormedSnapshotThatDisagreesWithTheSegmentsFailsVerify() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeLog(temp, batches: 2)
+        #expect(try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")).indexSnapshot == "sound")
+        // Another id for the last position, and the snapshot's checksum made right again.
+        let path = temp.directory + "/" + IndexSnapshot.fileName
+        try modify(path) { bytes in
+            bytes[bytes.count - 24] ^= 0x01
+            let checksum = CRC32C.checksum(Array(bytes[..<(bytes.count - 4)]))
+            withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange((bytes.count - 4)..., with: $0) }
+        }
+        let error = try #require(throws: LogError.self) { try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }
+        guard case .corrupt(let segment, _, let position, let reason) = error else { Issue.record("\(error)"); return }
+        #expect(segment == path)
+        #expect(position == 40)
+        #expect(reason.contains("disagrees with the segments"))
+    }
+
     @Test func garbageAppendedAfterTheLastBatchIsCut() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }

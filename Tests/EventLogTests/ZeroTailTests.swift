@@ -205,6 +205,31 @@ import Testing
     }
 }
 
+extension ZeroTailTests {
+    @Test func verifyBesideAWriterThatAppendedAndRolledSinceTheSnapshot() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let options = FileEventLog.Options(segmentSize: 8 << 10)
+        do {
+            let log = try temp.open(options)
+            _ = try await log.append(Events.make(10), to: .test("conversation", "a"), expected: .any)
+            try log.close()
+        }
+        let log = try temp.open(options)
+        for index in 0..<10 {
+            _ = try await log.append(Events.make(10, seed: UInt64(index)), to: .test("conversation", "b"), expected: .any)
+        }
+        #expect(temp.segments.count >= 2, "the writer rolled since the snapshot")
+        let verification = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"))
+        #expect(verification.writerRunning)
+        #expect(verification.events == 110)
+        #expect(verification.indexSnapshot == "stale")
+        #expect(verification.tornTail == nil)
+        try log.close()
+        #expect(try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")).indexSnapshot == "sound")
+    }
+}
+
 /// Collects the messages of warnings and errors logged while opening a log.
 final class Warnings: Sendable {
     private let collected = Mutex<[String]>([])
