@@ -24,9 +24,9 @@ extension FileEventLog {
     func runSyncLoop() {
         var job = nextSyncJob()
         while let (segment, target) = job {
-            let failure = syncAndMark(segment.descriptor, target: target)
+            let synced = syncAndMark(segment, target: target)
             let (ready, woken, next) = state.withLock { state in
-                let (ready, woken) = Self.recordSync(of: segment, to: target, failure: failure, &state)
+                let (ready, woken) = Self.recordSync(to: target, synced: synced, &state)
                 return (ready, woken, stageNextSync(&state))
             }
             ready.forEach { $0.continuation.resume() }
@@ -69,8 +69,12 @@ extension FileEventLog {
         /// Writes what the sync covers and returns once it is durable.
         public func finish() throws(LogError) {
             let segment = try log.state.withLock { state throws(LogError) -> Segment? in
+                if let reason = state.poisoned { throw .poisoned(reason: reason) }
+                if state.synced >= target { return nil }
                 try log.flushPending(&state)
-                return state.segments.last
+                // Closed with positions not synced: the close's own sync failed, or it is under way.
+                guard let last = state.segments.last else { throw .closed }
+                return last
             }
             guard let segment else { return }
             log.finishSync(segment, target: target)
@@ -90,32 +94,41 @@ extension FileEventLog {
     }
 
     func finishSync(_ segment: Segment, target: UInt64) {
-        let failure = syncAndMark(segment.descriptor, target: target)
-        let (ready, woken) = state.withLock { state in Self.recordSync(of: segment, to: target, failure: failure, &state) }
+        let synced = syncAndMark(segment, target: target)
+        let (ready, woken) = state.withLock { state in Self.recordSync(to: target, synced: synced, &state) }
         ready.forEach { $0.continuation.resume() }
         woken.forEach { $0.continuation.resume() }
-        if failure != nil { failWaitersIfPoisoned() }
+        if !synced { failWaitersIfPoisoned() }
     }
 
     /// `fdatasync`, then the synced marker for readers in other processes, before any appender
-    /// returns: a reader opened after a durable append sees it.
-    private func syncAndMark(_ descriptor: FileDescriptor, target: UInt64) -> Errno? {
-        do { try descriptor.dataSync() } catch { return error }
-        if let marker {
-            // A marker that fails to move only delays readers in other processes; the data is safe.
-            do { try marker.advance(to: target) } catch {
-                logger.warning("could not write \(marker.path): \(error); readers in other processes wait for the next sync")
+    /// returns: a reader opened after a durable append sees it. Returns whether the sync held.
+    ///
+    /// Syncs run one at a time, so a write-back error is reported to the sync that meets it (an
+    /// error is reported once per open file), and that sync poisons the log before the next one
+    /// starts: after a failed sync, pages it lost may look clean, and no later sync vouches for them.
+    private func syncAndMark(_ segment: Segment, target: UInt64) -> Bool {
+        syncing.withLock { _ in
+            guard state.withLock({ $0.poisoned }) == nil else { return false }
+            do {
+                try segment.descriptor.dataSync()
+            } catch {
+                state.withLock { $0.poisoned = "fdatasync of \(segment.path), for positions below \(target): \(error)" }
+                return false
             }
+            if let marker {
+                // A marker that fails to move only delays readers in other processes; the data is safe.
+                do { try marker.advance(to: target) } catch {
+                    logger.warning("could not write \(marker.path): \(error); readers in other processes wait for the next sync")
+                }
+            }
+            return true
         }
-        return nil
     }
 
     /// Under the lock: a sync's outcome, and the appenders and watchers it answers (to wake after).
-    private static func recordSync(of segment: Segment, to target: UInt64, failure: Errno?, _ state: inout State) -> ([Waiter], [Watcher]) {
-        if let failure {
-            state.poisoned = "fdatasync of \(segment.path), for positions below \(target): \(failure)"
-            return ([], [])
-        }
+    private static func recordSync(to target: UInt64, synced: Bool, _ state: inout State) -> ([Waiter], [Watcher]) {
+        guard synced else { return ([], []) }
         state.synced = max(state.synced, target)
         let ready = state.waiters.filter { $0.end <= state.synced }
         state.waiters.removeAll { $0.end <= state.synced }

@@ -33,6 +33,8 @@ public final class FileEventLog: EventStore, Sendable {
     let logger: Logger
     let state: Mutex<State>
     let syncQueue = DispatchQueue(label: "parley.eventlog.sync")
+    /// Held across each `fdatasync` and the marker write after it: syncs run one at a time.
+    let syncing = Mutex<Void>(())
     /// Appends under way, from their check to their return; a lone one syncs on its own thread.
     let appending = Atomic<Int>(0)
     /// The open `writer.lock`, held until `close()`; nil when read-only or closed.
@@ -184,6 +186,16 @@ public final class FileEventLog: EventStore, Sendable {
         if let failure { throw failure }
     }
 
+    /// Takes the writer lock, trying for up to 100 ms: `parley log verify` holds a shared lock
+    /// for an instant to learn whether a writer runs, and must not make a starting one fail.
+    private static func lockExclusive(_ descriptor: FileDescriptor) throws(Errno) -> Bool {
+        for _ in 0..<20 {
+            if try descriptor.tryLockExclusive() { return true }
+            usleep(5_000)
+        }
+        return false
+    }
+
     private static func takeWriterLock(directory: String) throws(LogError) -> FileDescriptor {
         do {
             try makeDirectory(directory)
@@ -199,7 +211,7 @@ public final class FileEventLog: EventStore, Sendable {
             throw .io(operation: "opening", path: path, errno: error as? Errno ?? .ioError)
         }
         do {
-            guard try descriptor.tryLockExclusive() else {
+            guard try Self.lockExclusive(descriptor) else {
                 var buffer = [UInt8](repeating: 0, count: 32)
                 let count = (try? buffer.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }) ?? 0
                 let holder = Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))

@@ -71,9 +71,10 @@ extension FileEventLog {
     /// Throws when the segments end before the synced marker: acknowledged events are missing.
     static func checkReachesMarker(_ count: UInt64, acknowledged: UInt64?, last: Segment?, blocksEnd: Int64) throws(LogError) {
         guard let acknowledged, count < acknowledged, let last else { return }
+        let missing = acknowledged - count
         throw .corrupt(
             segment: last.path, offset: blocksEnd, position: LogPosition(count),
             reason: "the log ends here, but the synced marker says positions below \(acknowledged) were durable: "
-                + "\(acknowledged - count) acknowledged events are missing")
+                + (missing == 1 ? "1 acknowledged event is missing" : "\(missing) acknowledged events are missing"))
     }
 }
