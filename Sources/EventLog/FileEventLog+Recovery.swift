@@ -6,6 +6,9 @@ extension FileEventLog {
     /// Opens every segment, loads the index snapshot when it is sound, scans what it does not
     /// cover, and cuts a torn tail (never in read-only mode, which just stops before it).
     static func recover(directory: String, options: Options, logger: Logger, into state: inout State) throws(LogError) {
+        // Read before the segments are listed: a running writer moves the marker only past what
+        // its files hold, so a reader beside it may use it too.
+        let acknowledged = acknowledgedEnd(directory: directory)
         let names = directoryEntries(directory).compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
         for (base, name) in names {
@@ -23,8 +26,6 @@ extension FileEventLog {
         } else if !names.isEmpty {
             logger.info("rebuilding the log index from the segments", metadata: ["directory": "\(directory)"])
         }
-        // A writer knows what was acknowledged; a reader beside a running writer cannot tell.
-        let acknowledged = options.readOnly ? nil : acknowledgedEnd(directory: directory)
         var scanned: UInt64 = 0
         for number in start.segment..<state.segments.count {
             let segment = state.segments[number]

@@ -87,7 +87,11 @@ extension TemporaryLog {
         var offset = 32
         for _ in 0..<2 { offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
         try modify(segment) { $0.removeSubrange(offset...) }
-        for open in [{ _ = try temp.open() }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }] {
+        let openers = [
+            { _ = try temp.open(.init(readOnly: true)) }, { _ = try temp.open() },
+            { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) },
+        ]
+        for open in openers {
             let error = try #require(throws: LogError.self) { try open() }
             #expect(error == .corrupt(
                 segment: segment, offset: Int64(offset), position: 40,
