@@ -8,7 +8,13 @@ extension FileEventLog {
     static func recover(directory: String, options: Options, logger: Logger, into state: inout State) throws(LogError) {
         // Read before the segments are listed: a running writer moves the marker only past what
         // its files hold, so a reader beside it may use it too.
-        let acknowledged = acknowledgedEnd(directory: directory)
+        let marker = SyncedMarker.read(directory: directory)
+        let acknowledged = marker.position
+        if marker == .unreadable && !options.readOnly {
+            logger.warning(
+                "the synced marker is unreadable: damage at the end of the log cannot be told from a torn write",
+                metadata: ["path": "\(directory)/\(SyncedMarker.fileName)"])
+        }
         let names = directoryEntries(directory).compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }
             .sorted { $0.0 < $1.0 }
         for (base, name) in names {

@@ -39,7 +39,7 @@ extension FileEventLog {
     public static func verify(directory: String, logger: Logger, progress: (UInt64) -> Void = { _ in }) throws(LogError) -> LogVerification {
         // Read before the segments are opened: a running writer moves the marker only past what
         // the files hold, so every position below it is in the segments opened next.
-        let acknowledged = acknowledgedEnd(directory: directory)
+        let acknowledged = SyncedMarker.read(directory: directory).position
         let writerRunning = Self.writerIsRunning(directory: directory)
         let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
         // Every record on disk is checked, synced or not: past the synced marker too.

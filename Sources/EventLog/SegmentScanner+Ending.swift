@@ -61,13 +61,6 @@ extension SegmentScanner {
 }
 
 extension FileEventLog {
-    /// The synced marker's position, when the log has a readable one: positions below it were
-    /// durable before any append of theirs returned.
-    static func acknowledgedEnd(directory: String) -> UInt64? {
-        if case .position(let position) = SyncedMarker.read(directory: directory) { return position }
-        return nil
-    }
-
     /// Throws when the segments end before the synced marker: acknowledged events are missing.
     static func checkReachesMarker(_ count: UInt64, acknowledged: UInt64?, last: Segment?, blocksEnd: Int64) throws(LogError) {
         guard let acknowledged, count < acknowledged, let last else { return }

@@ -37,6 +37,13 @@ enum SyncedMarker {
         case position(UInt64)
         /// Present but not a whole marker (a write under way, or damage): keep what was known.
         case unreadable
+
+        /// The marker's position, when there is a readable one: positions below it were durable
+        /// before any append of theirs returned.
+        var position: UInt64? {
+            if case .position(let position) = self { return position }
+            return nil
+        }
     }
 
     static func read(directory: String) -> Reading {

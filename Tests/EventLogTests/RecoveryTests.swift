@@ -99,6 +99,19 @@ extension TemporaryLog {
         }
     }
 
+    @Test func anUnreadableMarkerIsSaidAndRewritten() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await writeLog(temp, batches: 2)
+        try modify(temp.directory + "/" + SyncedMarker.fileName) { $0[0] ^= 0xFF }
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
+        #expect(warnings.messages == ["the synced marker is unreadable: damage at the end of the log cannot be told from a torn write"])
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+        #expect(SyncedMarker.read(directory: temp.directory) == .position(40))
+        try log.close()
+    }
+
     @Test func verifyReportsATornTailThatOpeningCuts() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
