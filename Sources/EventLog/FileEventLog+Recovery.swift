@@ -91,7 +91,7 @@ extension FileEventLog {
             throw error
         } catch {
             // A segment whose header never reached the disk (created just before a crash) is a torn tail.
-            let size = try SegmentScanner(segment: segment, segmentNumber: 0).size()
+            let size = try segment.fileSize()
             guard isLast, size <= Int64(SegmentHeader.size), segment.base == expectedBase else {
                 throw LogError.corrupt(segment: segment.path, offset: 0, position: LogPosition(expectedBase), reason: "\(error)")
             }

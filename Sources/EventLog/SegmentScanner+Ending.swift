@@ -1,7 +1,7 @@
 import EventSourcing
 
 /// Damage at the end of the last segment that a crash explains: batches never acknowledged, which
-/// opening the log cuts (Specs/log-format.md, "Recovery").
+/// opening the log cuts (Specs/log-format.md, "What a reader must check, and what damage means").
 public struct TornTail: Sendable, Equatable, CustomStringConvertible {
     public var segment: String
     /// Where the last whole batch ends: the cut.

@@ -185,7 +185,7 @@ struct SegmentScanner {
 
     /// The segment file's length.
     func size() throws(LogError) -> Int64 {
-        do { return try segment.descriptor.size() } catch { throw .io(operation: "reading the size of", path: segment.path, errno: error) }
+        try segment.fileSize()
     }
 
     /// Reads up to `buffer.count` bytes at `offset` (fewer only at the end of the file).
@@ -195,5 +195,12 @@ struct SegmentScanner {
         } catch {
             throw .io(operation: "reading byte \(offset) of", path: segment.path, errno: error as? Errno ?? .ioError)
         }
+    }
+}
+
+extension FileEventLog.Segment {
+    /// The file's length.
+    func fileSize() throws(LogError) -> Int64 {
+        do { return try descriptor.size() } catch { throw .io(operation: "reading the size of", path: path, errno: error) }
     }
 }
