@@ -55,14 +55,20 @@ public enum SQLValue: Hashable, Sendable, CustomStringConvertible {
 public struct SQLStatement: Hashable, Sendable, CustomStringConvertible {
     public var sql: String
     public var parameters: [SQLValue]
+    /// The rows the statement must affect, when the projector knows: an `UPDATE ... WHERE id = $1
+    /// AND status = $2` that moves one row from the state its event says it left must find that
+    /// row, or the read model no longer agrees with the events, and the runner stops there.
+    public var expectedRows: Int?
 
-    public init(_ sql: String, _ parameters: [SQLValue] = []) {
+    public init(_ sql: String, _ parameters: [SQLValue] = [], expectedRows: Int? = nil) {
         self.sql = sql
         self.parameters = parameters
+        self.expectedRows = expectedRows
     }
 
-    /// The SQL and the kinds of its parameters, never their values.
+    /// The SQL, the kinds of its parameters (never their values) and the rows it expects.
     public var description: String {
-        parameters.isEmpty ? sql : "\(sql) -- [\(parameters.map(\.description).joined(separator: ", "))]"
+        let kinds = parameters.isEmpty ? "" : " -- [\(parameters.map(\.description).joined(separator: ", "))]"
+        return sql + kinds + (expectedRows.map { " -- expects \($0) row\($0 == 1 ? "" : "s")" } ?? "")
     }
 }

@@ -82,7 +82,7 @@ extension Projector {
                 WHERE id = $1 AND status = $2
                 """,
                 [.uuid(change.scheduledMessageID), .text(change.from.rawValue), .text(change.to.rawValue),
-                 .timestamp(change.sentAt), .text(change.errorMessage), .timestamp(change.changedAt)])]
+                 .timestamp(change.sentAt), .text(change.errorMessage), .timestamp(change.changedAt)], expectedRows: 1)]
         }
     }
 
@@ -108,7 +108,7 @@ extension Projector {
                 """,
                 [.uuid(change.webhookFailureID), .text(change.from.rawValue), .text(change.to.rawValue),
                  integer(change.fromRetryCount), integer(change.retryCount), .text(change.errorMessage),
-                 .text(change.errorCode), .timestamp(change.changedAt)])]
+                 .text(change.errorCode), .timestamp(change.changedAt)], expectedRows: 1)]
         }
     }
 

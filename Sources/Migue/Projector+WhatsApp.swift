@@ -27,7 +27,7 @@ extension Projector {
                 """,
                 [.uuid(window.windowID), .timestamp(window.fromExpiresAt), .timestamp(window.windowOpenedAt),
                  .timestamp(window.windowExpiresAt), .text(window.lastUserMessageID),
-                 .timestamp(window.freeEntryPointExpiresAt), .timestamp(window.at)])]
+                 .timestamp(window.freeEntryPointExpiresAt), .timestamp(window.at)], expectedRows: 1)]
         case .proactiveSent(let sent):
             [SQLStatement(
                 """
@@ -36,7 +36,7 @@ extension Projector {
                 AND last_proactive_sent_at IS NOT DISTINCT FROM $3::timestamptz
                 """,
                 [.uuid(sent.windowID), .integer(Int64(sent.fromSentToday)), .timestamp(sent.fromLastProactiveSentAt),
-                 .integer(Int64(sent.sentToday)), .timestamp(sent.sentAt), .timestamp(sent.at)])]
+                 .integer(Int64(sent.sentToday)), .timestamp(sent.sentAt), .timestamp(sent.at)], expectedRows: 1)]
         }
     }
 
@@ -59,12 +59,12 @@ extension Projector {
                 WHERE id = $1 AND status = $2
                 """,
                 [.uuid(change.flowSessionID), .text(change.from.rawValue), .text(change.to.rawValue),
-                 .timestamp(change.changedAt), .timestamp(change.completedAt), json(change.responseData)])]
+                 .timestamp(change.changedAt), .timestamp(change.completedAt), json(change.responseData)], expectedRows: 1)]
         case .statusChanged(let change):
             [SQLStatement(
                 "UPDATE flow_sessions SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
                 [.uuid(change.flowSessionID), .text(change.from.rawValue), .text(change.to.rawValue),
-                 .timestamp(change.changedAt)])]
+                 .timestamp(change.changedAt)], expectedRows: 1)]
         }
     }
 
@@ -86,7 +86,7 @@ extension Projector {
                 WHERE id = $1 AND status = $2
                 """,
                 [.uuid(change.callLogID), .text(change.from.rawValue), .text(change.to.rawValue),
-                 integer(change.durationSeconds), .text(change.endReason?.rawValue)])]
+                 integer(change.durationSeconds), .text(change.endReason?.rawValue)], expectedRows: 1)]
         }
     }
 }

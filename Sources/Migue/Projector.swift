@@ -49,7 +49,7 @@ public enum Projector {
         case .profileChanged(let change):
             [SQLStatement(
                 "UPDATE users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
-                [.uuid(change.userID), .text(change.name), json(change.preferences), .timestamp(change.changedAt)])]
+                [.uuid(change.userID), .text(change.name), json(change.preferences), .timestamp(change.changedAt)], expectedRows: 1)]
         case .activeConversationClaimed, .activeConversationReleased:
             []
         }
@@ -69,7 +69,7 @@ public enum Projector {
             [SQLStatement(
                 "UPDATE conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
                 [.uuid(change.conversationID), .text(change.from.rawValue), .text(change.to.rawValue),
-                 .timestamp(change.changedAt)])]
+                 .timestamp(change.changedAt)], expectedRows: 1)]
         }
     }
 
@@ -106,7 +106,7 @@ public enum Projector {
                 scheduled_time = COALESCE($5::timestamptz, scheduled_time) WHERE id = $1 AND status = $2
                 """,
                 [.uuid(change.reminderID), .text(change.from.rawValue), .text(change.to.rawValue),
-                 .uuid(change.sendToken), .timestamp(change.scheduledTime)])]
+                 .uuid(change.sendToken), .timestamp(change.scheduledTime)], expectedRows: 1)]
         }
     }
 

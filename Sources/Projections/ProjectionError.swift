@@ -30,3 +30,17 @@ public struct CheckpointMoved: Error, CustomStringConvertible {
         "projection \(projection) v\(version): the checkpoint is no longer \(expected); another runner is projecting it"
     }
 }
+
+/// A statement that affected another number of rows than its projector expected
+/// (`SQLStatement.expectedRows`): the read model no longer agrees with the events.
+struct RowsNotAsExpected: Error, CustomStringConvertible {
+    var statement: SQLStatement
+    var affected: Int
+
+    /// The statement's SQL, never its parameters.
+    var description: String {
+        let sql = statement.sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return "\(sql): \(affected) rows affected, \(statement.expectedRows ?? 0) expected; "
+            + "the read model no longer agrees with the events (rebuild it with parley rebuild)"
+    }
+}

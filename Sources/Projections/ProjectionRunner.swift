@@ -178,7 +178,7 @@ public final class ProjectionRunner: Sendable {
     private func commit(_ prepared: Prepared) async throws -> Batch {
         do {
             try await apply(prepared.writes, from: prepared.from, to: prepared.next)
-        } catch let error as PostgresError where error.kind == .query {
+        } catch let error where (error as? PostgresError)?.kind == .query || error is RowsNotAsExpected {
             // Find the event at fault: apply one event per transaction up to it. When every event
             // applies on its own (the batch's grouping by table was the trouble), the batch is done.
             logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
@@ -227,18 +227,18 @@ public final class ProjectionRunner: Sendable {
                 let durability = target.bulk ? ", set_config('synchronous_commit', 'off', true)" : ""
                 try connection.execute("SELECT set_config('search_path', $1, true)\(durability)", ["\(Self.quoted(schema)), public"])
                 // Statements between COPYs go in one pipeline: one round trip instead of one each.
-                var pending: [Connection.PipelinedStatement] = []
+                var pending: [SQLStatement] = []
                 for write in writes {
                     switch write {
                     case .statement(let statement):
-                        pending.append(.init(statement.sql, statement.parameters.map(\.parameter)))
+                        pending.append(statement)
                     case .copy(let table, let columns, let rows):
-                        try connection.pipeline(pending)
+                        try Self.run(pending, on: connection)
                         pending = []
                         try connection.copyIn("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN", rows: rows)
                     }
                 }
-                try connection.pipeline(pending)
+                try Self.run(pending, on: connection)
                 guard let version = target.trackedVersion else { return }
                 try connection.execute(
                     "UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now() WHERE projection = $1 AND version = $2",
@@ -246,6 +246,14 @@ public final class ProjectionRunner: Sendable {
             }
         }
         if target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
+    }
+
+    /// Runs `statements` in one pipeline and checks the rows each affected against what it expects.
+    private static func run(_ statements: [SQLStatement], on connection: Connection) throws {
+        let counts = try connection.pipeline(statements.map { .init($0.sql, $0.parameters.map(\.parameter)) })
+        for (statement, count) in zip(statements, counts) {
+            if let expected = statement.expectedRows, expected != count { throw RowsNotAsExpected(statement: statement, affected: count) }
+        }
     }
 
     /// An identifier quoted for SQL: `"name"`, with inner quotes doubled.
@@ -264,6 +272,10 @@ public final class ProjectionRunner: Sendable {
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
                     code: error.code, reason: error.description)
+            } catch let error as RowsNotAsExpected {
+                throw ProjectionError(
+                    projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
+                    code: nil, reason: error.description)
             }
             checkpoint = event.position.next
         }

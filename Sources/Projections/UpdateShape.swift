@@ -73,6 +73,8 @@ struct UpdateShape {
         let parameters = (0..<width).map { index in
             SQLValue.text(PostgresArray(run.map { $0.parameters[index].text }).postgresText)
         }
-        return SQLStatement(sql, parameters)
+        // Each row of the chunk is a different key, so the rows expected add up.
+        let expected = run.reduce(Int?.some(0)) { sum, statement in sum.flatMap { sum in statement.expectedRows.map { sum + $0 } } }
+        return SQLStatement(sql, parameters, expectedRows: expected)
     }
 }

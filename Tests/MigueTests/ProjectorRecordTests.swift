@@ -77,11 +77,11 @@ import Testing
         let sent = ScheduledMessage.Event.statusChanged(ScheduledMessage.StatusChanged(
             scheduledMessageID: id, from: .pending, to: .sent, sentAt: F.time(61), changedAt: F.time(61)))
         #expect(Projector.statements(for: sent) == [SQLStatement(
-            sql, [.uuid(id), .text("pending"), .text("sent"), .timestamp(F.time(61)), .null, .timestamp(F.time(61))])])
+            sql, [.uuid(id), .text("pending"), .text("sent"), .timestamp(F.time(61)), .null, .timestamp(F.time(61))], expectedRows: 1)])
         let failed = ScheduledMessage.Event.statusChanged(ScheduledMessage.StatusChanged(
             scheduledMessageID: id, from: .pending, to: .failed, errorMessage: "131047", changedAt: F.time(61)))
         #expect(Projector.statements(for: failed) == [SQLStatement(
-            sql, [.uuid(id), .text("pending"), .text("failed"), .null, .text("131047"), .timestamp(F.time(61))])])
+            sql, [.uuid(id), .text("pending"), .text("failed"), .null, .text("131047"), .timestamp(F.time(61))], expectedRows: 1)])
     }
 
     @Test func aWebhookFailureKeepsItsPayloadAndCountsRetries() throws {
@@ -103,7 +103,7 @@ import Testing
             "UPDATE webhook_failures SET status = $3, retry_count = $5, error_message = COALESCE($6::text, error_message), "
                 + "error_code = COALESCE($7::text, error_code), updated_at = $8 WHERE id = $1 AND status = $2 AND retry_count = $4",
             [.uuid(id), .text("retrying"), .text("pending"), .integer(1), .integer(1), .text("again"), .text("503"),
-             .timestamp(F.time(5))])])
+             .timestamp(F.time(5))], expectedRows: 1)])
     }
 
     @Test func everyNewStreamProjectsWithoutTheServersClock() async throws {

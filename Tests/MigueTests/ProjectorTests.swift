@@ -27,7 +27,7 @@ import Testing
         let event = User.Event.profileChanged(User.ProfileChanged(userID: F.userID, name: nil, preferences: nil, changedAt: F.time(5)))
         #expect(Projector.statements(for: event) == [SQLStatement(
             "UPDATE users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
-            [.uuid(F.userID), .null, .null, .timestamp(F.time(5))])])
+            [.uuid(F.userID), .null, .null, .timestamp(F.time(5))], expectedRows: 1)])
     }
 
     @Test func claimsAndSendTokensWriteNoRows() throws {
@@ -55,7 +55,7 @@ import Testing
             conversationID: conversation, userID: F.userID, from: .active, to: .closed, changedAt: F.time(9)))
         #expect(Projector.statements(for: event) == [SQLStatement(
             "UPDATE conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
-            [.uuid(conversation), .text("active"), .text("closed"), .timestamp(F.time(9))])])
+            [.uuid(conversation), .text("active"), .text("closed"), .timestamp(F.time(9))], expectedRows: 1)])
     }
 
     @Test(arguments: Message.Kind.allCases)
@@ -88,7 +88,7 @@ import Testing
         #expect(Projector.statements(for: event) == [SQLStatement(
             "UPDATE reminders SET status = $3, send_token = COALESCE($4::uuid, send_token), "
                 + "scheduled_time = COALESCE($5::timestamptz, scheduled_time) WHERE id = $1 AND status = $2",
-            [.uuid(F.id("r")), .text("pending"), .text("sent"), .uuid(F.id("t")), .null])])
+            [.uuid(F.id("r")), .text("pending"), .text("sent"), .uuid(F.id("t")), .null], expectedRows: 1)])
     }
 
     @Test func noStatementUsesTheServersClockOrRandomIds() async throws {

@@ -30,7 +30,7 @@ import Testing
             "UPDATE messaging_windows SET window_opened_at = $3, window_expires_at = $4, last_user_message_id = $5, "
                 + "free_entry_point_expires_at = $6, updated_at = $7 WHERE id = $1 AND window_expires_at = $2",
             [.uuid(Self.window), .timestamp(F.time(-60)), .timestamp(F.t0), .timestamp(F.time(1440)), .text("wamid.1"), .null,
-             .timestamp(F.time(1))])]
+             .timestamp(F.time(1))], expectedRows: 1)]
         #expect(Projector.statements(for: MessagingWindow.Event.opened(Self.refreshed(from: F.time(-60)))) == expected)
         #expect(Projector.statements(for: MessagingWindow.Event.extended(Self.refreshed(from: F.time(-60)))) == expected)
     }
@@ -43,7 +43,7 @@ import Testing
             "UPDATE messaging_windows SET proactive_messages_sent_today = $4, last_proactive_sent_at = $5, "
                 + "updated_at = $6 WHERE id = $1 AND proactive_messages_sent_today = $2 "
                 + "AND last_proactive_sent_at IS NOT DISTINCT FROM $3::timestamptz",
-            [.uuid(Self.window), .integer(3), .timestamp(F.time(10)), .integer(4), .timestamp(F.time(20)), .timestamp(F.time(21))])])
+            [.uuid(Self.window), .integer(3), .timestamp(F.time(10)), .integer(4), .timestamp(F.time(20)), .timestamp(F.time(21))], expectedRows: 1)])
     }
 
     @Test func aFlowIsInsertedPendingWithItsExpiry() throws {
@@ -68,12 +68,12 @@ import Testing
             "UPDATE flow_sessions SET status = $3, updated_at = $4, completed_at = $5, response_data = $6 "
                 + "WHERE id = $1 AND status = $2",
             [.uuid(flow), .text("in_progress"), .text("completed"), .timestamp(F.time(9)), .timestamp(F.time(9)),
-             .json(#"{"ok":true}"#)])])
+             .json(#"{"ok":true}"#)], expectedRows: 1)])
         let expired = FlowSession.Event.statusChanged(FlowSession.StatusChanged(
             flowSessionID: flow, from: .pending, to: .expired, changedAt: F.time(1440)))
         #expect(Projector.statements(for: expired) == [SQLStatement(
             "UPDATE flow_sessions SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
-            [.uuid(flow), .text("pending"), .text("expired"), .timestamp(F.time(1440))])])
+            [.uuid(flow), .text("pending"), .text("expired"), .timestamp(F.time(1440))], expectedRows: 1)])
     }
 
     @Test func aCallIsInsertedInitiatedAndMovedFromTheStatusItLeaves() throws {
@@ -90,6 +90,6 @@ import Testing
             callLogID: call, from: .accepted, to: .ended, durationSeconds: 95, endReason: .completed, changedAt: F.time(3)))
         #expect(Projector.statements(for: ended) == [SQLStatement(
             "UPDATE call_logs SET status = $3, duration_seconds = $4, end_reason = $5 WHERE id = $1 AND status = $2",
-            [.uuid(call), .text("accepted"), .text("ended"), .integer(95), .text("completed")])])
+            [.uuid(call), .text("accepted"), .text("ended"), .integer(95), .text("completed")], expectedRows: 1)])
     }
 }

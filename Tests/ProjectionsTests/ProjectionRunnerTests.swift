@@ -107,4 +107,38 @@ import Testing
         let values = try database.connect().query("SELECT DISTINCT value FROM probe.settings").map { try $0.decode("value", as: String.self) }
         #expect(values == [expected])
     }
+
+    /// An UPDATE that finds no row where its projector expects one: the read model drifted from
+    /// the events, and the runner stops at the event whose statement missed, even when a batch
+    /// merged that statement with others into one `UPDATE ... FROM unnest(...)`.
+    @Test func anUpdateThatMissesItsRowStopsAtItsEvent() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 6))
+        let events = await store.readAll(from: .start, limit: 1000)
+        let culprit = events[events.count / 2]
+        let connection = try database.connect()
+        try connection.executeScript(
+            "CREATE SCHEMA probe; CREATE TABLE probe.seen (id bigint PRIMARY KEY, n int NOT NULL);", name: "probe")
+        for event in events where event.position != culprit.position {
+            try connection.execute("INSERT INTO probe.seen VALUES ($1, 0)", [Int64(event.position.rawValue)])
+        }
+        let probe = Projection(name: "probe", version: 1, schema: "probe", categoryPrefix: "migue.") { event in
+            [SQLStatement("UPDATE seen SET n = $2 WHERE id = $1", [.integer(Int64(event.position.rawValue)), .integer(1)], expectedRows: 1)]
+        }
+        let runner = ProjectionRunner(
+            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger, target: .init(schema: "probe", trackedVersion: nil))
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(error.position == culprit.position)
+        #expect(error.code == nil)
+        #expect(error.reason == "UPDATE seen SET n = $2 WHERE id = $1: 0 rows affected, 1 expected; "
+            + "the read model no longer agrees with the events (rebuild it with parley rebuild)")
+        // Every event before it is applied, none after.
+        #expect(try await runner.checkpoint() == culprit.position)
+        let applied = try connection.query("SELECT count(*) AS n FROM probe.seen WHERE n = 1")[0].decode("n", as: Int.self)
+        #expect(applied == Int(culprit.position.rawValue))
+    }
 }
