@@ -42,6 +42,7 @@ extension Connection {
             }
         }
         guard LibPQ.enterPipelineMode(handle) else {
+            guard LibPQ.isConnected(handle) else { throw brokenConnection() }
             throw PostgresError(kind: .usage, message: "could not enter pipeline mode (a command is in progress)", context: "talking to \(endpoint)")
         }
         defer {
@@ -95,6 +96,9 @@ extension Connection {
         let synced = LibPQ.isPipelineSync(sync)
         LibPQ.clear(sync)
         guard synced else {
+            // The server ends a session it terminates with an error, not the synchronisation.
+            if let failure, failure.kind == .connection { throw failure }
+            guard LibPQ.isConnected(handle) else { throw brokenConnection() }
             throw PostgresError(kind: .usage, message: "the pipeline ended without its synchronisation result", context: "talking to \(endpoint)")
         }
         if let failure { throw failure }

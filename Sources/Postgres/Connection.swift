@@ -118,11 +118,13 @@ public final class Connection {
         )
     }
 
+    /// The error an error result carries: a `.query` error, unless the connection went down with
+    /// it (the server terminated the session, the network dropped), which no statement caused.
     func error(from result: OpaquePointer, parameters: [String?]) -> PostgresError {
         let field = { (code: UInt8) in LibPQ.errorField(result, code) }
         let primary = field(ErrorField.message) ?? LibPQ.resultErrorMessage(result).trimmingTrailingNewlines()
         return PostgresError(
-            kind: .query,
+            kind: LibPQ.isConnected(handle) ? .query : .connection,
             code: field(ErrorField.sqlState).map(SQLState.init(rawValue:)),
             message: PostgresError.redacting(primary, parameters: parameters),
             detail: field(ErrorField.detail),

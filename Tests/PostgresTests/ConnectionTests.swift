@@ -79,6 +79,24 @@ import Testing
 }
 
 @Suite struct ConnectionFailureTests {
+    /// A session the server ends is a connection error, for a query and for a pipeline, so a
+    /// caller does not take it for a statement the database refused.
+    @Test(arguments: [false, true])
+    func aTerminatedSessionIsAConnectionErrorNotAQueryError(pipelined: Bool) throws {
+        let connection = try TestServer.connect()
+        let pid = try connection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid", as: Int.self)
+        let other = try TestServer.connect()
+        #expect(try other.query("SELECT pg_terminate_backend($1) AS done", [pid])[0].decode("done", as: Bool.self))
+        let error = try #require(throws: PostgresError.self) {
+            if pipelined {
+                _ = try connection.pipeline([.init("SELECT 1", []), .init("SELECT 2", [])])
+            } else {
+                _ = try connection.query("SELECT 1")
+            }
+        }
+        #expect(error.kind == .connection, "\(error.description)")
+    }
+
     @Test func stoppedServerFailsWithAClearErrorAndNoPassword() throws {
         // Port 1 on loopback: nothing listens there.
         let error = try #require(throws: PostgresError.self) {
