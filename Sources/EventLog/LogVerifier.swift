@@ -60,7 +60,7 @@ extension FileEventLog {
             }
             raw += outcome.rawBytes
             stored += outcome.storedBytes
-            onDisk += try scanner.size()
+            onDisk += try segment.fileSize()
         }
         try checkReachesMarker(rebuilt.count, acknowledged: acknowledged, last: segments.last, blocksEnd: blocksEnd)
         var position = LogPosition.start

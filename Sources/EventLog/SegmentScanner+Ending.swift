@@ -32,7 +32,7 @@ extension SegmentScanner {
     /// the last segment, or damage a cut would resolve only by taking positions below
     /// `acknowledged` (the synced marker: those were durable when their appends returned).
     func ending(of outcome: Outcome, isLast: Bool, indexed: UInt64, acknowledged: UInt64?) throws(LogError) -> Ending {
-        let size = try size()
+        let size = try segment.fileSize()
         guard outcome.damage != nil || outcome.committedEnd < size else { return .clean(blocksEnd: size) }
         // Zeros from the end of the last batch on: the writer's zeroed tail, kept for its writes.
         if let zeros = outcome.zeroTail, zeros == outcome.committedEnd {

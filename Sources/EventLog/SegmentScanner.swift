@@ -163,7 +163,7 @@ struct SegmentScanner {
     /// Whether any whole, checksum-valid block starts after `offset`: if so, damage at `offset`
     /// is corruption inside the log, not a torn tail.
     func hasValidBlock(after offset: Int64) throws(LogError) -> Bool {
-        let size = try self.size()
+        let size = try segment.fileSize()
         guard size > offset + 1 else { return false }
         let start = offset + 1
         var bytes = [UInt8](repeating: 0, count: Int(size - start))
@@ -181,11 +181,6 @@ struct SegmentScanner {
             }
             return false
         }
-    }
-
-    /// The segment file's length.
-    func size() throws(LogError) -> Int64 {
-        try segment.fileSize()
     }
 
     /// Reads up to `buffer.count` bytes at `offset` (fewer only at the end of the file).

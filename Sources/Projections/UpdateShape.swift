@@ -73,8 +73,8 @@ struct UpdateShape {
         let parameters = (0..<width).map { index in
             SQLValue.text(PostgresArray(run.map { $0.parameters[index].text }).postgresText)
         }
-        // Each row of the chunk is a different key, so the rows expected add up.
-        let expected = run.reduce(Int?.some(0)) { sum, statement in sum.flatMap { sum in statement.expectedRows.map { sum + $0 } } }
+        // Each statement of the chunk has another key, so their expected rows add up (when all say).
+        let expected = run.allSatisfy { $0.expectedRows != nil } ? run.reduce(0) { $0 + $1.expectedRows! } : nil
         return SQLStatement(sql, parameters, expectedRows: expected)
     }
 }
