@@ -84,9 +84,7 @@ import Testing
     @Test(arguments: [false, true])
     func aTerminatedSessionIsAConnectionErrorNotAQueryError(pipelined: Bool) throws {
         let connection = try TestServer.connect()
-        let pid = try connection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid", as: Int.self)
-        let other = try TestServer.connect()
-        #expect(try other.query("SELECT pg_terminate_backend($1) AS done", [pid])[0].decode("done", as: Bool.self))
+        try Self.terminate(pid: Self.pid(of: connection))
         let error = try #require(throws: PostgresError.self) {
             if pipelined {
                 _ = try connection.pipeline([.init("SELECT 1", []), .init("SELECT 2", [])])
@@ -95,6 +93,31 @@ import Testing
             }
         }
         #expect(error.kind == .connection, "\(error.description)")
+    }
+
+    /// A COPY whose session ends while its rows stream fails as a connection error too.
+    @Test func aSessionEndedDuringACopyIsAConnectionError() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE loaded (id int, body text)")
+        let pid = try Self.pid(of: connection)
+        let body = String(repeating: "x", count: 1000)
+        // The rows are made as the COPY sends them: the session ends after the first chunks.
+        let rows = (0..<100_000).lazy.map { id -> [String?] in
+            if id == 500 { #expect(throws: Never.self) { try Self.terminate(pid: pid) } }
+            return [String(id), body]
+        }
+        let error = try #require(throws: PostgresError.self) { try connection.copyIn("COPY loaded FROM STDIN", rows: rows) }
+        #expect(error.kind == .connection, "\(error.description)")
+    }
+
+    static func pid(of connection: Connection) throws -> Int {
+        try connection.query("SELECT pg_backend_pid() AS pid")[0].decode("pid", as: Int.self)
+    }
+
+    /// Ends the session of server process `pid` from another one, and returns once it is gone.
+    static func terminate(pid: Int) throws {
+        let other = try TestServer.connect()
+        #expect(try other.query("SELECT pg_terminate_backend($1, 5000) AS done", [pid])[0].decode("done", as: Bool.self))
     }
 
     @Test func stoppedServerFailsWithAClearErrorAndNoPassword() throws {
