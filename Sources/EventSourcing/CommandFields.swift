@@ -79,6 +79,9 @@ public struct CommandFields: Sendable {
 
     /// The earliest time PostgreSQL's `timestamptz` reads back as written: 0001-01-01T00:00:00Z.
     public static let earliestTime = Timestamp(microsecondsSinceEpoch: -62_135_596_800_000_000)
+    /// The latest time RFC 3339 writes (four year digits): times a decider derives from it (an
+    /// expiry days later) stay far inside PostgreSQL's and `Timestamp`'s range.
+    public static let latestTime = Timestamp(microsecondsSinceEpoch: 253_402_300_799_999_999)
 
     public mutating func optionalTimestamp(_ key: String) throws(CommandRejection) -> Timestamp? {
         guard let value = optionalJSON(key) else { return nil }
@@ -87,6 +90,9 @@ public struct CommandFields: Sendable {
         }
         guard time >= Self.earliestTime else {
             throw CommandRejection(field: field(key), "must not be before 0001-01-01T00:00:00Z")
+        }
+        guard time <= Self.latestTime else {
+            throw CommandRejection(field: field(key), "must not be after 9999-12-31T23:59:59.999999Z")
         }
         return time
     }

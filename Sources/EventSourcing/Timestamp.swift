@@ -99,7 +99,13 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(micros, 6))Z"
     }
 
-    /// Parses RFC 3339 (`2026-11-22T10:15:30Z`, optional fraction up to microseconds, `Z` or `±hh:mm`).
+    /// Parses RFC 3339 (`2026-11-22T10:15:30Z`, optional fraction, `Z` or `±hh:mm`), and years
+    /// past 9999 as `description` writes them (more digits), so every stored time reads back.
+    ///
+    /// Nil for text that names no real instant or that the microsecond cannot hold: a day the month
+    /// does not have, an offset beyond ±23:59, a fraction finer than a microsecond (digits after the
+    /// sixth must be zeros). Nothing is rounded or rolled over, except a leap second (`:60`), which
+    /// is the next minute's first, as in PostgreSQL.
     public init?(rfc3339 text: String) {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
@@ -111,24 +117,36 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
             }
             return value
         }
-        guard bytes.count >= 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 116 || bytes[10] == 32,
-            bytes[13] == 58, bytes[16] == 58,
-            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        // Four year digits, or more (no leading zero) for the years after 9999.
+        var width = 0
+        while width < bytes.count, width <= 6, bytes[width] >= 48, bytes[width] <= 57 { width += 1 }
+        guard width == 4 || (width > 4 && width <= 6 && bytes[0] != 48) else { return nil }
+        let shift = width - 4
+        func at(_ index: Int) -> UInt8? { index + shift < bytes.count ? bytes[index + shift] : nil }
+        func field(_ range: Range<Int>) -> Int64? { number(range.lowerBound + shift..<range.upperBound + shift) }
+        guard bytes.count >= 20 + shift, at(4) == 45, at(7) == 45, at(10) == 84 || at(10) == 116 || at(10) == 32,
+            at(13) == 58, at(16) == 58,
+            let year = number(0..<width), let month = field(5..<7), let day = field(8..<10),
+            let hour = field(11..<13), let minute = field(14..<16), let second = field(17..<19),
+            (1...12).contains(month), (1...Timestamp.days(inMonth: month, of: year)).contains(day),
+            hour < 24, minute < 60, second < 61
         else { return nil }
-        var index = 19
+        var index = 19 + shift
         var micros: Int64 = 0
         if index < bytes.count, bytes[index] == 46 {
             index += 1
             var digits = 0
             while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                if digits < 6 { micros = micros * 10 + Int64(bytes[index] - 48) }
+                if digits < 6 {
+                    micros = micros * 10 + Int64(bytes[index] - 48)
+                } else if bytes[index] != 48 {
+                    return nil
+                }
                 digits += 1
                 index += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<6 where digits < 6 { micros *= 10 }
+            for _ in min(digits, 6)..<6 { micros *= 10 }
         }
         var offset: Int64 = 0
         guard index < bytes.count else { return nil }
@@ -136,7 +154,7 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         case 90, 122: index += 1
         case 43, 45:
             guard let hours = number(index + 1..<index + 3), index + 3 < bytes.count, bytes[index + 3] == 58,
-                let minutes = number(index + 4..<index + 6)
+                let minutes = number(index + 4..<index + 6), hours < 24, minutes < 60
             else { return nil }
             offset = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
             index += 6
@@ -145,7 +163,18 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         guard index == bytes.count else { return nil }
         let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        self.init(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow, scaled <= Int64.max - micros else { return nil }
+        self.init(microsecondsSinceEpoch: scaled + micros)
+    }
+
+    /// The days of `month` (1...12) in `year`, of the proleptic Gregorian calendar.
+    static func days(inMonth month: Int64, of year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Howard Hinnant's `days_from_civil`.

@@ -46,28 +46,4 @@ import Testing
             #expect(id.lowercasedText == id.uuidString.lowercased())
         }
     }
-
-    @Test(arguments: [
-        ("1970-01-01T00:00:00.000000Z", Int64(0)),
-        ("2026-11-22T10:15:30.250000Z", 1_795_342_530_250_000),
-        ("1969-12-31T23:59:59.999999Z", -1),
-        ("0001-01-01T00:00:00.000000Z", -62_135_596_800_000_000),
-        ("9999-12-31T23:59:59.999999Z", 253_402_300_799_999_999),
-    ])
-    func timestampsPrintAndParseBack(text: String, micros: Int64) {
-        #expect(Timestamp(microsecondsSinceEpoch: micros).description == text)
-        #expect(Timestamp(rfc3339: text)?.microsecondsSinceEpoch == micros)
-        var bytes: [UInt8] = [1, 2]
-        Timestamp(microsecondsSinceEpoch: micros).appendText(to: &bytes)
-        #expect(bytes == [1, 2] + Array(text.utf8))
-    }
-
-    @Test func aTimestampOutsideFourDigitYearsAppendsItsWideText() {
-        for micros: Int64 in [-62_135_596_800_000_001, 253_402_300_800_000_000, Int64.max / 2, Int64.min / 2] {
-            let time = Timestamp(microsecondsSinceEpoch: micros)
-            var bytes: [UInt8] = []
-            time.appendText(to: &bytes)
-            #expect(bytes == Array(time.description.utf8))
-        }
-    }
 }

@@ -92,6 +92,16 @@ import Testing
         for sample in Self.samples { #expect(migue.contains("| `\(sample.type)`"), "\(sample.type) is not in migue.md") }
     }
 
+    /// A flow created at the last instant a command may name expires in year 10000: its event
+    /// still decodes, in this process and any later one.
+    @Test func anExpiryPastTheYear9999DecodesBack() {
+        let latest = CommandFields.latestTime
+        Self.check(FlowSession.Event.created(FlowSession.Created(
+            flowSessionID: F.id("f"), flowToken: "t", userID: F.userID, conversationID: nil, flowID: "appointment",
+            flowType: .navigate, sessionData: .object([:]), status: .pending, expiresAt: latest.adding(seconds: 72 * 3600),
+            createdAt: latest)), "migue.flow.created")
+    }
+
     @Test func aWindowPayloadIsSortedSnakeCase() {
         let event = MessagingWindow.Event.proactiveSent(MessagingWindow.ProactiveSent(
             windowID: UUID(uuidString: "7f3e0000-0000-4000-8000-000000000001")!, userID: UUID(uuidString: "7f3e0000-0000-4000-8000-000000000002")!,
