@@ -162,10 +162,17 @@ public final class ProjectionRunner: Sendable {
         guard let last = events.last else { return nil }
         let mine = events.filter(projection.reads)
         var statements: [SQLStatement] = []
-        for event in mine {
+        for (index, event) in mine.enumerated() {
             do {
                 statements += try projection.statements(event)
             } catch {
+                // The events before it are applied first: the batch ends at it, and the next one,
+                // starting there, stops with this error, its checkpoint at the event.
+                guard event.position == from else {
+                    return Prepared(
+                        from: from, next: event.position, read: Int(event.position.rawValue - from.rawValue),
+                        events: Array(mine[..<index]), writes: StatementCoalescer.plan(statements, order: order))
+                }
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
                     code: nil, reason: "the projector cannot read the event: \(error)")

@@ -141,4 +141,34 @@ import Testing
         let applied = try connection.query("SELECT count(*) AS n FROM probe.seen WHERE n = 1")[0].decode("n", as: Int.self)
         #expect(applied == Int(culprit.position.rawValue))
     }
+
+    /// An event the projector cannot read stops the projection at it, after every event before
+    /// it in its batch is applied.
+    @Test func anEventTheProjectorCannotReadStopsAtItAfterTheEventsBeforeIt() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 6))
+        let events = await store.readAll(from: .start, limit: 1000)
+        let culprit = events[events.count / 2]
+        struct Unreadable: Error {}
+        let connection = try database.connect()
+        try connection.executeScript("CREATE SCHEMA probe; CREATE TABLE probe.seen (id bigint PRIMARY KEY);", name: "probe")
+        let probe = Projection(name: "probe", version: 1, schema: "probe", categoryPrefix: "migue.") { event in
+            guard event.position != culprit.position else { throw Unreadable() }
+            return [SQLStatement("INSERT INTO seen (id) VALUES ($1)", [.integer(Int64(event.position.rawValue))])]
+        }
+        let runner = ProjectionRunner(
+            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger, target: .init(schema: "probe", trackedVersion: nil))
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(error.position == culprit.position)
+        #expect(error.reason.hasPrefix("the projector cannot read the event: "))
+        #expect(try await runner.checkpoint() == culprit.position)
+        #expect(try count(connection, "probe.seen") == Int(culprit.position.rawValue))
+        // It stops there again.
+        await #expect(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(try await runner.checkpoint() == culprit.position)
+    }
 }
