@@ -34,13 +34,19 @@ public struct SchemaBuilder: Sendable {
         try Self.checkName(schema, projection: projection)
         guard !migrations.isEmpty else { throw Refusal(description: "no migrations for schema \(projection.schema)") }
         let connection = try Connection(conninfo, logger: logger)
-        let exists = try connection.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]).count == 1
+        let existing = try connection.query("SELECT obj_description(oid, 'pg_namespace') AS mark FROM pg_namespace WHERE nspname = $1", [schema])
+        let exists = !existing.isEmpty
         if exists && !replace {
             throw Refusal(description: "schema \(schema) already exists; pass --replace to overwrite it")
+        }
+        // Only a schema this builder made is replaced: never a product's, a rebuild's version or another's.
+        if exists, try existing[0].decodeIfPresent("mark", as: String.self) != mark {
+            throw Refusal(description: "schema \(schema) was not made by a replay of \(projection.name), so --replace does not overwrite it; choose another name")
         }
         try connection.transaction { connection in
             if exists { try connection.execute("DROP SCHEMA \(ProjectionRunner.quoted(schema)) CASCADE") }
             try migrate(schema, connection: connection)
+            try connection.execute("COMMENT ON SCHEMA \(ProjectionRunner.quoted(schema)) IS '\(mark.replacingOccurrences(of: "'", with: "''"))'")
         }
         let runner = ProjectionRunner(
             projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
@@ -49,6 +55,9 @@ public struct SchemaBuilder: Sendable {
         try deferredIndexes.create(in: schema, connection: connection)
         return applied
     }
+
+    /// The comment on a schema this builder made; `--replace` overwrites only such a schema.
+    var mark: String { "made by parley replay of \(projection.name)" }
 
     /// The secondary indexes a load into one of this builder's schemas builds after its rows.
     public var deferredIndexes: DeferredIndexes { DeferredIndexes(migrations: migrations, kept: projection.lookupIndexes) }

@@ -1,0 +1,38 @@
+import EventSourcing
+import Postgres
+import Projections
+import TestSupport
+import Testing
+
+/// `parley replay`'s schema: made anew, replaced only when a replay made it.
+@Suite struct ReplayTests {
+    func tables(in schema: String, _ connection: Connection) throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM pg_tables WHERE schemaname = $1", [schema])[0].decode("n", as: Int.self)
+    }
+
+    @Test func aReplayReplacesOnlyASchemaAReplayMade() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let builder = try await DeferredIndexTests.projected(database)
+        let connection = try database.connect()
+        try await builder.build(into: "migue_past", until: LogPosition(300), replace: false)
+        let again = try await #require(throws: SchemaBuilder.Refusal.self) {
+            try await builder.build(into: "migue_past", until: LogPosition(300), replace: false)
+        }
+        #expect(again.description == "schema migue_past already exists; pass --replace to overwrite it")
+        #expect(try await builder.build(into: "migue_past", until: LogPosition(200), replace: true) > 0)
+        #expect(try connection.query("SELECT count(*) AS n FROM migue_past.messages_v2")[0].decode("n", as: Int.self) < 200)
+
+        // Another product's schema and one made by hand stay as they are.
+        try connection.executeScript("CREATE SCHEMA notes; CREATE TABLE notes.kept (id int); INSERT INTO notes.kept VALUES (1);", name: "notes")
+        for other in ["companion", "notes"] {
+            let before = try tables(in: other, connection)
+            let refused = try await #require(throws: SchemaBuilder.Refusal.self) {
+                try await builder.build(into: other, until: LogPosition(300), replace: true)
+            }
+            #expect(refused.description == "schema \(other) was not made by a replay of migue, so --replace does not overwrite it; choose another name")
+            #expect(try tables(in: other, connection) == before && before > 0)
+        }
+        #expect(try connection.query("SELECT id FROM notes.kept")[0].decode("id", as: Int.self) == 1)
+    }
+}
