@@ -3,18 +3,21 @@ import Logging
 import Postgres
 
 extension ProjectionRunner {
-    /// Runners for every version of `projection` that must keep up with the log: the active one
-    /// and one being rebuilt. Registers the code's version as active when there is none yet.
+    /// Runners for the version of `projection` that must keep up with the log: the active one.
+    /// Registers the code's version as active when there is none yet.
+    ///
+    /// A version being built belongs to its rebuild, which catches it up and resumes it when
+    /// interrupted; a runner here too would only race it for the same batches.
     public static func runners(
         for projection: Projection, store: any EventStore, conninfo: String, logger: Logger
     ) async throws -> [ProjectionRunner] {
         let connection = try Connection(conninfo, logger: logger)
-        var versions = try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status != "retired" }
+        var versions = try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status == "active" }
         if versions.isEmpty {
             let first = ProjectionRunner(
                 projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger)
             try await first.register()
-            versions = try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status != "retired" }
+            versions = try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status == "active" }
         }
         return try versions.map { version in
             ProjectionRunner(

@@ -122,6 +122,8 @@ public final class ProjectionRunner: Sendable {
     /// Applies batches until the checkpoint reaches the head of the log; returns the events applied.
     ///
     /// The next batch is read and turned into SQL while the database applies the current one.
+    /// Runners of one version share it: a batch whose checkpoint another runner moved (it applied
+    /// those events first) rolls back, and this one goes on from the checkpoint it finds.
     @discardableResult
     public func catchUp(batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }) async throws -> Int {
         var applied = 0
@@ -129,10 +131,16 @@ public final class ProjectionRunner: Sendable {
         var prepared = try await prepare(from: try await checkpoint(), limit: batchSize, order: order)
         while let current = prepared {
             async let following = prepare(from: current.next, limit: batchSize, order: order)
-            let batch = try await commit(current)
-            applied += batch.applied
-            progress(batch.next)
-            prepared = try await following
+            do {
+                let batch = try await commit(current)
+                applied += batch.applied
+                progress(batch.next)
+                prepared = try await following
+            } catch let moved as CheckpointMoved {
+                logger.debug("another runner applied the batch; going on from its checkpoint", metadata: ["batch": "\(moved.expected)"])
+                _ = try? await following
+                prepared = try await prepare(from: try await checkpoint(), limit: batchSize, order: order)
+            }
         }
         return applied
     }

@@ -65,8 +65,8 @@ struct Project: AsyncParsableCommand {
 
     /// Catches every live version up, waits for new events, and again, until interrupted.
     ///
-    /// The versions are read again on every round, so a rebuild's new version (and its swap,
-    /// which retires the old one) is followed without restarting.
+    /// The active version is read again on every round, so a rebuild's swap is followed without
+    /// restarting; the version being built is the rebuild's own to catch up.
     private func followAll(
         _ projections: [Projection], log: FileEventLog, conninfo: String, starting: [ProjectionRunner]
     ) async throws {
@@ -75,20 +75,23 @@ struct Project: AsyncParsableCommand {
         for runner in starting { runners["\(runner.projection.name)/\(runner.target.trackedVersion ?? 0)"] = runner }
         while !Task.isCancelled {
             var next = try await log.head()
+            // Runners of versions no longer active (retired by a swap) are let go with their sessions.
+            var following: [String: ProjectionRunner] = [:]
             for projection in projections {
                 let versions = try await catalog.run { connection in
-                    try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status != "retired" }
+                    try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status == "active" }
                 }
                 for version in versions {
                     let key = "\(projection.name)/\(version.version)"
                     let runner = try runners[key] ?? ProjectionRunner(
                         projection: projection, store: log, session: DatabaseSession(conninfo, logger: options.logger),
                         logger: options.logger, target: .init(schema: version.schema, trackedVersion: version.version))
-                    runners[key] = runner
+                    following[key] = runner
                     try await runner.catchUp(batchSize: batchSize)
                     next = min(next, try await runner.checkpoint())
                 }
             }
+            runners = following
             try await log.waitUntilReadable(next)
         }
     }

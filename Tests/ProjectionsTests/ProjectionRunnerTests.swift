@@ -171,4 +171,30 @@ import Testing
         await #expect(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
         #expect(try await runner.checkpoint() == culprit.position)
     }
+
+    /// Two runners on one version (a one-shot `parley project` beside a follower, a rebuild's
+    /// last catch-up beside both) share the work: a batch another runner applied first is dropped,
+    /// and each goes on from the checkpoint it finds; every event is applied once.
+    @Test func runnersOfOneVersionShareItsCheckpoint() async throws {
+        let database = try migratedDatabase()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        for user in 0..<4 { try await MigueService(store: store).submit(commands.conversation(phone: "+3460000000\(user)", messages: 20)) }
+        func runner() throws -> ProjectionRunner {
+            ProjectionRunner(
+                projection: ProjectionCatalog.migue, store: store,
+                session: try DatabaseSession(database.conninfo, logger: TestServer.logger), logger: TestServer.logger)
+        }
+        let first = try runner(), second = try runner()
+        try await first.register()
+        async let one = first.catchUp(batchSize: 2)
+        async let other = second.catchUp(batchSize: 3)
+        let applied = try await one + other
+        let head = await store.head()
+        #expect(applied == Int(head.rawValue))
+        #expect(try await first.checkpoint() == head)
+        #expect(try count(try database.connect(), "migue.messages_v2") == 80)
+    }
 }
+
