@@ -1,13 +1,14 @@
 /// Helpers for libpq connection strings (`postgresql://...` URIs and `key=value` lists).
 public enum ConnectionString {
-    /// The string with its password removed, fit for logs and error messages.
+    /// The string with its secrets removed, fit for logs and error messages.
     ///
-    /// Both forms are parsed by libpq itself and printed back as `key=value` pairs, so a password
-    /// in a URI's user-info, a `password=` keyword or a `?password=` query never survives.
+    /// Both forms are parsed by libpq itself and printed back as `key=value` pairs, less every
+    /// option libpq marks secret (`password`, `sslpassword`), so a password in a URI's user-info, a
+    /// `password=` keyword or a `?password=` query never survives.
     public static func redacted(_ conninfo: String) -> String {
         switch LibPQ.parseConninfo(conninfo) {
         case .success(let pairs):
-            let shown = pairs.filter { $0.keyword != "password" }.map { "\($0.keyword)=\($0.value)" }
+            let shown = pairs.filter { !$0.secret }.map { "\($0.keyword)=\($0.value)" }
             return shown.isEmpty ? "(libpq defaults)" : shown.joined(separator: " ")
         case .failure:
             return "(unparseable connection string)"
@@ -21,7 +22,7 @@ public enum ConnectionString {
     public static func replacingDatabase(in conninfo: String, with database: String) -> String? {
         guard case .success(let pairs) = LibPQ.parseConninfo(conninfo) else { return nil }
         var kept = pairs.filter { $0.keyword != "dbname" }
-        kept.append((keyword: "dbname", value: database))
+        kept.append((keyword: "dbname", value: database, secret: false))
         return kept.map { pair in
             let escaped = pair.value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'")
             return "\(pair.keyword)='\(escaped)'"

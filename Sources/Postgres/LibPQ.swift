@@ -166,7 +166,9 @@ enum LibPQ {
     static func affectedRows(_ result: OpaquePointer) -> Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 
     /// The keyword/value pairs of a connection string, or the parse error libpq gives.
-    static func parseConninfo(_ conninfo: String) -> Result<[(keyword: String, value: String)], ConninfoParseError> {
+    /// The options `conninfo` sets; `secret` for those libpq itself hides (display character `*`:
+    /// `password`, `sslpassword`, and any later one).
+    static func parseConninfo(_ conninfo: String) -> Result<[(keyword: String, value: String, secret: Bool)], ConninfoParseError> {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             let message = error.map { String(cString: $0) } ?? "out of memory"
@@ -174,11 +176,12 @@ enum LibPQ {
             return .failure(ConninfoParseError(message: message))
         }
         defer { PQconninfoFree(options) }
-        var pairs: [(keyword: String, value: String)] = []
+        var pairs: [(keyword: String, value: String, secret: Bool)] = []
         var option = options
         while let keyword = option.pointee.keyword {
             if let value = option.pointee.val {
-                pairs.append((String(cString: keyword), String(cString: value)))
+                let secret = option.pointee.dispchar.map { String(cString: $0).hasPrefix("*") } ?? false
+                pairs.append((String(cString: keyword), String(cString: value), secret))
             }
             option += 1
         }

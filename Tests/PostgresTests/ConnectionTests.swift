@@ -145,6 +145,7 @@ import Testing
         ("postgresql://ada:hunter2@db.example.com:5433/app", "user=ada host=db.example.com port=5433 dbname=app"),
         ("host=db user=ada password=hunter2 dbname=app", "host=db user=ada dbname=app"),
         ("postgresql://db/app?password=hunter2&user=ada", "user=ada host=db dbname=app"),
+        ("host=db user=ada sslpassword=hunter2 dbname=app", "host=db user=ada dbname=app"),
     ])
     func redactionDropsThePassword(conninfo: String, expected: String) {
         let shown = ConnectionString.redacted(conninfo)
