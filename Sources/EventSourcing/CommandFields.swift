@@ -66,6 +66,13 @@ public struct CommandFields: Sendable {
         return text
     }
 
+    /// A string that, when given, is not empty: an identifier such as WhatsApp's message id.
+    public mutating func optionalName(_ key: String) throws(CommandRejection) -> String? {
+        guard let text = try optionalString(key) else { return nil }
+        guard !text.isEmpty else { throw CommandRejection(field: field(key), "must not be empty") }
+        return text
+    }
+
     public mutating func optionalUUID(_ key: String) throws(CommandRejection) -> UUID? {
         guard let text = try optionalString(key) else { return nil }
         guard let id = UUID(text: text) else { throw CommandRejection(field: field(key), "expected a UUID") }

@@ -101,6 +101,8 @@ public enum MessagingWindow: Decider {
     public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
         case closed(user: UUID, at: Timestamp, closedAt: Timestamp?)
         case beforeLastProactive(user: UUID, at: Timestamp, last: Timestamp)
+        /// Timestamped before the user's window opened (and no free entry point held then).
+        case beforeOpened(user: UUID, at: Timestamp, openedAt: Timestamp)
 
         public var description: String {
             switch self {
@@ -109,6 +111,8 @@ public enum MessagingWindow: Decider {
                     + (closedAt.map { "the last one closed at \($0)" } ?? "the user never wrote") + ")"
             case .beforeLastProactive(let user, let at, let last):
                 "user \(short(user)): a proactive message at \(at) is before the last one, at \(last)"
+            case .beforeOpened(let user, let at, let opened):
+                "user \(short(user)): a proactive message at \(at) is before the user's window opened, at \(opened)"
             }
         }
     }
@@ -136,14 +140,7 @@ public enum MessagingWindow: Decider {
             return [open ? .extended(refreshed) : .opened(refreshed)]
         case .sendProactive(let send):
             if state.countedToday.contains(send.messageID) { return [] }
-            let allowance: Allowance
-            if let expires = state.expiresAt, send.timestamp < expires {
-                allowance = .serviceWindow
-            } else if let expires = state.freeEntryPointExpiresAt, send.timestamp < expires {
-                allowance = .freeEntryPoint
-            } else {
-                throw .closed(user: send.userID, at: send.timestamp, closedAt: state.expiresAt)
-            }
+            let allowance = try allowance(at: send.timestamp, user: send.userID, state)
             if let last = state.lastProactiveSentAt, send.timestamp < last {
                 throw .beforeLastProactive(user: send.userID, at: send.timestamp, last: last)
             }
@@ -153,6 +150,19 @@ public enum MessagingWindow: Decider {
                 allowedBy: allowance, fromSentToday: state.sentToday, sentToday: sameDay ? state.sentToday + 1 : 1,
                 fromLastProactiveSentAt: state.lastProactiveSentAt, sentAt: send.timestamp, at: send.at))]
         }
+    }
+
+    /// Which window is open at `time`: the service window from its opening to its expiry, else the
+    /// free entry point from the user's message that opened it (72 hours before its expiry).
+    /// Only the latest of each is known, as the table keeps it.
+    private static func allowance(at time: Timestamp, user: UUID, _ state: State) throws(Rejection) -> Allowance {
+        if let opened = state.openedAt, let expires = state.expiresAt, opened <= time, time < expires { return .serviceWindow }
+        if let expires = state.freeEntryPointExpiresAt, expires.adding(seconds: -freeEntryPointSeconds) <= time, time < expires {
+            return .freeEntryPoint
+        }
+        if let opened = state.openedAt, time < opened { throw .beforeOpened(user: user, at: time, openedAt: opened) }
+        let closes = [state.expiresAt, state.freeEntryPointExpiresAt].compactMap { $0 }
+        throw .closed(user: user, at: time, closedAt: closes.max())
     }
 
     public static func evolve(_ state: State, _ event: Event) -> State {

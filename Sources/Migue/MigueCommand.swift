@@ -52,7 +52,7 @@ public enum MigueCommand: Hashable, Sendable {
             let preferences: JSONValue?? = data.has("preferences") ? .some(try data.optionalDocument("preferences")) : nil
             self = .updateProfile(User.UpdateProfile(userID: userID, name: name, preferences: preferences, at: at))
         case "conversation.start":
-            let wa = try data.optionalString("wa_conversation_id")
+            let wa = try data.optionalName("wa_conversation_id")
             let id = try Self.id(&data, "conversation_id", derivedFrom: wa.map(Migue.conversationID), "wa_conversation_id")
             self = .startConversation(Conversation.Start(
                 conversationID: id, userID: try data.uuid("user_id"), waConversationID: wa,
@@ -63,7 +63,7 @@ public enum MigueCommand: Hashable, Sendable {
                 conversationID: try data.uuid("conversation_id"), to: try data.choice("status", Conversation.Status.self),
                 activationID: Migue.activationID(command: envelope.id), at: at))
         case "message.record":
-            let wa = try data.optionalString("wa_message_id")
+            let wa = try data.optionalName("wa_message_id")
             let id = try Self.id(&data, "message_id", derivedFrom: wa.map(Migue.messageID), "wa_message_id")
             self = .recordMessage(Message.Record(
                 messageID: id, conversationID: try data.uuid("conversation_id"),

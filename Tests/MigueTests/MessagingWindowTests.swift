@@ -101,7 +101,28 @@ import Testing
             .thenRejects(.closed(user: F.userID, at: F.time(minute), closedAt: F.time(24 * Self.hour)))
         let fep = W.Event.opened(Self.refreshed("wamid.1", at: 0, openedAt: 0, fep: 72 * Self.hour))
         given(W.self, fep).when(Self.proactive("p1", at: 72 * Self.hour))
-            .thenRejects(.closed(user: F.userID, at: F.time(72 * Self.hour), closedAt: F.time(24 * Self.hour)))
+            .thenRejects(.closed(user: F.userID, at: F.time(72 * Self.hour), closedAt: F.time(72 * Self.hour)))
+        #expect(W.Rejection.closed(user: F.userID, at: F.time(72 * Self.hour), closedAt: F.time(72 * Self.hour)).description
+            .hasSuffix("(the last one closed at 2026-11-25T10:00:00.000000Z)"))
+    }
+
+    /// A proactive message timestamped before the user's window opened is refused: the user had not
+    /// written then (migue knows the latest window only, as its row does).
+    @Test func aProactiveMessageBeforeTheWindowOpenedIsRefused() {
+        given(W.self, Self.first).when(Self.proactive("p1", at: -60))
+            .thenRejects(.beforeOpened(user: F.userID, at: F.time(-60), openedAt: F.t0))
+        #expect(W.Rejection.beforeOpened(user: F.userID, at: F.time(-60), openedAt: F.t0).description
+            == "user \(F.userID.uuidString.lowercased().prefix(8))...: a proactive message at 2026-11-22T09:00:00.000000Z "
+            + "is before the user's window opened, at 2026-11-22T10:00:00.000000Z")
+    }
+
+    /// Before a later service window opened, the free entry point that was open then allows it.
+    @Test func theFreeEntryPointCoversTheTimeBeforeALaterWindow() {
+        let fep = W.Event.opened(Self.refreshed("wamid.1", at: 0, openedAt: 0, fep: 72 * Self.hour))
+        let reopened = W.Event.opened(Self.refreshed(
+            "wamid.2", at: 48 * Self.hour, openedAt: 48 * Self.hour, from: 24 * Self.hour, fep: 72 * Self.hour, fromFEP: 72 * Self.hour))
+        given(W.self, fep, reopened).when(Self.proactive("p1", at: 30 * Self.hour))
+            .then([Self.sent("p1", at: 30 * Self.hour, by: .freeEntryPoint)])
     }
 
     @Test func aUserWhoNeverWroteGetsNoProactiveMessage() {

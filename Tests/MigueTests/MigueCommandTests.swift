@@ -53,6 +53,8 @@ import Testing
          "data.token: is not a field of this command"),
         ("message.record", ["conversation_id": F.uuid(F.id("c")), "direction": "sideways"],
          "data.message_id: is required without wa_message_id"),
+        ("message.record", ["wa_message_id": "", "conversation_id": F.uuid(F.id("c"))], "data.wa_message_id: must not be empty"),
+        ("conversation.start", ["wa_conversation_id": "", "user_id": F.uuid(F.userID)], "data.wa_conversation_id: must not be empty"),
         ("message.record", ["message_id": F.uuid(F.id("m")), "wa_message_id": "w", "conversation_id": F.uuid(F.id("c"))],
          "data.message_id: must be omitted or \(Migue.messageID(waMessageID: "w").uuidString.lowercased()), the id derived from wa_message_id"),
         ("message.record", ["message_id": F.uuid(F.id("m")), "conversation_id": F.uuid(F.id("c")), "direction": "sideways"],
