@@ -103,7 +103,8 @@ extension Projector {
             [SQLStatement(
                 """
                 UPDATE webhook_failures SET status = $3, retry_count = $5, \
-                error_message = COALESCE($6::text, error_message), error_code = COALESCE($7::text, error_code), updated_at = $8 \
+                error_message = COALESCE($6::text, error_message), \
+                error_code = CASE WHEN $6::text IS NULL AND $7::text IS NULL THEN error_code ELSE $7::text END, updated_at = $8 \
                 WHERE id = $1 AND status = $2 AND retry_count = $4
                 """,
                 [.uuid(change.webhookFailureID), .text(change.from.rawValue), .text(change.to.rawValue),

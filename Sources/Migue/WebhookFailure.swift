@@ -80,6 +80,7 @@ public enum WebhookFailure: Decider {
         case invalidTransition(UUID, from: Status, to: Status)
         case errorOnlyWhenBackToPending(UUID, to: Status)
         case tooManyRetries(UUID)
+        case codeWithoutMessage(UUID)
 
         public var description: String {
             switch self {
@@ -90,6 +91,8 @@ public enum WebhookFailure: Decider {
             case .errorOnlyWhenBackToPending(let id, let to):
                 "webhook failure \(short(id)): error_message and error_code go only with status pending, not \(to.rawValue)"
             case .tooManyRetries(let id): "webhook failure \(short(id)): retry_count would not fit an INT column"
+            case .codeWithoutMessage(let id):
+                "webhook failure \(short(id)): error_code needs its error_message (an error replaces the stored message and code)"
             }
         }
     }
@@ -111,6 +114,8 @@ public enum WebhookFailure: Decider {
             guard change.to == .pending || (change.errorMessage == nil && change.errorCode == nil) else {
                 throw .errorOnlyWhenBackToPending(id, to: change.to)
             }
+            // An error replaces the stored one whole: a code alone would sit beside another error's message.
+            guard change.errorCode == nil || change.errorMessage != nil else { throw .codeWithoutMessage(id) }
             var retryCount = state.retryCount
             if change.to == .retrying {
                 guard retryCount < .max else { throw .tooManyRetries(id) }

@@ -101,7 +101,8 @@ import Testing
             errorCode: "503", changedAt: F.time(5)))
         #expect(Projector.statements(for: back) == [SQLStatement(
             "UPDATE webhook_failures SET status = $3, retry_count = $5, error_message = COALESCE($6::text, error_message), "
-                + "error_code = COALESCE($7::text, error_code), updated_at = $8 WHERE id = $1 AND status = $2 AND retry_count = $4",
+                + "error_code = CASE WHEN $6::text IS NULL AND $7::text IS NULL THEN error_code ELSE $7::text END, updated_at = $8 "
+                + "WHERE id = $1 AND status = $2 AND retry_count = $4",
             [.uuid(id), .text("retrying"), .text("pending"), .integer(1), .integer(1), .text("again"), .text("503"),
              .timestamp(F.time(5))], expectedRows: 1)])
     }

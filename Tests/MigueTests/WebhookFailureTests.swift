@@ -70,6 +70,14 @@ import Testing
             .thenRejects(.errorOnlyWhenBackToPending(Self.failure, to: to))
     }
 
+    /// A failed retry's error replaces the stored one whole, so a code needs its message.
+    @Test func aFailedRetrysCodeComesWithItsMessage() {
+        Given<WebhookFailure>(events: Self.history(.retrying)).when(Self.change(.pending, code: "57P03"))
+            .thenRejects(.codeWithoutMessage(Self.failure))
+        #expect(WebhookFailure.Rejection.codeWithoutMessage(Self.failure).description.hasSuffix(
+            "error_code needs its error_message (an error replaces the stored message and code)"))
+    }
+
     static let forbidden: [(Status, Status)] = Status.allCases.flatMap { from in Status.allCases.map { (from, $0) } }
         .filter { !WebhookFailure.transitions.contains([$0.0, $0.1]) }
 
