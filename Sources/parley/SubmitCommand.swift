@@ -72,11 +72,21 @@ struct Submit: AsyncParsableCommand {
         if tally.rejected > 0 { throw ExitCode(1) }
     }
 
+    /// The whole input; a file that cannot be read (missing, a folder, an I/O error) is an error
+    /// naming it, before anything is submitted.
     private func readInput() throws -> Data {
-        if file == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
-        defer { try? handle.close() }
-        return handle.readDataToEndOfFile()
+        if file != "-" {
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw ValidationError("cannot read \(file): no such file") }
+            guard !folder.boolValue else { throw ValidationError("cannot read \(file): it is a folder") }
+        }
+        do {
+            let handle = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
+            defer { if file != "-" { try? handle.close() } }
+            return try handle.readToEnd() ?? Data()
+        } catch {
+            throw ValidationError("cannot read \(file == "-" ? "standard input" : file): \(error)")
+        }
     }
 }
 

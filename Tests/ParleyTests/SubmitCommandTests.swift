@@ -182,4 +182,17 @@ enum SubmitFixture {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput == "line 1: appended migue.user.registered at 0 in migue.user-\(SubmitFixture.user)\n")
     }
+
+    /// A folder or a missing file is named in the error; the log is not even created.
+    @Test(arguments: [true, false]) func anUnreadableInputIsNamedAndNothingIsWritten(folder: Bool) throws {
+        let log = SubmitFixture.scratch()
+        let input = NSTemporaryDirectory() + "parley-submit-input-\(UUID().uuidString)"
+        if folder { try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: false) }
+        defer { try? FileManager.default.removeItem(atPath: input); try? FileManager.default.removeItem(atPath: log) }
+        let outcome = try ParleyBinary.run(["submit", input, "--log", log])
+        #expect(outcome.status != 0 && outcome.status < 128, "a signal ended it: \(outcome.status)")
+        #expect(outcome.standardError.contains("cannot read \(input): "), "\(outcome.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: log))
+    }
 }
+
