@@ -42,6 +42,10 @@ public struct CorpusFile: Hashable, Sendable {
         guard let mapping = root.mapping else {
             throw ImportError("\(place):\(Self.line(root)): expected a mapping with categories and conversations")
         }
+        // A misspelt key would otherwise leave its conversations out without a word.
+        for key in mapping.keys where !["categories", "conversations"].contains(key.string ?? "") {
+            throw ImportError("\(place):\(Self.line(key)): unknown key \"\(key.string ?? "?")\"; expected categories and conversations")
+        }
         let categories = try Self.lines(of: mapping["categories"], in: place)
         var conversations: [[String]] = []
         if let list = mapping["conversations"], !Self.isNull(list) {
@@ -61,19 +65,29 @@ public struct CorpusFile: Hashable, Sendable {
         guard let node else { return [] }
         switch node {
         case .scalar(let scalar):
-            return scalar.string.isEmpty ? [] : [scalar.string]
+            return scalar.string.isEmpty ? [] : [try text(of: node, in: place)]
         case .sequence(let sequence):
             var lines: [String] = []
             for item in sequence {
                 guard case .scalar(let scalar) = item else {
                     throw ImportError("\(place):\(line(item)): expected a line of text, found a \(kind(item))")
                 }
-                if !scalar.string.isEmpty { lines.append(scalar.string) }
+                if !scalar.string.isEmpty { lines.append(try text(of: item, in: place)) }
             }
             return lines
         case .mapping, .alias:
             throw ImportError("\(place):\(line(node)): expected a line or a list of lines, found a \(kind(node))")
         }
+    }
+
+    /// A scalar's text, refused when PostgreSQL could not store it: checked here, so a file that
+    /// would fail part-way through its conversations fails before anything is appended.
+    private static func text(of node: Node, in place: String) throws(ImportError) -> String {
+        let text = node.scalar?.string ?? ""
+        guard !text.utf8.contains(0) else {
+            throw ImportError("\(place):\(line(node)): the line contains U+0000, which PostgreSQL text cannot store")
+        }
+        return text
     }
 
     private static func isNull(_ node: Node) -> Bool {
@@ -92,9 +106,18 @@ public struct CorpusFile: Hashable, Sendable {
 
     private static func line(_ node: Node) -> String { node.mark.map { "\($0.line)" } ?? "?" }
 
-    /// A parser error without the YAML text Yams appends to some errors.
+    /// A parser error's position, problem and context, without the YAML text Yams appends.
     private static func summary(of error: any Error) -> String {
-        let text = String(describing: error)
-        return text.split(separator: "\n").first.map(String.init) ?? text
+        switch error as? YamlError {
+        case .scanner(let context, let problem, let mark, _)?, .parser(let context, let problem, let mark, _)?,
+            .composer(let context, let problem, let mark, _)?:
+            let during = context.map { " (\($0.text) in line \($0.mark.line), column \($0.mark.column))" } ?? ""
+            return "line \(mark.line), column \(mark.column): \(problem)\(during)"
+        case .duplicatedKeysInMapping(let duplicates, let context)?:
+            return "line \(context.mark.line): the keys \(duplicates.sorted().joined(separator: ", ")) appear twice in one mapping"
+        default:
+            let text = String(describing: error)
+            return text.split(separator: "\n").first.map(String.init) ?? text
+        }
     }
 }

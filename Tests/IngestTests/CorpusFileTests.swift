@@ -77,12 +77,24 @@ import Testing
         }
     }
 
-    @Test func invalidYAMLIsAnErrorNamingTheFile() throws {
-        do {
-            _ = try parse("conversations:\n- - 'unterminated\n")
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.description.hasPrefix("english/odd.yml: not valid YAML: "))
+    @Test func invalidYAMLIsAnErrorNamingTheFileThePlaceAndTheProblem() throws {
+        #expect(throws: ImportError("english/odd.yml: not valid YAML: line 3, column 1: found unexpected end of stream "
+            + "(while scanning a quoted scalar in line 2, column 5)")) {
+            try parse("conversations:\n- - 'unterminated\n")
+        }
+    }
+
+    /// A misspelt key would leave its conversations out silently.
+    @Test func anUnknownKeyIsAnErrorNamingTheLine() throws {
+        #expect(throws: ImportError("english/odd.yml:2: unknown key \"conversation\"; expected categories and conversations")) {
+            try parse("categories: [x]\nconversation:\n- - Hi\n")
+        }
+    }
+
+    /// PostgreSQL text cannot hold U+0000: the file fails before any of its commands is appended.
+    @Test func aLineWithANulCharacterIsAnErrorNamingTheLine() throws {
+        #expect(throws: ImportError("english/odd.yml:3: the line contains U+0000, which PostgreSQL text cannot store")) {
+            try parse("conversations:\n- - Hello\n  - \"bad\\0byte\"\n")
         }
     }
 }
