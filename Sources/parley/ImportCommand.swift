@@ -59,6 +59,9 @@ struct ImportChatterbot: AsyncParsableCommand {
             let command = commands[outcome.line - 1]
             FileHandle.standardError.write(Data("rejected: command \(outcome.line) (\(command.type) \(command.id)): \(rejection)\n".utf8))
         }
+        if report.rejections.count > 20 {
+            FileHandle.standardError.write(Data("... and \(report.rejections.count - 20) more rejected commands\n".utf8))
+        }
         summary.print(json: options.json)
         if report.tally.rejected > 0 { throw ExitCode(1) }
     }
