@@ -13,11 +13,11 @@ public enum CommandRun {
 
     /// Runs `commands`; `progress` gets the number handled so far after each one. Commands are
     /// prepared a chunk ahead on another task (`PreparedCommands`).
-    public static func run(
-        _ commands: some Sequence<CommandEnvelope>, through router: CommandRouter, progress: (Int) -> Void = { _ in }
-    ) async throws -> Report {
+    public static func run<Commands: Sequence<CommandEnvelope>>(
+        _ commands: Commands, through router: CommandRouter, progress: (Int) -> Void = { _ in }
+    ) async throws -> Report where Commands.Iterator: Sendable {
         var report = Report()
-        try await PreparedCommands.forEach(Array(commands)) { offset, command in
+        try await PreparedCommands.forEach(commands) { offset, command in
             let outcome = SubmitOutcome(line: offset + 1, commandID: command.commandID, result: try await router.handle(command))
             report.tally.add(outcome)
             if outcome.status == .rejected { report.rejections.append(outcome) }

@@ -104,7 +104,7 @@ extension ImportPlan {
         public func makeIterator() -> Iterator { Iterator(conversations: conversations) }
 
         /// Generates each conversation once, as the iteration reaches it.
-        public struct Iterator: IteratorProtocol {
+        public struct Iterator: IteratorProtocol, Sendable {
             let conversations: Conversations
             var conversation = 0
             var pending: [CommandEnvelope] = []

@@ -26,34 +26,40 @@ public enum PreparedCommands {
     public static func forEach<Line: Collection<UInt8> & Sendable>(
         _ lines: [Line], chunk: Int = 256, _ handle: (Int, PreparedCommand) async throws -> Void
     ) async throws {
-        try await forEach(lines, chunk: chunk, preparing: { CommandRouter.prepare(json: $0) }, handle)
+        try await forEach(lines.makeIterator(), chunk: chunk, preparing: { CommandRouter.prepare(json: $0) }, handle)
     }
 
     /// Calls `handle` with each of `commands` prepared, in order, as `forEach(_:chunk:_:)` does
-    /// for lines.
-    public static func forEach(
-        _ commands: [CommandEnvelope], chunk: Int = 256, _ handle: (Int, PreparedCommand) async throws -> Void
-    ) async throws {
-        try await forEach(commands, chunk: chunk, preparing: { CommandRouter.prepare($0) }, handle)
+    /// for lines. Commands are drawn from the sequence a chunk at a time, so a generated one
+    /// (`ImportPlan.commands`) is held only while its chunk is handled.
+    public static func forEach<Commands: Sequence<CommandEnvelope>>(
+        _ commands: Commands, chunk: Int = 256, _ handle: (Int, PreparedCommand) async throws -> Void
+    ) async throws where Commands.Iterator: Sendable {
+        try await forEach(commands.makeIterator(), chunk: chunk, preparing: { CommandRouter.prepare($0) }, handle)
     }
 
-    private static func forEach<Item: Sendable>(
-        _ items: [Item], chunk: Int, preparing prepare: @escaping @Sendable (Item) -> PreparedCommand,
+    private static func forEach<Source: IteratorProtocol & Sendable>(
+        _ source: Source, chunk: Int, preparing prepare: @escaping @Sendable (Source.Element) -> PreparedCommand,
         _ handle: (Int, PreparedCommand) async throws -> Void
     ) async throws {
         precondition(chunk > 0, "a chunk holds at least one command")
-        func prepared(from start: Int) -> Task<[PreparedCommand], Never>? {
-            guard start < items.count else { return nil }
-            let end = min(items.count, start + chunk)
-            return Task.detached { items[start..<end].map(prepare) }
+        // Each task draws and prepares one chunk, then hands the source on to the next one.
+        func prepared(from source: Source) -> Task<([PreparedCommand], Source), Never> {
+            Task.detached {
+                var source = source
+                var items: [PreparedCommand] = []
+                while items.count < chunk, let item = source.next() { items.append(prepare(item)) }
+                return (items, source)
+            }
         }
-        var next = prepared(from: 0)
+        var next = prepared(from: source)
         var start = 0
-        while let current = next {
-            let chunk = await current.value
-            next = prepared(from: start + chunk.count)
-            for (offset, command) in chunk.enumerated() { try await handle(start + offset, command) }
-            start += chunk.count
+        while true {
+            let (items, rest) = await next.value
+            guard !items.isEmpty else { return }
+            next = prepared(from: rest)
+            for (offset, command) in items.enumerated() { try await handle(start + offset, command) }
+            start += items.count
         }
     }
 }
