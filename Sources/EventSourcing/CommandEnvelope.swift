@@ -40,8 +40,10 @@ public struct CommandEnvelope: Hashable, Sendable {
 
     /// Reads one command from JSON text; bad JSON, missing, mistyped or unknown fields are rejections.
     public init(json bytes: some Collection<UInt8>) throws(CommandRejection) {
-        guard let value = JSONValue(parsing: bytes) else { throw CommandRejection("not valid JSON") }
-        try self.init(json: value)
+        switch JSONParser.parseOrStop(Array(bytes)) {
+        case .success(let value): try self.init(json: value)
+        case .failure(let stop): throw CommandRejection("not valid JSON (reading stopped at byte \(stop.offset + 1))")
+        }
     }
 
     /// Reads one command from a parsed JSON value.

@@ -12,10 +12,21 @@ struct JSONParser {
 
     /// The value of the whole text; nil when it is not exactly one JSON value.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        if case .success(let value) = parseOrStop(bytes) { return value }
+        return nil
+    }
+
+    /// The value of the whole text, or the offset (from 0) of the byte where reading stopped:
+    /// the first one that cannot continue a JSON value (the end, when the text stops short).
+    static func parseOrStop(_ bytes: [UInt8]) -> Result<JSONValue, Stop> {
         var parser = JSONParser(bytes)
-        guard let value = parser.value() else { return nil }
+        guard let value = parser.value() else { return .failure(Stop(offset: parser.index)) }
         parser.skipWhitespace()
-        return parser.index == bytes.count ? value : nil
+        return parser.index == bytes.count ? .success(value) : .failure(Stop(offset: parser.index))
+    }
+
+    struct Stop: Error {
+        var offset: Int
     }
 
     private mutating func skipWhitespace() {

@@ -31,7 +31,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("{", "not valid JSON"),
+        ("{", "not valid JSON (reading stopped at byte 2)"),
+        (#"{"id":"x",}"#, "not valid JSON (reading stopped at byte 11)"),
+        ("{\"id\": tru}", "not valid JSON (reading stopped at byte 8)"),
         ("[1]", "expected an object, found an array"),
         (#"{"product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: is required"),
         (#"{"id":"nope","product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: expected a UUID"),

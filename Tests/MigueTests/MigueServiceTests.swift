@@ -143,7 +143,7 @@ import Testing
 
     @Test func badJSONIsARejection() async throws {
         let scenario = Scenario()
-        #expect(try await scenario.service.handle(json: Array("{\"id\":".utf8)) == .rejected(CommandRejection("not valid JSON")))
+        #expect(try await scenario.service.handle(json: Array("{\"id\":".utf8)) == .rejected(CommandRejection("not valid JSON (reading stopped at byte 7)")))
     }
 
     @Test func theCacheKeepsTheStatesTheNextCommandsNeedButNotARecordedMessage() async throws {

@@ -39,7 +39,7 @@ enum SubmitFixture {
 
     static let expected = [
         "line 1: appended migue.user.registered at 0 in migue.user-\(user)",
-        "line 3: not valid JSON",
+        "line 3: not valid JSON (reading stopped at byte 2)",
         "line 4: appended migue.user.active-conversation-claimed at 1 in migue.user-\(user); migue.conversation.started at 2 in migue.conversation-\(conversation)",
         #"line 5: product: unknown product "wingman"; known: "migue""#,
         // An inbound message opens the user's 24-hour window before it is recorded.
