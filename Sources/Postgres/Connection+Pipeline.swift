@@ -15,6 +15,15 @@ extension Connection {
     /// the other waits (libpq's pipeline deadlock).
     static let pipelineChunk = 256
 
+    /// A statement with more parameters is sent unnamed, parsed each time: a multi-row statement
+    /// has another text for each row count, and preparing each would keep its plan (a parse tree
+    /// as large as its thousands of parameters) on the server for the whole session.
+    static let preparedParameterLimit = 64
+
+    /// Once a session has prepared this many statements, they are all deallocated and prepared
+    /// again as they come: a caller with ever new SQL texts does not grow the server's memory.
+    static let preparedStatementLimit = 512
+
     /// Sends `statements` without waiting for each answer and returns each one's affected rows.
     ///
     /// The server runs them in order. When one fails, the server skips the rest up to the next
@@ -41,6 +50,10 @@ extension Connection {
                     kind: .usage, message: "statement \(offset + 1) parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
             }
         }
+        if preparedStatements.count >= Self.preparedStatementLimit {
+            try execute("DEALLOCATE ALL")
+            preparedStatements = [:]
+        }
         guard LibPQ.enterPipelineMode(handle) else {
             guard LibPQ.isConnected(handle) else { throw brokenConnection() }
             throw PostgresError(kind: .usage, message: "could not enter pipeline mode (a command is in progress)", context: "talking to \(endpoint)")
@@ -58,6 +71,11 @@ extension Connection {
             let types = parameters.map { binding -> UInt32 in
                 if case .binary(_, let type)? = binding { return type }
                 return 0
+            }
+            guard parameters.count <= Self.preparedParameterLimit else {
+                guard LibPQ.send(handle, statement.sql, parameters) else { throw brokenConnection() }
+                expected.append(.statement(index))
+                continue
             }
             let key = PreparedKey(sql: statement.sql, types: types)
             var name = preparedStatements[key] ?? preparing[key]

@@ -45,4 +45,33 @@ import Testing
         #expect(error.description.contains("statement 2 parameter $1"))
         #expect(try connection.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
     }
+
+    func preparedCount(_ connection: Connection) throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM pg_prepared_statements")[0].decode("n", as: Int.self)
+    }
+
+    /// A statement of many parameters (a multi-row insert, another text for each row count) is
+    /// sent unnamed, so its plan does not stay on the server; a short one is prepared once.
+    @Test func onlyStatementsOfFewParametersStayPrepared() throws {
+        let connection = try TestServer.connect()
+        let wide = "SELECT " + (1...65).map { "$\($0)::int" }.joined(separator: " + ")
+        let counts = try connection.pipeline([.init(wide, Array(1...65)), .init("SELECT $1::int", [1]), .init("SELECT $1::int", [2])])
+        #expect(counts.count == 3)
+        #expect(try preparedCount(connection) == 1)
+        let sum = try connection.query(wide, Array(1...65))
+        #expect(sum.count == 1)
+    }
+
+    /// Ever new statement texts do not pile up: past the limit the session's statements are
+    /// deallocated and prepared again as they come.
+    @Test func preparedStatementsStayBounded() throws {
+        let connection = try TestServer.connect()
+        let statements = (0..<768).map { (n: Int) in Connection.PipelinedStatement("SELECT $1::int + \(n)", [n]) }
+        #expect(try connection.pipeline(statements).count == 768)
+        // Chunks of 256: the third starts at the limit of 512, so only its own remain.
+        #expect(try preparedCount(connection) == 256)
+        #expect(try connection.pipeline([.init("SELECT $1::int + 0", [7])]) == [1])
+        #expect(try preparedCount(connection) == 257)
+    }
 }
+
