@@ -15,6 +15,15 @@ import Testing
         return database
     }
 
+    /// A conversation's events in a store, and the one in their middle that a test makes fail.
+    static func conversationWithACulprit() async throws -> (InMemoryEventStore, [RecordedEvent], RecordedEvent) {
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 6))
+        let events = await store.readAll(from: .start, limit: 1000)
+        return (store, events, events[events.count / 2])
+    }
+
     func count(_ connection: Connection, _ table: String) throws -> Int {
         try connection.query("SELECT count(*) AS n FROM \(table)")[0].decode("n", as: Int.self)
     }
@@ -114,11 +123,7 @@ import Testing
     @Test func anUpdateThatMissesItsRowStopsAtItsEvent() async throws {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
-        let store = InMemoryEventStore()
-        var commands = MigueCommands()
-        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 6))
-        let events = await store.readAll(from: .start, limit: 1000)
-        let culprit = events[events.count / 2]
+        let (store, events, culprit) = try await Self.conversationWithACulprit()
         let connection = try database.connect()
         try connection.executeScript(
             "CREATE SCHEMA probe; CREATE TABLE probe.seen (id bigint PRIMARY KEY, n int NOT NULL);", name: "probe")
@@ -147,11 +152,7 @@ import Testing
     @Test func anEventTheProjectorCannotReadStopsAtItAfterTheEventsBeforeIt() async throws {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
-        let store = InMemoryEventStore()
-        var commands = MigueCommands()
-        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 6))
-        let events = await store.readAll(from: .start, limit: 1000)
-        let culprit = events[events.count / 2]
+        let (store, _, culprit) = try await Self.conversationWithACulprit()
         struct Unreadable: Error {}
         let connection = try database.connect()
         try connection.executeScript("CREATE SCHEMA probe; CREATE TABLE probe.seen (id bigint PRIMARY KEY);", name: "probe")
