@@ -65,14 +65,14 @@ public struct CorpusFile: Hashable, Sendable {
         guard let node else { return [] }
         switch node {
         case .scalar(let scalar):
-            return scalar.string.isEmpty ? [] : [try text(of: node, in: place)]
+            return scalar.string.isEmpty ? [] : [try text(scalar.string, of: node, in: place)]
         case .sequence(let sequence):
             var lines: [String] = []
             for item in sequence {
                 guard case .scalar(let scalar) = item else {
                     throw ImportError("\(place):\(line(item)): expected a line of text, found a \(kind(item))")
                 }
-                if !scalar.string.isEmpty { lines.append(try text(of: item, in: place)) }
+                if !scalar.string.isEmpty { lines.append(try text(scalar.string, of: item, in: place)) }
             }
             return lines
         case .mapping, .alias:
@@ -80,10 +80,9 @@ public struct CorpusFile: Hashable, Sendable {
         }
     }
 
-    /// A scalar's text, refused when PostgreSQL could not store it: checked here, so a file that
+    /// A scalar's `text`, refused when PostgreSQL could not store it: checked here, so a file that
     /// would fail part-way through its conversations fails before anything is appended.
-    private static func text(of node: Node, in place: String) throws(ImportError) -> String {
-        let text = node.scalar?.string ?? ""
+    private static func text(_ text: String, of node: Node, in place: String) throws(ImportError) -> String {
         guard !text.utf8.contains(0) else {
             throw ImportError("\(place):\(line(node)): the line contains U+0000, which PostgreSQL text cannot store")
         }

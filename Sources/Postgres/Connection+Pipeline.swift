@@ -68,14 +68,14 @@ extension Connection {
         var expected: [Expected] = []
         var preparing: [PreparedKey: String] = [:]
         for (index, (statement, parameters)) in zip(statements, bindings).enumerated() {
-            let types = parameters.map { binding -> UInt32 in
-                if case .binary(_, let type)? = binding { return type }
-                return 0
-            }
             guard parameters.count <= Self.preparedParameterLimit else {
                 guard LibPQ.send(handle, statement.sql, parameters) else { throw brokenConnection() }
                 expected.append(.statement(index))
                 continue
+            }
+            let types = parameters.map { binding -> UInt32 in
+                if case .binary(_, let type)? = binding { return type }
+                return 0
             }
             let key = PreparedKey(sql: statement.sql, types: types)
             var name = preparedStatements[key] ?? preparing[key]

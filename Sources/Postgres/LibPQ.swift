@@ -165,9 +165,9 @@ enum LibPQ {
     }
     static func affectedRows(_ result: OpaquePointer) -> Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
 
-    /// The keyword/value pairs of a connection string, or the parse error libpq gives.
-    /// The options `conninfo` sets; `secret` for those libpq itself hides (display character `*`:
-    /// `password`, `sslpassword`, and any later one).
+    /// The keyword/value pairs of a connection string, or the parse error libpq gives; `secret`
+    /// marks the options libpq itself hides (display character `*`: `password`, `sslpassword`, and
+    /// any later one).
     static func parseConninfo(_ conninfo: String) -> Result<[(keyword: String, value: String, secret: Bool)], ConninfoParseError> {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {

@@ -75,18 +75,18 @@ struct Submit: AsyncParsableCommand {
     /// The whole input; a file that cannot be read (missing, a folder, an I/O error) is an error
     /// naming it, before anything is submitted.
     private func readInput() throws -> Data {
-        if file != "-" {
-            var folder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw ValidationError("cannot read \(file): no such file") }
-            guard !folder.boolValue else { throw ValidationError("cannot read \(file): it is a folder") }
-        }
-        do {
-            let handle = file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-            defer { if file != "-" { try? handle.close() } }
-            return try handle.readToEnd() ?? Data()
-        } catch {
-            throw ValidationError("cannot read \(file == "-" ? "standard input" : file): \(error)")
-        }
+        guard file != "-" else { return try Self.readAll(FileHandle.standardInput, name: "standard input") }
+        var folder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw ValidationError("cannot read \(file): no such file") }
+        guard !folder.boolValue else { throw ValidationError("cannot read \(file): it is a folder") }
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file)) } catch { throw ValidationError("cannot read \(file): \(error)") }
+        defer { try? handle.close() }
+        return try Self.readAll(handle, name: file)
+    }
+
+    private static func readAll(_ handle: FileHandle, name: String) throws -> Data {
+        do { return try handle.readToEnd() ?? Data() } catch { throw ValidationError("cannot read \(name): \(error)") }
     }
 }
 
