@@ -57,3 +57,43 @@ public struct PostgresArray: PostgresEncodable {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension PostgresArray {
+    /// The elements of a one-dimensional array literal (NULL as nil), or nil when `text` is not one.
+    ///
+    /// Reads what `postgresText` writes and PostgreSQL's unquoted elements; used to find the
+    /// elements a server message may quote, so a malformed literal simply has none.
+    static func elements(ofLiteral text: String) -> [String?]? {
+        var bytes = text.utf8[...]
+        guard bytes.popFirst() == UInt8(ascii: "{"), bytes.popLast() == UInt8(ascii: "}") else { return nil }
+        var elements: [String?] = []
+        if bytes.isEmpty { return elements }
+        while true {
+            var element: [UInt8] = []
+            var quoted = false
+            if bytes.first == UInt8(ascii: "\"") {
+                quoted = true
+                bytes.removeFirst()
+                var closed = false
+                while let byte = bytes.popFirst() {
+                    if byte == UInt8(ascii: "\"") {
+                        closed = true
+                        break
+                    }
+                    element.append(byte == UInt8(ascii: "\\") ? bytes.popFirst() ?? byte : byte)
+                }
+                guard closed else { return nil }
+            } else {
+                while let byte = bytes.first, byte != UInt8(ascii: ",") {
+                    guard !"{}\"\\".utf8.contains(byte) else { return nil }
+                    element.append(bytes.removeFirst())
+                }
+                guard !element.isEmpty else { return nil }
+            }
+            let value = String(decoding: element, as: UTF8.self)
+            elements.append(!quoted && value == "NULL" ? nil : value)
+            guard let separator = bytes.popFirst() else { return elements }
+            guard separator == UInt8(ascii: ","), !bytes.isEmpty else { return nil }
+        }
+    }
+}

@@ -64,20 +64,31 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
         description + (detail.map { "; detail: \($0)" } ?? "")
     }
 
-    /// `message` with every parameter value that it quotes replaced by its placeholder (`$1`, ...).
+    /// `message` with every parameter value that it quotes replaced by its placeholder (`$1`, ...),
+    /// and every element of an array parameter by the element's (`$2[3]`).
     ///
-    /// PostgreSQL echoes bad input in messages such as `invalid input syntax for type uuid: "x"`.
+    /// PostgreSQL echoes bad input in messages such as `invalid input syntax for type uuid: "x"`;
+    /// for an array parameter it quotes the one element it could not read.
     static func redacting(_ message: String, parameters: [String?]) -> String {
         var message = message
         for (index, value) in parameters.enumerated() {
-            guard let value, !value.isEmpty else { continue }
+            guard let value else { continue }
             let placeholder = "$\(index + 1)"
-            message = message.replacingAll("\"\(value)\"", with: "\"\(placeholder)\"")
-            if value.count >= 4 {
-                message = message.replacingAll(value, with: placeholder)
+            message = redacting(value, as: placeholder, in: message)
+            for (number, element) in (PostgresArray.elements(ofLiteral: value) ?? []).enumerated() {
+                guard let element else { continue }
+                message = redacting(element, as: "\(placeholder)[\(number + 1)]", in: message)
             }
         }
         return message
+    }
+
+    /// `message` with `value` replaced by `placeholder` where quoted, and anywhere when it is long
+    /// enough (4 characters) not to match ordinary words by chance.
+    private static func redacting(_ value: String, as placeholder: String, in message: String) -> String {
+        guard !value.isEmpty else { return message }
+        let message = message.replacingAll("\"\(value)\"", with: "\"\(placeholder)\"")
+        return value.count >= 4 ? message.replacingAll(value, with: placeholder) : message
     }
 }
 

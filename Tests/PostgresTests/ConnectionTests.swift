@@ -63,6 +63,19 @@ import Testing
         #expect(error.description.contains("$1"))
     }
 
+    /// A merged UPDATE sends a column as one array; the server quotes just the element it could not read.
+    @Test(arguments: ["secret \"quoted\" value", "back\\slash secret", "abc", "NULLS"])
+    func arrayElementsNeverAppearInTheDescription(secret: String) throws {
+        let connection = try TestServer.connect()
+        let elements = ["3f2504e0-4f89-11d3-9a0c-0305e82c3301", secret]
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("SELECT unnest($1::uuid[])", [PostgresArray(elements)])
+        }
+        #expect(error.code == .invalidTextRepresentation)
+        #expect(!error.description.contains(secret))
+        #expect(error.description.contains("\"$1[2]\""))
+    }
+
     @Test func rowCountsOfCommands() throws {
         let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE numbers (n int)")
