@@ -9,7 +9,8 @@ public struct TableKeys: Sendable, Equatable {
     /// Per table, the columns of each unique index on plain columns without a predicate: equal
     /// values in all of them mean the same row.
     public var uniqueKeys: [String: [Set<String>]]
-    /// Per table, every column of any unique index or exclusion constraint (partial ones too).
+    /// Per table, every column a unique index or exclusion constraint reads: its key columns, and
+    /// those of its expressions and of a partial index's predicate (`WHERE status = 'active'`).
     public var constrainedColumns: [String: Set<String>]
     /// Tables whose updates are never merged: those with triggers of their own (foreign-key
     /// triggers do not count), or with a unique index on an expression.
@@ -44,14 +45,19 @@ public struct TableKeys: Sendable, Equatable {
             """
             SELECT c.relname AS table_name, i.indexprs IS NOT NULL AS expressions, i.indpred IS NULL AND i.indisunique AS key,
                    array_to_string(ARRAY(SELECT a.attname FROM pg_attribute a
-                       WHERE a.attrelid = c.oid AND a.attnum = ANY(i.indkey) ORDER BY a.attname), ',') AS columns
+                       WHERE a.attrelid = c.oid AND a.attnum = ANY(i.indkey) ORDER BY a.attname), ',') AS columns,
+                   array_to_string(ARRAY(SELECT a.attname FROM pg_depend d
+                       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                       WHERE d.classid = 'pg_class'::regclass AND d.objid = i.indexrelid
+                         AND d.refclassid = 'pg_class'::regclass AND d.refobjid = c.oid AND d.refobjsubid > 0), ',') AS read_columns
             FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = $1 AND (i.indisunique OR i.indisexclusion)
             """, [schema])
         {
             let table: String = try row.decode("table_name")
             let columns = Set(try row.decode("columns", as: String.self).split(separator: ",").map(String.init))
-            keys.constrainedColumns[table, default: []].formUnion(columns)
+            let read = try row.decode("read_columns", as: String.self).split(separator: ",").map(String.init)
+            keys.constrainedColumns[table, default: []].formUnion(columns.union(read))
             if try row.decode("expressions", as: Bool.self) {
                 keys.unmergeable.insert(table)
             } else if try row.decode("key", as: Bool.self) {

@@ -54,6 +54,19 @@ import TestSupport
         #expect(plan == statements.map(PlannedWrite.statement))
     }
 
+    /// A status change may hit `uniq_active_conversation_per_user` (`ON conversations(user_id) WHERE
+    /// status = 'active'`) between two rows of one merged statement, so it is not merged.
+    @Test func aPartialUniqueIndexsPredicateColumnIsNeverSetByAMergedUpdate() throws {
+        let keys = try MigratedDatabase.withRollback(schema: "migue") { try TableKeys.of(schema: "migue", connection: $0) }
+        let conversations = try #require(keys.constrainedColumns["conversations"])
+        #expect(conversations.isSuperset(of: ["id", "user_id", "wa_conversation_id", "status"]))
+        #expect(keys.uniqueKeys["conversations"]?.contains(["user_id"]) == false)
+        let statusChange = try #require(UpdateShape("UPDATE conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2"))
+        #expect(statusChange.keyParameters(keys) == nil)
+        let touch = try #require(UpdateShape("UPDATE conversations SET updated_at = $2 WHERE id = $1"))
+        #expect(touch.keyParameters(keys) == [0])
+    }
+
     @Test func mergedWindowUpdatesWriteTheRowsSingleStatementsWrite() async throws {
         let store = InMemoryEventStore()
         var commands = MigueCommands()
