@@ -24,7 +24,7 @@ struct History: AsyncParsableCommand {
         let log = try LogAccess.openForReading(options)
         let events = try await log.read(stream: name, from: StreamVersion(from), direction: .forwards, limit: .max)
         if events.isEmpty {
-            throw ValidationError("stream \(name) has no events\(from > 0 ? " from version \(from)" : "")")
+            throw CommandFailure("stream \(name) has no events\(from > 0 ? " from version \(from)" : "")")
         }
         for event in events {
             if options.json {

@@ -39,12 +39,16 @@ struct ImportChatterbot: AsyncParsableCommand {
     func run() async throws {
         let started = ContinuousClock.now
         let source = ChatterbotCorpus(directory: corpus)
+        // A language the option names wrongly is a usage error; a corpus that is missing or damaged is not.
+        let chosen: [ChatterbotLanguage]
+        if let languages {
+            do throws(ImportError) { chosen = try ChatterbotLanguage.parse(list: languages) } catch { throw ValidationError(error.description) }
+        } else {
+            do throws(ImportError) { chosen = try source.installedLanguages() } catch { throw CommandFailure(error.description) }
+        }
         let plan: ImportPlan
-        do throws(ImportError) {
-            let chosen = if let languages { try ChatterbotLanguage.parse(list: languages) } else { try source.installedLanguages() }
-            plan = try ImportPlan.chatterbot(corpus: source, languages: chosen, limitPerLanguage: limit)
-        } catch {
-            throw ValidationError(error.description)
+        do throws(ImportError) { plan = try ImportPlan.chatterbot(corpus: source, languages: chosen, limitPerLanguage: limit) } catch {
+            throw CommandFailure(error.description)
         }
         let log = try FileEventLog(directory: options.logPath, logger: options.logger)
         let router = CommandRouter(store: log, durability: durable ? .durable : .buffered)

@@ -32,7 +32,7 @@ struct Verify: AsyncParsableCommand {
             }
         }
         guard outcome.matches else {
-            throw ValidationError("the live read model differs from a rebuild in: \(outcome.tables.filter { !$0.matches }.map(\.table).joined(separator: ", "))")
+            throw CommandFailure("the live read model differs from a rebuild in: \(outcome.tables.filter { !$0.matches }.map(\.table).joined(separator: ", "))")
         }
     }
 }

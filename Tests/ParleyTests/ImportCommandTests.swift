@@ -86,10 +86,13 @@ import Testing
             + "scheduled_messages 0, webhook_failures 0"
         #expect(lines.dropFirst(2).first.map(String.init) == rows)
         let unknown = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "xx", "--log", log])
-        #expect(unknown.status != 0)
+        // A wrong option is a usage error (64, with the usage); a missing corpus is a failure (1, without).
+        #expect(unknown.status == 64)
         #expect(unknown.standardError.contains(#"unknown language "xx""#))
+        #expect(unknown.standardError.contains("Usage: parley"))
         let missing = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus + "/nowhere", "--log", log])
-        #expect(missing.status != 0)
+        #expect(missing.status == 1)
+        #expect(!missing.standardError.contains("Usage:"))
         #expect(missing.standardError.contains("no chatterbot corpus at \(corpus)/nowhere/chatterbot_corpus/data"))
     }
 
