@@ -22,6 +22,14 @@ public struct GroupCommitSubmitter: Sendable {
 
     private static let syncQueue = DispatchQueue(label: "parley.submit.sync")
 
+    /// A sync failed: every outcome in `unconfirmed` stays unconfirmed (the command being
+    /// submitted when it came out was handled, and is among them). Unlike an error from handling
+    /// a command, which leaves that command out.
+    public struct SyncFailed: Error, CustomStringConvertible {
+        public let underlying: any Error
+        public var description: String { "\(underlying)" }
+    }
+
     /// A submitter appending through `store` (deferred, or durable for groups of 1) and calling
     /// `sync` (the store's `fdatasync` of everything appended) once per `groupSize` commands.
     public init(store: any EventStore, groupSize: Int, cache: StateCache = StateCache(), sync: @escaping @Sendable () throws -> Void) {
@@ -46,7 +54,8 @@ public struct GroupCommitSubmitter: Sendable {
     public var unconfirmed: [SubmitOutcome] { (syncing?.outcomes ?? []) + pending }
 
     /// Handles one command (its JSON line, numbered from 1); returns the outcomes this call found
-    /// durable: none, or the group before the one it closed.
+    /// durable: none, or the group before the one it closed. Throws `SyncFailed` when that
+    /// group's sync failed, or the error that kept the command from being handled.
     public mutating func submit(json bytes: some Collection<UInt8>, line: Int) async throws -> [SubmitOutcome] {
         let (commandID, result) = try await router.handle(json: bytes)
         return try await add(SubmitOutcome(line: line, commandID: commandID, result: result))
@@ -65,7 +74,7 @@ public struct GroupCommitSubmitter: Sendable {
     }
 
     /// Syncs everything handled, then returns every outcome not yet returned. When a sync fails
-    /// they all stay unconfirmed and the error is thrown.
+    /// they all stay unconfirmed and `SyncFailed` is thrown.
     public mutating func confirm() async throws -> [SubmitOutcome] {
         if groupSize > 1, syncing != nil || !pending.isEmpty {
             // This sync covers the group still being synced too: it was written before. That one
@@ -75,7 +84,7 @@ public struct GroupCommitSubmitter: Sendable {
             if let done = syncing?.done {
                 do { try await done.value } catch { failure = failure ?? error }
             }
-            if let failure { throw failure }
+            if let failure { throw SyncFailed(underlying: failure) }
         }
         defer {
             syncing = nil
@@ -90,7 +99,7 @@ public struct GroupCommitSubmitter: Sendable {
         guard groupSize > 1 else { return try await confirm() }
         var released: [SubmitOutcome] = []
         if let (outcomes, done) = syncing {
-            try await done.value
+            do { try await done.value } catch { throw SyncFailed(underlying: error) }
             released = outcomes
         }
         // A failure to start comes out as the sync's own would, when the next group closes.

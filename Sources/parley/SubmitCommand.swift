@@ -41,20 +41,29 @@ struct Submit: AsyncParsableCommand {
         }
         let lines = JSONLineSplitter.lines(of: input)
         var current = 0
+        var syncFailed = false
+        func unconfirmed(_ error: GroupCommitSubmitter.SyncFailed) -> String {
+            let first = submitter.unconfirmed.first?.line ?? current
+            return "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
+        }
         do {
             try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
                 current = lines[index].number
                 report(try await submitter.submit(command, line: current))
             }
+        } catch let error as GroupCommitSubmitter.SyncFailed {
+            failure = unconfirmed(error) + "; the lines after \(current) were not handled"
+            syncFailed = true
         } catch {
             failure = "line \(current): \(error); this command and the lines after it were not handled"
         }
         do {
             report(try await submitter.confirm())
+        } catch let error as GroupCommitSubmitter.SyncFailed {
+            // After a failed sync the log is poisoned, so this one fails too: nothing new to say.
+            if !syncFailed { failure = failure.map { "\($0); then \(unconfirmed(error))" } ?? unconfirmed(error) }
         } catch {
-            let first = submitter.unconfirmed.first?.line ?? 0
-            let unconfirmed = "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
-            failure = failure.map { "\($0); then \(unconfirmed)" } ?? unconfirmed
+            failure = failure ?? "\(error)"
         }
         output.flush()
         do {

@@ -60,7 +60,8 @@ import Testing
         for (offset, command) in commands.prefix(3).enumerated() {
             #expect(try await submitter.submit(command, line: offset + 1) == [])
         }
-        await #expect(throws: SyncCounter.Failure.self) { try await submitter.confirm() }
+        let failed = await #expect(throws: GroupCommitSubmitter.SyncFailed.self) { try await submitter.confirm() }
+        #expect(failed?.underlying is SyncCounter.Failure)
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
         counter.failing.withLock { $0 = false }
         #expect(try await submitter.confirm().map(\.status) == [.appended, .appended, .appended])
@@ -74,7 +75,8 @@ import Testing
             #expect(try await submitter.submit(command, line: offset + 1) == [])
         }
         // Line 6 closes the second group, which waits for the first group's sync: it failed.
-        await #expect(throws: SyncCounter.Failure.self) { try await submitter.submit(commands[5], line: 6) }
+        let failed = await #expect(throws: GroupCommitSubmitter.SyncFailed.self) { try await submitter.submit(commands[5], line: 6) }
+        #expect(failed?.underlying is SyncCounter.Failure)
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3, 4, 5, 6])
     }
 
@@ -96,7 +98,8 @@ import Testing
         for (offset, command) in commands.prefix(3).enumerated() {
             #expect(try await submitter.submit(command, line: offset + 1) == [])
         }
-        await #expect(throws: SyncCounter.Failure.self) { try await submitter.confirm() }
+        let failed = await #expect(throws: GroupCommitSubmitter.SyncFailed.self) { try await submitter.confirm() }
+        #expect(failed?.underlying is SyncCounter.Failure)
         #expect(calls.backgroundDone.withLock { $0 })
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
     }
