@@ -21,25 +21,39 @@ extension FileEventLog {
             state.segments.append(try openSegment(directory + "/" + name, base: base, readOnly: options.readOnly))
         }
         if state.segments.isEmpty {
-            if options.readOnly { return }
+            if options.readOnly {
+                return try checkReachesMarker(0, acknowledged: acknowledged, directory: directory, last: nil, blocksEnd: 0)
+            }
             state.segments.append(try createSegment(directory: directory, base: 0))
         }
         var start = (segment: 0, offset: Int64(SegmentHeader.size))
-        if let snapshot = IndexSnapshot.load(directory: directory, segments: state.segments) {
+        switch IndexSnapshot.load(directory: directory, segments: state.segments) {
+        case .loaded(let snapshot):
             state.index = snapshot.index
             start = (snapshot.segment, snapshot.offset)
             logger.debug("loaded index snapshot", metadata: ["events": "\(snapshot.index.count)"])
-        } else if !names.isEmpty {
+        case .rejected(let reason):
+            logger.info(
+                "ignored the index snapshot, rebuilding the log index from the segments",
+                metadata: ["directory": "\(directory)", "reason": "\(reason)"])
+            // Removed, so that it cannot match again once appends have grown the log back.
+            if !options.readOnly { try IndexSnapshot.remove(directory: directory) }
+        case .absent where !names.isEmpty:
             logger.info("rebuilding the log index from the segments", metadata: ["directory": "\(directory)"])
+        case .absent:
+            break
         }
         var scanned: UInt64 = 0
+        // Segments the snapshot covers are not scanned, but their headers are checked all the same.
+        for number in 0..<start.segment {
+            try checkHeader(state.segments[number], expectedBase: state.segments[number].base, isLast: false, readOnly: options.readOnly, logger: logger)
+        }
         for number in start.segment..<state.segments.count {
             let segment = state.segments[number]
             let isLast = number == state.segments.count - 1
             let offset = number == start.segment ? start.offset : Int64(SegmentHeader.size)
-            if offset == Int64(SegmentHeader.size) {
-                try checkHeader(segment, expectedBase: state.index.count, isLast: isLast, readOnly: options.readOnly, logger: logger)
-            }
+            let base = offset == Int64(SegmentHeader.size) ? state.index.count : segment.base
+            try checkHeader(segment, expectedBase: base, isLast: isLast, readOnly: options.readOnly, logger: logger)
             let before = state.index.count
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
             // A read-only open may meet a block the writer is still copying.
@@ -66,13 +80,15 @@ extension FileEventLog {
                 state.segments[number].allocated = tail.offset
             }
         }
-        try checkReachesMarker(state.index.count, acknowledged: acknowledged, last: state.segments.last, blocksEnd: state.segments.last?.size ?? 0)
+        try checkReachesMarker(
+            state.index.count, acknowledged: acknowledged, directory: directory, last: state.segments.last, blocksEnd: state.segments.last?.size ?? 0)
         if scanned > 100_000 && !options.readOnly {
             logger.info("scanned events not in the index snapshot", metadata: ["events": "\(scanned)"])
         }
     }
 
-    private static func checkHeader(_ segment: Segment, expectedBase: UInt64, isLast: Bool, readOnly: Bool, logger: Logger) throws(LogError) {
+    /// Checks that `segment` starts with a header whose base is its file name's and `expectedBase`.
+    static func checkHeader(_ segment: Segment, expectedBase: UInt64, isLast: Bool, readOnly: Bool, logger: Logger) throws(LogError) {
         var bytes = [UInt8](repeating: 0, count: SegmentHeader.size)
         let read: Int
         do {

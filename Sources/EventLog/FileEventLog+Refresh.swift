@@ -17,16 +17,19 @@ extension FileEventLog {
             while number < state.segments.count {
                 let segment = state.segments[number]
                 let start = max(segment.size, Int64(SegmentHeader.size))
+                let isLast = number == state.segments.count - 1
+                if start == Int64(SegmentHeader.size) {
+                    try Self.checkHeader(segment, expectedBase: state.index.count, isLast: isLast, readOnly: true, logger: logger)
+                }
                 let scanner = SegmentScanner(segment: segment, segmentNumber: number)
                 let outcome = try scanner.scanSettled(from: start, into: &state.index)
                 state.segments[number].size = outcome.committedEnd
-                let isLast = number == state.segments.count - 1
-                // Damage with a later segment, or with valid data after it, is not a write in progress.
-                if let damage = outcome.damage, try isLast ? scanner.hasValidBlock(after: damage.offset) : true {
+                if !isLast {
+                    // The writer finished it before starting the next: it must end with a whole batch.
+                    _ = try scanner.ending(of: outcome, isLast: false, indexed: state.index.count, acknowledged: nil)
+                } else if let damage = outcome.damage, try scanner.hasValidBlock(atOrAfter: damage.offset) {
+                    // Damage with a valid block at or after it is not a write in progress.
                     throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
-                }
-                if let zeros = outcome.zeroTail, !isLast {
-                    throw .corrupt(segment: segment.path, offset: zeros, position: LogPosition(state.index.count), reason: Self.zerosBeforeLast)
                 }
                 number += 1
             }

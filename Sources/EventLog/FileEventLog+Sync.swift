@@ -116,6 +116,9 @@ extension FileEventLog {
                 state.withLock { $0.poisoned = "fdatasync of \(segment.path), for positions below \(target): \(error)" }
                 return false
             }
+            // A segment roll syncs the same file under the state lock, not this one: a write-back
+            // error it met is not reported to this sync again, but has poisoned the log by now.
+            guard state.withLock({ $0.poisoned }) == nil else { return false }
             if let marker {
                 // A marker that fails to move only delays readers in other processes; the data is safe.
                 do { try marker.advance(to: target) } catch {

@@ -47,73 +47,117 @@ enum IndexSnapshot {
         return writer.bytes
     }
 
-    /// Reads the snapshot of `directory`; nil when absent, damaged or not matching `segments`.
-    static func load(directory: String, segments: [FileEventLog.Segment]) -> Loaded? {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName), data.count >= 44 else { return nil }
+    /// What `load` found.
+    enum Found {
+        case absent
+        case loaded(Loaded)
+        /// Damaged, or not matching the segments: ignored, and removed by a writer.
+        case rejected(reason: String)
+    }
+
+    /// Reads the snapshot of `directory` and checks it against `segments`.
+    static func load(directory: String, segments: [FileEventLog.Segment]) -> Found {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName) else { return .absent }
+        guard data.count >= 44 else { return .rejected(reason: "\(data.count) bytes, shorter than a snapshot") }
         let bytes = [UInt8](data)
-        return bytes.withUnsafeBytes { raw -> Loaded? in
+        return bytes.withUnsafeBytes { raw -> Found in
             let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)])
             guard raw.loadUnaligned(fromByteOffset: raw.count - 4, as: UInt32.self).littleEndian == CRC32C.checksum(body),
                 Array(body[0..<8]) == magic
-            else { return nil }
-            var reader = ByteReader(body, offset: 8)
-            guard reader.read(UInt32.self) == 1, let segmentCount = reader.read(UInt32.self),
-                let blockCount = reader.read(UInt64.self), let streamCount = reader.read(UInt64.self),
-                let eventCount = reader.read(UInt64.self), Int(segmentCount) <= segments.count
-            else { return nil }
-            for number in 0..<Int(segmentCount) {
-                guard reader.read(UInt64.self) == segments[number].base else { return nil }
-            }
-            var index = LogIndex()
-            for _ in 0..<blockCount {
-                guard let segment = reader.read(UInt32.self), let length = reader.read(UInt32.self),
-                    let offset = reader.read(Int64.self), let first = reader.read(UInt64.self), let count = reader.read(UInt32.self),
-                    Int(segment) < Int(segmentCount), first == index.blocks.last.map({ $0.endPosition }) ?? 0
-                else { return nil }
-                index.addBlock(BlockLocation(segment: Int(segment), offset: offset, length: Int(length), firstPosition: first, count: count))
-            }
-            var streams: [StreamName] = []
-            streams.reserveCapacity(Int(streamCount))
-            for _ in 0..<streamCount {
-                guard let length = reader.read(UInt16.self), let name = reader.readBytes(Int(length)),
-                    let stream = StreamName(String(decoding: name, as: UTF8.self))
-                else { return nil }
-                streams.append(stream)
-            }
-            var ids: [UUID] = [], numbers: [UInt32] = []
-            ids.reserveCapacity(min(Int(eventCount), reader.remaining / 20))
-            numbers.reserveCapacity(ids.capacity)
-            for _ in 0..<eventCount {
-                guard let id = RecordCodec.readUUID(&reader), let number = reader.read(UInt32.self), Int(number) < streams.count else { return nil }
-                ids.append(id)
-                numbers.append(number)
-            }
-            // Consecutive events of one stream (a batch) enter the index together.
-            var start = 0
-            while start < ids.count {
-                var end = start + 1
-                while end < ids.count && numbers[end] == numbers[start] { end += 1 }
-                index.addEvents(count: end - start, stream: streams[Int(numbers[start])]) { [start] in ids[start + $0] }
-                start = end
-            }
-            guard reader.remaining == 0, index.count == (index.blocks.last?.endPosition ?? 0) else { return nil }
-            guard let last = index.blocks.last else {
-                return Loaded(index: index, segment: 0, offset: Int64(SegmentHeader.size))
-            }
-            guard covers(last, segments: segments) else { return nil }
-            return Loaded(index: index, segment: last.segment, offset: last.offset + Int64(last.length))
+            else { return .rejected(reason: "no snapshot magic, or its checksum does not match") }
+            guard let index = decode(body) else { return .rejected(reason: "its counts or entries are inconsistent") }
+            return check(index, segments: segments)
         }
     }
 
-    /// Whether the snapshot's last block is still on disk, whole, with its header unchanged.
-    private static func covers(_ block: BlockLocation, segments: [FileEventLog.Segment]) -> Bool {
-        var header = [UInt8](repeating: 0, count: BlockHeader.size)
-        guard let size = try? segments[block.segment].descriptor.size(), size >= block.offset + Int64(block.length),
-            let read = try? header.withUnsafeMutableBytes({ try segments[block.segment].descriptor.readFully(into: $0, at: block.offset) }),
-            read == BlockHeader.size,
-            let parsed = try? header.withUnsafeBytes({ try BlockHeader.parse($0) })
-        else { return false }
-        return parsed.firstPosition == block.firstPosition && parsed.recordCount == block.count && parsed.totalLength == block.length
+    /// The index a checksum-valid snapshot body holds, or nil when its contents do not add up.
+    ///
+    /// Every count is checked against the bytes left before anything is reserved or looped over.
+    private static func decode(_ body: UnsafeRawBufferPointer) -> (index: LogIndex, bases: [UInt64])? {
+        var reader = ByteReader(body, offset: 8)
+        guard reader.read(UInt32.self) == 1, let segmentCount = reader.read(UInt32.self),
+            let blockCount = reader.read(UInt64.self), let streamCount = reader.read(UInt64.self),
+            let eventCount = reader.read(UInt64.self),
+            UInt64(segmentCount) <= UInt64(reader.remaining / 8), blockCount <= UInt64(reader.remaining / 28),
+            streamCount <= UInt64(reader.remaining / 2), eventCount <= UInt64(reader.remaining / 20)
+        else { return nil }
+        var bases: [UInt64] = []
+        for _ in 0..<segmentCount {
+            guard let base = reader.read(UInt64.self) else { return nil }
+            bases.append(base)
+        }
+        var index = LogIndex()
+        for _ in 0..<blockCount {
+            guard let segment = reader.read(UInt32.self), let length = reader.read(UInt32.self),
+                let offset = reader.read(Int64.self), let first = reader.read(UInt64.self), let count = reader.read(UInt32.self),
+                Int(segment) < bases.count, first == index.blocks.last.map({ $0.endPosition }) ?? 0,
+                offset >= Int64(SegmentHeader.size), Int(length) >= BlockHeader.size
+            else { return nil }
+            // A segment's first block starts at the segment's base position.
+            if segment != index.blocks.last.map({ UInt32($0.segment) }), first != bases[Int(segment)] { return nil }
+            index.addBlock(BlockLocation(segment: Int(segment), offset: offset, length: Int(length), firstPosition: first, count: count))
+        }
+        var streams: [StreamName] = []
+        streams.reserveCapacity(Int(streamCount))
+        for _ in 0..<streamCount {
+            guard let length = reader.read(UInt16.self), let name = reader.readBytes(Int(length)),
+                let stream = StreamName(String(decoding: name, as: UTF8.self))
+            else { return nil }
+            streams.append(stream)
+        }
+        var ids: [UUID] = [], numbers: [UInt32] = []
+        ids.reserveCapacity(Int(eventCount))
+        numbers.reserveCapacity(Int(eventCount))
+        for _ in 0..<eventCount {
+            guard let id = RecordCodec.readUUID(&reader), let number = reader.read(UInt32.self), Int(number) < streams.count else { return nil }
+            ids.append(id)
+            numbers.append(number)
+        }
+        // Consecutive events of one stream (a batch) enter the index together.
+        var start = 0
+        while start < ids.count {
+            var end = start + 1
+            while end < ids.count && numbers[end] == numbers[start] { end += 1 }
+            index.addEvents(count: end - start, stream: streams[Int(numbers[start])]) { [start] in ids[start + $0] }
+            start = end
+        }
+        guard reader.remaining == 0, index.count == (index.blocks.last?.endPosition ?? 0) else { return nil }
+        return (index, bases)
+    }
+
+    /// Whether the decoded snapshot describes these segments: the same bases, and its last block
+    /// still on disk, whole, holding the events the snapshot says (by id). A log cut back and grown
+    /// again puts other events there.
+    private static func check(_ decoded: (index: LogIndex, bases: [UInt64]), segments: [FileEventLog.Segment]) -> Found {
+        let (index, bases) = decoded
+        guard bases.count <= segments.count, zip(bases, segments).allSatisfy({ $0 == $1.base }) else {
+            return .rejected(reason: "it names other segments than the log holds")
+        }
+        guard let last = index.blocks.last else { return .loaded(Loaded(index: index, segment: 0, offset: Int64(SegmentHeader.size))) }
+        let segment = segments[last.segment]
+        guard let size = try? segment.descriptor.size(), size >= last.offset + Int64(last.length) else {
+            return .rejected(reason: "it covers blocks past the end of \(segment.path)")
+        }
+        var block = [UInt8](repeating: 0, count: last.length)
+        guard let read = try? block.withUnsafeMutableBytes({ try segment.descriptor.readFully(into: $0, at: last.offset) }), read == last.length,
+            let stored = try? block.withUnsafeBytes({ raw throws(BlockHeader.Problem) -> [UUID]? in
+                let header = UnsafeRawBufferPointer(rebasing: raw[..<BlockHeader.size])
+                let parsed = try BlockHeader.parse(header)
+                guard parsed.firstPosition == last.firstPosition, parsed.recordCount == last.count, parsed.totalLength == last.length else {
+                    return nil
+                }
+                let records = try parsed.verifiedRecords(header: header, body: UnsafeRawBufferPointer(rebasing: raw[BlockHeader.size...]))
+                return try SegmentScanner.identities(of: records, count: parsed.recordCount).map(\.id)
+            }),
+            stored == Array(index.ids.ids[Int(last.firstPosition)..<Int(last.endPosition)])
+        else { return .rejected(reason: "its last block, at byte \(last.offset) of \(segment.path), is not what the segment holds there") }
+        return .loaded(Loaded(index: index, segment: last.segment, offset: last.offset + Int64(last.length)))
+    }
+
+    /// Deletes the snapshot of `directory`, if any.
+    static func remove(directory: String) throws(LogError) {
+        let path = directory + "/" + fileName
+        guard unlink(path) == 0 || errno == ENOENT else { throw .io(operation: "removing", path: path, errno: Errno(rawValue: errno)) }
     }
 }
 

@@ -51,6 +51,7 @@ extension FileEventLog {
         var raw: Int64 = 0, stored: Int64 = 0, onDisk: Int64 = 0
         var torn: TornTail?, blocksEnd = Int64(SegmentHeader.size)
         for (number, segment) in segments.enumerated() {
+            try checkHeader(segment, expectedBase: rebuilt.count, isLast: number == segments.count - 1, readOnly: true, logger: logger)
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
             let live = writerRunning && number == segments.count - 1
             let outcome = try live ? scanner.scanSettled(from: Int64(SegmentHeader.size), into: &rebuilt) : scanner.scan(from: Int64(SegmentHeader.size), into: &rebuilt)
@@ -62,7 +63,7 @@ extension FileEventLog {
             stored += outcome.storedBytes
             onDisk += try segment.fileSize()
         }
-        try checkReachesMarker(rebuilt.count, acknowledged: acknowledged, last: segments.last, blocksEnd: blocksEnd)
+        try checkReachesMarker(rebuilt.count, acknowledged: acknowledged, directory: directory, last: segments.last, blocksEnd: blocksEnd)
         var position = LogPosition.start
         while true {
             let page = try log.readAllNow(from: position, limit: 65_536)
@@ -71,7 +72,8 @@ extension FileEventLog {
             progress(position.rawValue)
         }
         let snapshot: String
-        if let loaded = IndexSnapshot.load(directory: directory, segments: segments) {
+        switch IndexSnapshot.load(directory: directory, segments: segments) {
+        case .loaded(let loaded):
             // What the snapshot says of the positions it covers must be what the segments say.
             guard rebuilt.begins(with: loaded.index) else {
                 throw .corrupt(
@@ -79,8 +81,10 @@ extension FileEventLog {
                     reason: "the index snapshot is well-formed but disagrees with the segments; delete it to rebuild")
             }
             snapshot = loaded.index.count == rebuilt.count ? "sound" : "stale"
-        } else {
-            snapshot = FileManager.default.fileExists(atPath: directory + "/" + IndexSnapshot.fileName) ? "damaged" : "missing"
+        case .rejected:
+            snapshot = "damaged"
+        case .absent:
+            snapshot = "missing"
         }
         return LogVerification(
             events: rebuilt.count, streams: rebuilt.streams.count, segments: segments.count, blocks: rebuilt.blocks.count,

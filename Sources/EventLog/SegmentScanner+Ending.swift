@@ -28,7 +28,8 @@ extension SegmentScanner {
 
     /// Judges where `outcome`, the scan of this segment, stopped; `indexed` is the count of
     /// positions whole after the scan. Throws `LogError.corrupt` for what no crash explains:
-    /// damage in a segment that is not the last, damage followed by a valid block, zeros before
+    /// damage in a segment that is not the last, a valid block at or after the damage (a whole
+    /// block whose position or versions are wrong is one), zeros before
     /// the last segment, or damage a cut would resolve only by taking positions below
     /// `acknowledged` (the synced marker: those were durable when their appends returned).
     func ending(of outcome: Outcome, isLast: Bool, indexed: UInt64, acknowledged: UInt64?) throws(LogError) -> Ending {
@@ -46,7 +47,7 @@ extension SegmentScanner {
         var reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
         // Ending inside a batch (no damage, the batch's last block missing) is always a torn
         // tail: the blocks found after its start are that batch's own.
-        let validAfter = outcome.damage == nil ? false : try hasValidBlock(after: offset)
+        let validAfter = outcome.damage == nil ? false : try hasValidBlock(atOrAfter: offset)
         guard isLast, !validAfter else {
             throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason)
         }
@@ -62,11 +63,13 @@ extension SegmentScanner {
 
 extension FileEventLog {
     /// Throws when the segments end before the synced marker: acknowledged events are missing.
-    static func checkReachesMarker(_ count: UInt64, acknowledged: UInt64?, last: Segment?, blocksEnd: Int64) throws(LogError) {
-        guard let acknowledged, count < acknowledged, let last else { return }
+    /// With no segment at all, the error names the first segment's file.
+    static func checkReachesMarker(_ count: UInt64, acknowledged: UInt64?, directory: String, last: Segment?, blocksEnd: Int64) throws(LogError) {
+        guard let acknowledged, count < acknowledged else { return }
         let missing = acknowledged - count
         throw .corrupt(
-            segment: last.path, offset: blocksEnd, position: LogPosition(count),
+            segment: last?.path ?? directory + "/" + SegmentHeader.fileName(basePosition: 0), offset: last == nil ? 0 : blocksEnd,
+            position: LogPosition(count),
             reason: "the log ends here, but the synced marker says positions below \(acknowledged) were durable: "
                 + (missing == 1 ? "1 acknowledged event is missing" : "\(missing) acknowledged events are missing"))
     }

@@ -120,7 +120,7 @@ struct SegmentScanner {
     func scanSettled(from offset: Int64, into index: inout LogIndex) throws(LogError) -> Outcome {
         let first = try scan(from: offset, into: &index, zeros: .live)
         guard let damage = first.damage else { return first }
-        guard try hasValidBlock(after: damage.offset) else { return first }
+        guard try hasValidBlock(atOrAfter: damage.offset) else { return first }
         var second = try scan(from: first.committedEnd, into: &index, zeros: .live)
         second.rawBytes += first.rawBytes
         second.storedBytes += first.storedBytes
@@ -160,27 +160,37 @@ struct SegmentScanner {
         }
     }
 
-    /// Whether any whole, checksum-valid block starts after `offset`: if so, damage at `offset`
-    /// is corruption inside the log, not a torn tail.
-    func hasValidBlock(after offset: Int64) throws(LogError) -> Bool {
+    /// Whether a whole, checksum-valid block starts at `offset` or after it: if so, damage at
+    /// `offset` is corruption inside the log, not a torn tail. A crash leaves no whole block whose
+    /// position or versions are wrong, nor one after the damage it left.
+    ///
+    /// Reads the file a 1 MiB window at a time, and a candidate block's body on its own.
+    func hasValidBlock(atOrAfter offset: Int64) throws(LogError) -> Bool {
         let size = try segment.fileSize()
-        guard size > offset + 1 else { return false }
-        let start = offset + 1
-        var bytes = [UInt8](repeating: 0, count: Int(size - start))
-        let read = try read(into: &bytes, at: start)
-        return bytes.withUnsafeBytes { all in
-            let all = UnsafeRawBufferPointer(rebasing: all[..<read])
-            var candidate = 0
-            while candidate + BlockHeader.size <= all.count {
-                defer { candidate += 1 }
-                guard all.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == BlockHeader.magic.littleEndian else { continue }
-                let head = UnsafeRawBufferPointer(rebasing: all[candidate..<candidate + BlockHeader.size])
-                guard let header = try? BlockHeader.parse(head), candidate + header.totalLength <= all.count else { continue }
-                let body = UnsafeRawBufferPointer(rebasing: all[(candidate + BlockHeader.size)..<(candidate + header.totalLength)])
-                if BlockHeader.checksum(header: head, body: body) == header.checksum { return true }
+        let window = 1 << 20
+        var chunk = [UInt8](repeating: 0, count: window + BlockHeader.size)
+        var body: [UInt8] = []
+        var start = offset
+        while start + Int64(BlockHeader.size) <= size {
+            let read = try read(into: &chunk, at: start)
+            // Candidates start in this window; the window's last header may run into the next.
+            for candidate in 0..<min(window, read - BlockHeader.size + 1) {
+                let header: BlockHeader? = chunk.withUnsafeBytes { all in
+                    guard all.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == BlockHeader.magic.littleEndian else { return nil }
+                    return try? BlockHeader.parse(UnsafeRawBufferPointer(rebasing: all[candidate..<candidate + BlockHeader.size]))
+                }
+                let blockStart = start + Int64(candidate)
+                guard let header, blockStart + Int64(header.totalLength) <= size else { continue }
+                body = [UInt8](repeating: 0, count: Int(header.bodyLength))
+                guard try self.read(into: &body, at: blockStart + Int64(BlockHeader.size)) == body.count else { continue }
+                let checksum = chunk.withUnsafeBytes { all in
+                    body.withUnsafeBytes { BlockHeader.checksum(header: UnsafeRawBufferPointer(rebasing: all[candidate..<candidate + BlockHeader.size]), body: $0) }
+                }
+                if checksum == header.checksum { return true }
             }
-            return false
+            start += Int64(window)
         }
+        return false
     }
 
     /// Reads up to `buffer.count` bytes at `offset` (fewer only at the end of the file).

@@ -40,39 +40,40 @@ struct LogDump: AsyncParsableCommand {
             let page: [RecordedEvent]
             if let streamName {
                 page = try await log.read(stream: streamName, from: StreamVersion(next), direction: .forwards, limit: min(remaining, 4096))
-                next = (page.last?.version.rawValue ?? next) + 1
             } else {
                 page = try await log.readAll(from: LogPosition(next), limit: min(remaining, 4096))
-                next = (page.last?.position.rawValue ?? next) + 1
             }
-            if page.isEmpty { break }
+            guard let last = page.last else { break }
             for event in page { print(EventJSON.line(event)) }
             remaining -= page.count
+            let reached = streamName == nil ? last.position.rawValue : last.version.rawValue
+            guard reached < .max else { break }
+            next = reached + 1
         }
     }
 }
 
-/// One event as a JSON object: payload and custom metadata inline when they are JSON, else base64.
+/// One event as a JSON object with keys sorted: payload and custom metadata inline, as stored,
+/// when they are JSON (re-encoded only when they span lines), else base64.
 enum EventJSON {
     static func line(_ event: RecordedEvent) -> String {
-        var object: [String: Any] = [
-            "position": event.position.rawValue, "stream": event.stream.description, "version": event.version.rawValue,
-            "id": event.id.uuidString.lowercased(), "type": event.type, "schema_version": Int(event.schemaVersion),
-            "recorded_at": event.recordedAt.description, "actor": event.metadata.actor,
+        var fields: [(key: String, json: String)] = [
+            ("position", "\(event.position.rawValue)"), ("stream", JSONValue.string(event.stream.description).encoded),
+            ("version", "\(event.version.rawValue)"), ("id", JSONValue.string(event.id.uuidString.lowercased()).encoded),
+            ("type", JSONValue.string(event.type).encoded), ("schema_version", "\(event.schemaVersion)"),
+            ("recorded_at", JSONValue.string(event.recordedAt.description).encoded), ("actor", JSONValue.string(event.metadata.actor).encoded),
         ]
-        if let correlation = event.metadata.correlationID { object["correlation_id"] = correlation.uuidString.lowercased() }
-        if let causation = event.metadata.causationID { object["causation_id"] = causation.uuidString.lowercased() }
-        embed(event.payload, as: "payload", in: &object)
-        if !event.metadata.custom.isEmpty { embed(event.metadata.custom, as: "metadata", in: &object) }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        if let correlation = event.metadata.correlationID { fields.append(("correlation_id", JSONValue.string(correlation.uuidString.lowercased()).encoded)) }
+        if let causation = event.metadata.causationID { fields.append(("causation_id", JSONValue.string(causation.uuidString.lowercased()).encoded)) }
+        fields.append(embedded(event.payload, as: "payload"))
+        if !event.metadata.custom.isEmpty { fields.append(embedded(event.metadata.custom, as: "metadata")) }
+        let members = fields.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).encoded):\($0.json)" }
+        return "{" + members.joined(separator: ",") + "}"
     }
 
-    private static func embed(_ bytes: [UInt8], as key: String, in object: inout [String: Any]) {
-        if let value = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) {
-            object[key] = value
-        } else {
-            object[key + "_base64"] = Data(bytes).base64EncodedString()
-        }
+    private static func embedded(_ bytes: [UInt8], as key: String) -> (key: String, json: String) {
+        guard let value = JSONValue(parsing: bytes) else { return (key + "_base64", JSONValue.string(Data(bytes).base64EncodedString()).encoded) }
+        let oneLine = !bytes.contains(UInt8(ascii: "\n")) && !bytes.contains(UInt8(ascii: "\r"))
+        return (key, oneLine ? String(decoding: bytes, as: UTF8.self) : value.encoded)
     }
 }

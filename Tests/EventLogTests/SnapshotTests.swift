@@ -1,0 +1,92 @@
+import EventSourcing
+import Foundation
+import Logging
+import Testing
+
+@testable import EventLog
+
+/// The index snapshot is trusted only for the log it describes; one that is not is ignored,
+/// removed by a writer, and never makes a log unopenable.
+@Suite struct SnapshotTests {
+    let recovery = RecoveryTests()
+
+    var verify: (TemporaryLog) throws -> LogVerification {
+        { try FileEventLog.verify(directory: $0.directory, logger: Logger(label: "test")) }
+    }
+
+    /// One event of `seed` on `user-<name>`: with the same name length and seed length, the
+    /// same block length.
+    func writeOne(_ temp: TemporaryLog, seed: UInt64, name: String) async throws -> ProposedEvent {
+        let log = try temp.open()
+        let event = Events.make(1, seed: seed)[0]
+        _ = try await log.append([event], to: .test("user", name), expected: .noStream)
+        try log.close()
+        return event
+    }
+
+    @Test func aSnapshotOfAnotherLogWhoseLastBlockHasTheSameShapeIsNotTrusted() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeOne(temp, seed: 1, name: "a")
+        let snapshot = temp.directory + "/" + IndexSnapshot.fileName
+        let old = try Data(contentsOf: URL(fileURLWithPath: snapshot))
+        temp.remove()
+        // The log cut back and written again: one block at the same offset, position, count and length.
+        let event = try await writeOne(temp, seed: 2, name: "b")
+        try old.write(to: URL(fileURLWithPath: snapshot))
+        #expect(try verify(temp).indexSnapshot == "damaged")
+        let log = try temp.open()
+        #expect(!FileManager.default.fileExists(atPath: snapshot), "a rejected snapshot is removed")
+        #expect(try await log.read(stream: .test("user", "b"), from: 0, direction: .forwards, limit: 10).map(\.event) == [event])
+        #expect(try await log.read(stream: .test("user", "a"), from: 0, direction: .forwards, limit: 10).isEmpty)
+        #expect(try await log.position(of: event.id) == 0)
+    }
+
+    @Test func aSnapshotCoveringMoreThanTheSegmentsHoldIsRemoved() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await recovery.writeLog(temp, batches: 3)
+        let segment = try #require(temp.segments.last)
+        // An operator's cut (after `log verify` named the damage): the last batch's block goes.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        var offset = 32
+        for _ in 0..<2 { offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
+        try recovery.modify(segment) { $0.removeSubrange(offset...) }
+        try temp.rewindSyncedMarker(to: 40)
+        let log = try temp.open()
+        #expect(!FileManager.default.fileExists(atPath: temp.directory + "/" + IndexSnapshot.fileName))
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == Array(written.prefix(40)))
+    }
+
+    @Test func aChecksumValidSnapshotWithImpossibleCountsIsIgnored() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await recovery.writeLog(temp, batches: 2)
+        let snapshot = temp.directory + "/" + IndexSnapshot.fileName
+        // Event count 2^63 (bytes 32..<40), the checksum made to match.
+        try recovery.modify(snapshot) { bytes in
+            bytes.replaceSubrange(32..<40, with: [0, 0, 0, 0, 0, 0, 0, 0x80])
+            let checksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 4)])) }
+            bytes.replaceSubrange((bytes.count - 4)..., with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        }
+        #expect(try verify(temp).indexSnapshot == "damaged")
+        let log = try temp.open(.init(readOnly: true))
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+    }
+
+    @Test func aDamagedSegmentHeaderIsCorruptionUnderASoundSnapshot() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await recovery.writeLog(temp, batches: 2)
+        let segment = try #require(temp.segments.first)
+        try recovery.modify(segment) { $0.replaceSubrange(0..<8, with: Array("XXXXXXXX".utf8)) }
+        let openers = [{ _ = try temp.open() }, { _ = try temp.open(.init(readOnly: true)) }, { _ = try verify(temp) }]
+        for open in openers {
+            let error = try #require(throws: LogError.self) { try open() }
+            guard case .corrupt(let path, let offset, let position, _) = error else { Issue.record("\(error)"); continue }
+            #expect(path == segment)
+            #expect(offset == 0)
+            #expect(position == 0)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import EventSourcing
+import Foundation
+import Logging
+import Testing
+
+@testable import EventLog
+
+/// What damage at the end of a log means: only what a crash can leave is a torn tail.
+@Suite struct TailJudgementTests {
+    let recovery = RecoveryTests()
+
+    /// The offsets of the segment's blocks, and where they end.
+    func blocks(of segment: String) throws -> (starts: [Int], end: Int) {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        var starts: [Int] = []
+        var offset = 32
+        while offset + 32 <= bytes.count, bytes[offset..<(offset + 4)] != [0, 0, 0, 0] {
+            starts.append(offset)
+            offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        }
+        return (starts, offset)
+    }
+
+    @Test func aWholeBlockWithTheWrongPositionAtTheEndIsCorruptionNotATornTail() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await recovery.writeLog(temp, batches: 3)
+        let segment = try #require(temp.segments.last)
+        let (starts, end) = try blocks(of: segment)
+        // The first block written again after the last: whole, checksum-valid, position 0 where 60 is next.
+        try recovery.modify(segment) { bytes in
+            let first = Array(bytes[starts[0]..<starts[1]])
+            if bytes.count < end + first.count { bytes += [UInt8](repeating: 0, count: end + first.count - bytes.count) }
+            bytes.replaceSubrange(end..<(end + first.count), with: first)
+        }
+        let size = try recovery.fileSize(segment)
+        for open in [{ _ = try temp.open() }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }] {
+            let error = try #require(throws: LogError.self) { try open() }
+            #expect(error == .corrupt(segment: segment, offset: Int64(end), position: 60, reason: "block starts at position 0, expected 60"))
+        }
+        #expect(try recovery.fileSize(segment) == size, "nothing cut")
+    }
+
+    /// The scan for a valid block after damage reads the segment a window at a time.
+    @Test(arguments: [true, false])
+    func aValidBlockFarPastTheDamageIsFoundAndOnlyItMakesItCorruption(blockAfter: Bool) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        // 3 MB that LZ4 cannot shrink: 100 batches of 30 random 1 KB payloads, a block each.
+        for index in 0..<100 {
+            let events = Events.make(30, seed: UInt64(index)).map { event in
+                var event = event
+                event.payload = (0..<1000).map { _ in UInt8.random(in: 0...255) }
+                return event
+            }
+            _ = try await log.append(events, to: .test("conversation", "\(index)"), expected: .any)
+        }
+        try log.close()
+        let segment = try #require(temp.segments.last)
+        try FileManager.default.removeItem(atPath: temp.directory + "/" + IndexSnapshot.fileName)
+        try temp.rewindSyncedMarker(to: 0)
+        let (starts, end) = try blocks(of: segment)
+        let damage = starts[1]
+        // 1.5 MiB of 0xFF from the second block on: no magic in it. After it, whole blocks, or none.
+        let spoiled = 3 << 19
+        let validAfter = try #require(starts.first { $0 >= damage + spoiled })
+        #expect(end - damage > spoiled)
+        try recovery.modify(segment) { bytes in
+            let stop = blockAfter ? validAfter : end
+            bytes.replaceSubrange(damage..<stop, with: [UInt8](repeating: 0xFF, count: stop - damage))
+        }
+        if blockAfter {
+            let error = try #require(throws: LogError.self) { try temp.open() }
+            guard case .corrupt(_, let offset, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(offset == Int64(damage))
+        } else {
+            let reopened = try temp.open()
+            #expect(try await reopened.readAll(from: .start, limit: 100_000).count == 30)
+            #expect(try recovery.fileSize(segment) == damage)
+        }
+    }
+
+    /// A reader beside the writer checks a segment it finds later as opening the log would.
+    @Test(arguments: ["header", "torn block"])
+    func aReaderRefreshingMeetsDamageInASegmentTheWriterFinished(damage: String) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open(FileEventLog.Options(segmentSize: 4 << 10, blockSize: 1 << 10))
+        _ = try await writer.append(Events.make(2), to: .test("user", "a"), expected: .any)
+        let reader = try temp.open(.init(readOnly: true))
+        var index: UInt64 = 0
+        while temp.segments.count < 3 && index < 1000 {
+            _ = try await writer.append(Events.make(2, seed: index), to: .test("user", "a"), expected: .any)
+            index += 1
+        }
+        let segments = temp.segments
+        try #require(segments.count >= 3)
+        switch damage {
+        case "header":
+            try recovery.modify(segments[1]) { $0.replaceSubrange(0..<8, with: Array("XXXXXXXX".utf8)) }
+        default:
+            // The second segment's last block cut short, as a crash would leave a last segment.
+            try recovery.modify(segments[1]) { $0.removeLast(7) }
+        }
+        let error = try #require(throws: LogError.self) { try reader.refresh() }
+        guard case .corrupt(let path, _, _, _) = error else { Issue.record("\(error)"); return }
+        #expect(path == segments[1])
+    }
+
+    @Test func aMarkerWithNoSegmentsIsCorruption() throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        try FileManager.default.createDirectory(atPath: temp.directory, withIntermediateDirectories: true)
+        try temp.rewindSyncedMarker(to: 30)
+        let first = temp.directory + "/" + SegmentHeader.fileName(basePosition: 0)
+        let openers = [{ _ = try temp.open(.init(readOnly: true)) }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }]
+        for open in openers {
+            let error = try #require(throws: LogError.self) { try open() }
+            #expect(error == .corrupt(
+                segment: first, offset: 0, position: 0,
+                reason: "the log ends here, but the synced marker says positions below 30 were durable: 30 acknowledged events are missing"))
+        }
+    }
+}
