@@ -89,6 +89,28 @@ import Testing
         #expect(all.standardOutput.split(separator: "\n").count == 2)
     }
 
+    @Test func dumpPrintsPayloadsAsStoredOnOneLineAndStopsAtTheLastPosition() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-cli-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
+        let exact = #"{"z":-0.0,"big":12345678901234567890,"a":1.50}"#
+        for payload in [exact, "{\n  \"a\": 1\n}"] {
+            let event = ProposedEvent(id: UUID(), type: "test.noted", recordedAt: Timestamp(microsecondsSinceEpoch: 0), metadata: EventMetadata(actor: "ops"), payload: Array(payload.utf8))
+            _ = try await log.append([event], to: StreamName(category: "note", id: "1")!, expected: .any)
+        }
+        try log.close()
+        let outcome = try ParleyBinary.run(["log", "dump", "--log", directory])
+        let lines = outcome.standardOutput.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains(#""payload":\#(exact),"position":0,"#) == true, "numbers as stored, keys sorted around it")
+        #expect(lines.last?.contains(#""payload":{"a":1},"#) == true, "a payload over several lines is re-encoded on one")
+        for arguments in [["--from", "18446744073709551615"], ["--stream", "note-1", "--from", "18446744073709551615"]] {
+            let past = try ParleyBinary.run(["log", "dump", "--log", directory] + arguments)
+            #expect(past.status == 0, "\(past.standardError)")
+            #expect(past.standardOutput.isEmpty)
+        }
+    }
+
     @Test func aMissingLogIsAClearError() throws {
         let outcome = try ParleyBinary.run(["log", "verify", "--log", "/nonexistent/parley-log"])
         #expect(outcome.status != 0)
