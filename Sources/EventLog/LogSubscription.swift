@@ -42,7 +42,7 @@ public struct LogSubscription: AsyncSequence, Sendable {
                 pageIndex = 0
                 next = page.last?.position.next ?? searchedUpTo
                 if page.isEmpty {
-                    try await log.waitForMore(after: next)
+                    try await log.waitForMore(after: next, pollInterval: pollInterval)
                 }
             }
             defer { pageIndex += 1 }
@@ -52,24 +52,28 @@ public struct LogSubscription: AsyncSequence, Sendable {
 }
 
 extension FileEventLog {
-    /// Follows `$all` from `position`.
+    /// Follows `$all` from `position`, reading `pageSize` events at a time (at least 1); a read-only
+    /// log looks for new events every `pollInterval`.
     public func subscribe(from position: LogPosition = .start, pageSize: Int = 1024, pollInterval: Duration = .milliseconds(20))
         -> LogSubscription
     {
-        LogSubscription(log: self, start: position, category: nil, pageSize: pageSize, pollInterval: pollInterval)
+        precondition(pageSize > 0, "a subscription reads at least one event a page")
+        return LogSubscription(log: self, start: position, category: nil, pageSize: pageSize, pollInterval: pollInterval)
     }
 
-    /// Follows one category from `position`.
+    /// Follows one category from `position`, as `subscribe(from:pageSize:pollInterval:)`.
     public func subscribe(category: String, from position: LogPosition = .start, pageSize: Int = 1024, pollInterval: Duration = .milliseconds(20))
         -> LogSubscription
     {
-        LogSubscription(log: self, start: position, category: category, pageSize: pageSize, pollInterval: pollInterval)
+        precondition(pageSize > 0, "a subscription reads at least one event a page")
+        return LogSubscription(log: self, start: position, category: category, pageSize: pageSize, pollInterval: pollInterval)
     }
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    /// Waits until the head passes `position`: by notification when writing, by polling when read-only.
-    func waitForMore(after position: LogPosition) async throws {
+    /// Waits until the head passes `position`: by notification when writing, by polling every
+    /// `pollInterval` when read-only.
+    func waitForMore(after position: LogPosition, pollInterval: Duration = .milliseconds(20)) async throws {
         guard options.readOnly else {
             await waitForVisible(beyond: position.rawValue)
             return
@@ -78,7 +82,7 @@ extension FileEventLog {
         while true {
             try refresh()
             if state.withLock({ $0.visible > position.rawValue }) || isClosed { return }
-            try await Task.sleep(for: .milliseconds(20))
+            try await Task.sleep(for: pollInterval)
         }
     }
 }

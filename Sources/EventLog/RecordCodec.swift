@@ -120,18 +120,29 @@ enum RecordCodec {
     }
 
     /// The id, stream and version of the record at the reader's offset, without copying the rest.
+    ///
+    /// Checks what `decode` checks but the payload: the lengths add up to the record's, and the
+    /// stream, type and actor are UTF-8, so a log that opens has no record that cannot be read.
     static func peekIdentity(_ reader: inout ByteReader) throws(Problem) -> (id: UUID, stream: String, version: StreamVersion) {
         let start = reader.offset
         guard let length = reader.read(UInt32.self), let flags = reader.read(UInt16.self), reader.skip(2),
             let version = reader.read(UInt64.self), reader.skip(8), let id = readUUID(&reader),
-            let streamLength = reader.read(UInt16.self), reader.skip(14)
+            let streamLength = reader.read(UInt16.self), let typeLength = reader.read(UInt16.self),
+            let actorLength = reader.read(UInt16.self), reader.skip(2),
+            let customLength = reader.read(UInt32.self), let payloadLength = reader.read(UInt32.self)
         else { throw .truncated }
         var extra = 0
         if flags & hasCorrelation != 0 { extra += 16 }
         if flags & hasCausation != 0 { extra += 16 }
-        guard reader.skip(extra), let streamBytes = reader.readBytes(Int(streamLength)) else { throw .truncated }
+        let declared = reader.offset - start + extra + Int(streamLength) + Int(typeLength) + Int(actorLength) + Int(customLength) + Int(payloadLength)
+        guard declared == Int(length) else { throw .lengthMismatch(declared: Int(length), actual: declared) }
+        guard reader.skip(extra), let streamBytes = reader.readBytes(Int(streamLength)), let typeBytes = reader.readBytes(Int(typeLength)),
+            let actorBytes = reader.readBytes(Int(actorLength))
+        else { throw .truncated }
         guard let stream = String(validating: streamBytes, as: UTF8.self) else { throw .invalidUTF8(field: "stream") }
-        guard Int(length) >= reader.offset - start, reader.skip(Int(length) - (reader.offset - start)) else { throw .truncated }
+        guard String(validating: typeBytes, as: UTF8.self) != nil else { throw .invalidUTF8(field: "type") }
+        guard String(validating: actorBytes, as: UTF8.self) != nil else { throw .invalidUTF8(field: "actor") }
+        guard reader.skip(Int(customLength) + Int(payloadLength)) else { throw .truncated }
         return (id, stream, StreamVersion(version))
     }
 

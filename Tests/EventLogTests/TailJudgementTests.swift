@@ -108,6 +108,34 @@ import Testing
         #expect(path == segments[1])
     }
 
+    /// A checksum-valid record whose type is not UTF-8 (no crash writes one) stops the open, not
+    /// only the reads that meet it later.
+    @Test func aRecordNoReadCanDecodeIsCorruptionOnOpen() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let event = ProposedEvent(id: UUID(), type: "test.noted", recordedAt: Timestamp(microsecondsSinceEpoch: 0), metadata: EventMetadata(actor: "ops"),
+            payload: (0..<1000).map { _ in UInt8.random(in: 0...255) })
+        _ = try await log.append([event], to: .test("note", "1"), expected: .noStream)
+        try log.close()
+        try FileManager.default.removeItem(atPath: temp.directory + "/" + IndexSnapshot.fileName)
+        let segment = try #require(temp.segments.first)
+        // The one raw block (random bytes do not compress) at 32; its record at 64: 56 bytes of fixed header, the stream (6), the type.
+        try recovery.modify(segment) { bytes in
+            bytes[64 + 56 + 6] = 0xFF
+            #expect(bytes[40] == 0, "not compressed")
+            let bodyLength = Int(bytes[44]) | Int(bytes[45]) << 8
+            let checksum = bytes.withUnsafeBytes { all in
+                BlockHeader.checksum(header: UnsafeRawBufferPointer(rebasing: all[32..<64]), body: UnsafeRawBufferPointer(rebasing: all[64..<(64 + bodyLength)]))
+            }
+            bytes.replaceSubrange(36..<40, with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        }
+        let error = try #require(throws: LogError.self) { try temp.open() }
+        guard case .corrupt(let path, let offset, let position, let reason) = error else { Issue.record("\(error)"); return }
+        #expect((path, offset, position) == (segment, 32, 0))
+        #expect(reason.contains("type"))
+    }
+
     @Test func aMarkerWithNoSegmentsIsCorruption() throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
