@@ -40,24 +40,36 @@ public struct SchemaBuilder: Sendable {
             throw Refusal(description: "schema \(schema) already exists; pass --replace to overwrite it")
         }
         // Only a schema this builder made is replaced: never a product's, a rebuild's version or another's.
-        if exists, try existing[0].decodeIfPresent("mark", as: String.self) != mark {
+        if exists, try !isMark(existing[0].decodeIfPresent("mark", as: String.self)) {
             throw Refusal(description: "schema \(schema) was not made by a replay of \(projection.name), so --replace does not overwrite it; choose another name")
         }
         try connection.transaction { connection in
             if exists { try connection.execute("DROP SCHEMA \(ProjectionRunner.quoted(schema)) CASCADE") }
             try migrate(schema, connection: connection)
-            try connection.execute("COMMENT ON SCHEMA \(ProjectionRunner.quoted(schema)) IS '\(mark.replacingOccurrences(of: "'", with: "''"))'")
+            try comment(schema, mark("incomplete"), connection: connection)
         }
         let runner = ProjectionRunner(
             projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
             target: .init(schema: schema, trackedVersion: nil, until: until, bulk: true))
         let applied = try await runner.catchUp(batchSize: batchSize, progress: progress)
         try deferredIndexes.create(in: schema, connection: connection)
+        try comment(schema, mark("complete" + (until.map { ", the events before position \($0)" } ?? "")), connection: connection)
         return applied
     }
 
-    /// The comment on a schema this builder made; `--replace` overwrites only such a schema.
-    var mark: String { "made by parley replay of \(projection.name)" }
+    /// The comment on a schema this builder made, which says whether the replay finished (one
+    /// that was interrupted keeps `incomplete`); `--replace` overwrites only such a schema.
+    func mark(_ state: String) -> String { "made by parley replay of \(projection.name): \(state)" }
+
+    private func isMark(_ comment: String?) -> Bool {
+        // Replays before the marks said whether they finished wrote the bare prefix.
+        let prefix = "made by parley replay of \(projection.name)"
+        return comment == prefix || comment?.hasPrefix(prefix + ": ") == true
+    }
+
+    private func comment(_ schema: String, _ text: String, connection: Connection) throws {
+        try connection.execute("COMMENT ON SCHEMA \(ProjectionRunner.quoted(schema)) IS '\(text.replacingOccurrences(of: "'", with: "''"))'")
+    }
 
     /// The secondary indexes a load into one of this builder's schemas builds after its rows.
     public var deferredIndexes: DeferredIndexes { DeferredIndexes(migrations: migrations, kept: projection.lookupIndexes) }
@@ -78,7 +90,8 @@ public struct SchemaBuilder: Sendable {
     }
 
     /// Refuses names that are not plain lowercase identifiers, and schemas that are not ours to overwrite.
-    static func checkName(_ schema: String, projection: Projection) throws {
+    /// Throws `Refusal` unless `schema` is a plain name that is no live or system schema.
+    public static func checkName(_ schema: String, projection: Projection) throws {
         let valid = schema.first.map { $0.isLetter || $0 == "_" } == true
             && schema.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" } && schema.count <= 63
         guard valid else { throw Refusal(description: "\(schema) is not a plain schema name (lowercase letters, digits, _)") }

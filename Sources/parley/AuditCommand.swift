@@ -26,8 +26,15 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "Until this RFC 3339 time (inclusive).")
     var until: String?
 
-    func run() async throws {
+    func validate() throws {
         if aggregate != nil && product == nil { throw ValidationError("--aggregate needs a product, e.g. parley audit migue --aggregate reminder") }
+        if let product { try Arguments.checkProduct(product, aggregate: aggregate) }
+        _ = try since.map { try TimeOption.parse($0, option: "--since") }
+        _ = try until.map { try TimeOption.parse($0, option: "--until") }
+    }
+
+    func run() async throws {
+        let id = id.map(Arguments.aggregateID)
         let filter = Transition.Filter(
             categoryPrefix: aggregate.map { "\(product ?? "").\($0)" } ?? product.map { $0 + "." } ?? "",
             id: id, since: try since.map { try TimeOption.parse($0, option: "--since") }, until: try until.map { try TimeOption.parse($0, option: "--until") })

@@ -17,10 +17,10 @@ struct History: AsyncParsableCommand {
     @Option(help: "From this stream version.")
     var from: UInt64 = 0
 
+    func validate() throws { _ = try Arguments.stream(stream) }
+
     func run() async throws {
-        guard let name = StreamName(stream) else {
-            throw ValidationError("\(stream): expected a stream name category-id, e.g. migue.reminder-7f3e0000-...")
-        }
+        let name = try Arguments.stream(stream)
         let log = try LogAccess.openForReading(options)
         let events = try await log.read(stream: name, from: StreamVersion(from), direction: .forwards, limit: .max)
         if events.isEmpty {

@@ -36,6 +36,13 @@ struct ImportChatterbot: AsyncParsableCommand {
     @Flag(help: "Wait for every command's fdatasync instead of syncing once at the end.")
     var durable = false
 
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let languages {
+            do throws(ImportError) { _ = try ChatterbotLanguage.parse(list: languages) } catch { throw ValidationError(error.description) }
+        }
+    }
+
     func run() async throws {
         let started = ContinuousClock.now
         let source = ChatterbotCorpus(directory: corpus)

@@ -21,21 +21,16 @@ struct LogDump: AsyncParsableCommand {
     @Option(help: "At most this many events.")
     var limit: Int = .max
 
+    func validate() throws {
+        _ = try stream.map(Arguments.stream)
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() async throws {
-        let directory = options.logPath
-        guard FileManager.default.fileExists(atPath: directory) else {
-            throw ValidationError("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
-        }
-        let log = try FileEventLog(directory: directory, options: .init(readOnly: true), logger: options.logger)
+        let log = try LogAccess.openForReading(options)
         var remaining = limit
         var next = from
-        let streamName: StreamName?
-        if let stream {
-            guard let name = StreamName(stream) else { throw ValidationError("--stream \(stream): expected category-id, e.g. reminder-42") }
-            streamName = name
-        } else {
-            streamName = nil
-        }
+        let streamName = try stream.map(Arguments.stream)
         while remaining > 0 {
             let page: [RecordedEvent]
             if let streamName {

@@ -38,9 +38,7 @@ struct LogVerify: ParsableCommand {
 
     func run() throws {
         let directory = options.logPath
-        guard FileManager.default.fileExists(atPath: directory) else {
-            throw ValidationError("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
-        }
+        try LogAccess.requireLog(directory)
         let progress = Progress(enabled: !options.json, label: "verified")
         let report = try FileEventLog.verify(directory: directory, logger: options.logger) { progress.update($0) }
         progress.finish()

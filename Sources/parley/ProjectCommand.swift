@@ -31,6 +31,11 @@ struct Project: AsyncParsableCommand {
         var eventsPerSecond: Double
     }
 
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        _ = try ProjectionSelection.resolve(projection)
+    }
+
     func run() async throws {
         let projections = try ProjectionSelection.resolve(projection)
         let log = try LogAccess.openForReading(options)
@@ -105,17 +110,5 @@ enum ProjectionSelection {
             throw ValidationError("no projection named \(name) (known: \(ProjectionCatalog.all.map(\.name).joined(separator: ", ")))")
         }
         return [projection]
-    }
-}
-
-/// Opening the event log for commands that only read it.
-enum LogAccess {
-    /// The log at `--log`, read-only (a writer may be appending), or a clear error when absent.
-    static func openForReading(_ options: GlobalOptions) throws -> FileEventLog {
-        let directory = options.logPath
-        guard FileManager.default.fileExists(atPath: directory) else {
-            throw ValidationError("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
-        }
-        return try FileEventLog(directory: directory, options: .init(readOnly: true), logger: options.logger)
     }
 }

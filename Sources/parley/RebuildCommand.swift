@@ -29,8 +29,12 @@ struct Rebuild: AsyncParsableCommand {
     @Option(help: "Migrations folder.")
     var migrations = "migrations"
 
-    func run() async throws {
+    func validate() throws {
         guard !(rollback && dropPrevious) else { throw ValidationError("--rollback and --drop-previous are separate steps") }
+        _ = try ProjectionSelection.resolve(product)
+    }
+
+    func run() async throws {
         let projection = try ProjectionSelection.resolve(product)[0]
         let log = try LogAccess.openForReading(options)
         let rebuilder = Rebuilder(builder: SchemaBuilder(

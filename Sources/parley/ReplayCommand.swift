@@ -30,13 +30,20 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Migrations folder.")
     var migrations = "migrations"
 
-    func run() async throws {
+    func validate() throws {
         guard (asOf == nil) != (atPosition == nil) else { throw ValidationError("give exactly one of --as-of TIME and --at-position P") }
+        let projection = try ProjectionSelection.resolve(product)[0]
+        do { try SchemaBuilder.checkName(into, projection: projection) } catch { throw ValidationError("--into \(error)") }
+        _ = try asOf.map { try TimeOption.parse($0, option: "--as-of") }
+    }
+
+    func run() async throws {
         let projection = try ProjectionSelection.resolve(product)[0]
         let log = try LogAccess.openForReading(options)
         let until: LogPosition
         if let atPosition {
-            until = LogPosition(atPosition)
+            // A position past the end is the end: say which it was.
+            until = min(LogPosition(atPosition), try await log.head())
         } else {
             until = try await Self.firstPosition(after: try TimeOption.parse(asOf!, option: "--as-of"), in: log)
         }
@@ -50,7 +57,8 @@ struct Replay: AsyncParsableCommand {
         struct Outcome: Encodable { var product: String, schema: String, until: UInt64, applied: Int, seconds: Double }
         let outcome = Outcome(product: product, schema: into, until: until.rawValue, applied: applied, seconds: (ContinuousClock.now - start).seconds)
         if options.json { return JSONLines.print(outcome) }
-        print("\(into): \(product) as of position \(until) (\(applied) events applied, \(String(format: "%.2f", outcome.seconds)) s)")
+        let end = atPosition.map { $0 > until.rawValue ? ", the log's end" : "" } ?? ""
+        print("\(into): \(product) as of position \(until)\(end) (\(applied) events applied, \(String(format: "%.2f", outcome.seconds)) s)")
         print("query it with: SET search_path TO \(into), public;")
     }
 

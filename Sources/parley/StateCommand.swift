@@ -29,14 +29,15 @@ struct StateCommand: AsyncParsableCommand {
     @Option(name: .customLong("at-position"), help: "The state after the events at log positions before this one.")
     var atPosition: UInt64?
 
+    func validate() throws {
+        _ = try point()
+        _ = try fold(for: Arguments.stream(stream))
+    }
+
     func run() async throws {
-        guard let name = StreamName(stream) else {
-            throw ValidationError("\(stream): expected a stream name category-id, e.g. migue.reminder-7f3e0000-...")
-        }
+        let name = try Arguments.stream(stream)
         let point = try self.point()
-        guard let fold = Self.products.first(where: { $0.categories.contains(name.category) })?.state else {
-            throw StateInspectionError.unknownCategory(name.category, known: Self.products.flatMap(\.categories))
-        }
+        let fold = try fold(for: name)
         let log = try LogAccess.openForReading(options)
         let events = try await log.read(stream: name, from: 0, direction: .forwards, limit: .max)
         let snapshot = try fold(name, events, point)
@@ -47,6 +48,13 @@ struct StateCommand: AsyncParsableCommand {
         print("\(snapshot.stream)  version \(snapshot.version)  position \(snapshot.position)  \(snapshot.recordedAt)  "
             + "(\(snapshot.events) event\(snapshot.events == 1 ? "" : "s"), \(point))")
         for line in Self.outline(snapshot.state, indent: "  ") { print(line) }
+    }
+
+    private func fold(for name: StreamName) throws -> Fold {
+        guard let fold = Self.products.first(where: { $0.categories.contains(name.category) })?.state else {
+            throw ValidationError("\(StateInspectionError.unknownCategory(name.category, known: Self.products.flatMap(\.categories)))")
+        }
+        return fold
     }
 
     func point() throws -> StatePoint {

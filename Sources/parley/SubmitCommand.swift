@@ -86,20 +86,21 @@ struct Submit: AsyncParsableCommand {
     private func readInput() throws -> Data {
         guard file != "-" else { return try Self.readAll(FileHandle.standardInput, name: "standard input") }
         var folder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw ValidationError("cannot read \(file): no such file") }
-        guard !folder.boolValue else { throw ValidationError("cannot read \(file): it is a folder") }
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw CommandFailure("cannot read \(file): no such file") }
+        guard !folder.boolValue else { throw CommandFailure("cannot read \(file): it is a folder") }
         let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file)) } catch { throw ValidationError("cannot read \(file): \(error)") }
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file)) } catch { throw CommandFailure("cannot read \(file): \(error)") }
         defer { try? handle.close() }
         return try Self.readAll(handle, name: file)
     }
 
     private static func readAll(_ handle: FileHandle, name: String) throws -> Data {
-        do { return try handle.readToEnd() ?? Data() } catch { throw ValidationError("cannot read \(name): \(error)") }
+        do { return try handle.readToEnd() ?? Data() } catch { throw CommandFailure("cannot read \(name): \(error)") }
     }
 }
 
-/// The non-blank lines of a JSON-lines text with their numbers from 1; a trailing `\r` is dropped.
+/// The non-blank lines of a JSON-lines text with their numbers from 1; a trailing `\r` and a
+/// leading byte order mark are dropped.
 enum JSONLineSplitter {
     static func lines(of data: Data) -> [(number: Int, bytes: Data.SubSequence)] {
         // The line ends, found with memchr over the contiguous bytes (a generic `split` took
@@ -117,7 +118,8 @@ enum JSONLineSplitter {
         ends.append(data.count)
         var lines: [(Int, Data.SubSequence)] = []
         lines.reserveCapacity(ends.count)
-        var start = 0
+        // A UTF-8 byte order mark (as some editors save) is not part of the first line.
+        var start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         for (index, end) in ends.enumerated() {
             defer { start = end + 1 }
             var stop = end

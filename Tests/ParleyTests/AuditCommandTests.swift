@@ -96,9 +96,25 @@ import Testing
         let user = Migue.userID(phoneNumber: "+34600000009").lowercasedText
         let userRows = try ParleyBinary.run(["explain", "migue.users", user, "--log", directory, "--json"])
         #expect(userRows.standardOutput.split(separator: "\n").count == 1)
-        let nothing = try ParleyBinary.run(["explain", "migue.reminders", UUID().uuidString, "--log", directory])
-        #expect(nothing.status != 0)
-        #expect(nothing.standardOutput.contains("no event wrote"))
+        for mode in [[], ["--json"]] {
+            let nothing = try ParleyBinary.run(["explain", "migue.reminders", UUID().uuidString, "--log", directory] + mode)
+            #expect(nothing.status == 1)
+            #expect(nothing.standardOutput.isEmpty)
+            #expect(nothing.standardError.contains("no event wrote"))
+        }
+        let unknownSchema = try ParleyBinary.run(["explain", "migue_garbage.reminders", reminder, "--log", directory])
+        #expect(unknownSchema.status == 64)
+        #expect(unknownSchema.standardError.contains("schema migue_garbage belongs to no projection"))
+        // An id printed in uppercase (payloads, state) finds its stream.
+        let upper = try ParleyBinary.run(["history", "migue.reminder-\(reminder.uppercased())", "--log", directory])
+        #expect(upper.status == 0, "\(upper.standardError)")
+        let audit = try ParleyBinary.run(["audit", "migue", "--aggregate", "reminder", "--id", reminder.uppercased(), "--log", directory])
+        #expect(!audit.standardOutput.contains("no transitions"))
+        for (arguments, message) in [(["audit", "nope"], "no product named nope"), (["audit", "migue", "--aggregate", "reminders"], "migue has no aggregate reminders")] {
+            let wrong = try ParleyBinary.run(arguments + ["--log", directory])
+            #expect(wrong.status == 64)
+            #expect(wrong.standardError.contains(message), "\(wrong.standardError)")
+        }
         let badTable = try ParleyBinary.run(["explain", "reminders", reminder, "--log", directory])
         #expect(badTable.standardError.contains("expected SCHEMA.TABLE"))
     }

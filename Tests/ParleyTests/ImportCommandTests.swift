@@ -89,7 +89,7 @@ import Testing
         // A wrong option is a usage error (64, with the usage); a missing corpus is a failure (1, without).
         #expect(unknown.status == 64)
         #expect(unknown.standardError.contains(#"unknown language "xx""#))
-        #expect(unknown.standardError.contains("Usage: parley"))
+        #expect(unknown.standardError.contains("Usage: parley import chatterbot"))
         let missing = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus + "/nowhere", "--log", log])
         #expect(missing.status == 1)
         #expect(!missing.standardError.contains("Usage:"))

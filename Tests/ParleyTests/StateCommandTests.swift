@@ -119,6 +119,9 @@ import Testing
         let outcome = try ParleyBinary.run(arguments.map { $0.replacingOccurrences(of: "REMINDER", with: story.reminder) } + ["--log", story.directory])
         #expect(outcome.status != 0)
         #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
-        #expect(outcome.standardError.contains("Usage:") == (message.contains("expected") || message.contains("not both")))
+        // Wrong arguments exit 64 with the usage; a stream without events at that point, 1 without.
+        let usage = message.contains("expected") || message.contains("not both") || message.contains("not a category")
+        #expect(outcome.standardError.contains("Usage: parley state") == usage)
+        #expect(outcome.status == (usage ? 64 : 1))
     }
 }

@@ -178,7 +178,8 @@ enum SubmitFixture {
     @Test func readsStandardInput() throws {
         let log = SubmitFixture.scratch()
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let outcome = try ParleyBinary.run(["submit", "--log", log], input: SubmitFixture.register + "\n")
+        // Saved by an editor that starts the file with a byte order mark.
+        let outcome = try ParleyBinary.run(["submit", "--log", log], input: "\u{FEFF}" + SubmitFixture.register + "\n")
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput == "line 1: appended migue.user.registered at 0 in migue.user-\(SubmitFixture.user)\n")
     }

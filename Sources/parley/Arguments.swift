@@ -1,0 +1,62 @@
+import ArgumentParser
+import EventLog
+import EventSourcing
+import Foundation
+import Migue
+
+/// Checks of what a command was given, for `validate()`: a wrong argument exits 64 with the
+/// command's usage, before anything is opened.
+enum Arguments {
+    /// Every stream category a product's domain writes (`migue.reminder`, ...).
+    static let categories = MigueStream.categories
+
+    /// A stream name `category-id`; an id that is a UUID is taken in either case (stored ones are
+    /// lowercase, while payloads and `state` print UUIDs in uppercase).
+    static func stream(_ text: String) throws -> StreamName {
+        guard let name = StreamName(text) else {
+            throw ValidationError("\(text): expected a stream name category-id, e.g. migue.reminder-7f3e0000-...")
+        }
+        guard let id = UUID(uuidString: name.id), let lowered = StreamName(category: name.category, id: id.lowercasedText) else { return name }
+        return lowered
+    }
+
+    /// An aggregate id as stored: a UUID in lowercase, anything else as given.
+    static func aggregateID(_ text: String) -> String {
+        UUID(uuidString: text)?.lowercasedText ?? text
+    }
+
+    /// Throws unless some category belongs to `product` (and is `product.aggregate`, when given).
+    static func checkProduct(_ product: String, aggregate: String?) throws {
+        let known = Set(categories.map { String($0.prefix { $0 != "." }) })
+        guard known.contains(product) else {
+            throw ValidationError("no product named \(product) writes events (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        guard let aggregate else { return }
+        let aggregates = categories.filter { $0.hasPrefix(product + ".") }.map { String($0.dropFirst(product.count + 1)) }
+        guard aggregates.contains(aggregate) else {
+            throw ValidationError("\(product) has no aggregate \(aggregate) (known: \(aggregates.joined(separator: ", ")))")
+        }
+    }
+}
+
+/// Opening the event log for commands that only read it.
+enum LogAccess {
+    /// The log at `--log`, read-only (a writer may be appending), or a clear error when there is none.
+    static func openForReading(_ options: GlobalOptions) throws -> FileEventLog {
+        try requireLog(options.logPath)
+        return try FileEventLog(directory: options.logPath, options: .init(readOnly: true), logger: options.logger)
+    }
+
+    /// Throws unless `directory` is a folder holding a log's files (a segment or the synced marker).
+    static func requireLog(_ directory: String) throws {
+        var folder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &folder) else {
+            throw CommandFailure("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
+        }
+        guard folder.boolValue else { throw CommandFailure("\(directory) is a file, not an event log folder") }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        guard names.contains(where: { $0.hasSuffix(".seg") || $0 == "synced" }) else {
+            throw CommandFailure("\(directory) holds no event log (no segment files)")
+        }
+    }
+}
