@@ -31,6 +31,19 @@ public struct CheckpointMoved: Error, CustomStringConvertible {
     }
 }
 
+/// A checkpoint past the end of the log: the read model was made from another log (or a longer
+/// one, since cut back), and applying this one to it would mix the two.
+public struct CheckpointPastHead: Error, CustomStringConvertible {
+    public var projection: String
+    public var checkpoint: LogPosition
+    public var head: LogPosition
+
+    public var description: String {
+        "projection \(projection) has applied the events before position \(checkpoint), but this log ends at \(head): "
+            + "the database was projected from another log (give its --log), or rebuild it from this one with parley rebuild"
+    }
+}
+
 /// A statement that affected another number of rows than its projector expected
 /// (`SQLStatement.expectedRows`): the read model no longer agrees with the events.
 struct RowsNotAsExpected: Error, CustomStringConvertible {

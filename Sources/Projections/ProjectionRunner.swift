@@ -128,7 +128,10 @@ public final class ProjectionRunner: Sendable {
     public func catchUp(batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }) async throws -> Int {
         var applied = 0
         let order = try await tableOrder()
-        var prepared = try await prepare(from: try await checkpoint(), limit: batchSize, order: order)
+        let start = try await checkpoint()
+        let head = try await store.head()
+        guard start <= head else { throw CheckpointPastHead(projection: projection.name, checkpoint: start, head: head) }
+        var prepared = try await prepare(from: start, limit: batchSize, order: order)
         while let current = prepared {
             async let following = prepare(from: current.next, limit: batchSize, order: order)
             do {

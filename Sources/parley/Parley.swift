@@ -1,4 +1,5 @@
 import ArgumentParser
+import Postgres
 
 /// The `parley` command: it only lists the subcommands, each in its own file.
 @main
@@ -11,4 +12,24 @@ struct Parley: AsyncParsableCommand {
             Audit.self, Explain.self, Replay.self, Verify.self, Rebuild.self, LogCommand.self, Bench.self,
         ]
     )
+
+    /// Runs the chosen subcommand as ArgumentParser would, with a hint for errors whose cause is a step not taken.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: hinted(error))
+        }
+    }
+
+    /// A database without Parley's bookkeeping tables has not been migrated: say so.
+    static func hinted(_ error: any Error) -> any Error {
+        guard let error = error as? PostgresError, error.code == .undefinedTable, error.message.contains("\"parley.") else { return error }
+        return CommandFailure("\(error); the database has no Parley tables yet: run parley migrate first")
+    }
 }

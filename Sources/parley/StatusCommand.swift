@@ -43,12 +43,14 @@ struct Status: AsyncParsableCommand {
         }
         if options.json {
             lines.forEach { JSONLines.print($0) }
+            if lines.isEmpty { FileHandle.standardError.write(Data("no projection has run yet: parley project\n".utf8)) }
             return
         }
         print("log head    \(head) (\(options.logPath))")
         if lines.isEmpty { print("no projection has run yet: parley project") }
         for line in lines {
-            print("\(line.projection) v\(line.version) (\(line.status), schema \(line.schema)): checkpoint \(line.checkpoint), lag \(line.lag)")
+            let past = line.checkpoint > head ? " (past the log's end: projected from another log?)" : ""
+            print("\(line.projection) v\(line.version) (\(line.status), schema \(line.schema)): checkpoint \(line.checkpoint), lag \(line.lag)\(past)")
             for (table, count) in line.tables.sorted(by: { $0.key < $1.key }) {
                 print("    \(table.padding(24)) \(count) rows")
             }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Logging
 import Postgres
@@ -18,6 +19,14 @@ import Testing
         try Connection(server, logger: Logger(label: "test")).execute("CREATE DATABASE \(name)")
         defer { _ = try? Connection(server, logger: Logger(label: "test")).execute("DROP DATABASE \(name) WITH (FORCE)") }
         let url = try #require(ConnectionString.replacingDatabase(in: server, with: name))
+
+        // Before the first migrate, commands that need Parley's tables say what to do.
+        let log = NSTemporaryDirectory() + "parley-migrate-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        try FileEventLog(directory: log, logger: Logger(label: "test")).close()
+        let early = try ParleyBinary.run(["status", "--log", log, "--database-url", url])
+        #expect(early.status == 1)
+        #expect(early.standardError.contains("the database has no Parley tables yet: run parley migrate first"), "\(early.standardError)")
 
         let first = try ParleyBinary.run(["migrate", "--migrations", Self.migrations, "--database-url", url])
         #expect(first.status == 0, "\(first.standardError)")

@@ -66,6 +66,25 @@ import Testing
         #expect(try status[0].decode("status", as: String.self) == "active")
     }
 
+    @Test func aCheckpointPastTheEndOfTheLogStopsTheRunnerBeforeItWrites() async throws {
+        let database = try migratedDatabase()
+        defer { database.drop() }
+        let (store, _, _) = try await Self.conversationWithACulprit()
+        let session = try DatabaseSession(database.conninfo, logger: TestServer.logger)
+        let runner = ProjectionRunner(projection: ProjectionCatalog.migue, store: store, session: session, logger: TestServer.logger)
+        try await runner.register()
+        _ = try await runner.catchUp()
+        // Another, shorter log against the same database.
+        let other = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: other).submit(commands.conversation(phone: "+34600000077", messages: 1))
+        let wrong = ProjectionRunner(projection: ProjectionCatalog.migue, store: other, session: session, logger: TestServer.logger)
+        let error = try await #require(throws: CheckpointPastHead.self) { try await wrong.catchUp() }
+        let (longer, shorter) = (await store.head(), await other.head())
+        #expect(error.checkpoint == longer && error.head == shorter)
+        #expect(try count(try database.connect(), "migue.users") == 1)
+    }
+
     @Test func aRefusedStatementStopsAtItsEventWithTheSQLState() async throws {
         let database = try migratedDatabase()
         defer { database.drop() }
