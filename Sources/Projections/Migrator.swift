@@ -59,15 +59,18 @@ public struct Migrator {
         return entries
     }
 
-    /// Applies every pending file in order and returns the entries of those it applied.
+    /// Applies every pending file in order and returns the entries of those it applied; each is
+    /// also handed to `onApplied` once committed, so a caller can say what stays applied when a
+    /// later file fails.
     @discardableResult
-    public func migrate() throws(MigrationError) -> [Entry] {
+    public func migrate(onApplied: (Entry) -> Void = { _ in }) throws(MigrationError) -> [Entry] {
         try withLock { () throws(MigrationError) -> [Entry] in
             let pending = try status().filter { $0.state == .pending }
             var applied: [Entry] = []
             for entry in pending {
                 guard let file = files.first(where: { $0.name == entry.name }) else { continue }
                 applied.append(try apply(file))
+                onApplied(applied[applied.count - 1])
             }
             return applied
         }

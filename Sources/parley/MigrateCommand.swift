@@ -22,22 +22,20 @@ struct Migrate: ParsableCommand {
         let connection = try Connection(location.conninfo, logger: options.logger)
         let migrator = Migrator(connection: connection, files: files, logger: options.logger)
         if status {
-            report(try migrator.status(), emptyMessage: "no migrations in \(directory)")
+            let entries = try migrator.status()
+            entries.forEach(report)
+            if entries.isEmpty && !options.json { print("no migrations in \(directory)") }
         } else {
-            report(try migrator.migrate(), emptyMessage: "nothing to apply: every migration in \(directory) is applied")
+            // Each file is reported as it commits: when a later one fails, those before it stay applied.
+            let applied = try migrator.migrate(onApplied: report)
+            if applied.isEmpty && !options.json { print("nothing to apply: every migration in \(directory) is applied") }
         }
     }
 
-    private func report(_ entries: [Migrator.Entry], emptyMessage: String) {
-        if options.json {
-            entries.forEach { JSONLines.print($0) }
-            return
-        }
-        if entries.isEmpty { print(emptyMessage) }
-        for entry in entries {
-            let when = entry.appliedAt.map { "  \($0)" } ?? ""
-            let took = entry.durationMs.map { " (\($0) ms)" } ?? ""
-            print("\(entry.state.rawValue.padding(8)) \(entry.name.padding(44)) \(entry.checksum.prefix(12))\(when)\(took)")
-        }
+    private func report(_ entry: Migrator.Entry) {
+        if options.json { return JSONLines.print(entry) }
+        let when = entry.appliedAt.map { "  \($0)" } ?? ""
+        let took = entry.durationMs.map { " (\($0) ms)" } ?? ""
+        print("\(entry.state.rawValue.padding(8)) \(entry.name.padding(44)) \(entry.checksum.prefix(12))\(when)\(took)")
     }
 }

@@ -45,6 +45,34 @@ import Testing
         #expect(entries.allSatisfy { $0?["state"] as? String == "applied" && ($0?["checksum"] as? String)?.count == 64 })
     }
 
+    /// Files commit one by one: when one fails, the command has already said which stay applied.
+    @Test func aFailedMigrationLeavesTheEarlierOnesReported() throws {
+        guard let server = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
+            Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")
+            return
+        }
+        let name = "parley_test_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        try Connection(server, logger: Logger(label: "test")).execute("CREATE DATABASE \(name)")
+        defer { _ = try? Connection(server, logger: Logger(label: "test")).execute("DROP DATABASE \(name) WITH (FORCE)") }
+        let url = try #require(ConnectionString.replacingDatabase(in: server, with: name))
+        let folder = NSTemporaryDirectory() + "parley-migrations-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (path, sql) in [("parley", try String(contentsOfFile: Self.migrations + "/parley/0001_bookkeeping.sql", encoding: .utf8)),
+                            ("aaa", "CREATE SCHEMA IF NOT EXISTS aaa; CREATE TABLE aaa.t (id int);"), ("zzz", "CREATE TABLE nowhere.t (id int);")] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + path, withIntermediateDirectories: true)
+            let file = path == "parley" ? "0001_bookkeeping.sql" : "0001_\(path).sql"
+            try sql.write(toFile: folder + "/\(path)/\(file)", atomically: true, encoding: .utf8)
+        }
+        for json in [false, true] {
+            if json { try Connection(url, logger: Logger(label: "test")).executeScript("DROP SCHEMA aaa CASCADE; DROP SCHEMA parley CASCADE", name: "reset") }
+            let outcome = try ParleyBinary.run(["migrate", "--migrations", folder, "--database-url", url] + (json ? ["--json"] : []))
+            #expect(outcome.status == 1)
+            #expect(outcome.standardError.contains("zzz/0001_zzz.sql"), "\(outcome.standardError)")
+            #expect(outcome.standardOutput.contains(json ? #""state":"applied""# : "applied  aaa/0001_aaa.sql"), "\(outcome.standardOutput)")
+            #expect(outcome.standardOutput.split(separator: "\n").count == 2, "parley and aaa")
+        }
+    }
+
     @Test func aMissingMigrationsFolderIsNamed() throws {
         let outcome = try ParleyBinary.run(
             ["migrate", "--status", "--migrations", "/nonexistent/migrations", "--database-url", "host=127.0.0.1 port=1"])
