@@ -42,7 +42,7 @@ struct StateCommand: AsyncParsableCommand {
         let events = try await log.read(stream: name, from: 0, direction: .forwards, limit: .max)
         let snapshot = try fold(name, events, point)
         if options.json {
-            JSONLines.print(snapshot)
+            JSONLines.print(snapshot, keepingKeys: true)
             return
         }
         print("\(snapshot.stream)  version \(snapshot.version)  position \(snapshot.position)  \(snapshot.recordedAt)  "

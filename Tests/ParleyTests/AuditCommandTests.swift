@@ -87,7 +87,7 @@ import Testing
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         #expect(lines.map { $0["verb"] as? String } == ["INSERT", "UPDATE", "UPDATE", "UPDATE"])
-        #expect(lines.map { $0["eventType"] as? String } == [
+        #expect(lines.map { $0["event_type"] as? String } == [
             "migue.reminder.created", "migue.reminder.status-changed", "migue.reminder.status-changed", "migue.reminder.status-changed",
         ])
         #expect(lines.map { ($0["command"] as? String)?.lowercased() } == Array(commands[1...4]))

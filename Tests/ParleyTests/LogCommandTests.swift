@@ -30,10 +30,10 @@ import Testing
         let summary = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
         #expect(summary?["events"] as? Int == 6)
         #expect(summary?["streams"] as? Int == 2)
-        #expect(summary?["firstPosition"] as? Int == 0)
-        #expect(summary?["lastPosition"] as? Int == 5)
-        #expect(summary?["indexSnapshot"] as? String == "sound")
-        #expect((summary?["bytesOnDisk"] as? Int ?? 0) > 0)
+        #expect(summary?["first_position"] as? Int == 0)
+        #expect(summary?["last_position"] as? Int == 5)
+        #expect(summary?["index_snapshot"] as? String == "sound")
+        #expect((summary?["bytes_on_disk"] as? Int ?? 0) > 0)
     }
 
     @Test func verifyFailsOnCorruptionNamingWhere() async throws {
@@ -63,9 +63,9 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let summary = try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any]
         #expect(summary?["events"] as? Int == 5)
-        let tail = summary?["tornTail"] as? [String: Any]
+        let tail = summary?["torn_tail"] as? [String: Any]
         #expect(tail?["segment"] as? String == segment)
-        #expect(tail?["afterPosition"] as? Int == 5)
+        #expect(tail?["after_position"] as? Int == 5)
         #expect((tail?["offset"] as? Int ?? 0) + (tail?["bytes"] as? Int ?? 0) == bytes.count - 7)
         let text = try ParleyBinary.run(["log", "verify", "--log", directory])
         #expect(text.standardOutput.contains("torn tail"))
