@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+import TestSupport
 
 @Suite struct MigrateCommandTests {
     static var migrations: String {
@@ -11,14 +12,9 @@ import Testing
     }
 
     @Test func migrateAppliesEverythingOnceAndStatusListsIt() throws {
-        guard let server = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
-            Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")
-            return
-        }
-        let name = "parley_test_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
-        try Connection(server, logger: Logger(label: "test")).execute("CREATE DATABASE \(name)")
-        defer { _ = try? Connection(server, logger: Logger(label: "test")).execute("DROP DATABASE \(name) WITH (FORCE)") }
-        let url = try #require(ConnectionString.replacingDatabase(in: server, with: name))
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let url = database.conninfo
 
         // Before the first migrate, commands that need Parley's tables say what to do.
         let log = NSTemporaryDirectory() + "parley-migrate-\(UUID().uuidString)"
@@ -47,14 +43,9 @@ import Testing
 
     /// Files commit one by one: when one fails, the command has already said which stay applied.
     @Test func aFailedMigrationLeavesTheEarlierOnesReported() throws {
-        guard let server = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
-            Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")
-            return
-        }
-        let name = "parley_test_cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
-        try Connection(server, logger: Logger(label: "test")).execute("CREATE DATABASE \(name)")
-        defer { _ = try? Connection(server, logger: Logger(label: "test")).execute("DROP DATABASE \(name) WITH (FORCE)") }
-        let url = try #require(ConnectionString.replacingDatabase(in: server, with: name))
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let url = database.conninfo
         let folder = NSTemporaryDirectory() + "parley-migrations-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for (path, sql) in [("parley", try String(contentsOfFile: Self.migrations + "/parley/0001_bookkeeping.sql", encoding: .utf8)),
