@@ -27,8 +27,8 @@ extension FileEventLog {
                 if !isLast {
                     // The writer finished it before starting the next: it must end with a whole batch.
                     _ = try scanner.ending(of: outcome, isLast: false, indexed: state.index.count, acknowledged: nil)
-                } else if let damage = outcome.damage, try scanner.hasValidBlock(atOrAfter: damage.offset) {
-                    // Damage with a valid block at or after it is not a write in progress.
+                } else if let damage = outcome.damage, outcome.damageConfirmed == true {
+                    // Damage read twice with a valid block at or after it is not a write in progress.
                     throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
                 }
                 number += 1

@@ -47,7 +47,10 @@ extension SegmentScanner {
         var reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
         // Ending inside a batch (no damage, the batch's last block missing) is always a torn
         // tail: the blocks found after its start are that batch's own.
-        let validAfter = outcome.damage == nil ? false : try hasValidBlock(atOrAfter: offset)
+        // A settled scan has judged its damage already: looking again could catch a block the
+        // writer finished meanwhile.
+        var validAfter = outcome.damageConfirmed ?? false
+        if outcome.damage != nil && outcome.damageConfirmed == nil { validAfter = try hasValidBlock(atOrAfter: offset) }
         guard isLast, !validAfter else {
             throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason)
         }

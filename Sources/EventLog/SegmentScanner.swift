@@ -22,6 +22,9 @@ struct SegmentScanner {
         var storedBytes: Int64 = 0
         /// Where the zeroed tail the writer keeps ahead of its writes starts, when the scan met it.
         var zeroTail: Int64?
+        /// Set by `scanSettled` when there is damage: whether it was read twice, with a valid block
+        /// at or after it in between (corruption), rather than once (a write in progress, maybe).
+        var damageConfirmed: Bool?
     }
 
     /// What zero bytes where a block should start mean (Specs/log-format.md, "The zeroed tail").
@@ -114,16 +117,22 @@ struct SegmentScanner {
         }
     }
 
-    /// `scan`, read twice where a reader may have met a block the writer was still copying: when
-    /// damage is followed by a valid block, the scan resumes from the last whole batch once more,
-    /// and only damage that is still there counts.
+    /// `scan` as a reader beside a running writer must read it: it may meet a block the writer is
+    /// still copying. Damage with a valid block at or after it is read once more from the last
+    /// whole batch; only damage met again at the same offset is confirmed (the writer copies in
+    /// order, so by then every block before the valid one was whole). Damage without a valid
+    /// block after it, or met further on the second time, is left unconfirmed, for the next look.
     func scanSettled(from offset: Int64, into index: inout LogIndex) throws(LogError) -> Outcome {
-        let first = try scan(from: offset, into: &index, zeros: .live)
+        var first = try scan(from: offset, into: &index, zeros: .live)
         guard let damage = first.damage else { return first }
-        guard try hasValidBlock(atOrAfter: damage.offset) else { return first }
+        guard try hasValidBlock(atOrAfter: damage.offset) else {
+            first.damageConfirmed = false
+            return first
+        }
         var second = try scan(from: first.committedEnd, into: &index, zeros: .live)
         second.rawBytes += first.rawBytes
         second.storedBytes += first.storedBytes
+        if let again = second.damage { second.damageConfirmed = again.offset == damage.offset }
         return second
     }
 
