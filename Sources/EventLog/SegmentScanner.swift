@@ -182,6 +182,8 @@ struct SegmentScanner {
         var start = offset
         while start + Int64(BlockHeader.size) <= size {
             let read = try read(into: &chunk, at: start)
+            // The file may have shrunk since its size was read (a writer cutting its zeroed tail).
+            guard read >= BlockHeader.size else { return false }
             // Candidates start in this window; the window's last header may run into the next.
             for candidate in 0..<min(window, read - BlockHeader.size + 1) {
                 let header: BlockHeader? = chunk.withUnsafeBytes { all in
