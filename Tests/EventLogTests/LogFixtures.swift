@@ -40,3 +40,23 @@ enum Events {
 extension StreamName {
     static func test(_ category: String, _ id: String) -> StreamName { StreamName(category: category, id: id)! }
 }
+
+/// The blocks of a segment file as bytes: the segment header is 32 bytes, then blocks back to
+/// back (magic `PBLK`), each 32 bytes of header and its body (length at header bytes 12..<16).
+enum SegmentBlocks {
+    /// Where each block starts, and where the blocks end (the zeroed tail or the end of the file).
+    static func of(_ bytes: [UInt8]) -> (starts: [Int], end: Int) {
+        var starts: [Int] = []
+        var offset = 32
+        while offset + 32 <= bytes.count, bytes[offset..<(offset + 4)] == [0x50, 0x42, 0x4C, 0x4B] {
+            starts.append(offset)
+            offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        }
+        return (starts, offset)
+    }
+
+    /// `of(_:)` for the segment file at `path`.
+    static func of(file path: String) throws -> (starts: [Int], end: Int) {
+        of([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+}

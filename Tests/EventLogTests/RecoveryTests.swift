@@ -83,9 +83,7 @@ extension TemporaryLog {
         let segment = try #require(temp.segments.last)
         try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
         // The last batch's block gone whole: the segment ends cleanly, 20 events short.
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
-        var offset = 32
-        for _ in 0..<2 { offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
+        let offset = try SegmentBlocks.of(file: segment).starts[2]
         try modify(segment) { $0.removeSubrange(offset...) }
         let openers = [
             { _ = try temp.open(.init(readOnly: true)) }, { _ = try temp.open() },
@@ -171,13 +169,7 @@ extension TemporaryLog {
         _ = try await writeLog(temp)
         let segment = try #require(temp.segments.first)
         try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
-        // Find the third block: the segment header is 32 bytes, then blocks back to back.
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
-        var offset = 32
-        for _ in 0..<2 {
-            let body = bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            offset += 32 + body
-        }
+        let offset = try SegmentBlocks.of(file: segment).starts[2]
         try modify(segment) { $0[offset + 40] ^= 0x01 }
         let error = try #require(throws: LogError.self) { try temp.open() }
         #expect(error == .corrupt(segment: segment, offset: Int64(offset), position: 40, reason: errorReason(error)))
@@ -253,13 +245,7 @@ extension TemporaryLog {
         let segment = try #require(temp.segments.last)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
         // Drop the batch's last block: walk the blocks (up to the zeroed tail) and cut before the final one.
-        var offset = 32
-        var starts: [Int] = []
-        while offset + 32 <= bytes.count, bytes[offset..<(offset + 32)].contains(where: { $0 != 0 }) {
-            starts.append(offset)
-            let body = bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-            offset += 32 + body
-        }
+        let starts = SegmentBlocks.of(bytes).starts
         #expect(starts.count > 3)
         bytes.removeSubrange(starts.last!...)
         try Data(bytes).write(to: URL(fileURLWithPath: segment))

@@ -48,9 +48,7 @@ import Testing
         let written = try await recovery.writeLog(temp, batches: 3)
         let segment = try #require(temp.segments.last)
         // An operator's cut (after `log verify` named the damage): the last batch's block goes.
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
-        var offset = 32
-        for _ in 0..<2 { offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) } }
+        let offset = try SegmentBlocks.of(file: segment).starts[2]
         try recovery.modify(segment) { $0.removeSubrange(offset...) }
         try temp.rewindSyncedMarker(to: 40)
         let log = try temp.open()

@@ -9,24 +9,12 @@ import Testing
 @Suite struct TailJudgementTests {
     let recovery = RecoveryTests()
 
-    /// The offsets of the segment's blocks, and where they end.
-    func blocks(of segment: String) throws -> (starts: [Int], end: Int) {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
-        var starts: [Int] = []
-        var offset = 32
-        while offset + 32 <= bytes.count, bytes[offset..<(offset + 4)] != [0, 0, 0, 0] {
-            starts.append(offset)
-            offset += 32 + bytes[(offset + 12)..<(offset + 16)].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        }
-        return (starts, offset)
-    }
-
     @Test func aWholeBlockWithTheWrongPositionAtTheEndIsCorruptionNotATornTail() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
         _ = try await recovery.writeLog(temp, batches: 3)
         let segment = try #require(temp.segments.last)
-        let (starts, end) = try blocks(of: segment)
+        let (starts, end) = try SegmentBlocks.of(file: segment)
         // The first block written again after the last: whole, checksum-valid, position 0 where 60 is next.
         try recovery.modify(segment) { bytes in
             let first = Array(bytes[starts[0]..<starts[1]])
@@ -60,7 +48,7 @@ import Testing
         let segment = try #require(temp.segments.last)
         try FileManager.default.removeItem(atPath: temp.directory + "/" + IndexSnapshot.fileName)
         try temp.rewindSyncedMarker(to: 0)
-        let (starts, end) = try blocks(of: segment)
+        let (starts, end) = try SegmentBlocks.of(file: segment)
         let damage = starts[1]
         // 1.5 MiB of 0xFF from the second block on: no magic in it. After it, whole blocks, or none.
         let spoiled = 3 << 19

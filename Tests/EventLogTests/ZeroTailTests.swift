@@ -17,13 +17,7 @@ import Testing
     }
 
     /// Where the blocks of a segment end: blocks (magic `PBLK`) are walked by their body length.
-    func blocksEnd(_ bytes: [UInt8]) -> Int {
-        var offset = 32
-        while offset + 32 <= bytes.count, bytes[offset..<(offset + 4)] == [0x50, 0x42, 0x4C, 0x4B] {
-            offset += 32 + bodyLength(bytes, at: offset)
-        }
-        return offset
-    }
+    func blocksEnd(_ bytes: [UInt8]) -> Int { SegmentBlocks.of(bytes).end }
 
     /// A log with three durable batches as a crash would leave it: the files of a log still open,
     /// copied into `temp`'s folder.
