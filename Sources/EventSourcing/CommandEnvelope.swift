@@ -40,8 +40,11 @@ public struct CommandEnvelope: Hashable, Sendable {
 
     /// Reads one command from JSON text; bad JSON, missing, mistyped or unknown fields are rejections.
     public init(json bytes: some Collection<UInt8>) throws(CommandRejection) {
-        switch JSONParser.parseOrStop(Array(bytes)) {
+        switch JSONParser.parseOrStop(Array(bytes), refusingInexactNumbers: true) {
         case .success(let value): try self.init(json: value)
+        case .failure(let stop) where stop.reason == .inexactNumber:
+            throw CommandRejection(
+                "the number at byte \(stop.offset + 1) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double")
         case .failure(let stop): throw CommandRejection("not valid JSON (reading stopped at byte \(stop.offset + 1))")
         }
     }

@@ -7,8 +7,14 @@ struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Why reading stopped, when the text there is JSON that Parley cannot keep.
+    private var refusal: Stop.Reason?
+    private let refusingInexactNumbers: Bool
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: [UInt8], refusingInexactNumbers: Bool) {
+        self.bytes = bytes
+        self.refusingInexactNumbers = refusingInexactNumbers
+    }
 
     /// The value of the whole text; nil when it is not exactly one JSON value.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
@@ -18,15 +24,26 @@ struct JSONParser {
 
     /// The value of the whole text, or the offset (from 0) of the byte where reading stopped:
     /// the first one that cannot continue a JSON value (the end, when the text stops short).
-    static func parseOrStop(_ bytes: [UInt8]) -> Result<JSONValue, Stop> {
-        var parser = JSONParser(bytes)
-        guard let value = parser.value() else { return .failure(Stop(offset: parser.index)) }
+    ///
+    /// A command refuses inexact numbers, so that its events hold what it said; a stored payload
+    /// is read whatever wrote it.
+    static func parseOrStop(_ bytes: [UInt8], refusingInexactNumbers: Bool = false) -> Result<JSONValue, Stop> {
+        var parser = JSONParser(bytes, refusingInexactNumbers: refusingInexactNumbers)
+        guard let value = parser.value() else { return .failure(Stop(offset: parser.index, reason: parser.refusal ?? .notJSON)) }
         parser.skipWhitespace()
-        return parser.index == bytes.count ? .success(value) : .failure(Stop(offset: parser.index))
+        return parser.index == bytes.count ? .success(value) : .failure(Stop(offset: parser.index, reason: .notJSON))
     }
 
     struct Stop: Error {
+        enum Reason {
+            case notJSON
+            /// A number that `JSONValue` would change: beyond `Int64` and not what the nearest
+            /// `Double` writes back (`12345678901234567890`, `1.00000000000000001`, `1e-400`).
+            case inexactNumber
+        }
+
         var offset: Int
+        var reason: Reason
     }
 
     private mutating func skipWhitespace() {
@@ -206,6 +223,11 @@ struct JSONParser {
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if integral, let value = Int64(text) { return .integer(value) }
         guard let value = Double(text), value.isFinite else { return nil }
+        guard !refusingInexactNumbers || DecimalForm(text.utf8) == DecimalForm("\(value)".utf8) else {
+            refusal = .inexactNumber
+            index = start
+            return nil
+        }
         return .double(value)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Any JSON value, kept as parsed, so a command's fields can be checked one by one with precise messages.
 ///
-/// Integers that fit `Int64` stay exact; other numbers are `Double`. Objects encode with sorted keys
+/// Integers that fit `Int64` stay exact; other numbers are `Double` (a command refuses a number
+/// that would change on the way: `12345678901234567890`, `1.00000000000000001`). Objects encode with sorted keys
 /// through `JSONValue.encoded`, so the same value always gives the same bytes.
 public enum JSONValue: Hashable, Sendable, Codable {
     case null

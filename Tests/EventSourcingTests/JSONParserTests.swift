@@ -39,3 +39,32 @@ import Testing
         #expect(JSONValue(parsing: Array(value.encoded.utf8)) == value)
     }
 }
+
+/// A command's numbers reach its events unchanged, or the command is refused.
+@Suite struct CommandNumberExactnessTests {
+    static func command(data number: String) -> [UInt8] {
+        Array(#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"p","type":"t","at":"2026-11-22T10:15:30Z","actor":"a","data":{"x":\#(number)}}"#.utf8)
+    }
+
+    @Test(arguments: [
+        ("0.1", JSONValue.double(0.1)), ("1E2", .double(100)), ("-0.0", .double(-0.0)), ("5e-324", .double(.leastNonzeroMagnitude)),
+        ("0.30000000000000004", .double(0.30000000000000004)), ("1.7976931348623157e308", .double(.greatestFiniteMagnitude)),
+        ("100.000", .double(100)), ("1e19", .double(1e19)), ("-9223372036854775808", .integer(.min)),
+    ])
+    func keepsNumbersADoubleHoldsExactly(text: String, value: JSONValue) throws {
+        #expect(try CommandEnvelope(json: Self.command(data: text)).data["x"] == value)
+    }
+
+    @Test(arguments: [
+        ("12345678901234567890", 0), ("[1, 1.00000000000000001]", 4), ("{\"a\": 1e-400}", 6), ("-9223372036854775809", 0),
+        ("3.14159265358979323846", 0),
+        // 2^63 is a double, but its shortest form, which the event would hold, is 9223372036854776000.
+        ("9223372036854775808", 0),
+    ])
+    func refusesNumbersThatWouldChange(text: String, offset: Int) {
+        let prefix = Self.command(data: "").count - 2
+        #expect(throws: CommandRejection(
+            "the number at byte \(prefix + offset + 1) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double"
+        )) { try CommandEnvelope(json: Self.command(data: text)) }
+    }
+}
