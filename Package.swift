@@ -59,6 +59,7 @@ let package = Package(
                 "EventSourcing", "EventLog", "Postgres", "Projections", "Migue", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: strict,
             // jemalloc replaces glibc's malloc in the command only (README, "Dependencies").

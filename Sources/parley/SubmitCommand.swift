@@ -26,7 +26,7 @@ struct Submit: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let input = try readInput()
+        var input = file == "-" ? JSONLineReader.standardInput() : try JSONLineReader.file(file)
         let log = try FileEventLog(directory: options.logPath, logger: options.logger)
         var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) {
             let pending = try log.startSync()
@@ -39,7 +39,6 @@ struct Submit: AsyncParsableCommand {
             for outcome in outcomes { tally.add(outcome) }
             output.write(outcomes)
         }
-        let lines = JSONLineSplitter.lines(of: input)
         var current = 0
         var syncFailed = false
         func unconfirmed(_ error: GroupCommitSubmitter.SyncFailed) -> String {
@@ -47,13 +46,22 @@ struct Submit: AsyncParsableCommand {
             return "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
         }
         do {
-            try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
-                current = lines[index].number
-                report(try await submitter.submit(command, line: current))
+            while case let lines = try input.nextLines(), !lines.isEmpty {
+                try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
+                    current = lines[index].number
+                    report(try await submitter.submit(command, line: current))
+                }
+                // A producer that wrote nothing more waits on these results: confirm and print them now.
+                if !input.hasInputNow {
+                    report(try await submitter.confirm())
+                    output.flush()
+                }
             }
         } catch let error as GroupCommitSubmitter.SyncFailed {
             failure = unconfirmed(error) + "; the lines after \(current) were not handled"
             syncFailed = true
+        } catch let error as CommandFailure {
+            failure = "\(error); the lines after it were not handled"
         } catch {
             failure = "line \(current): \(error); this command and the lines after it were not handled"
         }
@@ -79,56 +87,6 @@ struct Submit: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if tally.rejected > 0 { throw ExitCode(1) }
-    }
-
-    /// The whole input; a file that cannot be read (missing, a folder, an I/O error) is an error
-    /// naming it, before anything is submitted.
-    private func readInput() throws -> Data {
-        guard file != "-" else { return try Self.readAll(FileHandle.standardInput, name: "standard input") }
-        var folder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else { throw CommandFailure("cannot read \(file): no such file") }
-        guard !folder.boolValue else { throw CommandFailure("cannot read \(file): it is a folder") }
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file)) } catch { throw CommandFailure("cannot read \(file): \(error)") }
-        defer { try? handle.close() }
-        return try Self.readAll(handle, name: file)
-    }
-
-    private static func readAll(_ handle: FileHandle, name: String) throws -> Data {
-        do { return try handle.readToEnd() ?? Data() } catch { throw CommandFailure("cannot read \(name): \(error)") }
-    }
-}
-
-/// The non-blank lines of a JSON-lines text with their numbers from 1; a trailing `\r` and a
-/// leading byte order mark are dropped.
-enum JSONLineSplitter {
-    static func lines(of data: Data) -> [(number: Int, bytes: Data.SubSequence)] {
-        // The line ends, found with memchr over the contiguous bytes (a generic `split` took
-        // about a tenth of a whole submit).
-        var ends: [Int] = []
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count, let found = memchr(base + offset, 0x0A, raw.count - offset) {
-                let end = base.distance(to: UnsafeRawPointer(found))
-                ends.append(end)
-                offset = end + 1
-            }
-        }
-        ends.append(data.count)
-        var lines: [(Int, Data.SubSequence)] = []
-        lines.reserveCapacity(ends.count)
-        // A UTF-8 byte order mark (as some editors save) is not part of the first line.
-        var start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        for (index, end) in ends.enumerated() {
-            defer { start = end + 1 }
-            var stop = end
-            if stop > start, data[data.startIndex + stop - 1] == UInt8(ascii: "\r") { stop -= 1 }
-            let line = data[(data.startIndex + start)..<(data.startIndex + stop)]
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
-            lines.append((index + 1, line))
-        }
-        return lines
     }
 }
 

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+/// `parley submit -` fed by a producer that waits for each result before writing the next command.
+@Suite struct SubmitStreamTests {
+    /// A running `parley submit`, its standard input and output as pipes.
+    final class Submitter {
+        let process = Process()
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        private var received: [UInt8] = []
+
+        init(_ arguments: [String]) throws {
+            process.executableURL = ParleyBinary.url
+            process.arguments = ["submit"] + arguments
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            // A submit that never answers would hang the suite: it is ended after a minute.
+            let process = process
+            DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
+        }
+
+        func write(_ line: String) {
+            input.fileHandleForWriting.write(Data((line).utf8))
+        }
+
+        /// The next line on standard output; nil once it closed.
+        func readLine() -> String? {
+            while true {
+                if let end = received.firstIndex(of: UInt8(ascii: "\n")) {
+                    defer { received.removeFirst(end + 1) }
+                    return String(decoding: received[..<end], as: UTF8.self)
+                }
+                let more = output.fileHandleForReading.availableData
+                guard !more.isEmpty else { return nil }
+                received += more
+            }
+        }
+
+        func finish() throws -> (status: Int32, error: String) {
+            try input.fileHandleForWriting.close()
+            let errorText = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, errorText)
+        }
+    }
+
+    @Test(arguments: ["1", "1000"]) func eachResultComesOutBeforeTheNextCommandIsWritten(syncEvery: String) async throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let submitter = try Submitter(["-", "--log", log, "--sync-every", syncEvery])
+        // The first command in two writes, split inside the line and before its newline.
+        let register = Array(SubmitFixture.register.utf8)
+        submitter.write(String(decoding: register[..<20], as: UTF8.self))
+        try await Task.sleep(for: .milliseconds(50))
+        submitter.write(String(decoding: register[20...], as: UTF8.self))
+        try await Task.sleep(for: .milliseconds(50))
+        submitter.write("\r\n\n")
+        #expect(submitter.readLine() == SubmitFixture.expected[0])
+        // Confirmed means durable: a reader in another process sees the event before the next command.
+        #expect(try await SubmitFixture.events(in: log).count == 1)
+        submitter.write("{nope\n")
+        #expect(submitter.readLine() == "line 3: not valid JSON (reading stopped at byte 2)")
+        // The last line without a newline is handled once the input ends.
+        submitter.write(SubmitFixture.register)
+        let (status, error) = try submitter.finish()
+        #expect(submitter.readLine() == "line 4: already stored: migue.user.registered at 0 in migue.user-\(SubmitFixture.user)")
+        #expect(submitter.readLine() == nil)
+        #expect(status == 1, "one command was rejected")
+        #expect(error == "submitted 3 commands: 1 appended (1 events), 1 already stored, 0 unchanged, 1 rejected\n")
+    }
+}
