@@ -10,6 +10,12 @@ import Foundation
 /// Status updates apply only to a row still in the state the event leaves. Enum values go as text
 /// parameters; PostgreSQL types them from their columns.
 public enum Projector {
+    /// The tables the statements write, in the seed's order.
+    public static let tables = [
+        "users", "conversations", "messages_v2", "reminders", "messaging_windows", "flow_sessions", "call_logs",
+        "user_interactions", "user_locations", "user_memory", "ai_usage_tracking", "scheduled_messages", "webhook_failures",
+    ]
+
     /// The statements `recorded` turns into; none for events that only guard invariants.
     public static func statements(for recorded: RecordedEvent) throws(EventDecodingError) -> [SQLStatement] {
         switch recorded.stream.category {

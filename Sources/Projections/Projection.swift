@@ -12,6 +12,8 @@ public struct Projection: Sendable {
     public var schema: String
     /// Events whose stream category starts with this are the projection's; others are skipped.
     public var categoryPrefix: String
+    /// The tables the projector writes in its schema (`explain` names them when asked for another).
+    public var tables: [String]
     /// The statements one event turns into; throws when the event cannot be read.
     public var statements: @Sendable (RecordedEvent) throws -> [SQLStatement]
     /// Non-unique indexes the projector's `UPDATE` and `DELETE` statements need to find their rows
@@ -20,13 +22,14 @@ public struct Projection: Sendable {
     public var lookupIndexes: Set<String>
 
     public init(
-        name: String, version: Int, schema: String, categoryPrefix: String, lookupIndexes: Set<String> = [],
+        name: String, version: Int, schema: String, categoryPrefix: String, tables: [String] = [], lookupIndexes: Set<String> = [],
         statements: @escaping @Sendable (RecordedEvent) throws -> [SQLStatement]
     ) {
         self.name = name
         self.version = version
         self.schema = schema
         self.categoryPrefix = categoryPrefix
+        self.tables = tables
         self.lookupIndexes = lookupIndexes
         self.statements = statements
     }
@@ -38,7 +41,7 @@ public struct Projection: Sendable {
 public enum ProjectionCatalog {
     /// Migue's projector finds every row it updates by primary key and deletes nothing, so it
     /// needs no secondary index while it loads.
-    public static let migue = Projection(name: "migue", version: 1, schema: "migue", categoryPrefix: "migue.") { event in
+    public static let migue = Projection(name: "migue", version: 1, schema: "migue", categoryPrefix: "migue.", tables: Projector.tables) { event in
         try Projector.statements(for: event)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Postgres
 import Projections
 
 /// The options every subcommand takes.
@@ -16,6 +17,13 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Log debug detail to standard error.")
     var verbose = false
+
+    /// A `--database-url` libpq cannot parse is an argument error (exit 64), named before any work.
+    func validate() throws {
+        if let databaseURL, !databaseURL.isEmpty, let problem = ConnectionString.parseProblem(databaseURL) {
+            throw ValidationError("--database-url: \(problem)")
+        }
+    }
 
     func databaseLocation() throws -> DatabaseLocation {
         try DatabaseLocation.resolve(option: databaseURL)

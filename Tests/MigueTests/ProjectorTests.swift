@@ -115,3 +115,23 @@ import Testing
         }
     }
 }
+
+@Suite struct ProjectorTableListTests {
+    /// `Projector.tables` (what `parley explain` accepts) is every table migue's migrations create,
+    /// and each is written by some statement of the projector's source.
+    @Test func theTableListIsTheMigrationsTables() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("migrations/migue")
+        var created: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".sql") {
+            let sql = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for match in sql.matches(of: /CREATE TABLE (?:IF NOT EXISTS )?(?:migue\.)?([a-z_0-9]+)/) { created.insert(String(match.1)) }
+        }
+        #expect(created == Set(Projector.tables))
+        #expect(Projector.tables.count == 13)
+        let sources = root.appendingPathComponent("Sources/Migue")
+        let text = try FileManager.default.contentsOfDirectory(atPath: sources.path).filter { $0.hasPrefix("Projector") }
+            .map { try String(contentsOf: sources.appendingPathComponent($0), encoding: .utf8) }.joined()
+        for table in Projector.tables { #expect(text.contains("INSERT INTO \(table) "), "\(table)") }
+    }
+}

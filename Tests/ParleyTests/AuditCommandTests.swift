@@ -117,5 +117,11 @@ import Testing
         }
         let badTable = try ParleyBinary.run(["explain", "reminders", reminder, "--log", directory])
         #expect(badTable.standardError.contains("expected SCHEMA.TABLE"))
+        let unknownTable = try ParleyBinary.run(["explain", "migue_v2.reminder", reminder, "--log", directory])
+        #expect(unknownTable.status == 64)
+        #expect(unknownTable.standardError.contains("migue has no table reminder (tables: users, conversations, "), "\(unknownTable.standardError)")
+        let badURL = try ParleyBinary.run(["status", "--database-url", "host=x port", "--log", directory])
+        #expect(badURL.status == 64)
+        #expect(badURL.standardError.contains("--database-url: "), "\(badURL.standardError)")
     }
 }
