@@ -2,7 +2,8 @@ import Foundation
 import Postgres
 
 extension Rebuilder {
-    /// Renames the schemas and records the new statuses in one transaction.
+    /// Renames the schemas, gives the new live schema the privileges of the old one, and records
+    /// the new statuses, in one transaction.
     ///
     /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
     /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
@@ -17,20 +18,27 @@ extension Rebuilder {
                 "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
                 [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])
             try check(connection)
+            try copyPrivileges(from: live, to: new.schema, connection: connection)
             try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(live)) RENAME TO \(ProjectionRunner.quoted(parked))")
             try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(new.schema)) RENAME TO \(ProjectionRunner.quoted(live))")
             try repinFunctions(in: parked, from: live, to: parked, connection: connection)
             try repinFunctions(in: live, from: new.schema, to: live, connection: connection)
-            try connection.execute(
+            // Each row must still be as read before the swap: another rebuild, rollback or drop may
+            // have changed it since, and then this swap is stale.
+            let retired = try connection.execute(
                 """
                 UPDATE parley.projection_versions SET status = 'retired', schema_name = $3, retired_at = now()
-                WHERE projection = $1 AND version = $2
+                WHERE projection = $1 AND version = $2 AND status = 'active'
                 """, [projection.name, old.version, parked])
-            try connection.execute(
+            let activated = try connection.execute(
                 """
                 UPDATE parley.projection_versions SET status = 'active', schema_name = $3, activated_at = now(), retired_at = NULL
-                WHERE projection = $1 AND version = $2
-                """, [projection.name, new.version, live])
+                WHERE projection = $1 AND version = $2 AND status = $4
+                """, [projection.name, new.version, live, new.status])
+            guard retired == 1, activated == 1 else {
+                throw Refusal(description: "projection \(projection.name)'s versions changed while swapping \(old.version) for \(new.version) "
+                    + "(another rebuild, rollback or drop ran); nothing was swapped")
+            }
         }
     }
 

@@ -99,12 +99,19 @@ public struct Rebuilder: Sendable {
     /// HOT (89% with 1,000) and the table grew threefold; 4,000 measured no better than 2,000.
     static let batchSize = 2000
 
-    /// Swaps the most recent retired version back in, after catching it up.
+    /// Swaps back in the version retired last (the one the active version replaced), after
+    /// catching it up.
     public func rollback() async throws -> (previous: Int, current: Int) {
         let connection = try Connection(builder.conninfo, logger: builder.logger)
         let versions = try Self.versions(of: projection.name, connection: connection)
+        let lastRetired = try connection.query(
+            """
+            SELECT version FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
+            ORDER BY retired_at DESC NULLS LAST, version DESC LIMIT 1
+            """, [projection.name]
+        ).first.map { try $0.decode("version", as: Int.self) }
         guard let active = versions.first(where: { $0.status == "active" }),
-            let retired = versions.filter({ $0.status == "retired" }).max(by: { $0.version < $1.version })
+            let retired = versions.first(where: { $0.version == lastRetired && $0.status == "retired" })
         else {
             throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
         }
@@ -115,17 +122,24 @@ public struct Rebuilder: Sendable {
     }
 
     /// Drops the schemas of retired versions and forgets them; returns their numbers.
+    ///
+    /// The versions are chosen by the statement that deletes them: a version a concurrent
+    /// rollback has just made active again is no longer retired there, and stays.
     public func dropPrevious() throws -> [Int] {
         let connection = try Connection(builder.conninfo, logger: builder.logger)
-        let retired = try Self.versions(of: projection.name, connection: connection).filter { $0.status == "retired" }
-        try connection.transaction { connection in
-            for version in retired {
-                try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(version.schema)) CASCADE")
-                try connection.execute(
-                    "DELETE FROM parley.projection_versions WHERE projection = $1 AND version = $2", [projection.name, version.version])
+        return try connection.transaction { connection in
+            let dropped = try connection.query(
+                """
+                DELETE FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
+                RETURNING version, schema_name
+                """, [projection.name])
+            var versions: [Int] = []
+            for row in dropped {
+                try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(try row.decode("schema_name", as: String.self))) CASCADE")
+                versions.append(try row.decode("version"))
             }
+            return versions.sorted()
         }
-        return retired.map(\.version)
     }
 
     public static func versions(of projection: String, connection: Connection) throws -> [Version] {

@@ -1,0 +1,110 @@
+import EventSourcing
+import Foundation
+import Postgres
+@testable import Projections
+import Testing
+import TestSupport
+
+/// Rebuilds, rollbacks and drops over several versions: which version each picks, and what the
+/// readers of the live schema keep through the swaps.
+@Suite struct RebuildVersionTests {
+    /// A scratch database with migue projected from a small log, and a role reading it as a
+    /// deployment grants it.
+    struct Setup {
+        let database: ScratchDatabase
+        let rebuilder: Rebuilder
+        let reader = "parley_reader_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+
+        init() async throws {
+            database = try ScratchDatabase.create()
+            let repository = try MigrationFile.load(from: TestServer.migrationsDirectory)
+            try Migrator(connection: try database.connect(), files: repository, logger: TestServer.logger).migrate()
+            let store = InMemoryEventStore()
+            _ = try await BulkMessages.write(messages: 300, conversations: 3, to: store)
+            let live = ProjectionRunner(
+                projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+                logger: TestServer.logger)
+            try await live.register()
+            try await live.catchUp()
+            rebuilder = Rebuilder(builder: SchemaBuilder(
+                projection: ProjectionCatalog.migue, store: store, conninfo: database.conninfo, migrations: repository, logger: TestServer.logger))
+            let connection = try database.connect()
+            try connection.execute("CREATE ROLE \(reader) NOLOGIN")
+            try connection.execute("GRANT USAGE ON SCHEMA migue TO \(reader)")
+            try connection.execute("GRANT SELECT ON ALL TABLES IN SCHEMA migue TO \(reader)")
+            try connection.execute("GRANT UPDATE (name) ON migue.users TO \(reader) WITH GRANT OPTION")
+        }
+
+        func tearDown() {
+            database.drop()
+            _ = try? TestServer.connect().execute("DROP ROLE IF EXISTS \(reader)")
+        }
+
+        /// (status, schema) of each version, by version number.
+        func versions() throws -> [String] {
+            try Rebuilder.versions(of: "migue", connection: try database.connect()).map { "v\($0.version) \($0.status) \($0.schema)" }
+        }
+
+        /// What the reader may do on the live schema, and what it reads there as itself.
+        func readerSees() throws -> [String] {
+            let connection = try database.connect()
+            let checks = try connection.query(
+                """
+                SELECT has_schema_privilege($1, 'migue', 'USAGE') AS usage,
+                       has_table_privilege($1, 'migue.messages_v2', 'SELECT') AS select,
+                       has_column_privilege($1, 'migue.users', 'name', 'UPDATE WITH GRANT OPTION') AS column_update,
+                       has_table_privilege($1, 'migue.users', 'INSERT') AS insert
+                """, [reader])[0]
+            var seen = try ["usage", "select", "column_update", "insert"].filter { try checks.decode($0, as: Bool.self) }
+            try connection.transaction { connection in
+                try connection.execute("SET LOCAL ROLE \(reader)")
+                // Row-level security shows it no rows without a user's claim; the read itself is what counts.
+                _ = try connection.query("SELECT count(*) FROM migue.messages_v2")
+                seen.append("reads")
+            }
+            return seen
+        }
+    }
+
+    @Test func readersKeepTheirGrantsAndRollbackReturnsToTheVersionJustReplaced() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let granted = ["usage", "select", "column_update", "reads"]
+        let before = try setup.readerSees()
+        #expect(before == granted)
+
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        #expect(try setup.readerSees() == granted, "the rebuilt schema has the grants of the one it replaced")
+        #expect(try await setup.rebuilder.rollback() == (previous: 2, current: 1))
+        #expect(try setup.readerSees() == granted)
+        #expect(try setup.versions() == ["v1 active migue", "v2 retired migue_v2"])
+
+        // v3 replaces v1; the rollback goes back to v1, not to v2 (rolled back earlier).
+        #expect(try await setup.rebuilder.rebuild().current == 3)
+        #expect(try await setup.rebuilder.rollback() == (previous: 3, current: 1))
+        #expect(try setup.versions() == ["v1 active migue", "v2 retired migue_v2", "v3 retired migue_v3"])
+        #expect(try setup.readerSees() == granted)
+
+        #expect(try setup.rebuilder.dropPrevious() == [2, 3])
+        #expect(try setup.versions() == ["v1 active migue"])
+        let schemas = try setup.database.connect().query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'migue%' ORDER BY 1")
+        #expect(try schemas.map { try $0.decode("nspname", as: String.self) } == ["migue"])
+        #expect(try setup.rebuilder.dropPrevious() == [])
+    }
+
+    /// A swap planned from versions that changed before it ran (here, the version it would
+    /// activate is no longer building) swaps nothing.
+    @Test func aStaleSwapChangesNothing() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        let connection = try setup.database.connect()
+        #expect(throws: Rebuilder.Refusal.self) {
+            try setup.rebuilder.swap(
+                retiring: .init(version: 2, schema: "migue", status: "active"), activating: .init(version: 1, schema: "migue_v1", status: "building"),
+                connection: connection)
+        }
+        #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+        #expect(try setup.readerSees() == ["usage", "select", "column_update", "reads"])
+    }
+}
