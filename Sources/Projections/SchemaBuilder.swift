@@ -90,7 +90,7 @@ public struct SchemaBuilder: Sendable {
     }
 
     /// Refuses names that are not plain lowercase identifiers, and schemas that are not ours to overwrite.
-    /// Throws `Refusal` unless `schema` is a plain name that is no live or system schema.
+    /// Throws `Refusal` unless `schema` is a plain name that is no live, version or system schema.
     public static func checkName(_ schema: String, projection: Projection) throws {
         let valid = schema.first.map { $0.isLetter || $0 == "_" } == true
             && schema.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" } && schema.count <= 63
@@ -98,6 +98,11 @@ public struct SchemaBuilder: Sendable {
         let reserved = ["public", "parley", "auth", "pg_catalog", "information_schema"] + ProjectionCatalog.all.map(\.schema)
         guard !reserved.contains(schema) else {
             throw Refusal(description: "\(schema) is a live or system schema; choose another name")
+        }
+        // `<schema>_v<N>` is where a rebuild builds, and a swap parks, version N: a replay there
+        // would make a later rebuild or swap of that version fail.
+        if let versioned = ProjectionCatalog.all.first(where: { schema.wholeMatch(of: /(.+)_v[0-9]+/)?.1 == $0.schema[...] }) {
+            throw Refusal(description: "\(schema) is the name of a version of \(versioned.name) (rebuilds use \(versioned.schema)_v<N>); choose another name")
         }
     }
 }

@@ -39,5 +39,11 @@ import Testing
             #expect(try tables(in: other, connection) == before && before > 0)
         }
         #expect(try connection.query("SELECT id FROM notes.kept")[0].decode("id", as: Int.self) == 1)
+        // A version's name is a rebuild's, even before that version exists.
+        let version = try await #require(throws: SchemaBuilder.Refusal.self) {
+            try await builder.build(into: "migue_v7", until: LogPosition(300), replace: false)
+        }
+        #expect(version.description == "migue_v7 is the name of a version of migue (rebuilds use migue_v<N>); choose another name")
+        #expect(try connection.query("SELECT 1 FROM pg_namespace WHERE nspname = 'migue_v7'").isEmpty)
     }
 }
