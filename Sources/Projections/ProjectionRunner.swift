@@ -194,15 +194,38 @@ public final class ProjectionRunner: Sendable {
     }
 
     private func commit(_ prepared: Prepared) async throws -> Batch {
-        do {
-            try await apply(prepared.writes, from: prepared.from, to: prepared.next)
-        } catch let error where (error as? PostgresError)?.kind == .query || error is RowsNotAsExpected {
-            // Find the event at fault: apply one event per transaction up to it. When every event
-            // applies on its own (the batch's grouping by table was the trouble), the batch is done.
-            logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
-            try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next)
+        var retries = 0
+        while true {
+            do {
+                try await apply(prepared.writes, from: prepared.from, to: prepared.next)
+            } catch let error as PostgresError where error.code?.isTransient == true && retries < Self.transientRetries {
+                // A deadlock or serialization failure says nothing about the events: the same
+                // transaction again, after a pause that grows (50, 200, 800 ms).
+                retries += 1
+                logger.warning("a batch met a transient database error; trying it again", metadata: ["error": "\(error)", "attempt": "\(retries + 1)"])
+                try await Task.sleep(for: .milliseconds(50 << (2 * (retries - 1))))
+                continue
+            } catch let error where Self.blamesAnEvent(error) {
+                // Find the event at fault: apply one event per transaction up to it. When every event
+                // applies on its own (the batch's grouping by table was the trouble), the batch is done.
+                logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
+                try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next)
+            }
+            return Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next)
         }
-        return Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next)
+    }
+
+    /// Times a batch is tried again after a transient error, before the error stops the run.
+    static let transientRetries = 3
+
+    /// Whether `error` may come from one of the batch's events (a constraint, a trigger, a row the
+    /// projector expected): then the events are applied one by one to find it. Errors of the
+    /// server's state (out of disk, a timeout, a lost connection, a deadlock that persisted) stop
+    /// the run as they are, blaming no event.
+    static func blamesAnEvent(_ error: any Error) -> Bool {
+        if error is RowsNotAsExpected { return true }
+        guard let error = error as? PostgresError, error.kind == .query else { return false }
+        return error.code?.isAboutTheStatement ?? true
     }
 
     /// Catches up, then keeps applying new events as `waitForEvents` reports them, until cancelled.
@@ -286,7 +309,7 @@ public final class ProjectionRunner: Sendable {
             let writes = try projection.statements(event).map(PlannedWrite.statement)
             do {
                 try await apply(writes, from: checkpoint, to: event.position.next)
-            } catch let error as PostgresError {
+            } catch let error as PostgresError where Self.blamesAnEvent(error) {
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
                     code: error.code, reason: error.description)
