@@ -5,8 +5,9 @@ import Foundation
 ///
 /// The window's events go first (batch `window`), then the message (batch `message`). Deciding
 /// the window again for the same message changes nothing (a user's message no later than the last
-/// one, a proactive message already counted that day), so a command that stopped between the two
-/// appends completes when submitted again, and a retry after a conflict appends the window once.
+/// one; a proactive message whose window event this command already stored, even on another day),
+/// so a command that stopped between the two appends completes when submitted again, and a retry
+/// after a conflict appends the window once.
 extension Context {
     func recordMessage(_ record: Message.Record) async throws -> [WrittenBatch] {
         let conversation = try await load(Conversation.self, MigueStream.conversation(record.conversationID))
@@ -19,14 +20,24 @@ extension Context {
             try await backOff(before: attempt)
             let message = try await load(Message.self, stream)
             let events = try decide(Message.self, .record(record), message.state)
-            if events.isEmpty { return [] }
-            if written.isEmpty, let command = try await windowCommand(for: record, userID: userID) {
+            // The window batch of an earlier attempt is in the log even when the message is not.
+            if events.isEmpty { return written }
+            if written.isEmpty, let command = try await windowCommand(for: record, userID: userID), try await !windowBatchStored(command) {
                 written += try await decideAndAppend(MessagingWindow.self, command, to: MigueStream.window(userID), batch: "window")
             }
             guard let batch = try await append(events, after: message, to: stream, batch: "message") else { continue }
             return written + [batch]
         }
         throw ContentionError(stream: stream, attempts: service.maxAttempts)
+    }
+
+    /// Whether this command counted its proactive message in the window before it stopped. The
+    /// window's own memory of it (`countedToday`) ends with the UTC day, and a later proactive
+    /// message would then make it refuse this one as out of order: the command's window event in
+    /// the log is what says.
+    private func windowBatchStored(_ command: MessagingWindow.Command) async throws -> Bool {
+        guard case .sendProactive = command else { return false }
+        return try await store.position(of: eventID(batch: "window", index: 0)) != nil
     }
 
     /// What the message means to its user's window: a user's message, a proactive one, or nothing.

@@ -100,6 +100,30 @@ import Testing
         #expect(appended.map(\.1) == ["migue.message.recorded"])
     }
 
+    /// A proactive message counted on one day, its command stopped before the message; another
+    /// proactive message the next day restarts the day's count. Submitted again, the first
+    /// command records its message and counts it no second time.
+    @Test func aProactiveCommandStoppedBeforeItsMessageCompletesAfterTheDayChanged() async throws {
+        let scenario = try await Self.ready()
+        try await scenario.given(Self.inbound("wamid.1", at: 10 * Self.hour))
+        let first = Self.outbound("p1", at: 12 * Self.hour)
+        let counted = try MessagingWindow.decide(
+            .sendProactive(MessagingWindow.SendProactive(
+                userID: F.userID, messageID: F.id("p1"), timestamp: F.time(12 * Self.hour), at: F.time(12 * Self.hour))),
+            try await scenario.state(MessagingWindow.self, MigueStream.window(F.userID)))
+        let stored = try await scenario.store.append(
+            counted.map { ProposedEvent(id: first.eventID(batch: "window", index: 0), type: $0.type, recordedAt: F.time(12 * Self.hour),
+                                        metadata: first.eventMetadata, payload: $0.payload) },
+            to: MigueStream.window(F.userID), expected: .exact(0), durability: .durable)
+        guard case .appended = stored else { Issue.record("the window event was not stored: \(stored)"); return }
+        try await scenario.given(Self.outbound("p2", at: 33 * Self.hour))
+        let (result, appended) = try await scenario.when(first)
+        #expect(result.appendedAnything)
+        #expect(appended.map(\.1) == ["migue.message.recorded"])
+        let window = try await scenario.state(MessagingWindow.self, MigueStream.window(F.userID))
+        #expect(window.sentToday == 1 && window.lastProactiveSentAt == F.time(33 * Self.hour))
+    }
+
     @Test func concurrentUserMessagesLeaveTheWindowAtTheLatest() async throws {
         let scenario = try await Self.ready()
         let service = MigueService(store: InterleavingStore(base: scenario.store))
