@@ -166,4 +166,10 @@ public struct CommandRejection: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     public var description: String { field.map { "\($0): \(reason)" } ?? reason }
+
+    /// A name from a command, for a rejection to quote: its first `limit` characters as a JSON
+    /// string (a newline or quote in it cannot break the message's line), then `...` when cut.
+    public static func quoted(_ text: String, limit: Int = 32) -> String {
+        JSONValue.string(String(text.prefix(limit))).encoded + (text.count > limit ? "..." : "")
+    }
 }

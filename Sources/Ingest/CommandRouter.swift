@@ -55,7 +55,7 @@ public struct CommandRouter: Sendable {
             let known = products.map { "\"\($0)\"" }.joined(separator: ", ")
             return PreparedCommand(
                 commandID: envelope.id,
-                content: .rejected(CommandRejection(field: "product", "unknown product \"\(envelope.product)\"; known: \(known)")))
+                content: .rejected(CommandRejection(field: "product", "unknown product \(CommandRejection.quoted(envelope.product)); known: \(known)")))
         }
     }
 

@@ -91,7 +91,7 @@ public enum CallLog: Decider {
 
         public var description: String {
             switch self {
-            case .alreadyLogged(let id, let callID): "call \(short(id)): call_id \"\(callID)\" is already logged"
+            case .alreadyLogged(let id, _): "call \(short(id)): its call_id is already logged"
             case .notLogged(let id): "call \(short(id)): not logged"
             case .invalidTransition(let id, let from, let to):
                 "call \(short(id)): cannot go from \(from.rawValue) to \(to.rawValue)"

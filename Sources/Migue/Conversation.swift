@@ -85,7 +85,7 @@ public enum Conversation: Decider {
             case .alreadyStarted(let id): "conversation \(short(id)): already started"
             case .notStarted(let id): "conversation \(short(id)): not started"
             case .waConversationIDTooLong(let wa):
-                "wa_conversation_id \"\(wa.prefix(16))...\" is longer than \(Migue.maxWhatsAppIDLength) characters"
+                "wa_conversation_id \(CommandRejection.quoted(wa, limit: 16)) is longer than \(Migue.maxWhatsAppIDLength) characters"
             case .invalidTransition(let id, let from, let to):
                 "conversation \(short(id)): cannot go from \(from.rawValue) to \(to.rawValue)"
             case .ofAnotherUser(let id, let user): "conversation \(short(id)): is not a conversation of user \(short(user))"

@@ -85,7 +85,7 @@ public enum FlowSession: Decider {
 
         public var description: String {
             switch self {
-            case .alreadyCreated(let id, let token): "flow session \(short(id)): flow_token \"\(token)\" is already in use"
+            case .alreadyCreated(let id, _): "flow session \(short(id)): its flow_token is already in use"
             case .notCreated(let id): "flow session \(short(id)): not created"
             case .expiresBeforeCreation(let id, let expiresAt, let createdAt):
                 "flow session \(short(id)): expires_at \(expiresAt) is not after its creation time \(createdAt)"

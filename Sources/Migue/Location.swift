@@ -55,11 +55,11 @@ public enum Location: Decider {
         public var description: String {
             switch self {
             case .alreadyRecorded(let id): "location \(short(id)): already recorded"
-            case .latitudeOutOfRange(let id, let value): "location \(short(id)): latitude \(value) is outside [-90, 90]"
-            case .longitudeOutOfRange(let id, let value):
-                "location \(short(id)): longitude \(value) is outside [-180, 180]"
-            case .tooPrecise(let id, let coordinate, let value):
-                "location \(short(id)): \(coordinate) \(value) has more than 8 decimals, which the column would round"
+            case .latitudeOutOfRange(let id, _): "location \(short(id)): latitude is outside [-90, 90]"
+            case .longitudeOutOfRange(let id, _):
+                "location \(short(id)): longitude is outside [-180, 180]"
+            case .tooPrecise(let id, let coordinate, _):
+                "location \(short(id)): \(coordinate) has more than 8 decimals, which the column would round"
             }
         }
     }

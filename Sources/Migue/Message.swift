@@ -75,7 +75,7 @@ public enum Message: Decider {
             switch self {
             case .contentOrMediaRequired(let id): "message \(short(id)): needs content or a media_url"
             case .waMessageIDTooLong(let wa):
-                "wa_message_id \"\(wa.prefix(16))...\" is longer than \(Migue.maxWhatsAppIDLength) characters"
+                "wa_message_id \(CommandRejection.quoted(wa, limit: 16)) is longer than \(Migue.maxWhatsAppIDLength) characters"
             case .alreadyRecorded(let id): "message \(short(id)): already recorded"
             case .proactiveOnlyOutbound(let id): "message \(short(id)): only an outbound message is proactive"
             case .freeEntryPointOnlyInbound(let id):

@@ -87,7 +87,7 @@ public enum MigueCommand: Hashable, Sendable {
             self = try Self.whatsApp(envelope.type, &data, at: at)
         default:
             guard let command = try Self.record(envelope.type, &data, at: at) else {
-                throw CommandRejection(field: "type", "unknown migue command type \"\(envelope.type)\"")
+                throw CommandRejection(field: "type", "unknown migue command type \(CommandRejection.quoted(envelope.type))")
             }
             self = command
         }

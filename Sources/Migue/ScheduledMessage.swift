@@ -76,10 +76,10 @@ public enum ScheduledMessage: Decider {
             switch self {
             case .alreadyScheduled(let id): "scheduled message \(short(id)): already scheduled"
             case .notScheduled(let id): "scheduled message \(short(id)): not scheduled"
-            case .invalidPhoneNumber(let phone):
-                "phone number \"\(phone)\" is not E.164 (a + and 8 to 15 digits, the first not 0)"
-            case .notTheUsersPhone(let id, let user, let phone):
-                "scheduled message \(short(id)): \(phone) is not the phone number of user \(short(user))"
+            case .invalidPhoneNumber:
+                "phone_number is not E.164 (a + and 8 to 15 digits, the first not 0)"
+            case .notTheUsersPhone(let id, let user, _):
+                "scheduled message \(short(id)): phone_number is not the phone number of user \(short(user))"
             case .invalidTransition(let id, let from, let to):
                 "scheduled message \(short(id)): cannot go from \(from.rawValue) to \(to.rawValue)"
             case .errorMessageRequired(let id): "scheduled message \(short(id)): failing needs an error_message"

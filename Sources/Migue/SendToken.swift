@@ -19,7 +19,7 @@ public enum SendToken: Decider {
 
         public var description: String {
             switch self {
-            case .taken(let token, let reminder): "send_token \(token.lowercasedText) already belongs to reminder \(short(reminder))"
+            case .taken(let token, let reminder): "send_token \(short(token)) already belongs to reminder \(short(reminder))"
             }
         }
     }

@@ -80,8 +80,8 @@ public enum User: Decider {
 
         public var description: String {
             switch self {
-            case .invalidPhoneNumber(let phone):
-                "phone number \"\(phone)\" is not E.164 (a + and 8 to 15 digits, the first not 0)"
+            case .invalidPhoneNumber:
+                "phone_number is not E.164 (a + and 8 to 15 digits, the first not 0)"
             case .alreadyRegistered(let user): "user \(short(user)): already registered"
             case .notRegistered(let user): "user \(short(user)): not registered"
             case .anotherConversationActive(let user, let conversation):

@@ -63,6 +63,8 @@ import Testing
         ("user.register", ["name": "Ana"], "data.phone_number: is required"),
         ("user.update-profile", ["user_id": F.uuid(F.userID)], "data: needs name or preferences"),
         ("user.delete", [:], #"type: unknown migue command type "user.delete""#),
+        ("user.delete\nline 9: appended", [:], #"type: unknown migue command type "user.delete\nline 9: appended""#),
+        (String(repeating: "x", count: 40), [:], #"type: unknown migue command type "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"..."#),
     ] as [(String, [String: JSONValue], String)])
     func badDataIsRejectedNamingTheField(type: String, data: [String: JSONValue], message: String) {
         guard case .failure(let rejection) = Self.parse(type, data) else {

@@ -87,8 +87,8 @@ import Testing
         let record = Self.place(1, 1)
         given(Location.self, Self.placed(record)).when(.record(record)).thenRejects(.alreadyRecorded(Self.location))
         #expect(Location.Rejection.tooPrecise(Self.location, coordinate: "latitude", DecimalText(4.123456789)!).description
-            == "location \(Self.location.uuidString.lowercased().prefix(8))...: latitude 4.123456789 has more than 8 "
-            + "decimals, which the column would round")
+            == "location \(Self.location.uuidString.lowercased().prefix(8))...: latitude has more than 8 "
+            + "decimals, which the column would round", "a place is personal data: the rule is named, not the value")
     }
 }
 

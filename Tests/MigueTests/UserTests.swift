@@ -92,7 +92,7 @@ import Testing
 
     @Test func rejectionsReadWell() {
         #expect(User.Rejection.invalidPhoneNumber("+1").description
-            == "phone number \"+1\" is not E.164 (a + and 8 to 15 digits, the first not 0)")
+            == "phone_number is not E.164 (a + and 8 to 15 digits, the first not 0)")
         #expect(User.Rejection.anotherConversationActive(user: Self.user, conversation: Self.first.conversationID).description
             == "user \(Self.user.uuidString.lowercased().prefix(8))...: conversation "
             + "\(Self.first.conversationID.uuidString.lowercased().prefix(8))... is already active")
