@@ -38,8 +38,16 @@ public struct CommandEnvelope: Hashable, Sendable {
         self.data = data
     }
 
+    /// The longest command text: its events stay well inside the log's 64 MiB block.
+    public static let maximumSize = 16 << 20
+    /// The longest `product`, `type` and `actor`, in UTF-8 bytes (the log keeps up to 65,535).
+    public static let maximumNameSize = 256
+
     /// Reads one command from JSON text; bad JSON, missing, mistyped or unknown fields are rejections.
     public init(json bytes: some Collection<UInt8>) throws(CommandRejection) {
+        guard bytes.count <= Self.maximumSize else {
+            throw CommandRejection("the command is \(bytes.count) bytes; at most \(Self.maximumSize >> 20) MiB")
+        }
         switch JSONParser.parseOrStop(Array(bytes), refusingInexactNumbers: true) {
         case .success(let value): try self.init(json: value)
         case .failure(let stop) where stop.reason == .inexactNumber:
@@ -61,6 +69,9 @@ public struct CommandEnvelope: Hashable, Sendable {
         let causationID = try fields.optionalUUID("causation_id")
         let data = try fields.json("data")
         try fields.finish()
+        for (key, name) in [("product", product), ("type", type), ("actor", actor)] where name.utf8.count > Self.maximumNameSize {
+            throw CommandRejection(field: key, "is \(name.utf8.count) bytes; at most \(Self.maximumNameSize)")
+        }
         guard case .object(let members) = data else {
             throw CommandRejection(field: "data", "expected an object, found \(data.kind)")
         }

@@ -23,6 +23,16 @@ import Testing
         #expect(try CommandEnvelope(json: envelope.json) == envelope)
     }
 
+    /// Names and commands too long for the log are rejections, not store failures.
+    @Test func tooLongNamesAndCommandsAreRejected() {
+        let longActor = Self.valid.replacingOccurrences(of: #""actor":"webhook""#, with: #""actor":"\#(String(repeating: "é", count: 129))""#)
+        #expect(throws: CommandRejection(field: "actor", "is 258 bytes; at most 256")) { try CommandEnvelope(json: Array(longActor.utf8)) }
+        let longest = Self.valid.replacingOccurrences(of: #""actor":"webhook""#, with: #""actor":"\#(String(repeating: "é", count: 128))""#)
+        #expect((try? CommandEnvelope(json: Array(longest.utf8))) != nil)
+        let huge = Self.valid.replacingOccurrences(of: #""title":"x""#, with: #""title":"\#(String(repeating: "x", count: 16 << 20))""#)
+        #expect(throws: CommandRejection("the command is \(huge.utf8.count) bytes; at most 16 MiB")) { try CommandEnvelope(json: Array(huge.utf8)) }
+    }
+
     @Test func eventIdsDeriveFromTheCommandAndThePlaceInTheBatch() throws {
         let envelope = try CommandEnvelope(json: Array(Self.valid.utf8))
         #expect(envelope.eventID(batch: "user", index: 0) == envelope.eventID(batch: "user", index: 0))
