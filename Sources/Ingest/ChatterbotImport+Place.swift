@@ -29,6 +29,14 @@ extension ChatterbotImport {
         /// e.g. `wamid.cb.r0.es.greetings.12.3`.
         func waMessageID(turn: Int) -> String { "wamid.\(waConversationID).\(turn)" }
 
+        /// The length of the longest WhatsApp id the conversation's commands may carry: a message id
+        /// ending in its last turn's number or in `.follow-up`, the longest suffix of the activity
+        /// (which only some conversations have; the rule does not depend on which).
+        var longestWhatsAppID: Int {
+            let turns = max(file.conversations[index].count, 1)
+            return "wamid.".count + waConversationID.count + max(".follow-up".count, 1 + String(turns - 1).count)
+        }
+
         /// The conversation's first moment: a minute per conversation, 100,000 s per file, 10^7 s per
         /// language and 3 * 10^8 s per round after `baseTime`.
         var start: Timestamp {

@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import Migue
 
 /// Turns corpus conversations into migue commands, deterministically: every id, phone number and
 /// time derives from the conversation's place (language, file, index), never from a clock or a
@@ -50,8 +51,8 @@ public struct ChatterbotImport: Sendable {
         make(try place(index, of: file))
     }
 
-    /// The place of conversation `index` of `file`, refused when the file has no such conversation
-    /// or a phone number has no digits for it.
+    /// The place of conversation `index` of `file`, refused when the file has no such conversation,
+    /// a phone number has no digits for it, or its file name makes a WhatsApp id too long.
     func place(_ index: Int, of file: CorpusFile) throws(ImportError) -> Place {
         guard file.conversations.indices.contains(index) else {
             throw ImportError("\(file.language.folder)/\(file.name).yml has no conversation \(index)")
@@ -61,7 +62,15 @@ public struct ChatterbotImport: Sendable {
                 "\(file.language.folder)/\(file.name).yml: conversation \(index) of file \(file.position) is beyond the "
                     + "\(Self.limits.files) files and \(Self.limits.conversations) conversations a phone number has digits for")
         }
-        return Place(round: round, file: file, index: index)
+        let place = Place(round: round, file: file, index: index)
+        // Migue refuses a longer id when its command is handled, after the conversation's user and
+        // earlier messages: a file whose name makes one is refused before anything is appended.
+        guard place.longestWhatsAppID <= Migue.maxWhatsAppIDLength else {
+            throw ImportError(
+                "\(file.language.folder)/\(file.name).yml: conversation \(index) would have WhatsApp ids of \(place.longestWhatsAppID) "
+                    + "characters (`wamid.\(place.waConversationID).follow-up`), over migue's \(Migue.maxWhatsAppIDLength); rename the file shorter")
+        }
+        return place
     }
 
     /// The commands of a place already checked against the limits.

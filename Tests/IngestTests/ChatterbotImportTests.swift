@@ -108,6 +108,30 @@ import Testing
         #expect(plan.commands[flat.count - 1] == flat[flat.count - 1])
     }
 
+    /// A file name that could take a conversation's WhatsApp ids past migue's 64 characters is
+    /// refused before any command is made; at the limit, the follow-up's id is exactly 64.
+    @Test func fileNamesThatMakeWhatsAppIDsTooLongAreRefused() throws {
+        let generator = try ChatterbotImport()
+        let english = try #require(ChatterbotLanguage.parse(list: "en").first)
+        func file(_ length: Int) -> CorpusFile {
+            CorpusFile(language: english, name: String(repeating: "n", count: length), position: 0, categories: [], conversations: [["hi"], ["a", "b"]])
+        }
+        // Conversation 1 is a call conversation, which ends with a proactive follow-up.
+        let fits = try generator.conversation(1, of: file(37)).all
+        let ids = fits.flatMap { command in
+            ["wa_message_id", "wa_conversation_id"].compactMap { key -> String? in
+                guard case .string(let id)? = command.data[key] else { return nil }
+                return id
+            }
+        }
+        #expect(ids.map(\.count).max() == 64)
+        #expect(ids.contains("wamid.cb.r0.en.\(file(37).name).1.follow-up"))
+        let long = file(38)
+        #expect(throws: ImportError(
+            "english/\(long.name).yml: conversation 0 would have WhatsApp ids of 65 characters (`wamid.cb.r0.en.\(long.name).0.follow-up`), "
+                + "over migue's 64; rename the file shorter")) { try generator.conversation(0, of: long) }
+    }
+
     @Test func roundsOutsideThePhoneDigitsAreRefused() {
         #expect(throws: ImportError("round 100 is outside 0..<100")) { try ChatterbotImport(round: 100) }
     }
