@@ -11,17 +11,35 @@ public enum CommandRun {
         public var rejections: [SubmitOutcome] = []
     }
 
+    /// The store failed while handling command `line` (from 1): the commands before it were
+    /// handled, as `report` counts; that one may have stored some of its batches (handling it
+    /// again completes it).
+    public struct Stopped: Error, CustomStringConvertible {
+        public var line: Int
+        public var report: Report
+        public var underlying: any Error
+
+        public var description: String { "command \(line): \(underlying)" }
+    }
+
     /// Runs `commands`; `progress` gets the number handled so far after each one. Commands are
-    /// prepared a chunk ahead on another task (`PreparedCommands`).
+    /// prepared a chunk ahead on another task (`PreparedCommands`). A store failure stops the run
+    /// with `Stopped`.
     public static func run<Commands: Sequence<CommandEnvelope>>(
         _ commands: Commands, through router: CommandRouter, progress: (Int) -> Void = { _ in }
-    ) async throws -> Report where Commands.Iterator: Sendable {
+    ) async throws(Stopped) -> Report where Commands.Iterator: Sendable {
         var report = Report()
-        try await PreparedCommands.forEach(commands) { offset, command in
-            let outcome = SubmitOutcome(line: offset + 1, commandID: command.commandID, result: try await router.handle(command))
-            report.tally.add(outcome)
-            if outcome.status == .rejected { report.rejections.append(outcome) }
-            progress(offset + 1)
+        var current = 0
+        do {
+            try await PreparedCommands.forEach(commands) { offset, command in
+                current = offset + 1
+                let outcome = SubmitOutcome(line: offset + 1, commandID: command.commandID, result: try await router.handle(command))
+                report.tally.add(outcome)
+                if outcome.status == .rejected { report.rejections.append(outcome) }
+                progress(offset + 1)
+            }
+        } catch {
+            throw Stopped(line: current, report: report, underlying: error)
         }
         return report
     }

@@ -61,7 +61,22 @@ struct ImportChatterbot: AsyncParsableCommand {
         let router = CommandRouter(store: log, durability: durable ? .durable : .buffered)
         let commands = plan.commands
         let progress = Progress(enabled: !options.json, label: "commands")
-        let report = try await CommandRun.run(commands, through: router) { progress.update(UInt64($0), of: UInt64(commands.count)) }
+        let report: CommandRun.Report
+        do {
+            report = try await CommandRun.run(commands, through: router) { progress.update(UInt64($0), of: UInt64(commands.count)) }
+        } catch {
+            progress.finish()
+            // What was appended before the failure is kept (and synced by the close, when it can be).
+            let closed = Result { try log.close() }
+            let command = error.line > 0 ? " (\(commands[error.line - 1].type) \(commands[error.line - 1].id.lowercasedText))" : ""
+            let tally = error.report.tally
+            var text = "command \(error.line) of \(commands.count)\(command) failed: \(error.underlying). "
+                + "The \(error.line - 1) commands before it were handled (\(tally.eventsAppended) events appended, "
+                + "\(tally.rejected) rejected); it may have stored part of its events. Run the same import again to go on: "
+                + "what is stored is recognised, not appended twice."
+            if case .failure(let closing) = closed { text += " Closing the log failed too: \(closing)." }
+            throw CommandFailure(text)
+        }
         progress.finish()
         try log.close()
         let summary = ImportSummary(plan: plan, report: report, elapsed: ContinuousClock.now - started)
