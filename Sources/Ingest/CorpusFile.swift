@@ -35,10 +35,8 @@ public struct CorpusFile: Hashable, Sendable {
         } catch {
             throw ImportError("\(place): not valid YAML: \(Self.summary(of: error))")
         }
-        guard let root else {
-            self.init(language: language, name: name, position: position, categories: [], conversations: [])
-            return
-        }
+        // An empty file, like one without the key, would import nothing without a word.
+        guard let root else { throw ImportError("\(place): empty; expected a mapping with categories and conversations") }
         guard let mapping = root.mapping else {
             throw ImportError("\(place):\(Self.line(root)): expected a mapping with categories and conversations")
         }
@@ -47,8 +45,11 @@ public struct CorpusFile: Hashable, Sendable {
             throw ImportError("\(place):\(Self.line(key)): unknown key \"\(key.string ?? "?")\"; expected categories and conversations")
         }
         let categories = try Self.lines(of: mapping["categories"], in: place)
+        guard let list = mapping["conversations"] else {
+            throw ImportError("\(place):\(Self.line(root)): no conversations key; expected categories and conversations")
+        }
         var conversations: [[String]] = []
-        if let list = mapping["conversations"], !Self.isNull(list) {
+        if !Self.isNull(list) {
             guard let entries = list.sequence else {
                 throw ImportError("\(place):\(Self.line(list)): conversations: expected a list")
             }
@@ -89,9 +90,10 @@ public struct CorpusFile: Hashable, Sendable {
         return text
     }
 
+    /// Whether `conversations:` is null (a line `~` or `null` is text, as written: `oddScalarsStayTheTextWritten`).
     private static func isNull(_ node: Node) -> Bool {
-        if case .scalar(let scalar) = node { return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" }
-        return false
+        guard case .scalar(let scalar) = node else { return false }
+        return scalar.string.isEmpty || (scalar.style == .plain && ["~", "null", "Null", "NULL"].contains(scalar.string))
     }
 
     private static func kind(_ node: Node) -> String {

@@ -63,7 +63,9 @@ struct Submit: AsyncParsableCommand {
         } catch let error as CommandFailure {
             failure = "\(error); the lines after it were not handled"
         } catch {
-            failure = "line \(current): \(error); this command and the lines after it were not handled"
+            // A command of several batches may have stored some of them; submitting it again completes it.
+            failure = "line \(current): \(error); this command may have stored part of its events (submit it again to complete it), "
+                + "and the lines after it were not handled"
         }
         do {
             report(try await submitter.confirm())

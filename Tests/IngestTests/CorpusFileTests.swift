@@ -55,11 +55,20 @@ import Testing
         ])
     }
 
-    @Test func emptyEntriesAndMissingConversationsGiveNoConversation() throws {
-        #expect(try parse("categories:\n- x\n").conversations.isEmpty)
+    @Test func emptyEntriesGiveNoConversation() throws {
         #expect(try parse("conversations:\n").conversations.isEmpty)
+        #expect(try parse("conversations: ~\n").conversations.isEmpty)
         #expect(try parse("conversations:\n- []\n- ''\n- - Hi\n").conversations == [["Hi"]])
-        #expect(try parse("").conversations.isEmpty)
+    }
+
+    /// Like a misspelt key, a missing one would import nothing without a word.
+    @Test func aFileWithoutConversationsIsAnErrorNamingIt() throws {
+        #expect(throws: ImportError("english/odd.yml:1: no conversations key; expected categories and conversations")) {
+            try parse("categories:\n- x\n")
+        }
+        for empty in ["", "# only a comment\n"] {
+            #expect(throws: ImportError("english/odd.yml: empty; expected a mapping with categories and conversations")) { try parse(empty) }
+        }
     }
 
     @Test func aMappingInsideAConversationIsAnErrorNamingTheLine() throws {
