@@ -27,15 +27,29 @@ public struct ChatterbotCorpus: Sendable {
         var files: [CorpusFile] = []
         for (position, file) in names.enumerated() {
             let path = folder + "/" + file
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ImportError("cannot read \(path)")
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw ImportError("cannot read \(path): \(error.localizedDescription)")
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ImportError("\(path): not UTF-8 text")
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw ImportError("\(path): not UTF-8 text (the first invalid byte is at offset \(Self.firstInvalidUTF8(in: data)))")
             }
             files.append(try CorpusFile(yaml: text, language: language, name: String(file.dropLast(4)), position: position))
         }
         return files
+    }
+
+    /// The offset of the first byte that does not continue valid UTF-8.
+    static func firstInvalidUTF8(in data: Data) -> Int {
+        var decoder = UTF8()
+        var bytes = data.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&bytes) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput, .error: return offset
+            }
+        }
     }
 
     private func listing(_ folder: String) throws(ImportError) -> [String] {

@@ -34,6 +34,8 @@ struct Submit: AsyncParsableCommand {
         }
         var tally = SubmitTally()
         let output = ResultWriter(json: options.json)
+        // A count on the terminal while the results go to a file or a pipe (on the terminal, they are the progress).
+        let progress = Progress(enabled: !options.json && isatty(STDOUT_FILENO) == 0, label: "line")
         var failure: String?
         func report(_ outcomes: [SubmitOutcome]) {
             for outcome in outcomes { tally.add(outcome) }
@@ -50,6 +52,7 @@ struct Submit: AsyncParsableCommand {
                 try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
                     current = lines[index].number
                     report(try await submitter.submit(command, line: current))
+                    progress.update(UInt64(current))
                 }
                 // A producer that wrote nothing more waits on these results: confirm and print them now.
                 if !input.hasInputNow {
@@ -76,6 +79,7 @@ struct Submit: AsyncParsableCommand {
             failure = failure ?? "\(error)"
         }
         output.flush()
+        progress.finish()
         do {
             try log.close()
         } catch {

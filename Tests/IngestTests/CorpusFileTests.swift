@@ -61,6 +61,18 @@ import Testing
         #expect(try parse("conversations:\n- []\n- ''\n- - Hi\n").conversations == [["Hi"]])
     }
 
+    @Test func aFileThatIsNotUTF8IsNamedWithItsFirstBadByte() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("parley-corpus-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = root + "/chatterbot_corpus/data/english"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // "conversations:\n- - é" then a lone continuation byte.
+        try Data(Array("conversations:\n- - é".utf8) + [0x80, 0x0A]).write(to: URL(fileURLWithPath: folder + "/bad.yml"))
+        #expect(throws: ImportError("\(folder)/bad.yml: not UTF-8 text (the first invalid byte is at offset 21)")) {
+            try ChatterbotCorpus(directory: root).files(of: english)
+        }
+    }
+
     /// Like a misspelt key, a missing one would import nothing without a word.
     @Test func aFileWithoutConversationsIsAnErrorNamingIt() throws {
         #expect(throws: ImportError("english/odd.yml:1: no conversations key; expected categories and conversations")) {
