@@ -31,8 +31,10 @@ public struct ChatterbotCorpus: Sendable {
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw ImportError("cannot read \(path): \(error.localizedDescription)")
             }
-            guard let text = String(validating: data, as: UTF8.self) else {
-                throw ImportError("\(path): not UTF-8 text (the first invalid byte is at offset \(Self.firstInvalidUTF8(in: data)))")
+            // A byte order mark (korean/science.yml has one) is not part of the YAML.
+            let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+            guard let text = String(validating: body, as: UTF8.self) else {
+                throw ImportError("\(path): not UTF-8 text (the first invalid byte is at offset \(data.count - body.count + Self.firstInvalidUTF8(in: body)))")
             }
             files.append(try CorpusFile(yaml: text, language: language, name: String(file.dropLast(4)), position: position))
         }
@@ -40,7 +42,7 @@ public struct ChatterbotCorpus: Sendable {
     }
 
     /// The offset of the first byte that does not continue valid UTF-8.
-    static func firstInvalidUTF8(in data: Data) -> Int {
+    static func firstInvalidUTF8(in data: Data.SubSequence) -> Int {
         var decoder = UTF8()
         var bytes = data.makeIterator()
         var offset = 0
