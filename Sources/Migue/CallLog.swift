@@ -34,6 +34,12 @@ public enum CallLog: Decider {
     public struct State: Hashable, Sendable, Encodable {
         public var initiated: Initiated?
         public var status: Status?
+        /// The latest status change, with what it set on the row besides the status.
+        public var lastChange: StatusChanged?
+
+        enum CodingKeys: String, CodingKey {
+            case initiated, status, lastChange = "last_change"
+        }
     }
 
     public enum Command: Hashable, Sendable {
@@ -139,6 +145,7 @@ public enum CallLog: Decider {
             state.status = initiated.status
         case .statusChanged(let change):
             state.status = change.to
+            state.lastChange = change
         }
         return state
     }

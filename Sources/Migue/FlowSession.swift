@@ -25,6 +25,12 @@ public enum FlowSession: Decider {
     public struct State: Hashable, Sendable, Encodable {
         public var created: Created?
         public var status: Status?
+        /// The latest status change, with what it set on the row besides the status.
+        public var lastChange: StatusChanged?
+
+        enum CodingKeys: String, CodingKey {
+            case created, status, lastChange = "last_change"
+        }
     }
 
     public enum Command: Hashable, Sendable {
@@ -152,6 +158,7 @@ public enum FlowSession: Decider {
             state.status = created.status
         case .statusChanged(let change):
             state.status = change.to
+            state.lastChange = change
         }
         return state
     }

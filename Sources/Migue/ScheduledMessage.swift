@@ -16,6 +16,12 @@ public enum ScheduledMessage: Decider {
     public struct State: Hashable, Sendable, Encodable {
         public var scheduled: Scheduled?
         public var status: Status?
+        /// The latest status change, with what it set on the row besides the status.
+        public var lastChange: StatusChanged?
+
+        enum CodingKeys: String, CodingKey {
+            case scheduled, status, lastChange = "last_change"
+        }
     }
 
     public enum Command: Hashable, Sendable {
@@ -123,6 +129,7 @@ public enum ScheduledMessage: Decider {
             state.status = scheduled.status
         case .statusChanged(let change):
             state.status = change.to
+            state.lastChange = change
         }
         return state
     }

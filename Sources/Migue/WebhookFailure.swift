@@ -21,9 +21,11 @@ public enum WebhookFailure: Decider {
         public var recorded: Recorded?
         public var status: Status?
         public var retryCount: Int32 = 0
+        /// The latest status change.
+        public var lastChange: StatusChanged?
 
         enum CodingKeys: String, CodingKey {
-            case recorded, status, retryCount = "retry_count"
+            case recorded, status, retryCount = "retry_count", lastChange = "last_change"
         }
     }
 
@@ -137,6 +139,14 @@ public enum WebhookFailure: Decider {
         case .statusChanged(let change):
             state.status = change.to
             state.retryCount = change.retryCount
+            state.lastChange = change
+            // As the row: a failed retry's error replaces the recorded one (the code with it).
+            if let message = change.errorMessage {
+                state.recorded?.errorMessage = message
+                state.recorded?.errorCode = change.errorCode
+            } else if let code = change.errorCode {
+                state.recorded?.errorCode = code
+            }
         }
         return state
     }

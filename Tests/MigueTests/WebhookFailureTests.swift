@@ -42,6 +42,20 @@ import Testing
             .then([Self.recorded])
     }
 
+    /// The state keeps what the row keeps: a failed retry's error replaces the recorded one, and
+    /// a change that gives none leaves it.
+    @Test func theStateKeepsTheErrorOfTheLastFailedRetryAsTheRowDoes() {
+        let retried = Self.moved(.pending, .retrying, retries: (0, 1), at: 1)
+        let failedAgain = Self.moved(.retrying, .pending, retries: (1, 1), error: "timeout", code: nil, at: 2)
+        let resolved = Self.moved(.pending, .resolved, retries: (1, 1), at: 3)
+        let state = [Self.recorded, retried, failedAgain, resolved].reduce(WebhookFailure.initial, WebhookFailure.evolve)
+        guard case .recorded(var expected) = Self.recorded else { return }
+        expected.errorMessage = "timeout"
+        expected.errorCode = nil
+        guard case .statusChanged(let last) = resolved else { return }
+        #expect(state == WebhookFailure.State(recorded: expected, status: .resolved, retryCount: 1, lastChange: last))
+    }
+
     @Test func recordsOnce() {
         given(WebhookFailure.self, Self.recorded)
             .when(.record(WebhookFailure.Record(
