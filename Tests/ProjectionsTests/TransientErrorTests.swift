@@ -28,26 +28,34 @@ import TestSupport
         return (database, runner)
     }
 
-    /// Holds the runner's checkpoint row locked for `duration`, from another connection.
-    static func holdCheckpoint(of database: ScratchDatabase, for duration: Duration) throws -> Task<Void, any Error> {
+    /// Locks the runner's checkpoint row from another connection, in a transaction left open.
+    static func lockCheckpoint(of database: ScratchDatabase) throws -> Connection {
         let connection = try database.connect()
         try connection.execute("BEGIN")
         try connection.execute("SET LOCAL statement_timeout = 0")
         try connection.execute("SELECT 1 FROM parley.projection_checkpoints WHERE projection = 'migue' FOR UPDATE")
-        return Task.detached {
-            try await Task.sleep(for: duration)
-            try connection.execute("COMMIT")
-        }
+        return connection
     }
 
     @Test func aLockNotGrantedInTimeIsTriedAgain() async throws {
         let (database, runner) = try await Self.setUp(statementTimeout: false)
         defer { database.drop() }
-        // The first try gives up after 100 ms, the second (50 ms later) after 250 ms; the third,
-        // 200 ms after that, finds the lock free.
-        let holder = try Self.holdCheckpoint(of: database, for: .milliseconds(300))
+        // Released once the runner has waited for it and given up at least once (its lock_timeout
+        // is 100 ms): a later try, 50, 200 or 800 ms after a failure, finds it free.
+        let holder = try Self.lockCheckpoint(of: database)
+        let monitor = try database.connect()
+        let release = Task.detached {
+            // Other tests' databases share the server: only this database's sessions count.
+            let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try monitor.query(waiting)[0].decode("n", as: Int.self) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try await Task.sleep(for: .milliseconds(250))
+            try holder.execute("COMMIT")
+        }
         let applied = try await runner.catchUp()
-        try await holder.value
+        try await release.value
         #expect(applied > 0)
         #expect(try await runner.checkpoint().rawValue == UInt64(applied))
         #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
@@ -56,9 +64,10 @@ import TestSupport
     @Test func aCancelledStatementStopsTheRunAsItselfBlamingNoEvent() async throws {
         let (database, runner) = try await Self.setUp(statementTimeout: true)
         defer { database.drop() }
-        let holder = try Self.holdCheckpoint(of: database, for: .milliseconds(500))
+        // Held until the run stops: every try meets the lock, and the statement timeout cancels it.
+        let holder = try Self.lockCheckpoint(of: database)
         let error = try await #require(throws: PostgresError.self) { try await runner.catchUp() }
-        try await holder.value
+        try holder.execute("COMMIT")
         #expect(error.code == .queryCanceled)
         #expect(try await runner.checkpoint() == .start)
     }
