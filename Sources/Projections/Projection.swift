@@ -12,7 +12,8 @@ public struct Projection: Sendable {
     public var schema: String
     /// Events whose stream category starts with this are the projection's; others are skipped.
     public var categoryPrefix: String
-    /// The tables the projector writes in its schema (`explain` names them when asked for another).
+    /// The tables the projector writes in its schema (`explain` names them when asked for another);
+    /// empty when not declared, and then `explain` takes any table.
     public var tables: [String]
     /// The statements one event turns into; throws when the event cannot be read.
     public var statements: @Sendable (RecordedEvent) throws -> [SQLStatement]

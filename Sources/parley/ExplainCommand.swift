@@ -31,7 +31,7 @@ struct Explain: AsyncParsableCommand {
         guard let projection else {
             throw ValidationError("schema \(parts[0]) belongs to no projection (known: \(ProjectionCatalog.all.map(\.schema).joined(separator: ", ")), or a version such as migue_v2)")
         }
-        guard projection.tables.contains(parts[1]) else {
+        guard projection.tables.isEmpty || projection.tables.contains(parts[1]) else {
             throw ValidationError("\(projection.name) has no table \(parts[1]) (tables: \(projection.tables.joined(separator: ", ")))")
         }
         return (projection, parts[1], rowID)

@@ -16,12 +16,14 @@ import TestSupport
         }
     }
 
-    /// Migrates `database`, projects 2,000 messages into it, and returns a builder of `projection` for it.
-    static func projected(_ database: ScratchDatabase, projection: Projection = ProjectionCatalog.migue) async throws -> SchemaBuilder {
+    /// Migrates `database`, projects `messages` messages into it, and returns a builder of `projection` for it.
+    static func projected(
+        _ database: ScratchDatabase, projection: Projection = ProjectionCatalog.migue, messages: Int = 2000
+    ) async throws -> SchemaBuilder {
         let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
         try Migrator(connection: try database.connect(), files: files, logger: TestServer.logger).migrate()
         let store = InMemoryEventStore()
-        _ = try await BulkMessages.write(messages: 2000, conversations: 20, to: store)
+        _ = try await BulkMessages.write(messages: messages, conversations: 20, to: store)
         let live = ProjectionRunner(
             projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
             logger: TestServer.logger)

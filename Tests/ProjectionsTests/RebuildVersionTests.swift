@@ -17,17 +17,7 @@ import TestSupport
 
         init() async throws {
             database = try ScratchDatabase.create()
-            let repository = try MigrationFile.load(from: TestServer.migrationsDirectory)
-            try Migrator(connection: try database.connect(), files: repository, logger: TestServer.logger).migrate()
-            let store = InMemoryEventStore()
-            _ = try await BulkMessages.write(messages: 300, conversations: 3, to: store)
-            let live = ProjectionRunner(
-                projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
-                logger: TestServer.logger)
-            try await live.register()
-            try await live.catchUp()
-            rebuilder = Rebuilder(builder: SchemaBuilder(
-                projection: ProjectionCatalog.migue, store: store, conninfo: database.conninfo, migrations: repository, logger: TestServer.logger))
+            rebuilder = Rebuilder(builder: try await DeferredIndexTests.projected(database, messages: 300))
             let connection = try database.connect()
             try connection.execute("CREATE ROLE \(reader) NOLOGIN")
             try connection.execute("GRANT USAGE ON SCHEMA migue TO \(reader)")
