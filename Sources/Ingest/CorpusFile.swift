@@ -73,6 +73,10 @@ public struct CorpusFile: Hashable, Sendable {
                 guard case .scalar(let scalar) = item else {
                     throw ImportError("\(place):\(line(item)): expected a line of text, found a \(kind(item))")
                 }
+                // Dropped, it would shift whose turn every later line is (user, bot, user, ...).
+                guard !scalar.string.isEmpty || sequence.count == 1 else {
+                    throw ImportError("\(place):\(line(item)): an empty line inside a conversation; every line is a turn")
+                }
                 if !scalar.string.isEmpty { lines.append(try text(scalar.string, of: item, in: place)) }
             }
             return lines

@@ -44,21 +44,25 @@ import Testing
               - '007'
             - - ~
               - null
-            - - Is it over?
-              -
-              - ""
             - 1e3
             """)
         #expect(file.categories == ["trivia"])
         #expect(file.conversations == [
-            ["yes", "No", "42", "3.10", "true", "0x1F", "2026-11-22", "007"], ["~", "null"], ["Is it over?"], ["1e3"],
+            ["yes", "No", "42", "3.10", "true", "0x1F", "2026-11-22", "007"], ["~", "null"], ["1e3"],
         ])
     }
 
     @Test func emptyEntriesGiveNoConversation() throws {
         #expect(try parse("conversations:\n").conversations.isEmpty)
         #expect(try parse("conversations: ~\n").conversations.isEmpty)
-        #expect(try parse("conversations:\n- []\n- ''\n- - Hi\n").conversations == [["Hi"]])
+        #expect(try parse("conversations:\n- []\n- ''\n- - ''\n- - Hi\n").conversations == [["Hi"]])
+    }
+
+    /// Dropped, an empty line would make the bot say what the user said, and the other way round.
+    @Test func anEmptyLineInsideAConversationIsAnErrorNamingTheLine() throws {
+        #expect(throws: ImportError("english/odd.yml:4: an empty line inside a conversation; every line is a turn")) {
+            try parse("conversations:\n- - Hello\n  - Hi\n  - ''\n  - How are you?\n")
+        }
     }
 
     @Test func aFileThatIsNotUTF8IsNamedWithItsFirstBadByte() throws {

@@ -46,6 +46,14 @@ import Testing
             .then([expected])
     }
 
+    /// `parley state` shows what the row shows: the status, and the duration and reason of the last move.
+    @Test func theStateKeepsTheLastMoveWithWhatItSet() {
+        let ended = Self.changed(.accepted, .ended, duration: 95, reason: .completed)
+        let state = [Self.initiated, Self.changed(.initiated, .accepted), ended].reduce(CallLog.initial, CallLog.evolve)
+        guard case .initiated(let initiated) = Self.initiated, case .statusChanged(let last) = ended else { return }
+        #expect(state == CallLog.State(initiated: initiated, status: .ended, lastChange: last))
+    }
+
     @Test func aCallIdIsLoggedOnce() {
         given(CallLog.self, Self.initiated)
             .when(.initiate(CallLog.Initiate(callID: Self.callID, userID: F.userID, direction: .outbound, timestamp: F.t0, at: F.time(1))))

@@ -34,6 +34,16 @@ import Testing
             flowSessionID: flow, to: to, responseData: response, at: F.time(minute ?? (to == .expired ? 24 * 60 : 3))))
     }
 
+    /// `parley state` shows what the row shows: the status, and the response and time of the last move.
+    @Test func theStateKeepsTheLastMoveWithWhatItSet() {
+        let completed = FlowSession.Event.statusChanged(FlowSession.StatusChanged(
+            flowSessionID: Self.flow, from: .inProgress, to: .completed, responseData: ["date": "2026-12-01"],
+            completedAt: F.time(2), changedAt: F.time(2)))
+        let state = (Self.history(.inProgress) + [completed]).reduce(FlowSession.initial, FlowSession.evolve)
+        guard case .created(let created) = Self.created, case .statusChanged(let last) = completed else { return }
+        #expect(state == FlowSession.State(created: created, status: .completed, lastChange: last))
+    }
+
     @Test func createsAPendingFlowExpiringInADayByDefault() {
         given(FlowSession.self)
             .when(.create(FlowSession.Create(flowToken: Self.token, userID: F.userID, flowID: "appointment", flowType: .navigate, at: F.t0)))

@@ -38,6 +38,14 @@ import Testing
             .thenRejects(.invalidPhoneNumber(phone))
     }
 
+    /// `parley state` shows what the row shows: the status, and the error of the last move.
+    @Test func theStateKeepsTheLastMoveWithWhatItSet() {
+        let state = Self.history(.failed).reduce(ScheduledMessage.initial, ScheduledMessage.evolve)
+        guard case .scheduled(let scheduled) = Self.scheduled, case .statusChanged(let last) = Self.history(.failed)[1] else { return }
+        #expect(state == ScheduledMessage.State(scheduled: scheduled, status: .failed, lastChange: last))
+        #expect(last.errorMessage == "timeout")
+    }
+
     @Test func schedulesOnce() {
         given(ScheduledMessage.self, Self.scheduled)
             .when(.schedule(ScheduledMessage.Schedule(
