@@ -11,13 +11,14 @@ extension ProjectionRunner {
     public static func runners(
         for projection: Projection, store: any EventStore, conninfo: String, logger: Logger
     ) async throws -> [ProjectionRunner] {
-        let connection = try Connection(conninfo, logger: logger)
-        var versions = try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status == "active" }
+        let admin = try DatabaseSession(conninfo, logger: logger)
+        let active = { try await admin.run { try Rebuilder.versions(of: projection.name, connection: $0) }.filter { $0.status == "active" } }
+        var versions = try await active()
         if versions.isEmpty {
             let first = ProjectionRunner(
                 projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger)
             try await first.register()
-            versions = try Rebuilder.versions(of: projection.name, connection: connection).filter { $0.status == "active" }
+            versions = try await active()
         }
         return try versions.map { version in
             ProjectionRunner(

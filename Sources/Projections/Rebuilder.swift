@@ -40,27 +40,8 @@ public struct Rebuilder: Sendable {
     ///
     /// `acceptDifferentCounts` lets a version whose projector deliberately changed row counts swap.
     public func rebuild(acceptDifferentCounts: Bool = false, progress: (LogPosition) -> Void = { _ in }) async throws -> Outcome {
-        let connection = try Connection(builder.conninfo, logger: builder.logger)
-        let versions = try Self.versions(of: projection.name, connection: connection)
-        guard let active = versions.first(where: { $0.status == "active" }) else {
-            throw Refusal(description: "projection \(projection.name) has no active version yet: run parley project first")
-        }
-        let shadow: Version
-        if let building = versions.first(where: { $0.status == "building" }) {
-            shadow = building
-        } else {
-            let next = (versions.map(\.version).max() ?? 0) + 1
-            shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
-            // The schema and its version row commit together, so a crash leaves both or neither.
-            try connection.transaction { connection in
-                try builder.migrate(shadow.schema, connection: connection)
-                try connection.execute(
-                    "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
-                    [projection.name, shadow.version, shadow.schema])
-                try connection.execute(
-                    "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
-            }
-        }
+        let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
+        let (active, shadow) = try await admin.run { connection in try plan(connection) }
         let runner = try runner(for: shadow, bulk: true)
         try await runner.register()
         let clock = ContinuousClock()
@@ -69,16 +50,40 @@ public struct Rebuilder: Sendable {
         builder.logger.info("caught up", metadata: ["schema": "\(shadow.schema)", "events": "\(applied)", "took": "\(clock.now - start)"])
         // The indexes the load deferred, then what was appended while they were built.
         start = clock.now
-        let built = try builder.deferredIndexes.create(in: shadow.schema, connection: connection)
+        let built = try await admin.run { connection in try builder.deferredIndexes.create(in: shadow.schema, connection: connection) }
         builder.logger.info("built deferred indexes", metadata: ["indexes": "\(built)", "took": "\(clock.now - start)"])
         applied += try await catchUp(runner, progress: progress)
-        try checkConstraintsValid(schema: shadow.schema, connection: connection)
-        var tables: [ProjectionVerifier.Table] = []
-        try swap(retiring: active, activating: shadow, connection: connection) { connection in
-            tables = try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
+        let tables = try await admin.run { connection in
+            try checkConstraintsValid(schema: shadow.schema, connection: connection)
+            var tables: [ProjectionVerifier.Table] = []
+            try swap(retiring: active, activating: shadow, connection: connection) { connection in
+                tables = try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
+            }
+            return tables
         }
         applied += try await self.runner(for: Version(version: shadow.version, schema: projection.schema, status: "active")).catchUp()
         return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
+    }
+
+    /// The active version and the one to build: a version left building, or a new one, whose
+    /// schema and version row commit together, so a crash leaves both or neither.
+    private func plan(_ connection: Connection) throws -> (active: Version, shadow: Version) {
+        let versions = try Self.versions(of: projection.name, connection: connection)
+        guard let active = versions.first(where: { $0.status == "active" }) else {
+            throw Refusal(description: "projection \(projection.name) has no active version yet: run parley project first")
+        }
+        if let building = versions.first(where: { $0.status == "building" }) { return (active, building) }
+        let next = (versions.map(\.version).max() ?? 0) + 1
+        let shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
+        try connection.transaction { connection in
+            try builder.migrate(shadow.schema, connection: connection)
+            try connection.execute(
+                "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
+                [projection.name, shadow.version, shadow.schema])
+            try connection.execute(
+                "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
+        }
+        return (active, shadow)
     }
 
     /// Catches `runner` up until a pass finds at most one batch: the swap then has little left to apply.
@@ -102,21 +107,24 @@ public struct Rebuilder: Sendable {
     /// Swaps back in the version retired last (the one the active version replaced), after
     /// catching it up.
     public func rollback() async throws -> (previous: Int, current: Int) {
-        let connection = try Connection(builder.conninfo, logger: builder.logger)
-        let versions = try Self.versions(of: projection.name, connection: connection)
-        let lastRetired = try connection.query(
-            """
-            SELECT version FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
-            ORDER BY retired_at DESC NULLS LAST, version DESC LIMIT 1
-            """, [projection.name]
-        ).first.map { try $0.decode("version", as: Int.self) }
-        guard let active = versions.first(where: { $0.status == "active" }),
-            let retired = versions.first(where: { $0.version == lastRetired && $0.status == "retired" })
-        else {
-            throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
+        let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
+        let (active, retired) = try await admin.run { connection in
+            let versions = try Self.versions(of: projection.name, connection: connection)
+            let lastRetired = try connection.query(
+                """
+                SELECT version FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
+                ORDER BY retired_at DESC NULLS LAST, version DESC LIMIT 1
+                """, [projection.name]
+            ).first.map { try $0.decode("version", as: Int.self) }
+            guard let active = versions.first(where: { $0.status == "active" }),
+                let retired = versions.first(where: { $0.version == lastRetired && $0.status == "retired" })
+            else {
+                throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
+            }
+            return (active, retired)
         }
         try await runner(for: retired).catchUp()
-        try swap(retiring: active, activating: retired, connection: connection)
+        try await admin.run { connection in try swap(retiring: active, activating: retired, connection: connection) }
         try await runner(for: Version(version: retired.version, schema: projection.schema, status: "active")).catchUp()
         return (active.version, retired.version)
     }
@@ -125,20 +133,21 @@ public struct Rebuilder: Sendable {
     ///
     /// The versions are chosen by the statement that deletes them: a version a concurrent
     /// rollback has just made active again is no longer retired there, and stays.
-    public func dropPrevious() throws -> [Int] {
-        let connection = try Connection(builder.conninfo, logger: builder.logger)
-        return try connection.transaction { connection in
-            let dropped = try connection.query(
-                """
-                DELETE FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
-                RETURNING version, schema_name
-                """, [projection.name])
-            var versions: [Int] = []
-            for row in dropped {
-                try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(try row.decode("schema_name", as: String.self))) CASCADE")
-                versions.append(try row.decode("version"))
+    public func dropPrevious() async throws -> [Int] {
+        try await DatabaseSession(builder.conninfo, logger: builder.logger).run { connection in
+            try connection.transaction { connection in
+                let dropped = try connection.query(
+                    """
+                    DELETE FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
+                    RETURNING version, schema_name
+                    """, [projection.name])
+                var versions: [Int] = []
+                for row in dropped {
+                    try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(try row.decode("schema_name", as: String.self))) CASCADE")
+                    versions.append(try row.decode("version"))
+                }
+                return versions.sorted()
             }
-            return versions.sorted()
         }
     }
 

@@ -33,7 +33,22 @@ public struct SchemaBuilder: Sendable {
     {
         try Self.checkName(schema, projection: projection)
         guard !migrations.isEmpty else { throw Refusal(description: "no migrations for schema \(projection.schema)") }
-        let connection = try Connection(conninfo, logger: logger)
+        let admin = try DatabaseSession(conninfo, logger: logger)
+        try await admin.run { connection in try create(schema, replace: replace, connection: connection) }
+        let runner = ProjectionRunner(
+            projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
+            target: .init(schema: schema, trackedVersion: nil, until: until, bulk: true))
+        let applied = try await runner.catchUp(batchSize: batchSize, progress: progress)
+        try await admin.run { connection in
+            try deferredIndexes.create(in: schema, connection: connection)
+            try comment(schema, mark("complete" + (until.map { ", the events before position \($0)" } ?? "")), connection: connection)
+        }
+        return applied
+    }
+
+    /// Creates `schema` with the migrations, marked incomplete; replaces one this builder made
+    /// when `replace`, and refuses any other existing schema.
+    private func create(_ schema: String, replace: Bool, connection: Connection) throws {
         let existing = try connection.query("SELECT obj_description(oid, 'pg_namespace') AS mark FROM pg_namespace WHERE nspname = $1", [schema])
         let exists = !existing.isEmpty
         if exists && !replace {
@@ -48,13 +63,6 @@ public struct SchemaBuilder: Sendable {
             try migrate(schema, connection: connection)
             try comment(schema, mark("incomplete"), connection: connection)
         }
-        let runner = ProjectionRunner(
-            projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
-            target: .init(schema: schema, trackedVersion: nil, until: until, bulk: true))
-        let applied = try await runner.catchUp(batchSize: batchSize, progress: progress)
-        try deferredIndexes.create(in: schema, connection: connection)
-        try comment(schema, mark("complete" + (until.map { ", the events before position \($0)" } ?? "")), connection: connection)
-        return applied
     }
 
     /// The comment on a schema this builder made, which says whether the replay finished (one
@@ -84,9 +92,11 @@ public struct SchemaBuilder: Sendable {
     }
 
     /// Drops `schema` and everything in it.
-    public func drop(_ schema: String) throws {
+    public func drop(_ schema: String) async throws {
         try Self.checkName(schema, projection: projection)
-        try Connection(conninfo, logger: logger).execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(schema)) CASCADE")
+        try await DatabaseSession(conninfo, logger: logger).run { connection in
+            try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(schema)) CASCADE")
+        }
     }
 
     /// Refuses names that are not plain lowercase identifiers, and schemas that are not ours to overwrite.

@@ -45,7 +45,7 @@ struct Rebuild: AsyncParsableCommand {
             return report(["projection": product, "retired": "\(previous)", "active": "\(current)"], text: "\(product): version \(current) is active again; version \(previous) retired")
         }
         if dropPrevious {
-            let dropped = try rebuilder.dropPrevious()
+            let dropped = try await rebuilder.dropPrevious()
             return report(["projection": product, "dropped": dropped.map(String.init).joined(separator: ",")],
                 text: dropped.isEmpty ? "\(product): no previous version to drop" : "\(product): dropped version(s) \(dropped.map(String.init).joined(separator: ", "))")
         }

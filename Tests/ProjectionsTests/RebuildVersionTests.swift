@@ -75,11 +75,11 @@ import TestSupport
         #expect(try setup.versions() == ["v1 active migue", "v2 retired migue_v2", "v3 retired migue_v3"])
         #expect(try setup.readerSees() == granted)
 
-        #expect(try setup.rebuilder.dropPrevious() == [2, 3])
+        #expect(try await setup.rebuilder.dropPrevious() == [2, 3])
         #expect(try setup.versions() == ["v1 active migue"])
         let schemas = try setup.database.connect().query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'migue%' ORDER BY 1")
         #expect(try schemas.map { try $0.decode("nspname", as: String.self) } == ["migue"])
-        #expect(try setup.rebuilder.dropPrevious() == [])
+        #expect(try await setup.rebuilder.dropPrevious() == [])
     }
 
     /// A swap planned from versions that changed before it ran (here, the version it would

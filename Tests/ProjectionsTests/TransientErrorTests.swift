@@ -3,6 +3,7 @@ import Foundation
 import Migue
 import Postgres
 import Projections
+import Synchronization
 import Testing
 import TestSupport
 
@@ -41,21 +42,30 @@ import TestSupport
         let (database, runner) = try await Self.setUp(statementTimeout: false)
         defer { database.drop() }
         // Released once the runner has waited for it and given up at least once (its lock_timeout
-        // is 100 ms): a later try, 50, 200 or 800 ms after a failure, finds it free.
-        let holder = try Self.lockCheckpoint(of: database)
-        let monitor = try database.connect()
-        let release = Task.detached {
-            // Other tests' databases share the server: only this database's sessions count.
-            let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            let deadline = ContinuousClock.now + .seconds(30)
-            while try monitor.query(waiting)[0].decode("n", as: Int.self) == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
+        // is 100 ms): a later try, 50, 200 or 800 ms after a failure, finds it free. Held and
+        // released on a thread of its own: other tests' blocking calls may hold the cooperative
+        // pool for longer than the runner's four tries take.
+        let state = Mutex<(locked: Bool, released: Result<Void, any Error>?)>((false, nil))
+        Thread.detachNewThread {
+            let result = Result {
+                let holder = try Self.lockCheckpoint(of: database)
+                state.withLock { $0.locked = true }
+                let monitor = try database.connect()
+                // Other tests' databases share the server: only this database's sessions count.
+                let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                let deadline = ContinuousClock.now + .seconds(30)
+                while try monitor.query(waiting)[0].decode("n", as: Int.self) == 0, ContinuousClock.now < deadline {
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+                Thread.sleep(forTimeInterval: 0.25)
+                try holder.execute("COMMIT")
             }
-            try await Task.sleep(for: .milliseconds(250))
-            try holder.execute("COMMIT")
+            state.withLock { $0.locked = true; $0.released = result }
         }
+        while !state.withLock({ $0.locked }) { try await Task.sleep(for: .milliseconds(5)) }
         let applied = try await runner.catchUp()
-        try await release.value
+        while state.withLock({ $0.released == nil }) { try await Task.sleep(for: .milliseconds(10)) }
+        try state.withLock { try $0.released?.get() }
         #expect(applied > 0)
         #expect(try await runner.checkpoint().rawValue == UInt64(applied))
         #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
