@@ -23,11 +23,12 @@ extension FileEventLog {
 
     /// Reads `$all` from `position`: every block is checked and decompressed once.
     func readAllNow(from position: LogPosition, limit: Int) throws(LogError) -> [RecordedEvent] {
-        let plan = try state.withLock { state throws(LogError) -> [(BlockLocation, Segment)] in
+        // `end` is taken under the lock: a block sealed here may hold durable appends not yet synced.
+        let (plan, end) = try state.withLock { state throws(LogError) -> ([(BlockLocation, Segment)], UInt64) in
             guard !state.closed else { throw .closed }
             let end = min(state.visible, position.rawValue &+ UInt64(max(0, limit)))
             if position.rawValue < end && state.open.holds(end - 1) { try sealOpenBlock(&state) }
-            guard position.rawValue < end, var number = state.index.blockIndex(containing: position.rawValue) else { return [] }
+            guard position.rawValue < end, var number = state.index.blockIndex(containing: position.rawValue) else { return ([], end) }
             var blocks: [(BlockLocation, Segment)] = []
             while number < state.index.blocks.count, state.index.blocks[number].firstPosition < end {
                 let block = state.index.blocks[number]
@@ -35,9 +36,8 @@ extension FileEventLog {
                 number += 1
             }
             if let last = blocks.last { try flushPending(holding: last.0, &state) }
-            return blocks
+            return (blocks, end)
         }
-        let end = position.rawValue &+ UInt64(max(0, limit))
         var result: [RecordedEvent] = []
         result.reserveCapacity(plan.reduce(0) { $0 + Int($1.0.count) })
         var buffers = ReadBuffers()
@@ -58,7 +58,8 @@ extension FileEventLog {
             return (positions, try self.plan(positions, state: &state), state.visible)
         }
         let events = try events(at: positions, plan: plan)
-        let searched = positions.count == limit && !positions.isEmpty ? positions.last! + 1 : visible
+        // Never before `position`: a subscriber that starts beyond the head must not go back.
+        let searched = positions.count == limit && !positions.isEmpty ? positions.last! + 1 : max(visible, position.rawValue)
         return (events, LogPosition(searched))
     }
 

@@ -184,7 +184,8 @@ extension FileEventLog {
         return woken
     }
 
-    /// Returns once the event at `position` is readable, the log closes, or the task is cancelled.
+    /// Returns once the event at `position` is readable, the log closes or is poisoned, or the
+    /// task is cancelled.
     public func waitForVisible(beyond position: UInt64) async {
         let id = state.withLock { state in
             defer { state.nextWatcherID += 1 }
@@ -193,7 +194,7 @@ extension FileEventLog {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { state in
-                    if state.closed || state.visible > position || Task.isCancelled { return true }
+                    if state.closed || state.poisoned != nil || state.visible > position || Task.isCancelled { return true }
                     state.watchers.append(Watcher(id: id, beyond: position, continuation: continuation))
                     return false
                 }

@@ -72,10 +72,13 @@ extension FileEventLog {
     var isClosed: Bool { state.withLock { $0.closed } }
 
     /// Waits until the head passes `position`: by notification when writing, by polling every
-    /// `pollInterval` when read-only.
+    /// `pollInterval` when read-only. Throws `LogError.poisoned` when the writing log can append
+    /// no more and nothing beyond `position` is readable.
     func waitForMore(after position: LogPosition, pollInterval: Duration = .milliseconds(20)) async throws {
         guard options.readOnly else {
             await waitForVisible(beyond: position.rawValue)
+            let poisoned = state.withLock { $0.visible > position.rawValue ? nil : $0.poisoned }
+            if let reason = poisoned { throw LogError.poisoned(reason: reason) }
             return
         }
         // Another reader of this log may have refreshed first: wait for the head, not for this call's growth.

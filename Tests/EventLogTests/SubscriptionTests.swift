@@ -24,6 +24,28 @@ import Testing
         #expect(try await reader.value == [1, 2, 6, 7, 8])
     }
 
+    /// A subscriber that starts beyond the head waits for its position, and never goes back.
+    @Test func aCategorySubscriptionFromBeyondTheHeadStartsThere() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(3), to: .test("reminder", "1"), expected: .any)
+        let reader = Task {
+            var seen: [LogPosition] = []
+            for try await event in log.subscribe(category: "reminder", from: 6, pageSize: 2) {
+                seen.append(event.position)
+                if seen.count == 3 { break }
+            }
+            return seen
+        }
+        while true {
+            try await Task.sleep(for: .milliseconds(50))
+            _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any)
+            if try await log.head() >= 9 { break }
+        }
+        #expect(try await reader.value == [6, 7, 8])
+    }
+
     @Test func allStreamSubscriptionSeesEveryPositionInOrder() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }

@@ -1,0 +1,87 @@
+import EventSourcing
+import Foundation
+import Glibc
+import Testing
+
+@testable import EventLog
+
+/// What a reader in the writing process may see: a durable batch only once it is synced, and a
+/// poisoned log as an error rather than a wait that never ends.
+@Suite struct VisibilityTests {
+    /// Holds the log's sync lock on a thread of its own until `release` is called, so that a
+    /// durable append stays staged and unsynced.
+    final class SyncHold: Sendable {
+        private let held = DispatchSemaphore(value: 0)
+        private let released = DispatchSemaphore(value: 0)
+
+        init(_ log: FileEventLog) {
+            Thread.detachNewThread { [held, released] in
+                log.syncing.withLock { _ in
+                    held.signal()
+                    released.wait()
+                }
+            }
+            held.wait()
+        }
+
+        func release() { released.signal() }
+    }
+
+    @Test func aDurableBatchSharingABlockWithADeferredOneIsNotReadBeforeItsSync() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let deferred = Events.make(2, seed: 1)
+        _ = try await log.append(deferred, to: .test("chat", "a"), expected: .noStream, durability: .deferred)
+        let hold = SyncHold(log)
+        let durable = Task { try await log.append(Events.make(2, seed: 2), to: .test("chat", "b"), expected: .noStream) }
+        // Staged in the open block, behind the deferred batch, and waiting for its sync.
+        while log.state.withLock({ $0.index.count }) < 4 { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.id) == deferred.map(\.id))
+        #expect(try await log.readAll(from: .start, limit: 3).map(\.id) == deferred.map(\.id))
+        #expect(try await log.readCategory("chat", from: .start, limit: 100).map(\.id) == deferred.map(\.id))
+        #expect(try await log.read(stream: .test("chat", "b"), from: 0, direction: .forwards, limit: 10).isEmpty)
+        hold.release()
+        guard case .appended = try await durable.value else { Issue.record("the durable append was not stored"); return }
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.position.rawValue) == [0, 1, 2, 3])
+        try log.close()
+    }
+
+    @Test func aSubscriberOfAPoisonedLogGetsWhatIsReadableThenTheError() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
+        let subscriber = Task { () -> (Int, LogError?) in
+            var seen = 0
+            do {
+                for try await _ in log.subscribe() { seen += 1 }
+                return (seen, nil)
+            } catch {
+                return (seen, error as? LogError)
+            }
+        }
+        while log.state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+        // The segment's descriptor now names /dev/null: fdatasync fails (EINVAL) and poisons the log.
+        let descriptor = log.state.withLock { $0.segments.last!.descriptor.rawValue }
+        let file = dup(descriptor)
+        let null = open("/dev/null", O_RDWR)
+        #expect(dup2(null, descriptor) == descriptor)
+        close(null)
+        let error = try await #require(throws: LogError.self) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
+        #expect(dup2(file, descriptor) == descriptor)
+        close(file)
+        // Bounded: were the subscriber left waiting, the watchdog cancels it after 10 s.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(10))
+            subscriber.cancel()
+        }
+        let (seen, ended) = await subscriber.value
+        watchdog.cancel()
+        #expect(seen == 2)
+        #expect(ended == error)
+        // A subscription started now ends the same way at once.
+        await #expect(throws: error) { for try await _ in log.subscribe(from: 2) {} }
+        #expect(throws: error) { try log.close() }
+    }
+}
