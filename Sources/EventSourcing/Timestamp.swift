@@ -56,7 +56,9 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
     /// Year, month, day, second of the day and microsecond, in UTC.
     private var parts: (Int64, Int64, Int64, Int64, Int64) {
         let seconds = microsecondsSinceEpoch.floorDivided(by: 1_000_000)
-        let micros = microsecondsSinceEpoch - seconds * 1_000_000
+        // From the remainder: `seconds * 1_000_000` overflows for the earliest seconds of Int64.
+        let remainder = microsecondsSinceEpoch % 1_000_000
+        let micros = remainder < 0 ? remainder + 1_000_000 : remainder
         let days = seconds.floorDivided(by: 86_400)
         let (year, month, day) = Timestamp.civilDate(daysSinceEpoch: days)
         return (year, month, day, seconds - days * 86_400, micros)
@@ -89,13 +91,14 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         buffer[26] = 90
     }
 
-    /// The same format for years outside 0...9999, which need more or signed digits.
+    /// The same format for years outside 0...9999, which need more digits, or a sign (ISO 8601's
+    /// expanded years: `-0001` is 2 BC).
     private static func wideDescription(_ year: Int64, _ month: Int64, _ day: Int64, _ secondOfDay: Int64, _ micros: Int64) -> String {
-        func pad(_ value: Int64, _ width: Int) -> String {
+        func pad(_ value: some BinaryInteger, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+        return "\(year < 0 ? "-" : "")\(pad(year.magnitude, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(micros, 6))Z"
     }
 
@@ -117,17 +120,20 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
             }
             return value
         }
-        // Four year digits, or more (no leading zero) for the years after 9999.
+        // Four year digits, or more (no leading zero) for the years after 9999; `-` before the
+        // years before 0, as `description` writes them.
+        let sign = bytes.first == 45 ? 1 : 0
         var width = 0
-        while width < bytes.count, width <= 6, bytes[width] >= 48, bytes[width] <= 57 { width += 1 }
-        guard width == 4 || (width > 4 && width <= 6 && bytes[0] != 48) else { return nil }
-        let shift = width - 4
+        while sign + width < bytes.count, width <= 6, bytes[sign + width] >= 48, bytes[sign + width] <= 57 { width += 1 }
+        guard width == 4 || (width > 4 && width <= 6 && bytes[sign] != 48) else { return nil }
+        let shift = sign + width - 4
         func at(_ index: Int) -> UInt8? { index + shift < bytes.count ? bytes[index + shift] : nil }
         func field(_ range: Range<Int>) -> Int64? { number(range.lowerBound + shift..<range.upperBound + shift) }
         guard bytes.count >= 20 + shift, at(4) == 45, at(7) == 45, at(10) == 84 || at(10) == 116 || at(10) == 32,
             at(13) == 58, at(16) == 58,
-            let year = number(0..<width), let month = field(5..<7), let day = field(8..<10),
+            let digits = number(sign..<sign + width), sign == 0 || digits > 0, let month = field(5..<7), let day = field(8..<10),
             let hour = field(11..<13), let minute = field(14..<16), let second = field(17..<19),
+            case let year = sign == 0 ? digits : -digits,
             (1...12).contains(month), (1...Timestamp.days(inMonth: month, of: year)).contains(day),
             hour < 24, minute < 60, second < 61
         else { return nil }
@@ -163,9 +169,8 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         guard index == bytes.count else { return nil }
         let days = Timestamp.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000)
-        guard !overflow, scaled <= Int64.max - micros else { return nil }
-        self.init(microsecondsSinceEpoch: scaled + micros)
+        guard let total = Int64(exactly: Int128(seconds) * 1_000_000 + Int128(micros)) else { return nil }
+        self.init(microsecondsSinceEpoch: total)
     }
 
     /// The days of `month` (1...12) in `year`, of the proleptic Gregorian calendar.

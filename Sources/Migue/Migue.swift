@@ -91,7 +91,6 @@ func short(_ id: UUID) -> String { "\(id.lowercasedText.prefix(8))..." }
 
 /// The UTC day of `time`, counted from 1970-01-01.
 func utcDay(_ time: Timestamp) -> Int64 {
-    let day: Int64 = 86_400_000_000
-    let micros = time.microsecondsSinceEpoch
-    return micros >= 0 ? micros / day : -((-micros + day - 1) / day)
+    let (days, rest) = time.microsecondsSinceEpoch.quotientAndRemainder(dividingBy: 86_400_000_000)
+    return rest < 0 ? days - 1 : days
 }

@@ -36,6 +36,23 @@ import Testing
         #expect(Timestamp(rfc3339: "10000-01-01T00:00:00Z")?.microsecondsSinceEpoch == 253_402_300_800_000_000)
     }
 
+    /// A log may hold any signed 64-bit time: each prints, without trapping, as text that reads back.
+    @Test func everyStoredTimePrintsAndParsesBack() {
+        var random = SystemRandomNumberGenerator()
+        let edges: [Int64] = [Int64.min, Int64.min + 1, -62_198_755_200_000_000, -62_167_219_200_000_001, Int64.max]
+        for micros in edges + (0..<1000).map({ _ in Int64.random(in: .min ... .max, using: &random) }) {
+            let time = Timestamp(microsecondsSinceEpoch: micros)
+            var bytes: [UInt8] = []
+            time.appendText(to: &bytes)
+            #expect(bytes == Array(time.description.utf8))
+            #expect(Timestamp(rfc3339: time.description) == time, "\(micros): \(time)")
+        }
+        #expect(Timestamp(microsecondsSinceEpoch: -62_198_755_200_000_000).description == "-0001-01-01T00:00:00.000000Z")
+        #expect(Timestamp(microsecondsSinceEpoch: Int64.min).description == "-290308-12-21T19:59:05.224192Z")
+        #expect(Timestamp(rfc3339: "-0000-01-01T00:00:00Z") == nil)
+        #expect(Timestamp(rfc3339: "-00001-01-01T00:00:00Z") == nil)
+    }
+
     @Test(arguments: [
         ("2024-02-29T12:00:00Z", "2024-02-29T12:00:00.000000Z"),
         ("2000-02-29T00:00:00+01:00", "2000-02-28T23:00:00.000000Z"),
