@@ -96,7 +96,9 @@ extension ValueDecoding: SingleValueDecodingContainer {
         let exact: T? =
             switch value {
             case .integer(let number): T(exactly: number)
-            case .double(let number): T(exactly: number)
+            // From 2^53 on, a double may have been rounded from the integer written (a JSON integer
+            // beyond Int64 parses as a double): refused, rather than decoded as another number.
+            case .double(let number): number.magnitude < 0x20_0000_0000_0000 ? T(exactly: number) : nil
             default: throw mismatch(T.self)
             }
         guard let exact else {

@@ -46,6 +46,17 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Payload.self, from: Array("{".utf8)) }
     }
 
+    /// An integer beyond Int64 parses as a double, rounded: decoded, it would be another number.
+    @Test func anIntegerADoubleMayHaveRoundedIsRefused() throws {
+        let decoder = JSONValueDecoder()
+        #expect(throws: DecodingError.self) { try decoder.decode(UInt64.self, from: Array("18446744073709551000".utf8)) }
+        #expect(throws: DecodingError.self) { try decoder.decode(Int64.self, from: Array("-9223372036854775809".utf8)) }
+        #expect(throws: DecodingError.self) { try decoder.decode(UInt64.self, from: Array("9007199254740993.0".utf8)) }
+        #expect(try decoder.decode(UInt64.self, from: Array("9223372036854775807".utf8)) == 9_223_372_036_854_775_807)
+        #expect(try decoder.decode(Int64.self, from: Array("9007199254740991.0".utf8)) == 9_007_199_254_740_991)
+        #expect(try decoder.decode(Int32.self, from: Array("-3e2".utf8)) == -300)
+    }
+
     @Test func uuidTextParsesBothCasesAndRefusesTheRest() throws {
         for _ in 0..<50 {
             let id = UUID()
