@@ -18,8 +18,9 @@ public enum Durability: Sendable, Hashable {
 public enum AppendResult: Hashable, Sendable {
     /// The batch was written; these are its first and last positions and the stream's new version.
     case appended(AppendedBatch)
-    /// Every event id of the batch was already stored, in this stream, in this order (a retry);
-    /// nothing was written, and these are the original places.
+    /// Every event id of the batch was already stored, in this stream, at consecutive versions in
+    /// this order (a retry); nothing was written, and these are the original places (stored by
+    /// several batches, they may have other streams' events between `first` and `last`).
     case duplicate(AppendedBatch)
     /// The stream's version did not meet the expectation; nothing was written.
     /// `actual` is the stream's last version, nil when the stream has no events.

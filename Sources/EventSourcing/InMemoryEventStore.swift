@@ -55,13 +55,14 @@ public actor InMemoryEventStore: EventStore {
             firstVersion: firstVersion, lastVersion: StreamVersion(firstVersion.rawValue + UInt64(batch.count - 1))))
     }
 
-    /// `.duplicate` when every id is stored consecutively in `stream` in batch order, else `.idsAlreadyStored`.
+    /// `.duplicate` when every id is stored in `stream` at consecutive versions in batch order (as
+    /// the file log decides: positions may have other streams' events between), else `.idsAlreadyStored`.
     private func retryOrClash(_ batch: [ProposedEvent], stored: [Int], stream: StreamName) -> AppendResult {
         let storedIDs = batch.map(\.id).filter { indexByID[$0] != nil }
         guard stored.count == batch.count else { return .idsAlreadyStored(storedIDs) }
         let originals = stored.map { events[$0] }
         let consecutive = zip(originals, originals.dropFirst()).allSatisfy { earlier, later in
-            later.position == earlier.position.next && later.version == earlier.version.next
+            later.version == earlier.version.next
         }
         guard consecutive, originals.allSatisfy({ $0.stream == stream }),
             let first = originals.first, let last = originals.last

@@ -1,0 +1,52 @@
+import EventLog
+import EventSourcing
+import Foundation
+import Testing
+
+/// The file log and the in-memory store answer the same appends the same way: new batches,
+/// retries, retries split or merged differently, reordered, in another stream, or mixed with new
+/// events. Code tested against the in-memory store behaves the same in production.
+@Suite struct StoreAgreementTests {
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func bothStoresGiveTheSameResultsAndTheSameLog(seed: UInt64) async throws {
+        var random = SplitMix64(state: seed)
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let file = try temp.open()
+        let memory = InMemoryEventStore()
+        let streams = ["a", "b", "c"].map { StreamName.test("chat", $0) }
+        var stored: [(ProposedEvent, StreamName)] = []
+        for step in 0..<300 {
+            var batch: [ProposedEvent]
+            var stream = streams.randomElement(using: &random)!
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0, 1:
+                batch = Events.make(Int.random(in: 1...3, using: &random), seed: UInt64(step))
+            case 2 where !stored.isEmpty:
+                // Stored events at consecutive positions, or at consecutive versions of one stream
+                // (from batches with others' events between), retried as one batch, in their
+                // stream or another.
+                let pool = Bool.random(using: &random) ? stored : stored.filter { $0.1 == stream }
+                guard !pool.isEmpty else { continue }
+                let start = Int.random(in: 0..<pool.count, using: &random)
+                let slice = pool[start..<min(pool.count, start + Int.random(in: 1...3, using: &random))]
+                batch = slice.map(\.0)
+                if Bool.random(using: &random) { stream = slice.first!.1 }
+                if Int.random(in: 0..<4, using: &random) == 0 { batch.reverse() }
+            default:
+                batch = Events.make(1, seed: UInt64(step)) + (stored.randomElement(using: &random).map { [$0.0] } ?? [])
+                batch.shuffle(using: &random)
+            }
+            let fromFile = try await file.append(batch, to: stream, expected: .any, durability: .deferred)
+            let fromMemory = try await memory.append(batch, to: stream, expected: .any, durability: .deferred)
+            #expect(fromFile == fromMemory, "step \(step)")
+            if case .appended = fromFile { stored += batch.map { ($0, stream) } }
+        }
+        let fileLog = try await file.readAll(from: .start, limit: .max)
+        let memoryLog = await memory.readAll(from: .start, limit: .max)
+        #expect(fileLog.map(\.id) == stored.map(\.0.id))
+        #expect(fileLog.map { [$0.id.uuidString, $0.stream.description, "\($0.version.rawValue)", "\($0.position.rawValue)"] }
+            == memoryLog.map { [$0.id.uuidString, $0.stream.description, "\($0.version.rawValue)", "\($0.position.rawValue)"] })
+        try file.close()
+    }
+}
