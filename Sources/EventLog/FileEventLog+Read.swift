@@ -9,12 +9,25 @@ extension FileEventLog {
     public func read(stream: StreamName, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws
         -> [RecordedEvent]
     {
-        let (positions, plan) = try state.withLock { state throws(LogError) in
+        let (positions, plan, firstVersion) = try state.withLock { state throws(LogError) in
             guard !state.closed else { throw .closed }
             let positions = state.index.streamPositions(stream, from: version, direction: direction, before: state.visible, limit: limit)
-            return (positions, positions.isEmpty ? [:] : try self.plan(positions, state: &state))
+            let firstVersion = state.index.firstVersion(stream, from: version, direction: direction, before: state.visible)
+            return (positions, positions.isEmpty ? [:] : try self.plan(positions, state: &state), firstVersion)
         }
-        return positions.isEmpty ? [] : try events(at: positions, plan: plan)
+        guard let first = positions.first else { return [] }
+        let events = try events(at: positions, plan: plan)
+        // The index came from a snapshot or a scan: a record that is not what it says is corruption.
+        for (offset, event) in events.enumerated() {
+            let expected = direction == .forwards ? firstVersion &+ UInt64(offset) : firstVersion &- UInt64(offset)
+            guard event.stream == stream, event.version.rawValue == expected else {
+                throw indexDisagrees(at: event.position.rawValue, says: "version \(expected) of \(stream)", found: event)
+            }
+        }
+        guard events.count == positions.count else {
+            throw indexDisagrees(at: first, says: "\(positions.count) events of \(stream)", found: nil)
+        }
+        return events
     }
 
     public func readCategory(_ category: String, from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
@@ -58,9 +71,20 @@ extension FileEventLog {
             return (positions, try self.plan(positions, state: &state), state.visible)
         }
         let events = try events(at: positions, plan: plan)
+        if let stray = events.first(where: { $0.stream.category != category }) {
+            throw indexDisagrees(at: stray.position.rawValue, says: "an event of category \(category)", found: stray)
+        }
         // Never before `position`: a subscriber that starts beyond the head must not go back.
         let searched = positions.count == limit && !positions.isEmpty ? positions.last! + 1 : max(visible, position.rawValue)
         return (events, LogPosition(searched))
+    }
+
+    /// The index (from the snapshot or a scan) placed `position` where its record is not.
+    private func indexDisagrees(at position: UInt64, says expected: String, found: RecordedEvent?) -> LogError {
+        let record = found.map { "version \($0.version.rawValue) of \($0.stream)" } ?? "fewer records"
+        return .corrupt(
+            segment: directory + "/" + IndexSnapshot.fileName, offset: 0, position: LogPosition(position),
+            reason: "the index expected \(expected) here, the segments hold \(record); delete the index snapshot to rebuild it")
     }
 
     /// The blocks holding `positions`, in the order first needed; the open block and pending

@@ -69,7 +69,7 @@ extension FileEventLog {
                     "cut a torn tail",
                     metadata: [
                         "segment": "\(segment.path)", "offset": "\(tail.offset)", "bytes": "\(tail.bytes)",
-                        "after position": "\(tail.position)", "reason": "\(tail.reason)",
+                        "from position": "\(tail.position)", "reason": "\(tail.reason)",
                     ])
                 do {
                     try segment.descriptor.truncate(to: tail.offset)

@@ -151,6 +151,12 @@ struct LogIndex: Sendable {
     }
 
     /// The positions of `stream` from `version` in `direction`, before `end`, at most `limit`.
+    /// The first version `streamPositions` gives from `version`: the last one before `end` going backwards.
+    func firstVersion(_ stream: StreamName, from version: StreamVersion, direction: ReadDirection, before end: UInt64) -> UInt64 {
+        guard direction == .backwards, let number = streamTable[stream].map(UInt32.init) else { return version.rawValue }
+        return min(version.rawValue, UInt64(streamPositions[Int(number)].lowerBound(end)) &- 1)
+    }
+
     func streamPositions(_ stream: StreamName, from version: StreamVersion, direction: ReadDirection, before end: UInt64, limit: Int)
         -> [UInt64]
     {

@@ -13,7 +13,7 @@ public struct TornTail: Sendable, Equatable, CustomStringConvertible {
     public var reason: String
 
     public var description: String {
-        "\(bytes) bytes at byte \(offset) of \(segment), after position \(position): \(reason)"
+        "\(bytes) bytes at byte \(offset) of \(segment), from position \(position) on: \(reason)"
     }
 }
 

@@ -65,7 +65,7 @@ struct LogVerify: ParsableCommand {
         if report.writerRunning { print("writer       running: the last segment was read up to what it has written") }
         if let tail = report.tornTail, report.writerRunning {
             print("unfinished   \(tail)")
-            print("ok: every whole batch checked; the writer was still writing the bytes after position \(tail.position)")
+            print("ok: every whole batch checked; the writer was still writing the bytes from position \(tail.position) on")
         } else if let tail = report.tornTail {
             print("torn tail    \(tail)")
             print("ok: every whole batch checked; the torn tail was never acknowledged, and the next writer to open the log cuts it")

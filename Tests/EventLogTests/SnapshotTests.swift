@@ -72,6 +72,36 @@ import Testing
         #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
     }
 
+    /// A snapshot whose checksum holds but whose stream numbers do not match the records (edited,
+    /// or written by a faulty build): reads report it, never return another stream's event.
+    @Test func aChecksumValidSnapshotThatMisplacesAnEventIsReportedByReads() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await recovery.writeLog(temp, batches: 2)
+        let snapshot = temp.directory + "/" + IndexSnapshot.fileName
+        // Position 20 (the first of conversation-1) given stream number 0, conversation-0's: each
+        // position's entry, at the end, is its id (16 bytes) then its stream number (4).
+        try recovery.modify(snapshot) { bytes in
+            let entry = bytes.count - 4 - (40 - 20) * 20
+            bytes.replaceSubrange((entry + 16)..<(entry + 20), with: [0, 0, 0, 0])
+            let checksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 4)])) }
+            bytes.replaceSubrange((bytes.count - 4)..., with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        }
+        let log = try temp.open(.init(readOnly: true))
+        let wrongStream = try await #require(throws: LogError.self) {
+            try await log.read(stream: .test("conversation", "0"), from: 0, direction: .forwards, limit: 100)
+        }
+        #expect(wrongStream == .corrupt(
+            segment: snapshot, offset: 0, position: 20,
+            reason: "the index expected version 20 of conversation-0 here, the segments hold version 0 of conversation-1; "
+                + "delete the index snapshot to rebuild it"))
+        await #expect(throws: LogError.self) { try await log.read(stream: .test("conversation", "1"), from: 0, direction: .forwards, limit: 100) }
+        await #expect(throws: LogError.self) {
+            try await log.read(stream: .test("conversation", "1"), from: 100, direction: .backwards, limit: 100)
+        }
+        #expect(try await log.readAll(from: .start, limit: 100).count == 40)
+    }
+
     @Test func aDamagedSegmentHeaderIsCorruptionUnderASoundSnapshot() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }

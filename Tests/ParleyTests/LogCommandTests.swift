@@ -69,7 +69,7 @@ import Testing
         #expect((tail?["offset"] as? Int ?? 0) + (tail?["bytes"] as? Int ?? 0) == bytes.count - 7)
         let text = try ParleyBinary.run(["log", "verify", "--log", directory])
         #expect(text.standardOutput.contains("torn tail"))
-        #expect(text.standardOutput.contains("after position 5"))
+        #expect(text.standardOutput.contains("from position 5 on"))
     }
 
     @Test func dumpPrintsOneJSONLinePerEvent() async throws {
