@@ -191,19 +191,13 @@ import Testing
         let log = try temp.open()
         let kept = Events.make(2)
         _ = try await log.append(kept, to: .test("message", "1"), expected: .any)
-        // The segment's descriptor now names /dev/null: writes vanish, and fdatasync fails (EINVAL).
-        let descriptor = log.state.withLock { $0.segments.last!.descriptor.rawValue }
-        let file = dup(descriptor)
-        let null = open("/dev/null", O_RDWR)
-        #expect(dup2(null, descriptor) == descriptor)
-        close(null)
+        let restore = log.pointLastSegmentAtDevNull()
         let error = try await #require(throws: LogError.self) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
         guard case .poisoned(let reason) = error else { Issue.record("\(error)"); return }
         #expect(reason.hasPrefix("fdatasync of \(try #require(temp.segments.last)), for positions below 3:"))
         #expect(SyncedMarker.read(directory: temp.directory) == .position(2), "the marker stays below what failed")
         // The file is back and a sync of it would now succeed, yet the batch's bytes are lost.
-        #expect(dup2(file, descriptor) == descriptor)
-        close(file)
+        restore()
         #expect(throws: LogError.poisoned(reason: reason)) { try log.startSync().finish() }
         #expect(SyncedMarker.read(directory: temp.directory) == .position(2))
         #expect(throws: LogError.poisoned(reason: reason)) { try log.close() }
@@ -240,5 +234,21 @@ import Testing
         let reopened = try temp.open()
         #expect(try await reopened.readAll(from: .start, limit: 10).map(\.event) == events)
         try reopened.close()
+    }
+}
+
+extension FileEventLog {
+    /// Makes the last segment's descriptor name /dev/null, where writes vanish and `fdatasync`
+    /// fails (EINVAL); returns what puts the file back.
+    func pointLastSegmentAtDevNull() -> () -> Void {
+        let descriptor = state.withLock { $0.segments.last!.descriptor.rawValue }
+        let file = dup(descriptor)
+        let null = open("/dev/null", O_RDWR)
+        dup2(null, descriptor)
+        Glibc.close(null)
+        return {
+            dup2(file, descriptor)
+            Glibc.close(file)
+        }
     }
 }
