@@ -57,7 +57,17 @@ enum IndexSnapshot {
 
     /// Reads the snapshot of `directory` and checks it against `segments`.
     static func load(directory: String, segments: [FileEventLog.Segment]) -> Found {
-        guard let data = FileManager.default.contents(atPath: directory + "/" + fileName) else { return .absent }
+        load(contents(directory: directory), segments: segments)
+    }
+
+    /// The bytes of the snapshot file of `directory`, nil when there is none.
+    static func contents(directory: String) -> Data? {
+        FileManager.default.contents(atPath: directory + "/" + fileName)
+    }
+
+    /// Checks snapshot bytes read earlier (`contents`) against `segments`.
+    static func load(_ contents: Data?, segments: [FileEventLog.Segment]) -> Found {
+        guard let data = contents else { return .absent }
         guard data.count >= 44 else { return .rejected(reason: "\(data.count) bytes, shorter than a snapshot") }
         let bytes = [UInt8](data)
         return bytes.withUnsafeBytes { raw -> Found in

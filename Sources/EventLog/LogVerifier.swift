@@ -37,10 +37,24 @@ extension FileEventLog {
     /// the segments and compared with what the snapshot says. A torn tail is reported as on open
     /// (`tornTail`); any other damage throws `LogError.corrupt`.
     public static func verify(directory: String, logger: Logger, progress: (UInt64) -> Void = { _ in }) throws(LogError) -> LogVerification {
+        try verify(directory: directory, logger: logger, progress: progress) { writerIsRunning(directory: directory) }
+    }
+
+    /// `verify`, asking `writerProbe` whether a writer holds the log's lock.
+    ///
+    /// The probe is asked before the segments are opened and again after the last one is scanned
+    /// without a writer, if that scan met damage: a writer that opened the log in between may have
+    /// been writing where the scan read, so the rest is read again as a reader beside it.
+    static func verify(
+        directory: String, logger: Logger, progress: (UInt64) -> Void, writerProbe: () -> Bool
+    ) throws(LogError) -> LogVerification {
         // Read before the segments are opened: a running writer moves the marker only past what
-        // the files hold, so every position below it is in the segments opened next.
+        // the files hold, so every position below it is in the segments opened next. The same
+        // holds for the snapshot, which a writer replaces as it closes: read later, it could
+        // describe blocks written after the scan.
         let acknowledged = SyncedMarker.read(directory: directory).position
-        let writerRunning = Self.writerIsRunning(directory: directory)
+        let snapshotContents = IndexSnapshot.contents(directory: directory)
+        var writerRunning = writerProbe()
         let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
         // Every record on disk is checked, synced or not: past the synced marker too.
         let segments = log.state.withLock { state in
@@ -51,11 +65,18 @@ extension FileEventLog {
         var raw: Int64 = 0, stored: Int64 = 0, onDisk: Int64 = 0
         var torn: TornTail?, blocksEnd = Int64(SegmentHeader.size)
         for (number, segment) in segments.enumerated() {
-            try checkHeader(segment, expectedBase: rebuilt.count, isLast: number == segments.count - 1, readOnly: true, logger: logger)
+            let isLast = number == segments.count - 1
+            try checkHeader(segment, expectedBase: rebuilt.count, isLast: isLast, readOnly: true, logger: logger)
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-            let live = writerRunning && number == segments.count - 1
-            let outcome = try live ? scanner.scanSettled(from: Int64(SegmentHeader.size), into: &rebuilt) : scanner.scan(from: Int64(SegmentHeader.size), into: &rebuilt)
-            switch try scanner.ending(of: outcome, isLast: number == segments.count - 1, indexed: rebuilt.count, acknowledged: acknowledged) {
+            var outcome = try writerRunning && isLast ? scanner.scanSettled(from: Int64(SegmentHeader.size), into: &rebuilt) : scanner.scan(from: Int64(SegmentHeader.size), into: &rebuilt)
+            if isLast, !writerRunning, outcome.damage != nil, writerProbe() {
+                writerRunning = true
+                var again = try scanner.scanSettled(from: outcome.committedEnd, into: &rebuilt)
+                again.rawBytes += outcome.rawBytes
+                again.storedBytes += outcome.storedBytes
+                outcome = again
+            }
+            switch try scanner.ending(of: outcome, isLast: isLast, indexed: rebuilt.count, acknowledged: acknowledged) {
             case .clean(let end): blocksEnd = end
             case .torn(let tail): (torn, blocksEnd) = (tail, tail.offset)
             }
@@ -72,7 +93,7 @@ extension FileEventLog {
             progress(position.rawValue)
         }
         let snapshot: String
-        switch IndexSnapshot.load(directory: directory, segments: segments) {
+        switch IndexSnapshot.load(snapshotContents, segments: segments) {
         case .loaded(let loaded):
             // What the snapshot says of the positions it covers must be what the segments say.
             guard rebuilt.begins(with: loaded.index) else {

@@ -32,7 +32,8 @@ struct LogVerify: ParsableCommand {
         var segment: String
         var offset: Int64
         var bytes: Int64
-        var afterPosition: UInt64
+        /// The first position the cut takes.
+        var fromPosition: UInt64
         var reason: String
     }
 
@@ -49,7 +50,7 @@ struct LogVerify: ParsableCommand {
             firstPosition: report.firstPosition?.rawValue, lastPosition: report.lastPosition?.rawValue,
             indexSnapshot: report.indexSnapshot,
             tornTail: report.tornTail.map {
-                TornTailSummary(segment: $0.segment, offset: $0.offset, bytes: $0.bytes, afterPosition: $0.position.rawValue, reason: $0.reason)
+                TornTailSummary(segment: $0.segment, offset: $0.offset, bytes: $0.bytes, fromPosition: $0.position.rawValue, reason: $0.reason)
             },
             writerRunning: report.writerRunning)
         if options.json {

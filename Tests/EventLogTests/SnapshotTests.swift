@@ -24,6 +24,34 @@ import Testing
         return event
     }
 
+    @Test func aWriterThatClosesWhileVerifyReadsLeavesASnapshotVerifyDoesNotCompare() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await writeOne(temp, seed: 1, name: "a")
+        let segment = try #require(temp.segments.last)
+        let files = [segment, temp.directory + "/" + IndexSnapshot.fileName, temp.directory + "/" + SyncedMarker.fileName].map { URL(fileURLWithPath: $0) }
+        let before = try files.map { try Data(contentsOf: $0) }
+        _ = try await writeOne(temp, seed: 2, name: "b")
+        let after = try files.map { try Data(contentsOf: $0) }
+        for (file, data) in zip(files, before) { try data.write(to: file) }
+        // While verify reads the events back, a writer appends one more and closes: the segment
+        // grows in place and the snapshot is replaced by one covering an event verify never scanned.
+        var grown = false
+        let verification = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) { _ in
+            guard !grown else { return }
+            grown = true
+            // In place, as the writer writes: verify's descriptor sees the segment grow.
+            let handle = FileHandle(forWritingAtPath: segment)
+            handle?.write(after[0])
+            try? handle?.close()
+            for (file, data) in zip(files, after).dropFirst() { try? data.write(to: file, options: .atomic) }
+        }
+        #expect(grown)
+        #expect(verification.events == 1)
+        #expect(verification.indexSnapshot == "sound", "the snapshot as it was when verify began covers what it scanned")
+        #expect(try verify(temp).events == 2)
+    }
+
     @Test func aSnapshotOfAnotherLogWhoseLastBlockHasTheSameShapeIsNotTrusted() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }

@@ -1,9 +1,10 @@
-import EventLog
 import EventSourcing
 import Foundation
 import Logging
 import Synchronization
 import Testing
+
+@testable import EventLog
 
 /// The zeroed tail the writer keeps after the last segment's blocks (Specs/log-format.md): open
 /// logs have one, closed logs and left segments do not, and readers stop at it without calling
@@ -200,6 +201,35 @@ import Testing
 }
 
 extension ZeroTailTests {
+    @Test func verifyThatMeetsAWriterStartedAfterItsProbeReadsTheTailAgainBesideIt() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(20), to: .test("conversation", "a"), expected: .any)
+        // What a scan without a writer can meet when one opens the log meanwhile: zeros where it
+        // looks for the next block, and that block's bytes after them once it reads on.
+        let segment = try #require(temp.segments.last)
+        var live = try bytes(segment)
+        let end = blocksEnd(live)
+        let firstBlock = Array(live[32..<(64 + bodyLength(live, at: 32))])
+        live.replaceSubrange((end + 512)..<(end + 512 + firstBlock.count), with: firstBlock)
+        try Data(live).write(to: URL(fileURLWithPath: segment))
+        let never = try #require(throws: LogError.self) {
+            try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"), progress: { _ in }) { false }
+        }
+        guard case .corrupt(_, let offset, _, _) = never else { Issue.record("expected corruption, got \(never)"); return }
+        #expect(offset == Int64(end), "with no writer seen at all, bytes after the zeros are damage")
+        let answers = Mutex([false, true])
+        let verification = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"), progress: { _ in }) {
+            answers.withLock { $0.removeFirst() }
+        }
+        #expect(verification.writerRunning)
+        #expect(verification.events == 20)
+        #expect(verification.tornTail == nil)
+        #expect(answers.withLock { $0.isEmpty }, "the probe was asked again after the damage")
+        try log.close()
+    }
+
     @Test func verifyBesideAWriterThatAppendedAndRolledSinceTheSnapshot() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }

@@ -65,7 +65,7 @@ import Testing
         #expect(summary?["events"] as? Int == 5)
         let tail = summary?["torn_tail"] as? [String: Any]
         #expect(tail?["segment"] as? String == segment)
-        #expect(tail?["after_position"] as? Int == 5)
+        #expect(tail?["from_position"] as? Int == 5)
         #expect((tail?["offset"] as? Int ?? 0) + (tail?["bytes"] as? Int ?? 0) == bytes.count - 7)
         let text = try ParleyBinary.run(["log", "verify", "--log", directory])
         #expect(text.standardOutput.contains("torn tail"))
