@@ -138,9 +138,14 @@ public struct CommandFields: Sendable {
     }
 
     /// Refuses the fields that were not read.
+    ///
+    /// The key comes from the input: one that is not a short plain name (letters, digits, `_`) is
+    /// quoted and cut like any quoted name, so it cannot forge a line of output.
     public func finish() throws(CommandRejection) {
         if let unknown = members.keys.filter({ !read.contains($0) }).sorted().first {
-            throw CommandRejection(field: field(unknown), "is not a field of this command")
+            let plain = unknown.count <= 32 && !unknown.isEmpty
+                && unknown.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_") }
+            throw CommandRejection(field: field(plain ? unknown : CommandRejection.quoted(unknown)), "is not a field of this command")
         }
     }
 }

@@ -10,8 +10,9 @@ enum JSONLines {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if !keepingKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         guard let data = try? encoder.encode(value) else {
-            FileHandle.standardError.write(Data("could not encode \(type(of: value)) as JSON\n".utf8))
-            return
+            // A figure that is not a finite number: scripts must not take the missing line for success.
+            FileHandle.standardError.write(Data("Error: could not encode \(type(of: value)) as JSON (a figure is not a finite number)\n".utf8))
+            exit(1)
         }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }

@@ -69,6 +69,10 @@ import Testing
          "data: is required"),
         (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{},"extra":1}"#,
          "extra: is not a field of this command"),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{},"x\nline 2: appended":1}"#,
+         #""x\nline 2: appended": is not a field of this command"#),
+        (#"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"m","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{},"a_key_of_forty_characters_0123456789abcd":1}"#,
+         #""a_key_of_forty_characters_012345"...: is not a field of this command"#),
     ])
     func malformedCommandsAreRejectedNamingTheField(json: String, message: String) {
         #expect(throws: CommandRejection.self) { try CommandEnvelope(json: Array(json.utf8)) }

@@ -31,4 +31,36 @@ import Testing
         #expect(object?["read_all_events_per_s"] == nil)
         #expect(!FileManager.default.fileExists(atPath: scratch), "the scratch folder is removed")
     }
+
+    @Test func aFolderTheBenchmarkDidNotMakeIsRefusedAndKept() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-keep-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("an event log, say".utf8).write(to: URL(fileURLWithPath: folder + "/keep"))
+        let outcome = try ParleyBinary.run(["bench", "log", "--only", "single", "--corpus", "/nonexistent", "--directory", folder])
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains("--directory \(folder) exists and was not made by parley bench"), "\(outcome.standardError)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/keep"))
+        // A folder an interrupted run left (marked) is the benchmark's own: it is emptied and reused.
+        try FileManager.default.removeItem(atPath: folder + "/keep")
+        try Data().write(to: URL(fileURLWithPath: folder + "/.parley-bench"))
+        try Data().write(to: URL(fileURLWithPath: folder + "/left-over"))
+        let again = try ParleyBinary.run(["bench", "log", "--only", "single", "--corpus", "/nonexistent", "--directory", folder])
+        #expect(again.status == 1, "the missing corpus fails the run after the folder was taken: \(again.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the benchmark's folder is removed at the end")
+    }
+
+    @Test(arguments: [
+        (["bench", "log", "--only", "single,batch"], "--only: unknown case \"batch\"; the cases are single, concurrent, batches, large"),
+        (["bench", "log", "--events", "0"], "--events must be at least 1"),
+        (["bench", "submit", "--only", "cold"], "--only: unknown case \"cold\"; the cases are bulk, bulk-cold, buffered, durable"),
+        (["bench", "project", "--messages=-1"], "--messages must be at least 1"),
+        (["bench", "project", "--per-event-sample", "0"], "--per-event-sample must be at least 1"),
+        (["bench", "rebuild", "--events=-3"], "--events must be at least 3"),
+    ])
+    func badFiguresAndCasesAreRefusedBeforeAnythingRuns(arguments: [String], message: String) throws {
+        let outcome = try ParleyBinary.run(arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
+    }
 }

@@ -16,7 +16,7 @@ struct BenchLog: AsyncParsableCommand {
     @Option(help: "Events in the large log used for read, size and open measurements.")
     var events = 1_000_000
 
-    @Option(help: "Scratch folder on the disk to measure (removed afterwards).")
+    @Option(help: "Scratch folder on the disk to measure (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
     var directory = ".parley/bench-log"
 
     @Option(help: "Dialog corpus folder (installed by tools/setup).")
@@ -25,16 +25,22 @@ struct BenchLog: AsyncParsableCommand {
     @Option(help: "Cases to run, comma-separated: single, concurrent, batches, large.")
     var only = "single,concurrent,batches,large"
 
+    func validate() throws {
+        guard events > 0 else { throw ValidationError("--events must be at least 1") }
+        _ = try BenchCases(only, known: Self.cases)
+    }
+
+    static let cases = ["single", "concurrent", "batches", "large"]
+
     func run() async throws {
         let progress = BenchProgress(json: options.json)
-        try? FileManager.default.removeItem(atPath: directory)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cases = try BenchCases(only, known: Self.cases)
+        let scratch = try ScratchFolder.prepare(directory)
+        defer { scratch.remove() }
         let payloads = CorpusPayloads.messages(20_000, sentences: try CorpusPayloads.sentences(corpus: corpus))
         let maker = EventMaker(payloads: payloads)
         var report = LogBenchReport()
         report.payloadBytesMean = Double(payloads.reduce(0) { $0 + $1.count }) / Double(payloads.count)
-        let cases = Set(only.split(separator: ",").map(String.init))
         if cases.contains("single") || cases.contains("concurrent") {
             let what = [cases.contains("single") ? "raw fdatasync and 1 appender" : nil, cases.contains("concurrent") ? "64 appenders" : nil]
             progress.step("durable appends, in \(Self.rounds) alternating rounds: " + what.compactMap { $0 }.joined(separator: ", "))

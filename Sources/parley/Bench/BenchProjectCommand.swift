@@ -24,24 +24,33 @@ struct BenchProject: AsyncParsableCommand {
     @Option(help: "Events per runner transaction.")
     var batchSize = 1000
 
-    @Option(help: "Scratch folder for the log (removed afterwards).")
+    @Option(help: "Scratch folder for the log (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
     var directory = ".parley/bench-project"
 
     @Option(help: "Dialog corpus folder (installed by tools/setup).")
     var corpus = ".parley/corpus"
 
+    @Option(help: "Migrations folder.")
+    var migrations = "migrations"
+
+    func validate() throws {
+        guard messages > 0 else { throw ValidationError("--messages must be at least 1") }
+        guard perEventSample > 0 else { throw ValidationError("--per-event-sample must be at least 1") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+    }
+
     func run() async throws {
         let progress = BenchProgress(json: options.json)
+        let folder = try ScratchFolder.prepare(directory)
+        defer { folder.remove() }
         let server = try options.databaseLocation().conninfo
-        let scratch = try ScratchBenchDatabase(server: server, logger: options.logger)
+        let scratch = try ScratchBenchDatabase(server: server, logger: options.logger, migrations: migrations)
         defer { scratch.drop() }
-        try? FileManager.default.removeItem(atPath: directory)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
 
         // Message events only: outbound replies record the message and nothing else (an inbound one
         // would add a window event), so the runner and COPY load exactly the same rows.
         progress.step("writing \(messages) message commands to a log through the migue deciders")
-        let log = try FileEventLog(directory: directory, logger: options.logger)
+        let log = try FileEventLog(directory: folder.path + "/log", logger: options.logger)
         let sentences = try CorpusPayloads.sentences(corpus: corpus)
         try await BenchCommands.submit(messages: messages, sentences: sentences, inboundEvery: 0, to: log)
         try log.sync()

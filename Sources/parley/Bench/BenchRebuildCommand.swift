@@ -17,7 +17,7 @@ struct BenchRebuild: AsyncParsableCommand {
     @Option(help: "Approximate number of events in the log (messages through the deciders; inbound ones also move a window).")
     var events = 1_000_000
 
-    @Option(help: "Scratch folder for the log (removed afterwards).")
+    @Option(help: "Scratch folder for the log (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
     var directory = ".parley/bench-rebuild"
 
     @Option(help: "Dialog corpus folder (installed by tools/setup).")
@@ -29,12 +29,17 @@ struct BenchRebuild: AsyncParsableCommand {
     @Flag(help: "Keep the log folder and reuse the log an earlier run left there (written with the same --events).")
     var reuseLog = false
 
+    func validate() throws {
+        guard events >= 3 else { throw ValidationError("--events must be at least 3 (a user, a conversation, a message)") }
+    }
+
     func run() async throws {
         let progress = BenchProgress(json: options.json)
+        let folder = try ScratchFolder.prepare(directory, keeping: reuseLog)
+        defer { if !reuseLog { folder.remove() } }
         let scratch = try ScratchBenchDatabase(server: try options.databaseLocation().conninfo, logger: options.logger, migrations: migrations)
         defer { scratch.drop() }
-        let log = try await self.log()
-        defer { if !reuseLog { try? FileManager.default.removeItem(atPath: directory) } }
+        let log = try await self.log(in: folder.path + "/log")
         let head = try await log.head()
 
         progress.step("projecting the live version")
@@ -57,7 +62,7 @@ struct BenchRebuild: AsyncParsableCommand {
     }
 
     /// The benchmark's log: the one an earlier `--reuse-log` run left, else a new one.
-    private func log() async throws -> FileEventLog {
+    private func log(in directory: String) async throws -> FileEventLog {
         if reuseLog, FileManager.default.fileExists(atPath: directory) {
             let log = try FileEventLog(directory: directory, logger: options.logger)
             if try await log.head().rawValue > 0 { return log }

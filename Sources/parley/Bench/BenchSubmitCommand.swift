@@ -27,7 +27,7 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(help: "Concurrent submitters in the concurrent buffered case.")
     var bufferedSubmitters = 4
 
-    @Option(help: "Scratch folder on the disk to measure (removed afterwards).")
+    @Option(help: "Scratch folder on the disk to measure (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
     var directory = ".parley/bench-submit"
 
     @Option(help: "The folder holding chatterbot_corpus/ (installed by tools/setup).")
@@ -46,10 +46,16 @@ struct BenchSubmit: AsyncParsableCommand {
         guard commands > 0 else { throw ValidationError("--commands must be at least 1") }
         guard submitters > 0, bufferedSubmitters > 0 else { throw ValidationError("--submitters and --buffered-submitters must be at least 1") }
         guard syncEvery > 0 else { throw ValidationError("--sync-every must be at least 1") }
+        _ = try BenchCases(only, known: Self.cases)
     }
+
+    static let cases = ["bulk", "bulk-cold", "buffered", "durable"]
 
     func run() async throws {
         let progress = BenchProgress(json: options.json)
+        let cases = try BenchCases(only, known: Self.cases)
+        let scratch = try ScratchFolder.prepare(directory)
+        defer { scratch.remove() }
         progress.step("generating \(grouped(Double(commands))) message commands from the corpus")
         let workload = try SubmitWorkload.make(messages: commands, corpus: corpus)
         if let writeCommands {
@@ -57,12 +63,9 @@ struct BenchSubmit: AsyncParsableCommand {
             for line in workload.messages { text += String(decoding: line, as: UTF8.self) + "\n" }
             try Data(text.utf8).write(to: URL(fileURLWithPath: writeCommands))
         }
-        try? FileManager.default.removeItem(atPath: directory)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         var report = SubmitBenchReport(
             commands: commands, setupCommands: workload.setup.count, conversations: workload.conversations,
             rounds: workload.rounds, submitters: submitters, bufferedSubmitters: bufferedSubmitters, syncEvery: syncEvery)
-        let cases = Set(only.split(separator: ",").map(String.init))
         if cases.contains("bulk") {
             progress.step("bulk, 1 submitter, a sync per \(syncEvery) commands before their results")
             report.bulk = try await runBulk(workload, warm: true, into: &report)

@@ -18,9 +18,14 @@ struct ScratchBenchDatabase {
             throw PostgresError(kind: .usage, message: "the database URL does not parse")
         }
         self.conninfo = conninfo
-        try Connection(server, logger: logger).execute("CREATE DATABASE \(name)")
         let files = try MigrationFile.load(from: migrations)
-        try Migrator(connection: try Connection(conninfo, logger: logger), files: files, logger: logger).migrate()
+        try Connection(server, logger: logger).execute("CREATE DATABASE \(name)")
+        do {
+            try Migrator(connection: try Connection(conninfo, logger: logger), files: files, logger: logger).migrate()
+        } catch {
+            drop()
+            throw error
+        }
     }
 
     func drop() {
