@@ -35,6 +35,25 @@ public struct Transition: Hashable, Sendable, Encodable {
         correlation = event.metadata.correlationID
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case position, at, category, id, eventType, from, to, actor, command, correlation
+    }
+
+    /// Ids as lowercase text, as stream names, `parley submit` and `log dump` print them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(position, forKey: .position)
+        try container.encode(at, forKey: .at)
+        try container.encode(category, forKey: .category)
+        try container.encode(id, forKey: .id)
+        try container.encode(eventType, forKey: .eventType)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(actor, forKey: .actor)
+        try container.encodeIfPresent(command?.lowercasedText, forKey: .command)
+        try container.encodeIfPresent(correlation?.lowercasedText, forKey: .correlation)
+    }
+
     /// The audit's filter: which aggregates and when.
     public struct Filter: Sendable {
         /// Categories starting with this, e.g. `migue.` for a product, `migue.reminder` for one aggregate type.

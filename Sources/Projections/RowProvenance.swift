@@ -18,6 +18,20 @@ public enum RowProvenance {
         public var command: UUID?
         /// `INSERT`, `UPDATE` or `DELETE`.
         public var verb: String
+
+        private enum CodingKeys: String, CodingKey { case position, at, stream, eventType, actor, command, verb }
+
+        /// The command id as lowercase text, as `parley submit` prints it.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(position, forKey: .position)
+            try container.encode(at, forKey: .at)
+            try container.encode(stream, forKey: .stream)
+            try container.encode(eventType, forKey: .eventType)
+            try container.encode(actor, forKey: .actor)
+            try container.encodeIfPresent(command?.lowercasedText, forKey: .command)
+            try container.encode(verb, forKey: .verb)
+        }
     }
 
     /// The writes of row `id` of `table` by `projection`, from `events`.

@@ -18,8 +18,15 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log debug detail to standard error.")
     var verbose = false
 
-    /// A `--database-url` libpq cannot parse is an argument error (exit 64), named before any work.
+    /// A `--database-url` libpq cannot parse is an argument error (exit 64), named before any work;
+    /// so is an empty `--log` or `--database-url` (`--log "$UNSET"`), rather than the default.
     func validate() throws {
+        if logDirectory?.isEmpty == true {
+            throw ValidationError("--log is empty; name a folder, or leave the option out for PARLEY_LOG or .parley/log")
+        }
+        if databaseURL?.isEmpty == true {
+            throw ValidationError("--database-url is empty; give a connection string, or leave the option out for PARLEY_DATABASE_URL or the embedded server")
+        }
         if let databaseURL, !databaseURL.isEmpty, let problem = ConnectionString.parseProblem(databaseURL) {
             throw ValidationError("--database-url: \(problem)")
         }
@@ -31,7 +38,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The event log folder: `--log`, else `PARLEY_LOG`, else `.parley/log`.
     var logPath: String {
-        if let logDirectory, !logDirectory.isEmpty { return logDirectory }
+        if let logDirectory { return logDirectory }
         if let path = ProcessInfo.processInfo.environment["PARLEY_LOG"], !path.isEmpty { return path }
         return FileManager.default.currentDirectoryPath + "/.parley/log"
     }

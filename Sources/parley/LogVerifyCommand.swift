@@ -96,7 +96,11 @@ final class Progress {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Clears the line; also when the command fails, so its error starts a line of its own.
     func finish() {
         if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
     }
+
+    deinit { finish() }
 }

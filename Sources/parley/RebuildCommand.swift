@@ -42,12 +42,13 @@ struct Rebuild: AsyncParsableCommand {
             migrations: try MigrationFile.load(from: migrations), logger: options.logger))
         if rollback {
             let (previous, current) = try await rebuilder.rollback()
-            return report(["projection": product, "retired": "\(previous)", "active": "\(current)"], text: "\(product): version \(current) is active again; version \(previous) retired")
+            if options.json { return JSONLines.print(Rollback(projection: product, retired: previous, active: current)) }
+            return print("\(product): version \(current) is active again; version \(previous) retired")
         }
         if dropPrevious {
             let dropped = try await rebuilder.dropPrevious()
-            return report(["projection": product, "dropped": dropped.map(String.init).joined(separator: ",")],
-                text: dropped.isEmpty ? "\(product): no previous version to drop" : "\(product): dropped version(s) \(dropped.map(String.init).joined(separator: ", "))")
+            if options.json { return JSONLines.print(Dropped(projection: product, dropped: dropped)) }
+            return print(dropped.isEmpty ? "\(product): no previous version to drop" : "\(product): dropped version(s) \(dropped.map(String.init).joined(separator: ", "))")
         }
         let head = try await log.head()
         let progress = Progress(enabled: !options.json, label: "rebuilding \(product):")
@@ -60,7 +61,16 @@ struct Rebuild: AsyncParsableCommand {
         }
     }
 
-    private func report(_ fields: [String: String], text: String) {
-        if options.json { JSONLines.print(fields) } else { print(text) }
+    /// What `--rollback --json` prints: versions as numbers, as a rebuild prints them.
+    struct Rollback: Encodable {
+        var projection: String
+        var retired: Int
+        var active: Int
+    }
+
+    /// What `--drop-previous --json` prints.
+    struct Dropped: Encodable {
+        var projection: String
+        var dropped: [Int]
     }
 }

@@ -46,7 +46,7 @@ import Testing
         }
         #expect(lines.map { "\($0["from"] ?? "") -> \($0["to"] ?? "")" } == ["pending -> failed", "failed -> pending", "pending -> sent"])
         #expect(lines.map { $0["actor"] as? String } == ["scheduler", "ops", "scheduler"])
-        #expect(lines.map { ($0["command"] as? String)?.lowercased() } == Array(commands[2...4]))
+        #expect(lines.map { $0["command"] as? String } == Array(commands[2...4]))
         #expect(lines.allSatisfy { $0["id"] as? String == reminder && $0["category"] as? String == "migue.reminder" })
         #expect(lines.map { $0["at"] as? String } == ["2026-11-22T10:00:02.000000Z", "2026-11-22T10:00:03.000000Z", "2026-11-22T10:00:04.000000Z"])
         let positions = lines.compactMap { $0["position"] as? Int }
@@ -90,7 +90,7 @@ import Testing
         #expect(lines.map { $0["event_type"] as? String } == [
             "migue.reminder.created", "migue.reminder.status-changed", "migue.reminder.status-changed", "migue.reminder.status-changed",
         ])
-        #expect(lines.map { ($0["command"] as? String)?.lowercased() } == Array(commands[1...4]))
+        #expect(lines.map { $0["command"] as? String } == Array(commands[1...4]))
         #expect(lines.map { $0["actor"] as? String } == ["assistant", "scheduler", "ops", "scheduler"])
         // The user row is written by the registration only, not by the reminder that references it.
         let user = Migue.userID(phoneNumber: "+34600000009").lowercasedText

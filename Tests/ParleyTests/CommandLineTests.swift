@@ -52,6 +52,17 @@ enum ParleyBinary {
         #expect(outcome.standardOutput.contains("doctor"))
     }
 
+    /// `--log "$UNSET"` must not fall back to the default log and append there.
+    @Test(arguments: [
+        (["submit", "--log", "", "-"], "--log is empty"),
+        (["status", "--database-url", ""], "--database-url is empty"),
+    ])
+    func anEmptyLocationIsRefusedNotDefaulted(arguments: [String], message: String) throws {
+        let outcome = try ParleyBinary.run(arguments, input: "")
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
+    }
+
     @Test func doctorReportsLibrariesServerAndExtensions() throws {
         guard let url = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
             Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `parley rebuild`, its rollback and its clean-up, through the command line in `--json`.
+@Suite struct RebuildCommandTests {
+    func json(_ outcome: ParleyBinary.Outcome) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+    }
+
+    @Test func everyStepPrintsVersionsAsNumbers() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let (log, _, _) = try await AuditCommandTests().makeLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let common = ["--log", log, "--database-url", database.conninfo, "--json"]
+        let migrate = try ParleyBinary.run(["migrate", "--migrations", MigrateCommandTests.migrations] + common)
+        #expect(migrate.status == 0, "\(migrate.standardError)")
+        let project = try ParleyBinary.run(["project"] + common)
+        #expect(project.status == 0, "\(project.standardError)")
+
+        let rebuild = try ParleyBinary.run(["rebuild", "migue", "--migrations", MigrateCommandTests.migrations] + common)
+        #expect(rebuild.status == 0, "\(rebuild.standardError)")
+        #expect(rebuild.standardError.isEmpty, "no progress in --json")
+        #expect(try json(rebuild)["current"] as? Int == 2)
+        #expect(try json(rebuild)["previous"] as? Int == 1)
+
+        let rollback = try ParleyBinary.run(["rebuild", "migue", "--rollback"] + common)
+        #expect(rollback.status == 0, "\(rollback.standardError)")
+        let back = try json(rollback)
+        #expect(back["projection"] as? String == "migue")
+        #expect(back["retired"] as? Int == 2)
+        #expect(back["active"] as? Int == 1)
+
+        let drop = try ParleyBinary.run(["rebuild", "migue", "--drop-previous"] + common)
+        #expect(drop.status == 0, "\(drop.standardError)")
+        #expect(try json(drop)["dropped"] as? [Int] == [2])
+    }
+}
