@@ -46,7 +46,7 @@ public struct CommandEnvelope: Hashable, Sendable {
     /// Reads one command from JSON text; bad JSON, missing, mistyped or unknown fields are rejections.
     public init(json bytes: some Collection<UInt8>) throws(CommandRejection) {
         guard bytes.count <= Self.maximumSize else {
-            throw CommandRejection("the command is \(bytes.count) bytes; at most \(Self.maximumSize >> 20) MiB")
+            throw CommandRejection("the command is longer than \(Self.maximumSize >> 20) MiB (\(Self.maximumSize) bytes)")
         }
         switch JSONParser.parseOrStop(Array(bytes), refusingInexactNumbers: true) {
         case .success(let value): try self.init(json: value)

@@ -1,4 +1,5 @@
 import Foundation
+import EventSourcing
 import SystemPackage
 
 /// Reads a JSON-lines input as it arrives, in bursts of whole lines, so that `parley submit` can
@@ -6,13 +7,23 @@ import SystemPackage
 ///
 /// A burst is everything the input holds right now, up to `burstSize` bytes: a file gives full
 /// bursts, a pipe what its writer wrote. Blank lines are skipped, a trailing `\r` is dropped, and
-/// so is a UTF-8 byte order mark before the first line.
+/// so is a UTF-8 byte order mark before the first line. Memory stays bounded: of a line longer
+/// than `lineLimit`, only the first bytes are kept (enough to be refused as too long).
 struct JSONLineReader: ~Copyable {
     /// The input as error messages name it: a path, or "standard input".
     let name: String
     private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     private let burstSize: Int
+    /// The longest line kept whole; a longer one is cut after this many bytes and one more.
+    private let lineLimit: Int
+    /// A read that failed after lines of the same burst were taken: thrown on the next call,
+    /// once those lines are handled.
+    private var failure: CommandFailure?
+    /// How many bytes at the start of the buffer are known to hold no newline.
+    private var searched = 0
+    /// Where each read lands before its bytes join the buffer (a pipe gives 64 KiB a read).
+    private var scratch: [UInt8]
     /// The unfinished line carried from the last read, and the bytes read after it.
     private var buffer: [UInt8] = []
     /// The number of the next line, from 1.
@@ -21,29 +32,31 @@ struct JSONLineReader: ~Copyable {
     private var ended = false
 
     /// Standard input, read without closing it.
-    static func standardInput(burstSize: Int = 4 << 20) -> JSONLineReader {
-        JSONLineReader(name: "standard input", descriptor: .standardInput, ownsDescriptor: false, burstSize: burstSize)
+    static func standardInput(burstSize: Int = 4 << 20, lineLimit: Int = CommandEnvelope.maximumSize) -> JSONLineReader {
+        JSONLineReader(name: "standard input", descriptor: .standardInput, ownsDescriptor: false, burstSize: burstSize, lineLimit: lineLimit)
     }
 
     /// The file at `path`; a missing file, a folder or one that cannot be opened is an error naming it.
-    static func file(_ path: String, burstSize: Int = 4 << 20) throws(CommandFailure) -> JSONLineReader {
+    static func file(_ path: String, burstSize: Int = 4 << 20, lineLimit: Int = CommandEnvelope.maximumSize) throws(CommandFailure) -> JSONLineReader {
         var folder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else { throw CommandFailure("cannot read \(path): no such file") }
         guard !folder.boolValue else { throw CommandFailure("cannot read \(path): it is a folder") }
         do {
             let descriptor = try FileDescriptor.open(path, .readOnly, options: .closeOnExec)
-            return JSONLineReader(name: path, descriptor: descriptor, ownsDescriptor: true, burstSize: burstSize)
+            return JSONLineReader(name: path, descriptor: descriptor, ownsDescriptor: true, burstSize: burstSize, lineLimit: lineLimit)
         } catch {
             throw CommandFailure("cannot read \(path): \(error)")
         }
     }
 
-    private init(name: String, descriptor: FileDescriptor, ownsDescriptor: Bool, burstSize: Int) {
+    private init(name: String, descriptor: FileDescriptor, ownsDescriptor: Bool, burstSize: Int, lineLimit: Int) {
         precondition(burstSize > 0, "a burst holds at least one byte")
         self.name = name
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
         self.burstSize = burstSize
+        self.lineLimit = lineLimit
+        scratch = [UInt8](repeating: 0, count: min(burstSize, 1 << 20))
     }
 
     deinit {
@@ -53,10 +66,18 @@ struct JSONLineReader: ~Copyable {
     /// The next lines with their numbers: waits for input when none is there, then takes what is
     /// (up to a burst). Empty once the input has ended.
     mutating func nextLines() throws(CommandFailure) -> [(number: Int, bytes: ArraySlice<UInt8>)] {
+        if let failure { throw failure }
         var lines: [(number: Int, bytes: ArraySlice<UInt8>)] = []
         var read = 0
         while !ended && (lines.isEmpty || (read < burstSize && hasInputNow)) {
-            let count = try readMore()
+            let count: Int
+            do {
+                count = try readMore()
+            } catch {
+                guard !lines.isEmpty else { throw error }
+                failure = error
+                return lines
+            }
             read += count
             if count == 0 { ended = true }
             lines += takeLines()
@@ -73,17 +94,12 @@ struct JSONLineReader: ~Copyable {
 
     /// Appends what one read gives to the buffer; 0 at the end.
     private mutating func readMore() throws(CommandFailure) -> Int {
-        let start = buffer.count
-        let chunk = min(burstSize, 1 << 20)
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
         do {
-            let count = try buffer.withUnsafeMutableBytes { bytes in
-                try descriptor.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[start...]), retryOnInterrupt: true)
-            }
-            buffer.removeLast(chunk - count)
+            let descriptor = descriptor
+            let count = try scratch.withUnsafeMutableBytes { try descriptor.read(into: $0, retryOnInterrupt: true) }
+            buffer.append(contentsOf: scratch[..<count])
             return count
         } catch {
-            buffer.removeLast(chunk)
             throw CommandFailure("cannot read \(name) after line \(lineNumber - 1): \(error)")
         }
     }
@@ -102,9 +118,15 @@ struct JSONLineReader: ~Copyable {
             taken = buffer
             buffer = []
         } else {
-            guard let last = buffer.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+            guard let last = buffer[searched...].lastIndex(of: UInt8(ascii: "\n")) else {
+                // No command is this long: keep what refuses it, not the rest of a runaway line.
+                if buffer.count > lineLimit + 1 { buffer.removeSubrange((lineLimit + 1)...) }
+                searched = buffer.count
+                return []
+            }
             taken = Array(buffer[...last])
             buffer.removeFirst(last + 1)
+            searched = 0
         }
         var lines: [(number: Int, bytes: ArraySlice<UInt8>)] = []
         var start = 0

@@ -184,6 +184,21 @@ enum SubmitFixture {
         #expect(outcome.standardOutput == "line 1: appended migue.user.registered at 0 in migue.user-\(SubmitFixture.user)\n")
     }
 
+    /// A line far longer than any command (a binary file given by mistake) is refused as one line,
+    /// and the lines after it are handled: the reader keeps only what refuses it.
+    @Test func aRunawayLineIsOneRejection() throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let runaway = String(repeating: "a", count: 20 << 20)
+        let outcome = try ParleyBinary.run(["submit", "--log", log], input: runaway + "\n" + SubmitFixture.register + "\n")
+        #expect(outcome.status == 1, "\(outcome.standardError)")
+        #expect(outcome.standardOutput == """
+            line 1: the command is longer than 16 MiB (16777216 bytes)
+            line 2: appended migue.user.registered at 0 in migue.user-\(SubmitFixture.user)
+
+            """)
+    }
+
     /// A folder or a missing file is named in the error; the log is not even created.
     @Test(arguments: [true, false]) func anUnreadableInputIsNamedAndNothingIsWritten(folder: Bool) throws {
         let log = SubmitFixture.scratch()
