@@ -30,7 +30,11 @@ extension Context {
         case .recordAIUsage(let record):
             try await requireOwner(user: record.userID, conversation: record.conversationID)
             return try await decideAndAppend(AIUsage.self, .record(record), to: MigueStream.aiUsage(record.usageID), batch: "usage")
-        case .scheduleMessage(let schedule):
+        case .scheduleMessage(var schedule):
+            // A message of a conversation is its user's, named or not: the row's owner (RLS) and phone.
+            if schedule.userID == nil, let conversationID = schedule.conversationID {
+                schedule.userID = try await load(Conversation.self, MigueStream.conversation(conversationID)).state.started?.userID
+            }
             let user = try await requireOwner(user: schedule.userID, conversation: schedule.conversationID)
             if let user, User.isE164(schedule.phoneNumber), user.phoneNumber != schedule.phoneNumber {
                 throw Rejected(rejection: CommandRejection(ScheduledMessage.Rejection.notTheUsersPhone(

@@ -24,6 +24,8 @@ public enum MessagingWindow: Decider {
         public var openedAt: Timestamp?
         public var expiresAt: Timestamp?
         public var lastUserMessageAt: Timestamp?
+        /// The user's message that moved the window last (its `wa_message_id`, else migue's id).
+        public var lastUserMessageID: String?
         public var freeEntryPointExpiresAt: Timestamp?
         public var sentToday: Int32 = 0
         public var lastProactiveSentAt: Timestamp?
@@ -34,7 +36,7 @@ public enum MessagingWindow: Decider {
 
         enum CodingKeys: String, CodingKey {
             case phoneNumber = "phone_number", openedAt = "window_opened_at", expiresAt = "window_expires_at",
-                lastUserMessageAt = "last_user_message_at", freeEntryPointExpiresAt = "free_entry_point_expires_at",
+                lastUserMessageAt = "last_user_message_at", lastUserMessageID = "last_user_message_id", freeEntryPointExpiresAt = "free_entry_point_expires_at",
                 sentToday = "proactive_messages_sent_today", lastProactiveSentAt = "last_proactive_sent_at",
                 countedToday = "counted_today"
         }
@@ -46,6 +48,7 @@ public enum MessagingWindow: Decider {
             try container.encodeIfPresent(openedAt, forKey: .openedAt)
             try container.encodeIfPresent(expiresAt, forKey: .expiresAt)
             try container.encodeIfPresent(lastUserMessageAt, forKey: .lastUserMessageAt)
+            try container.encodeIfPresent(lastUserMessageID, forKey: .lastUserMessageID)
             try container.encodeIfPresent(freeEntryPointExpiresAt, forKey: .freeEntryPointExpiresAt)
             try container.encode(sentToday, forKey: .sentToday)
             try container.encodeIfPresent(lastProactiveSentAt, forKey: .lastProactiveSentAt)
@@ -122,7 +125,13 @@ public enum MessagingWindow: Decider {
     public static func decide(_ command: Command, _ state: State) throws(Rejection) -> [Event] {
         switch command {
         case .receive(let receive):
-            if let last = state.lastUserMessageAt, receive.timestamp <= last { return [] }
+            // A late message changes nothing, nor does the last one delivered again. WhatsApp stamps
+            // whole seconds: another message of the same second moves the window as a later one.
+            if let last = state.lastUserMessageAt,
+                receive.timestamp < last || (receive.timestamp == last && receive.userMessageID == state.lastUserMessageID)
+            {
+                return []
+            }
             let expiresAt = receive.timestamp.adding(seconds: serviceWindowSeconds)
             var freeEntryPoint = state.freeEntryPointExpiresAt
             if receive.freeEntryPoint {
@@ -174,6 +183,7 @@ public enum MessagingWindow: Decider {
             state.openedAt = refreshed.windowOpenedAt
             state.expiresAt = refreshed.windowExpiresAt
             state.lastUserMessageAt = refreshed.windowExpiresAt.adding(seconds: -serviceWindowSeconds)
+            state.lastUserMessageID = refreshed.lastUserMessageID
             state.freeEntryPointExpiresAt = refreshed.freeEntryPointExpiresAt
         case .proactiveSent(let sent):
             state.windowID = sent.windowID

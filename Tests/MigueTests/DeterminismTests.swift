@@ -38,7 +38,8 @@ import Testing
         #expect(firstResults == secondResults)
         let firstLog = await first.readAll(from: .start, limit: 1000)
         #expect(firstLog == (await second.readAll(from: .start, limit: 1000)))
-        #expect(firstLog.count == 15)
+        // m1 and m2 share a timestamp: each moves the window (two window events), the redelivery none.
+        #expect(firstLog.count == 16)
         #expect(firstResults.filter { if case .rejected = $0 { true } else { false } }.count == 1)
     }
 

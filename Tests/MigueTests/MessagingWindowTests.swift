@@ -55,9 +55,15 @@ import Testing
             .then([.opened(Self.refreshed("wamid.2", at: minute, openedAt: minute, from: 24 * Self.hour))])
     }
 
-    @Test(arguments: [0, -10] as [Int64])
-    func aMessageNoLaterThanTheLastChangesNothing(minute: Int64) {
-        given(W.self, Self.first).when(Self.receive("wamid.0", at: minute)).then([])
+    @Test(arguments: [("wamid.0", -10), ("wamid.1", 0)] as [(String, Int64)])
+    func aLateMessageOrTheLastOneAgainChangesNothing(wa: String, minute: Int64) {
+        given(W.self, Self.first).when(Self.receive(wa, at: minute)).then([])
+    }
+
+    /// WhatsApp's timestamps count whole seconds: two messages of one second are both the user's.
+    @Test func anotherMessageOfTheSameSecondMovesTheWindowAndOpensItsFreeEntryPoint() {
+        given(W.self, Self.first).when(Self.receive("wamid.2", at: 0, freeEntryPoint: true))
+            .then([.extended(Self.refreshed("wamid.2", at: 0, openedAt: 0, from: 24 * Self.hour, fep: 72 * Self.hour))])
     }
 
     @Test func aFreeEntryPointOpensFor72Hours() {

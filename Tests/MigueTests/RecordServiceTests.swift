@@ -101,6 +101,28 @@ import Testing
         #expect(accepted.map(\.1) == ["migue.scheduled-message.scheduled"])
     }
 
+    @Test func aScheduledMessageOfAConversationIsItsUsers() async throws {
+        let scenario = Scenario()
+        try await scenario.given(S.register(), S.register(Self.other, name: "Bob"), S.start(Self.c1))
+        let scheduled = F.id("s2")
+        let (refused, _) = try await scenario.when(F.command("to bob", "scheduled-message.schedule", [
+            "scheduled_message_id": F.uuid(scheduled), "conversation_id": F.uuid(Self.c1), "phone_number": .string(Self.other),
+            "message": "Hola", "scheduled_at": F.time(F.time(60)),
+        ]))
+        #expect(refused == .rejected(CommandRejection(
+            ScheduledMessage.Rejection.notTheUsersPhone(scheduled, user: F.userID, phoneNumber: Self.other))))
+        let (_, accepted) = try await scenario.when(F.command("to ana", "scheduled-message.schedule", [
+            "scheduled_message_id": F.uuid(scheduled), "conversation_id": F.uuid(Self.c1), "phone_number": .string(F.phone),
+            "message": "Hola", "scheduled_at": F.time(F.time(60)),
+        ]))
+        #expect(accepted.map(\.1) == ["migue.scheduled-message.scheduled"])
+        let event = try #require(try await scenario.store.read(
+            stream: MigueStream.scheduledMessage(scheduled), from: 0, direction: .forwards, limit: 1).first)
+        #expect(try ScheduledMessage.Event(event) == .scheduled(ScheduledMessage.Scheduled(
+            scheduledMessageID: scheduled, userID: F.userID, conversationID: Self.c1, phoneNumber: F.phone, message: "Hola",
+            scheduledAt: F.time(60), status: .pending, metadata: nil, createdAt: F.time(0))))
+    }
+
     @Test func theLedgerAndTheDeadLetterQueueNeedNoUser() async throws {
         let scenario = Scenario()
         let (_, usage) = try await scenario.when(F.command("usage", "ai-usage.record", [
