@@ -62,7 +62,8 @@ import Testing
 
     @Test(arguments: [(Status.initiated, Status.accepted), (.initiated, .rejected), (.initiated, .failed), (.accepted, .ended)])
     func makesEveryAllowedMove(from: Status, to: Status) {
-        Given<CallLog>(events: Self.history(from)).when(Self.change(to)).then([Self.changed(from, to)])
+        Given<CallLog>(events: Self.history(from)).when(Self.change(to))
+            .then([Self.changed(from, to)], again: .failure(.invalidTransition(Self.call, from: to, to: to)))
     }
 
     static let forbidden: [(Status, Status)] = Status.allCases.flatMap { from in Status.allCases.map { (from, $0) } }

@@ -34,13 +34,15 @@ import Testing
             return try await group.reduce(into: [CommandResult]()) { $0.append($1) }
         }
         #expect(results.filter(\.appendedAnything).count == 1)
-        #expect(results.filter { if case .rejected = $0 { true } else { false } }.count == 23)
         var active: [UUID] = []
         for conversation in conversations
         where try await scenario.state(Conversation.self, MigueStream.conversation(conversation)).status == .active {
             active.append(conversation)
         }
         #expect(active.count == 1)
+        // Every other start is refused for the one that won, whichever it was.
+        let refusal = CommandResult.rejected(CommandRejection(User.Rejection.anotherConversationActive(user: F.userID, conversation: active[0])))
+        #expect(results.filter { $0 == refusal }.count == 23)
         let user = try await scenario.state(User.self, MigueStream.user(F.userID))
         #expect(user.activeConversation?.conversationID == active.first)
         #expect(try await Self.maxActivePerUser(in: scenario.store) == 1)
@@ -63,13 +65,15 @@ import Testing
             }
         }
         #expect(try await Self.maxActivePerUser(in: scenario.store) <= 1)
-        var active = 0
+        var active: [UUID] = []
         for conversation in conversations
         where try await scenario.state(Conversation.self, MigueStream.conversation(conversation)).status == .active {
-            active += 1
+            active.append(conversation)
         }
         let user = try await scenario.state(User.self, MigueStream.user(F.userID))
-        #expect(active <= 1)
-        #expect(active == 0 || user.activeConversation != nil)
+        #expect(active.count <= 1)
+        // The user's slot names the active conversation; with none active it may still hold a claim
+        // an ended activation left, which the next start takes over.
+        if let only = active.first { #expect(user.activeConversation?.conversationID == only) }
     }
 }

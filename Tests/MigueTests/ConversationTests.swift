@@ -57,7 +57,8 @@ import Testing
         let history: [Conversation.Event] = from == .active ? [Self.started()] : [Self.started(from)]
         Given<Conversation>(events: history).when(Self.change(to))
             .then([.statusChanged(Conversation.StatusChanged(
-                conversationID: Self.conversation, userID: F.userID, from: from, to: to, activationID: nil, changedAt: F.time(5)))])
+                conversationID: Self.conversation, userID: F.userID, from: from, to: to, activationID: nil, changedAt: F.time(5)))],
+                again: .failure(.invalidTransition(Self.conversation, from: to, to: to)))
     }
 
     @Test func reactivatesAnArchivedConversationWithANewActivation() {

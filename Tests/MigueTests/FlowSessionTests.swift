@@ -82,7 +82,7 @@ import Testing
         Given<FlowSession>(events: Self.history(from)).when(change)
             .then([.statusChanged(FlowSession.StatusChanged(
                 flowSessionID: Self.flow, from: from, to: to, completedAt: to == .completed ? command.at : nil,
-                changedAt: command.at))])
+                changedAt: command.at))], again: .failure(.invalidTransition(Self.flow, from: to, to: to)))
     }
 
     static let forbidden: [(Status, Status)] = Status.allCases.flatMap { from in Status.allCases.map { (from, $0) } }

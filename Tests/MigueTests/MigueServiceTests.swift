@@ -81,7 +81,8 @@ import Testing
         let (accepted, started) = try await scenario.when(S.start(Self.c2, name: "start c2 again"))
         #expect(accepted.appendedAnything)
         #expect(started.map(\.1) == ["migue.user.active-conversation-claimed", "migue.conversation.started"])
-        let (_, reactivate) = try await scenario.when(S.move(Self.c1, to: "active", name: "reactivate c1"))
+        let (refusedAgain, reactivate) = try await scenario.when(S.move(Self.c1, to: "active", name: "reactivate c1"))
+        #expect(refusedAgain == .rejected(CommandRejection(User.Rejection.anotherConversationActive(user: F.userID, conversation: Self.c2))))
         #expect(reactivate.isEmpty)
         #expect(try await scenario.state(User.self, MigueStream.user(F.userID)).activeConversation?.conversationID == Self.c2)
     }

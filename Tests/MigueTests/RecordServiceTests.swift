@@ -101,6 +101,41 @@ import Testing
         #expect(accepted.map(\.1) == ["migue.scheduled-message.scheduled"])
     }
 
+    /// Every command naming a user or a conversation, with its own minimal fields.
+    static let referencing: [(type: String, data: [String: JSONValue])] = [
+        ("call.initiate", ["call_id": "wacid.9", "direction": "inbound"]),
+        ("interaction.record", ["interaction_id": F.uuid(F.id("i9")), "interaction_type": "call_accepted"]),
+        ("location.record", ["location_id": F.uuid(F.id("l9")), "latitude": .double(4.6), "longitude": -74]),
+        ("ai-usage.record", ["usage_id": F.uuid(F.id("u9")), "provider": "groq", "task_type": "chat", "cost_usd": 0]),
+        ("scheduled-message.schedule", [
+            "scheduled_message_id": F.uuid(F.id("s9")), "phone_number": .string(F.phone), "message": "Hola",
+            "scheduled_at": F.time(F.time(60)),
+        ]),
+    ]
+
+    @Test(arguments: referencing)
+    func everyCommandChecksItsReferences(type: String, data: [String: JSONValue]) async throws {
+        let scenario = Scenario()
+        func attempt(_ name: String, user: UUID?, conversation: UUID?) async throws -> CommandResult {
+            var fields = data
+            fields["user_id"] = user.map(F.uuid)
+            fields["conversation_id"] = conversation.map(F.uuid)
+            let (result, appended) = try await scenario.when(F.command("\(type) \(name)", type, fields))
+            #expect(result.appendedAnything || appended.isEmpty, "a refused \(type) stored \(appended)")
+            return result
+        }
+        #expect(try await attempt("no user", user: F.userID, conversation: nil)
+            == .rejected(CommandRejection(User.Rejection.notRegistered(F.userID))))
+        try await scenario.given(S.register(), S.register(Self.other, name: "register bob"), S.start(Self.c1))
+        #expect(try await attempt("no conversation", user: F.userID, conversation: F.id("c9"))
+            == .rejected(CommandRejection(Conversation.Rejection.notStarted(F.id("c9")))))
+        let bob = Migue.userID(phoneNumber: Self.other)
+        #expect(try await attempt("not bob's", user: bob, conversation: Self.c1)
+            == .rejected(CommandRejection(Conversation.Rejection.ofAnotherUser(Self.c1, user: bob))))
+        #expect(try await scenario.store.head() == 4, "nothing but the given commands' events")
+        #expect(try await attempt("ana's", user: F.userID, conversation: Self.c1).appendedAnything)
+    }
+
     @Test func aScheduledMessageOfAConversationIsItsUsers() async throws {
         let scenario = Scenario()
         try await scenario.given(S.register(), S.register(Self.other, name: "Bob"), S.start(Self.c1))

@@ -51,7 +51,8 @@ import Testing
                       (.failed, .cancelled), (.cancelled, .pending)])
     func makesEveryMoveTheSeedAllows(from: Status, to: Status) {
         Given<Reminder>(events: Self.history(from)).when(Self.change(to))
-            .then([.statusChanged(Reminder.StatusChanged(reminderID: Self.reminder, from: from, to: to, changedAt: F.time(2)))])
+            .then([.statusChanged(Reminder.StatusChanged(reminderID: Self.reminder, from: from, to: to, changedAt: F.time(2)))],
+                again: .failure(.invalidTransition(Self.reminder, from: to, to: to)))
     }
 
     static let forbidden: [(Status, Status)] = Status.allCases.flatMap { from in Status.allCases.map { (from, $0) } }

@@ -56,7 +56,8 @@ import Testing
     @Test func sendingSetsTheTimeItWasSent() {
         given(ScheduledMessage.self, Self.scheduled).when(Self.change(.sent))
             .then([.statusChanged(ScheduledMessage.StatusChanged(
-                scheduledMessageID: Self.message, from: .pending, to: .sent, sentAt: F.time(61), changedAt: F.time(61)))])
+                scheduledMessageID: Self.message, from: .pending, to: .sent, sentAt: F.time(61), changedAt: F.time(61)))],
+                again: .failure(.invalidTransition(Self.message, from: .sent, to: .sent)))
     }
 
     @Test func failingRecordsTheError() {

@@ -34,6 +34,19 @@ import Testing
         .changeStatus(WebhookFailure.ChangeStatus(webhookFailureID: failure, to: to, errorMessage: error, errorCode: code, at: F.time(5)))
     }
 
+    /// `retry_count` is an INT: the retry that would pass 2,147,483,647 is refused, the one reaching it is not.
+    @Test func theRetryCountStopsAtTheLargestInt() {
+        let almost = [Self.recorded, Self.moved(.pending, .retrying, retries: (0, .max - 1), at: 1),
+                      Self.moved(.retrying, .pending, retries: (.max - 1, .max - 1), error: "down", at: 2)]
+        Given<WebhookFailure>(events: almost).when(Self.change(.retrying))
+            .then([Self.moved(.pending, .retrying, retries: (.max - 1, .max))])
+        let full = almost + [Self.moved(.pending, .retrying, retries: (.max - 1, .max), at: 3),
+                             Self.moved(.retrying, .pending, retries: (.max, .max), error: "down", at: 4)]
+        Given<WebhookFailure>(events: full).when(Self.change(.retrying)).thenRejects(.tooManyRetries(Self.failure))
+        #expect(WebhookFailure.Rejection.tooManyRetries(Self.failure).description
+            == "webhook failure \(Self.failure.uuidString.lowercased().prefix(8))...: retry_count would not fit an INT column")
+    }
+
     @Test func recordsTheFailureWithItsPayloadAsGivenAndAPhoneAsCarried() {
         given(WebhookFailure.self)
             .when(.record(WebhookFailure.Record(
@@ -75,7 +88,7 @@ import Testing
     func endsFromPendingOrRetrying(from: Status, to: Status) {
         let retries: Int32 = from == .retrying ? 1 : 0
         Given<WebhookFailure>(events: Self.history(from)).when(Self.change(to))
-            .then([Self.moved(from, to, retries: (retries, retries))])
+            .then([Self.moved(from, to, retries: (retries, retries))], again: .failure(.invalidTransition(Self.failure, from: to, to: to)))
     }
 
     @Test(arguments: [Status.retrying, .resolved, .abandoned])

@@ -62,8 +62,10 @@ import Testing
         try await scenario.given(Self.inbound("wamid.ad", at: 0, freeEntryPoint: true))
         let (_, allowed) = try await scenario.when(Self.outbound("p1", at: 48 * Self.hour))
         #expect(allowed.map(\.1) == ["migue.window.proactive-sent", "migue.message.recorded"])
-        let (refused, _) = try await scenario.when(Self.outbound("p2", at: 72 * Self.hour))
-        #expect(!refused.appendedAnything)
+        let (refused, nothing) = try await scenario.when(Self.outbound("p2", at: 72 * Self.hour))
+        #expect(refused == .rejected(CommandRejection(MessagingWindow.Rejection.closed(
+            user: F.userID, at: F.time(72 * Self.hour), closedAt: F.time(72 * Self.hour)))))
+        #expect(nothing.isEmpty)
     }
 
     @Test func aUserWhoNeverWroteGetsNoProactiveMessage() async throws {

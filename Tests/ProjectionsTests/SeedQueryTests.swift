@@ -118,6 +118,7 @@ import Testing
             try connection.execute(try TestServer.fixture("migue", "01_insert_message.sql"), [conversation, sent])
             let row = try connection.query("SELECT type::text, direction::text, content, timestamp FROM messages_v2")[0]
             #expect(try row.decode("type", as: String.self) == "text")
+            #expect(try row.decode("direction", as: String.self) == "inbound")
             #expect(try row.decode("content", as: String.self) == "Hello")
             #expect(abs(try row.decode("timestamp", as: Date.self).timeIntervalSince(sent)) < 0.000_001)
         }
