@@ -13,7 +13,10 @@ extension Connection {
     /// When `body` throws, the transaction is rolled back and the original error is rethrown (a
     /// failing ROLLBACK is logged, never thrown in its place). When COMMIT fails, e.g. on a deferred
     /// constraint, its error is thrown and nothing of `body` remains. Transactions do not nest: calling
-    /// this inside another one is a usage error, thrown before anything runs.
+    /// this inside another one is a usage error, thrown before anything runs. A statement that failed
+    /// inside `body` aborts the transaction even when `body` caught its error: then nothing of `body`
+    /// remains, and that is thrown rather than committed in silence (the server would answer COMMIT
+    /// with ROLLBACK).
     public func transaction<Result>(_ body: (Connection) throws -> Result) throws -> Result {
         guard !isInTransaction else {
             throw PostgresError(
@@ -28,6 +31,12 @@ extension Connection {
         } catch {
             rollBack()
             throw error
+        }
+        if LibPQ.transactionStatus(handle) == .failedTransaction {
+            rollBack()
+            throw PostgresError(
+                kind: .usage, message: "a statement failed inside the transaction and its error was caught; the transaction was rolled back",
+                context: "talking to \(endpoint)")
         }
         do {
             try execute("COMMIT")

@@ -71,10 +71,13 @@ public final class Connection {
             throw brokenConnection()
         }
         defer { LibPQ.clear(result) }
-        guard LibPQ.outcome(result) == .success else {
-            throw error(from: result, parameters: bindings.map(\.redactable))
+        switch LibPQ.outcome(result) {
+        case .success: return Rows(copying: result)
+        case .failure: throw error(from: result, parameters: bindings.map(\.redactable))
+        case .copyIn, .copyOut:
+            drainResults()
+            throw copyOutsideCopyIn(context: "talking to \(endpoint)")
         }
-        return Rows(copying: result)
     }
 
     /// Runs one statement and returns how many rows it changed.
@@ -93,7 +96,10 @@ public final class Connection {
         }
         defer { drainResults() }
         defer { LibPQ.clear(result) }
-        guard LibPQ.outcome(result) == .success else {
+        switch LibPQ.outcome(result) {
+        case .success: return
+        case .copyIn, .copyOut: throw copyOutsideCopyIn(context: "running \(name)")
+        case .failure:
             var failure = error(from: result, parameters: [])
             let position = LibPQ.errorField(result, ErrorField.statementPosition).flatMap { Int($0) }
             failure.context = position.map { "running \(name) line \(Self.line(of: $0, in: sql))" } ?? "running \(name)"
@@ -101,14 +107,35 @@ public final class Connection {
         }
     }
 
-    /// The 1-based line of the 1-based character `position` in `text`.
+    /// The 1-based line of the 1-based character `position` in `text`: the server counts code
+    /// points, so a `\r\n` is two of them.
     static func line(of position: Int, in text: String) -> Int {
-        1 + text.prefix(max(0, position - 1)).reduce(0) { $1.isNewline ? $0 + 1 : $0 }
+        1 + text.unicodeScalars.prefix(max(0, position - 1)).reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
     }
 
-    /// Reads and frees results left over after a command, so the connection is ready for the next one.
+    /// A COPY from or to the client met where no data can be given or taken (a statement, a script).
+    func copyOutsideCopyIn(context: String) -> PostgresError {
+        PostgresError(
+            kind: .usage, message: "a COPY FROM STDIN or TO STDOUT needs the client's data side: use copyIn, not a query or a script",
+            context: context)
+    }
+
+    /// Reads and frees results left over after a command, so the connection is ready for the next
+    /// one. A COPY still waiting for the client is ended: one from the client is aborted (the
+    /// server rolls its statement back), one to the client is read to its end and dropped.
     func drainResults() {
-        while let extra = LibPQ.nextResult(handle) { LibPQ.clear(extra) }
+        while let extra = LibPQ.nextResult(handle) {
+            let outcome = LibPQ.outcome(extra)
+            LibPQ.clear(extra)
+            switch outcome {
+            case .copyIn:
+                guard LibPQ.putCopyEnd(handle, failure: "the client sends no COPY data here") == 1 else { return }
+            case .copyOut:
+                guard LibPQ.discardCopyOut(handle) else { return }
+            case .success, .failure:
+                continue
+            }
+        }
     }
 
     func brokenConnection() -> PostgresError {

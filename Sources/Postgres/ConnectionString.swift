@@ -6,6 +6,7 @@ public enum ConnectionString {
     /// option libpq marks secret (`password`, `sslpassword`), so a password in a URI's user-info, a
     /// `password=` keyword or a `?password=` query never survives.
     public static func redacted(_ conninfo: String) -> String {
+        if hasAmbiguousUserInfo(conninfo) { return "(a connection URI whose user name or password needs percent-encoding)" }
         switch LibPQ.parseConninfo(conninfo) {
         case .success(let pairs):
             let shown = pairs.filter { !$0.secret }.map { "\($0.keyword)=\($0.value)" }
@@ -34,11 +35,31 @@ public enum ConnectionString {
     /// libpq quotes the offending token; when the string holds a password that token might be it,
     /// so then only a generic reason is given.
     public static func parseProblem(_ conninfo: String) -> String? {
+        if hasAmbiguousUserInfo(conninfo) {
+            return "the connection URI's user name or password holds '@', '/' or '#': percent-encode it (%40, %2F, %23)"
+        }
         guard case .failure(let error) = LibPQ.parseConninfo(conninfo) else { return nil }
         if conninfo.contains("@") || conninfo.contains("password") {
             return "the connection string is not a valid libpq URI or keyword/value list"
         }
         return error.message.trimmingTrailingNewlines()
+    }
+}
+
+extension ConnectionString {
+    /// Whether a URI's user-info holds an unencoded `@`, `/` or `#`.
+    ///
+    /// libpq ends the user-info at the first `@` and the authority at the first `/`, so such a URI
+    /// parses, as another host, port or database, and that host (a piece of the password) would be
+    /// printed back in every error.
+    static func hasAmbiguousUserInfo(_ conninfo: String) -> Bool {
+        guard conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://"),
+            let scheme = conninfo.range(of: "://")
+        else { return false }
+        let beforeQuery = conninfo[scheme.upperBound...].prefix { $0 != "?" }
+        guard let at = beforeQuery.lastIndex(of: "@") else { return false }
+        let userInfo = beforeQuery[..<at]
+        return userInfo.contains("@") || userInfo.contains("/") || userInfo.contains("#")
     }
 }
 

@@ -117,6 +117,17 @@ enum LibPQ {
         PQputCopyEnd(connection, failure)
     }
 
+    /// Reads and drops the rest of a COPY TO STDOUT: false when the connection failed meanwhile.
+    static func discardCopyOut(_ connection: OpaquePointer) -> Bool {
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let count = PQgetCopyData(connection, &buffer, 0)
+            if let buffer { PQfreemem(buffer) }
+            if count == -1 { return true }
+            if count < -1 { return false }
+        }
+    }
+
     /// The next result of the command in progress, nil when there are no more.
     static func nextResult(_ connection: OpaquePointer) -> OpaquePointer? { PQgetResult(connection) }
 

@@ -69,16 +69,22 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     ///
     /// PostgreSQL echoes bad input in messages such as `invalid input syntax for type uuid: "x"`;
     /// for an array parameter it quotes the one element it could not read.
+    ///
+    /// Longer values go first, so a value that holds another is replaced whole, never in part.
     static func redacting(_ message: String, parameters: [String?]) -> String {
-        var message = message
+        var replacements: [(value: String, placeholder: String)] = []
         for (index, value) in parameters.enumerated() {
             guard let value else { continue }
             let placeholder = "$\(index + 1)"
-            message = redacting(value, as: placeholder, in: message)
+            replacements.append((value, placeholder))
             for (number, element) in (PostgresArray.elements(ofLiteral: value) ?? []).enumerated() {
                 guard let element else { continue }
-                message = redacting(element, as: "\(placeholder)[\(number + 1)]", in: message)
+                replacements.append((element, "\(placeholder)[\(number + 1)]"))
             }
+        }
+        var message = message
+        for (value, placeholder) in replacements.sorted(by: { $0.value.count > $1.value.count }) {
+            message = redacting(value, as: placeholder, in: message)
         }
         return message
     }

@@ -1,6 +1,6 @@
 import Logging
 import TestSupport
-import Postgres
+@testable import Postgres
 import Testing
 
 @Suite struct ConnectionTests {
@@ -61,6 +61,22 @@ import Testing
         #expect(error.code == .invalidTextRepresentation)
         #expect(!error.description.contains(secret))
         #expect(error.description.contains("$1"))
+    }
+
+    /// A value that holds another is replaced whole: the shorter one is not replaced inside it first.
+    @Test func aParameterHoldingAnotherIsRedactedWhole() throws {
+        let connection = try TestServer.connect()
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("SELECT $1::text, $2::uuid", ["secret", "secret-token-xyz"])
+        }
+        #expect(!error.description.contains("token-xyz"), "\(error.description)")
+        #expect(error.description.contains("\"$2\""))
+    }
+
+    @Test func scriptErrorsCountLinesAsTheServerCountsCharacters() {
+        let script = String(repeating: "SELECT 1;\r\n", count: 20) + "SELEC 2;\r\n"
+        let position = script.unicodeScalars.count - "SELEC 2;\r\n".unicodeScalars.count + 1
+        #expect(Connection.line(of: position, in: script) == 21)
     }
 
     /// A merged UPDATE sends a column as one array; the server quotes just the element it could not read.
@@ -144,6 +160,19 @@ import Testing
         #expect(error.description.contains("port=1"))
         #expect(!error.description.contains("hunter2"))
         #expect(!error.debugDescription.contains("hunter2"))
+    }
+
+    /// libpq ends the user-info at the first `@` and the authority at the first `/`: such a password
+    /// would become a host or port and be printed back.
+    @Test(arguments: ["postgresql://ada:hunter@secret@127.0.0.1:1/app", "postgresql://ada:pa/secret@127.0.0.1:1/app",
+                      "postgres://ada:pa#secret@127.0.0.1:1/app"])
+    func aPasswordThatNeedsEncodingIsRefusedWithoutPrintingIt(conninfo: String) throws {
+        let error = try #require(throws: PostgresError.self) { try Connection(conninfo, logger: Logger(label: "test")) }
+        #expect(error.kind == .connection)
+        #expect(error.message.contains("percent-encode"))
+        #expect(!error.debugDescription.contains("secret"))
+        #expect(!ConnectionString.redacted(conninfo).contains("secret"))
+        #expect(ConnectionString.parseProblem("postgresql://ada:hunter%40secret@127.0.0.1:1/app") == nil)
     }
 
     @Test func malformedConnectionStringIsReportedWithoutItsPassword() throws {

@@ -60,4 +60,25 @@ import Testing
         #expect(error?.kind == .usage)
         #expect(try connection.query("SELECT 1 AS one").count == 1)
     }
+
+    /// A COPY met where the client has no data side used to leave libpq returning COPY results for
+    /// ever (the drain after it never ended); it is refused and the connection stays usable.
+    @Test func aCopyOutsideCopyInIsRefusedAndTheConnectionStaysUsable() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE pasted (a int)")
+        let attempts: [(String, () throws -> Void)] = [
+            ("copyIn of COPY TO STDOUT", { try connection.copyIn("COPY (SELECT 1) TO STDOUT", rows: [[String?]]()) }),
+            ("query of COPY FROM STDIN", { try connection.query("COPY pasted FROM STDIN") }),
+            ("query of COPY TO STDOUT", { try connection.query("COPY (SELECT generate_series(1, 100000)) TO STDOUT") }),
+            ("script with COPY FROM STDIN", { try connection.executeScript("INSERT INTO pasted VALUES (1); COPY pasted FROM STDIN;", name: "seed.sql") }),
+        ]
+        for (what, attempt) in attempts {
+            let error = #expect(throws: PostgresError.self, "\(what)") { try attempt() }
+            #expect(error?.kind == .usage, "\(what)")
+            #expect(try connection.query("SELECT count(*) AS n FROM pasted")[0].decode("n", as: Int.self) == 0, "\(what) stored nothing")
+            #expect(!connection.isInTransaction)
+        }
+        _ = try connection.transaction { try $0.pipeline([.init("INSERT INTO pasted VALUES (2)")]) }
+        #expect(try connection.query("SELECT count(*) AS n FROM pasted")[0].decode("n", as: Int.self) == 1)
+    }
 }

@@ -34,6 +34,22 @@ import Testing
         #expect(try count(connection) == 0)
     }
 
+    /// The server answers COMMIT of an aborted transaction with ROLLBACK: that is not a success.
+    @Test func aFailureCaughtInsideIsThrownAndNothingIsKept() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE ledger (n int)")
+        let error = #expect(throws: PostgresError.self) {
+            try connection.transaction { connection in
+                try connection.execute("INSERT INTO ledger VALUES (1)")
+                _ = try? connection.execute("SELECT 1/0")
+            }
+        }
+        #expect(error?.kind == .usage)
+        #expect(error?.message == "a statement failed inside the transaction and its error was caught; the transaction was rolled back")
+        #expect(!connection.isInTransaction)
+        #expect(try count(connection) == 0)
+    }
+
     @Test func aFailingStatementRollsBackAndItsErrorComesOut() throws {
         let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE ledger (n int CONSTRAINT ledger_positive CHECK (n > 0))")
