@@ -31,25 +31,25 @@ extension Connection {
     /// transaction is then failed, as with `execute`. Use it inside `transaction { }` for batches.
     @discardableResult
     public func pipeline(_ statements: [PipelinedStatement]) throws(PostgresError) -> [Int] {
+        // Every statement is checked before the first is sent: outside a transaction, the chunks
+        // sent before a refused one would otherwise stay committed.
+        let bindings = statements.map { $0.parameters.map { $0?.postgresBinding } }
+        for (offset, statement) in bindings.enumerated() { try Self.checkSendable(statement, statement: offset + 1) }
         var counts: [Int] = []
         counts.reserveCapacity(statements.count)
         var start = 0
         while start < statements.count {
-            let chunk = statements[start..<min(start + Self.pipelineChunk, statements.count)]
-            counts += try pipelineChunk(chunk)
-            start += chunk.count
+            let end = min(start + Self.pipelineChunk, statements.count)
+            counts += try pipelineChunk(statements[start..<end], bindings: bindings[start..<end])
+            start = end
         }
         return counts
     }
 
-    private func pipelineChunk(_ statements: ArraySlice<PipelinedStatement>) throws(PostgresError) -> [Int] {
-        let bindings = statements.map { $0.parameters.map { $0?.postgresBinding } }
-        for (offset, statement) in bindings.enumerated() {
-            for case (let index, .text(let text)?) in statement.enumerated() where text.utf8.contains(0) {
-                throw PostgresError(
-                    kind: .usage, message: "statement \(offset + 1) parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
-            }
-        }
+    private func pipelineChunk(
+        _ statements: ArraySlice<PipelinedStatement>, bindings: ArraySlice<[PostgresBinding?]>
+    ) throws(PostgresError) -> [Int] {
+        let bindings = Array(bindings)
         if preparedStatements.count >= Self.preparedStatementLimit {
             try execute("DEALLOCATE ALL")
             preparedStatements = [:]

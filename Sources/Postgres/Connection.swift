@@ -64,9 +64,7 @@ public final class Connection {
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> Rows {
         let bindings = parameters.map { $0?.postgresBinding }
-        for case (let index, .text(let text)?) in bindings.enumerated() where text.utf8.contains(0) {
-            throw PostgresError(kind: .usage, message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
-        }
+        try Self.checkSendable(bindings, statement: nil)
         guard let result = LibPQ.execute(handle, sql, bindings) else {
             throw brokenConnection()
         }
@@ -135,6 +133,25 @@ public final class Connection {
             case .success, .failure:
                 continue
             }
+        }
+    }
+
+    /// The most parameters one statement can carry in the protocol.
+    static let parameterLimit = 65_535
+
+    /// Refuses, before anything is sent, a statement libpq cannot send as asked: more parameters
+    /// than the protocol carries (a usage error), or a text parameter holding NUL, which PostgreSQL
+    /// text cannot store and libpq would cut there (a `.query` error with the server's own SQLSTATE
+    /// for it, 22021, so that callers blaming data, such as the projection runner, blame it).
+    static func checkSendable(_ bindings: [PostgresBinding?], statement: Int?) throws(PostgresError) {
+        let place = statement.map { "statement \($0) " } ?? ""
+        guard bindings.count <= parameterLimit else {
+            throw PostgresError(kind: .usage, message: "\(place)has \(bindings.count) parameters; a statement carries at most \(parameterLimit)")
+        }
+        for case (let index, .text(let text)?) in bindings.enumerated() where text.utf8.contains(0) {
+            throw PostgresError(
+                kind: .query, code: .characterNotInRepertoire,
+                message: "\(place)parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
         }
     }
 

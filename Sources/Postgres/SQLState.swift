@@ -13,6 +13,8 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static func ~= (pattern: SQLState, value: SQLState?) -> Bool { pattern == value }
 
     public static let successfulCompletion = SQLState("00000")
+    /// What the server answers to a NUL byte in text; Parley refuses one before sending with it.
+    public static let characterNotInRepertoire = SQLState("22021")
     public static let connectionFailure = SQLState("08006")
     public static let clientUnableToEstablishConnection = SQLState("08001")
     public static let integrityConstraintViolation = SQLState("23000")

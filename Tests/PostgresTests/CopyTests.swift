@@ -61,6 +61,19 @@ import Testing
         #expect(try connection.query("SELECT 1 AS one").count == 1)
     }
 
+    @Test func aFieldHoldingNULAbortsTheCopyNamingRowAndField() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE pasted_nul (a text, b text)")
+        let rows: [[String?]] = (1...20_000).map { ["row \($0)", $0 == 20_000 ? "sec\u{0}ret" : "x"] }
+        let error = try #require(throws: PostgresError.self) { try connection.copyIn("COPY pasted_nul (a, b) FROM STDIN", rows: rows) }
+        #expect(error.kind == .query)
+        #expect(error.code == .characterNotInRepertoire)
+        #expect(error.message == "row 20000 field 2 holds a NUL character, which PostgreSQL text cannot store")
+        #expect(!error.debugDescription.contains("sec"))
+        #expect(try connection.query("SELECT count(*) AS n FROM pasted_nul")[0].decode("n", as: Int.self) == 0)
+        #expect(try connection.copyIn("COPY pasted_nul (a, b) FROM STDIN", rows: [["a", "b"]]) == 1)
+    }
+
     /// A COPY met where the client has no data side used to leave libpq returning COPY results for
     /// ever (the drain after it never ended); it is refused and the connection stays usable.
     @Test func aCopyOutsideCopyInIsRefusedAndTheConnectionStaysUsable() throws {

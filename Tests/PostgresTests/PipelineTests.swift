@@ -41,9 +41,27 @@ import Testing
         let error = try #require(throws: PostgresError.self) {
             try connection.pipeline([.init("SELECT $1::text", ["ok"]), .init("SELECT $1::text", ["a\u{0}b"])])
         }
-        #expect(error.kind == .usage)
+        #expect(error.kind == .query)
+        #expect(error.code == .characterNotInRepertoire)
         #expect(error.description.contains("statement 2 parameter $1"))
         #expect(try connection.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
+    }
+
+    /// Outside a transaction each chunk of 256 commits on its own: a refusal in a later chunk must
+    /// come before the first is sent.
+    @Test func aStatementRefusedInALaterChunkLeavesNothingOfTheEarlierOnes() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE pipe_nul (n int, t text)")
+        var statements = (1...299).map { Connection.PipelinedStatement("INSERT INTO pipe_nul VALUES ($1, $2)", [$0, "ok"]) }
+        statements.append(.init("INSERT INTO pipe_nul VALUES ($1, $2)", [300, "a\u{0}b"]))
+        let error = try #require(throws: PostgresError.self) { try connection.pipeline(statements) }
+        #expect(error.description.contains("statement 300 parameter $2"))
+        let tooMany = Connection.PipelinedStatement("SELECT 1", Array(repeating: 1, count: 65_536))
+        let usage = try #require(throws: PostgresError.self) { try connection.pipeline([statements[0], tooMany]) }
+        #expect(usage.kind == .usage)
+        #expect(usage.description.contains("statement 2 has 65536 parameters; a statement carries at most 65535"))
+        #expect(try connection.query("SELECT count(*) AS n FROM pipe_nul")[0].decode("n", as: Int.self) == 0)
+        #expect(try connection.pipeline([statements[0]]) == [1])
     }
 
     func preparedCount(_ connection: Connection) throws -> Int {

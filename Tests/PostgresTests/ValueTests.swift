@@ -78,7 +78,8 @@ import Testing
     @Test func aNulCharacterInATextParameterIsRefusedBeforeSending() throws {
         let connection = try TestServer.connect()
         let error = #expect(throws: PostgresError.self) { try connection.query("SELECT $1::text", ["a\u{0}secret"]) }
-        #expect(error?.kind == .usage)
+        #expect(error?.kind == .query)
+        #expect(error?.code == .characterNotInRepertoire)
         #expect(error?.description.contains("$1") == true)
         #expect(error?.description.contains("secret") == false)
     }

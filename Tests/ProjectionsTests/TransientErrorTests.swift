@@ -12,7 +12,7 @@ import TestSupport
 @Suite struct TransientErrorTests {
     /// A migrated scratch database whose sessions give up on a lock after 100 ms (and, when
     /// `statementTimeout`, on any statement after 100 ms), with migue's runner over one conversation.
-    static func setUp(statementTimeout: Bool) async throws -> (ScratchDatabase, ProjectionRunner) {
+    static func setUp(statementTimeout: Bool) async throws -> (ScratchDatabase, ProjectionRunner, any EventStore) {
         let database = try ScratchDatabase.create()
         let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
         let connection = try database.connect()
@@ -26,7 +26,7 @@ import TestSupport
             projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
             logger: TestServer.logger)
         try await runner.register()
-        return (database, runner)
+        return (database, runner, store)
     }
 
     /// Locks the runner's checkpoint row from another connection, in a transaction left open.
@@ -39,7 +39,7 @@ import TestSupport
     }
 
     @Test func aLockNotGrantedInTimeIsTriedAgain() async throws {
-        let (database, runner) = try await Self.setUp(statementTimeout: false)
+        let (database, runner, _) = try await Self.setUp(statementTimeout: false)
         defer { database.drop() }
         // Released once the runner has waited for it and given up at least once (its lock_timeout
         // is 100 ms): a later try, 50, 200 or 800 ms after a failure, finds it free. Held and
@@ -71,8 +71,32 @@ import TestSupport
         #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
     }
 
+    /// A NUL in an event's text (written past the deciders, which refuse it) is refused before it is
+    /// sent, as the server would refuse it: the run stops at that event, named, not with a bare error.
+    @Test func aNULInAnEventsTextIsBlamedOnThatEvent() async throws {
+        let (database, runner, store) = try await Self.setUp(statementTimeout: false)
+        defer { database.drop() }
+        // Ana's registration as the decider writes it, with U+0000 put into her name afterwards.
+        let scratch = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: scratch).submit(commands.conversation(phone: "+34600000002", messages: 0))
+        let registered = try #require(await scratch.readAll(from: .start, limit: 10).first { $0.type == "migue.user.registered" })
+        let text = String(decoding: registered.payload, as: UTF8.self)
+        #expect(text.contains(#""name":""#))
+        let payload = Array(text.replacingOccurrences(of: #""name":""#, with: #""name":"\u0000"#).utf8)
+        let position = try await store.head()
+        _ = try await store.append(
+            [ProposedEvent(id: UUID(), type: registered.type, schemaVersion: registered.schemaVersion, recordedAt: registered.recordedAt,
+                           metadata: registered.metadata, payload: payload)],
+            to: registered.stream, expected: .noStream, durability: .durable)
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp() }
+        #expect(error.position == position)
+        #expect(error.code == .characterNotInRepertoire)
+        #expect(try await runner.checkpoint() == position)
+    }
+
     @Test func aCancelledStatementStopsTheRunAsItselfBlamingNoEvent() async throws {
-        let (database, runner) = try await Self.setUp(statementTimeout: true)
+        let (database, runner, _) = try await Self.setUp(statementTimeout: true)
         defer { database.drop() }
         // Held until the run stops: every try meets the lock, and the statement timeout cancels it.
         let holder = try Self.lockCheckpoint(of: database)
