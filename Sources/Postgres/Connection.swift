@@ -34,6 +34,13 @@ public final class Connection {
             LibPQ.finish(handle)
             throw PostgresError(kind: .connection, code: .clientUnableToEstablishConnection, message: message, context: context)
         }
+        // Swift strings are UTF-8 both ways; `client_encoding` or PGCLIENTENCODING set to anything
+        // else would have the server convert them into other bytes without a word.
+        guard LibPQ.useUTF8(handle) else {
+            let message = LibPQ.errorMessage(handle).trimmingTrailingNewlines()
+            LibPQ.finish(handle)
+            throw PostgresError(kind: .connection, message: "could not set client_encoding to UTF8: \(message)", context: context)
+        }
         self.handle = handle
         self.endpoint = endpoint
         self.logger = logger

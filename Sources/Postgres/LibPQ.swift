@@ -9,6 +9,13 @@ enum LibPQ {
 
     static func connect(_ conninfo: String) -> OpaquePointer? { PQconnectdb(conninfo) }
     static func finish(_ connection: OpaquePointer) { PQfinish(connection) }
+
+    /// Makes the connection's client encoding UTF-8 (one round trip, only when it is not already):
+    /// false when the server refused.
+    static func useUTF8(_ connection: OpaquePointer) -> Bool {
+        if String(cString: pg_encoding_to_char(PQclientEncoding(connection))) == "UTF8" { return true }
+        return PQsetClientEncoding(connection, "UTF8") == 0
+    }
     static func isConnected(_ connection: OpaquePointer) -> Bool { PQstatus(connection) == CONNECTION_OK }
     static func errorMessage(_ connection: OpaquePointer) -> String { String(cString: PQerrorMessage(connection)) }
     static func serverVersion(_ connection: OpaquePointer) -> Int32 { PQserverVersion(connection) }

@@ -73,6 +73,15 @@ import Testing
         #expect(error.description.contains("\"$2\""))
     }
 
+    /// Swift strings are UTF-8: a connection asked for another client encoding is set back to UTF8.
+    @Test func aConnectionAlwaysTalksUTF8() throws {
+        let url = try TestServer.url()
+        let latin1 = url.contains("://") ? url + (url.contains("?") ? "&" : "?") + "client_encoding=LATIN1" : url + " client_encoding=LATIN1"
+        let connection = try TestServer.connect(latin1)
+        #expect(try connection.query("SHOW client_encoding")[0].decode("client_encoding", as: String.self) == "UTF8")
+        #expect(try connection.query("SELECT chr(233) || $1 AS t", ["ñ"])[0].decode("t", as: String.self) == "éñ")
+    }
+
     @Test func scriptErrorsCountLinesAsTheServerCountsCharacters() {
         let script = String(repeating: "SELECT 1;\r\n", count: 20) + "SELEC 2;\r\n"
         let position = script.unicodeScalars.count - "SELEC 2;\r\n".unicodeScalars.count + 1
