@@ -18,7 +18,12 @@ enum ParleyBinary {
         var standardError: String
     }
 
+    /// A child that exits before reading all its input (a refused argument, a crash) must fail its
+    /// test, not end the whole test process with SIGPIPE as the input is written.
+    private static let pipesFailInsteadOfSignalling: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Outcome {
+        _ = pipesFailInsteadOfSignalling
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -31,8 +36,9 @@ enum ParleyBinary {
         process.standardError = error
         try process.run()
         if let input {
-            standardInput.fileHandleForWriting.write(Data(input.utf8))
-            try standardInput.fileHandleForWriting.close()
+            // A child that stopped reading (it refused its arguments) makes this fail with EPIPE.
+            try? standardInput.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try? standardInput.fileHandleForWriting.close()
         }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         let errData = error.fileHandleForReading.readDataToEndOfFile()

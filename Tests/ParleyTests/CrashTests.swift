@@ -43,7 +43,9 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var acknowledged: [Ack] = []
         for round in 0..<24 {
-            let delay = Duration.milliseconds(Int.random(in: 40...350, using: &generator))
+            // Every sixth round lets the writer run long enough, even on a loaded machine, to
+            // reach its large batches.
+            let delay = Duration.milliseconds(Int.random(in: round % 6 == 5 ? 1000...2000 : 40...350, using: &generator))
             acknowledged += try runWriterAndKill(log: directory, after: delay)
             let log = try FileEventLog(directory: directory, logger: Logger(label: "crash"))
             let events = try await log.readAll(from: .start, limit: .max)
