@@ -16,13 +16,15 @@ import Testing
             process.standardOutput = output
             process.standardError = error
             try process.run()
-            // A submit that never answers would hang the suite: it is ended after a minute.
+            // A submit that never answers would hang the suite: it is ended after five minutes (a
+            // loaded machine running the whole suite can take one to resume this test's sleeps).
             let process = process
-            DispatchQueue.global().asyncAfter(deadline: .now() + 60) { if process.isRunning { process.terminate() } }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 300) { if process.isRunning { process.terminate() } }
         }
 
-        func write(_ line: String) {
-            input.fileHandleForWriting.write(Data((line).utf8))
+        /// Writes to the submit's input; throws (EPIPE) when it has exited, rather than trapping.
+        func write(_ line: String) throws {
+            try input.fileHandleForWriting.write(contentsOf: Data(line.utf8))
         }
 
         /// The next line on standard output; nil once it closed.
@@ -52,18 +54,18 @@ import Testing
         let submitter = try Submitter(["-", "--log", log, "--sync-every", syncEvery])
         // The first command in two writes, split inside the line and before its newline.
         let register = Array(SubmitFixture.register.utf8)
-        submitter.write(String(decoding: register[..<20], as: UTF8.self))
+        try submitter.write(String(decoding: register[..<20], as: UTF8.self))
         try await Task.sleep(for: .milliseconds(50))
-        submitter.write(String(decoding: register[20...], as: UTF8.self))
+        try submitter.write(String(decoding: register[20...], as: UTF8.self))
         try await Task.sleep(for: .milliseconds(50))
-        submitter.write("\r\n\n")
+        try submitter.write("\r\n\n")
         #expect(submitter.readLine() == SubmitFixture.expected[0])
         // Confirmed means durable: a reader in another process sees the event before the next command.
         #expect(try await SubmitFixture.events(in: log).count == 1)
-        submitter.write("{nope\n")
+        try submitter.write("{nope\n")
         #expect(submitter.readLine() == "line 3: not valid JSON (reading stopped at byte 2)")
         // The last line without a newline is handled once the input ends.
-        submitter.write(SubmitFixture.register)
+        try submitter.write(SubmitFixture.register)
         let (status, error) = try submitter.finish()
         #expect(submitter.readLine() == "line 4: already stored: migue.user.registered at 0 in migue.user-\(SubmitFixture.user)")
         #expect(submitter.readLine() == nil)
