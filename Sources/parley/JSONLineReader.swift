@@ -8,15 +8,15 @@ import SystemPackage
 /// A burst is everything the input holds right now, up to `burstSize` bytes: a file gives full
 /// bursts, a pipe what its writer wrote. Blank lines are skipped, a trailing `\r` is dropped, and
 /// so is a UTF-8 byte order mark before the first line. Memory stays bounded: of a line longer
-/// than `lineLimit`, only the first bytes are kept (enough to be refused as too long).
+/// than any command, only the first bytes are kept (enough to be refused as too long).
 struct JSONLineReader: ~Copyable {
     /// The input as error messages name it: a path, or "standard input".
     let name: String
     private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     private let burstSize: Int
-    /// The longest line kept whole; a longer one is cut after this many bytes and one more.
-    private let lineLimit: Int
+    /// The longest line kept whole (the longest command); a longer one is cut after one more byte.
+    private let lineLimit = CommandEnvelope.maximumSize
     /// A read that failed after lines of the same burst were taken: thrown on the next call,
     /// once those lines are handled.
     private var failure: CommandFailure?
@@ -32,30 +32,29 @@ struct JSONLineReader: ~Copyable {
     private var ended = false
 
     /// Standard input, read without closing it.
-    static func standardInput(burstSize: Int = 4 << 20, lineLimit: Int = CommandEnvelope.maximumSize) -> JSONLineReader {
-        JSONLineReader(name: "standard input", descriptor: .standardInput, ownsDescriptor: false, burstSize: burstSize, lineLimit: lineLimit)
+    static func standardInput(burstSize: Int = 4 << 20) -> JSONLineReader {
+        JSONLineReader(name: "standard input", descriptor: .standardInput, ownsDescriptor: false, burstSize: burstSize)
     }
 
     /// The file at `path`; a missing file, a folder or one that cannot be opened is an error naming it.
-    static func file(_ path: String, burstSize: Int = 4 << 20, lineLimit: Int = CommandEnvelope.maximumSize) throws(CommandFailure) -> JSONLineReader {
+    static func file(_ path: String, burstSize: Int = 4 << 20) throws(CommandFailure) -> JSONLineReader {
         var folder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else { throw CommandFailure("cannot read \(path): no such file") }
         guard !folder.boolValue else { throw CommandFailure("cannot read \(path): it is a folder") }
         do {
             let descriptor = try FileDescriptor.open(path, .readOnly, options: .closeOnExec)
-            return JSONLineReader(name: path, descriptor: descriptor, ownsDescriptor: true, burstSize: burstSize, lineLimit: lineLimit)
+            return JSONLineReader(name: path, descriptor: descriptor, ownsDescriptor: true, burstSize: burstSize)
         } catch {
             throw CommandFailure("cannot read \(path): \(error)")
         }
     }
 
-    private init(name: String, descriptor: FileDescriptor, ownsDescriptor: Bool, burstSize: Int, lineLimit: Int) {
+    private init(name: String, descriptor: FileDescriptor, ownsDescriptor: Bool, burstSize: Int) {
         precondition(burstSize > 0, "a burst holds at least one byte")
         self.name = name
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
         self.burstSize = burstSize
-        self.lineLimit = lineLimit
         scratch = [UInt8](repeating: 0, count: min(burstSize, 1 << 20))
     }
 

@@ -20,6 +20,17 @@ import Testing
     /// Where the blocks of a segment end: blocks (magic `PBLK`) are walked by their body length.
     func blocksEnd(_ bytes: [UInt8]) -> Int { SegmentBlocks.of(bytes).end }
 
+    /// Writes a copy of the segment's first block 512 bytes into its zeroed tail, as a reader may
+    /// meet the writer's next block there; returns where the blocks end.
+    func copyFirstBlockPastTheZeros(of segment: String) throws -> Int {
+        var live = try bytes(segment)
+        let end = blocksEnd(live)
+        let firstBlock = Array(live[32..<(64 + bodyLength(live, at: 32))])
+        live.replaceSubrange((end + 512)..<(end + 512 + firstBlock.count), with: firstBlock)
+        try Data(live).write(to: URL(fileURLWithPath: segment))
+        return end
+    }
+
     /// A log with three durable batches as a crash would leave it: the files of a log still open,
     /// copied into `temp`'s folder.
     func crashedLog(_ temp: TemporaryLog) async throws -> [ProposedEvent] {
@@ -186,12 +197,7 @@ import Testing
         #expect(verification.writerRunning)
         // A block appearing after the zeros while verify reads (the writer's next writes, as
         // verify may meet them) is not damage while the writer runs: verify reads up to the zeros.
-        let segment = try #require(temp.segments.last)
-        var live = try bytes(segment)
-        let end = blocksEnd(live)
-        let firstBlock = Array(live[32..<(64 + bodyLength(live, at: 32))])
-        live.replaceSubrange((end + 512)..<(end + 512 + firstBlock.count), with: firstBlock)
-        try Data(live).write(to: URL(fileURLWithPath: segment))
+        _ = try copyFirstBlockPastTheZeros(of: try #require(temp.segments.last))
         let beside = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"))
         #expect(beside.events == 20)
         #expect(beside.tornTail == nil)
@@ -208,12 +214,7 @@ extension ZeroTailTests {
         _ = try await log.append(Events.make(20), to: .test("conversation", "a"), expected: .any)
         // What a scan without a writer can meet when one opens the log meanwhile: zeros where it
         // looks for the next block, and that block's bytes after them once it reads on.
-        let segment = try #require(temp.segments.last)
-        var live = try bytes(segment)
-        let end = blocksEnd(live)
-        let firstBlock = Array(live[32..<(64 + bodyLength(live, at: 32))])
-        live.replaceSubrange((end + 512)..<(end + 512 + firstBlock.count), with: firstBlock)
-        try Data(live).write(to: URL(fileURLWithPath: segment))
+        let end = try copyFirstBlockPastTheZeros(of: try #require(temp.segments.last))
         let never = try #require(throws: LogError.self) {
             try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test"), progress: { _ in }) { false }
         }
