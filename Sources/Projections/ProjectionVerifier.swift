@@ -50,6 +50,10 @@ public struct ProjectionVerifier: Sendable {
             }
         }
         let scratch = "\(projection.schema)_verify_\(UUID().uuidString.lowercased().prefix(8))"
+        try await admin.run { connection in
+            try sweep(connection: connection)
+            try connection.execute("SELECT pg_advisory_lock($1, hashtext($2))", [Self.scratchLockClass, scratch])
+        }
         let rebuilt: [String: TableFingerprint]
         do {
             try await builder.build(into: scratch, until: position, replace: false)
@@ -59,6 +63,9 @@ public struct ProjectionVerifier: Sendable {
             throw error
         }
         try await builder.drop(scratch)
+        try await admin.run { connection in
+            _ = try connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.scratchLockClass, scratch])
+        }
         let tables = Set(live.keys).union(rebuilt.keys).sorted().map { name in
             Table(
                 table: name, liveRows: live[name]?.rows ?? 0, rebuiltRows: rebuilt[name]?.rows ?? 0,
@@ -66,5 +73,30 @@ public struct ProjectionVerifier: Sendable {
                     && live[name]?.rows == rebuilt[name]?.rows)
         }
         return Outcome(projection: projection.name, schema: schema, position: position, tables: tables)
+    }
+
+    /// The first key of the advisory lock a verify holds on its scratch schema ("pvfy"); the
+    /// second is the schema name's `hashtext`.
+    static let scratchLockClass: Int32 = 0x7076_6679
+
+    /// Drops the scratch schemas of verifies that ended without dropping them (Ctrl-C, a crash):
+    /// a running verify holds its schema's advisory lock for as long as its session lives, so a
+    /// scratch schema whose lock can be taken has no owner left.
+    /// Returns the schemas it dropped.
+    @discardableResult
+    func sweep(connection: Connection) throws -> [String] {
+        let pattern = "^\(builder.projection.schema)_verify_[0-9a-f]{8}$"
+        let names = try connection.query("SELECT nspname FROM pg_namespace WHERE nspname ~ $1 ORDER BY nspname", [pattern])
+            .map { row -> String in try row.decode("nspname") }
+        var dropped: [String] = []
+        for name in names {
+            let claimed = try connection.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS claimed", [Self.scratchLockClass, name])
+            guard try claimed[0].decode("claimed", as: Bool.self) else { continue }
+            defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.scratchLockClass, name]) }
+            try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(name)) CASCADE")
+            builder.logger.notice("dropped \(name), the scratch schema of a verify that was interrupted")
+            dropped.append(name)
+        }
+        return dropped
     }
 }

@@ -10,13 +10,19 @@ struct Status: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    /// What `--json` prints: one object, so a script gets the head even before any projection ran.
+    struct Report: Encodable {
+        var log: String
+        var head: UInt64
+        var projections: [Line]
+    }
+
     struct Line: Encodable {
         var projection: String
         var version: Int
         var schema: String
         var status: String
         var checkpoint: UInt64
-        var head: UInt64
         var lag: UInt64
         /// Rows per table of the version's schema.
         var tables: [String: Int]
@@ -38,12 +44,11 @@ struct Status: AsyncParsableCommand {
             let schema: String = try row.decode("schema_name")
             return Line(
                 projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,
-                status: try row.decode("status"), checkpoint: checkpoint, head: head, lag: head > checkpoint ? head - checkpoint : 0,
+                status: try row.decode("status"), checkpoint: checkpoint, lag: head > checkpoint ? head - checkpoint : 0,
                 tables: try TableFingerprint.rowCounts(schema: schema, connection: connection))
         }
         if options.json {
-            lines.forEach { JSONLines.print($0) }
-            if lines.isEmpty { FileHandle.standardError.write(Data("no projection has run yet: parley project\n".utf8)) }
+            JSONLines.print(Report(log: options.logPath, head: head, projections: lines))
             return
         }
         print("log head    \(head) (\(options.logPath))")

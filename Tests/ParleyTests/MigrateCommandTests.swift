@@ -39,6 +39,14 @@ import TestSupport
         let entries = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(entries.count >= 10)
         #expect(entries.allSatisfy { $0?["state"] as? String == "applied" && ($0?["checksum"] as? String)?.count == 64 })
+
+        // Before any projection ran, `status --json` still gives a script the log and its head.
+        let empty = try ParleyBinary.run(["status", "--json", "--log", log, "--database-url", url])
+        #expect(empty.status == 0, "\(empty.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(empty.standardOutput.utf8)) as? [String: Any]
+        #expect(report?["log"] as? String == log)
+        #expect(report?["head"] as? Int == 0)
+        #expect((report?["projections"] as? [Any])?.isEmpty == true)
     }
 
     /// Files commit one by one: when one fails, the command has already said which stay applied.
