@@ -30,6 +30,11 @@ struct JSONLineReader: ~Copyable {
     private var lineNumber = 1
     private var atStart = true
     private var ended = false
+    /// When set, a wait for input also ends when a signal arrives: the reader then stops as if
+    /// the input had ended, except that an unfinished last line is not taken.
+    var interruption: Interruption?
+    /// Whether reading stopped for `interruption` before the input ended.
+    private(set) var interrupted = false
 
     /// Standard input, read without closing it.
     static func standardInput(burstSize: Int = 4 << 20) -> JSONLineReader {
@@ -69,6 +74,10 @@ struct JSONLineReader: ~Copyable {
         var lines: [(number: Int, bytes: ArraySlice<UInt8>)] = []
         var read = 0
         while !ended && (lines.isEmpty || (read < burstSize && hasInputNow)) {
+            if let interruption, !waitForInput(or: interruption) {
+                interrupted = true
+                return lines
+            }
             let count: Int
             do {
                 count = try readMore()
@@ -89,6 +98,16 @@ struct JSONLineReader: ~Copyable {
     var hasInputNow: Bool {
         var poll = pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0)
         return ended || Glibc.poll(&poll, 1, 0) != 0
+    }
+
+    /// Waits until the input can be read; false when a signal came first (or at the same time).
+    private func waitForInput(or interruption: Interruption) -> Bool {
+        var polls = [
+            pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: interruption.descriptor.rawValue, events: Int16(POLLIN), revents: 0),
+        ]
+        while Glibc.poll(&polls, 2, -1) < 0 && errno == EINTR {}
+        return polls[1].revents == 0 && interruption.signal == nil
     }
 
     /// Appends what one read gives to the buffer; 0 at the end.

@@ -27,6 +27,8 @@ struct Submit: AsyncParsableCommand {
 
     func run() async throws {
         var input = file == "-" ? JSONLineReader.standardInput() : try JSONLineReader.file(file)
+        let interruption = try Interruption.install()
+        input.interruption = interruption
         let log = try FileEventLog(directory: options.logPath, logger: options.logger)
         var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) {
             let pending = try log.startSync()
@@ -43,6 +45,7 @@ struct Submit: AsyncParsableCommand {
         }
         var current = 0
         var syncFailed = false
+        var stoppedBy: Int32?
         func unconfirmed(_ error: GroupCommitSubmitter.SyncFailed) -> String {
             let first = submitter.unconfirmed.first?.line ?? current
             return "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
@@ -50,6 +53,7 @@ struct Submit: AsyncParsableCommand {
         do {
             while case let lines = try input.nextLines(), !lines.isEmpty {
                 try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
+                    if let signal = interruption.signal { throw Interruption.Stopped(signal: signal) }
                     current = lines[index].number
                     report(try await submitter.submit(command, line: current))
                     progress.update(UInt64(current))
@@ -63,6 +67,9 @@ struct Submit: AsyncParsableCommand {
         } catch let error as GroupCommitSubmitter.SyncFailed {
             failure = unconfirmed(error) + "; the lines after \(current) were not handled"
             syncFailed = true
+        } catch let stop as Interruption.Stopped {
+            // Reported below, after the results of what was handled.
+            stoppedBy = stop.signal
         } catch let error as CommandFailure {
             failure = "\(error); the lines after it were not handled"
         } catch {
@@ -85,12 +92,19 @@ struct Submit: AsyncParsableCommand {
         } catch {
             failure = failure ?? "closing the log \(options.logPath): \(error)"
         }
-        if !options.json || failure != nil {
+        if input.interrupted { stoppedBy = interruption.signal }
+        if !options.json || failure != nil || stoppedBy != nil {
             FileHandle.standardError.write(Data("submitted \(tally.summary)\n".utf8))
         }
         if let failure {
             FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
             throw ExitCode.failure
+        }
+        if let stoppedBy {
+            let handled = current == 0 ? "before the first line" : "after line \(current)"
+            FileHandle.standardError.write(
+                Data("stopped by \(Interruption.name(of: stoppedBy)) \(handled) (every result printed is durable); the lines after it were not handled\n".utf8))
+            throw ExitCode(Interruption.exitStatus(for: stoppedBy))
         }
         if tally.rejected > 0 { throw ExitCode(1) }
     }

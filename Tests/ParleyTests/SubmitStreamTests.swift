@@ -72,4 +72,56 @@ import Testing
         #expect(status == 1, "one command was rejected")
         #expect(error == "submitted 3 commands: 1 appended (1 events), 1 already stored, 0 unchanged, 1 rejected\n")
     }
+
+    /// Ctrl-C while the submit waits for input: it prints what it has, says where it stopped, and
+    /// leaves an unfinished line alone.
+    @Test func anInterruptWhileWaitingEndsAfterTheLastWholeLine() async throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let submitter = try Submitter(["-", "--log", log])
+        try submitter.write(SubmitFixture.register + "\n")
+        #expect(submitter.readLine() == SubmitFixture.expected[0])
+        try submitter.write(String(SubmitFixture.lines[2].prefix(10)))
+        try await Task.sleep(for: .milliseconds(100))
+        submitter.process.interrupt()
+        let (status, error) = try submitter.finish()
+        #expect(submitter.readLine() == nil)
+        #expect(status == 130)
+        #expect(error == """
+            submitted 1 commands: 1 appended (1 events), 0 already stored, 0 unchanged, 0 rejected
+            stopped by SIGINT after line 1 (every result printed is durable); the lines after it were not handled
+
+            """)
+        #expect(try await SubmitFixture.events(in: log).count == 1)
+    }
+
+    /// Ctrl-C in the middle of a file: the results of every command handled are printed (none
+    /// is left in the output buffer), and they are exactly what the log holds.
+    @Test func anInterruptMidFilePrintsEveryDurableResult() async throws {
+        let log = SubmitFixture.scratch()
+        let file = log + ".jsonl"
+        defer {
+            try? FileManager.default.removeItem(atPath: log)
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        let total = 50_000
+        let lines = (0..<total).map { index in
+            let digits = String(index), padding = String(repeating: "0", count: 12 - digits.count)
+            return #"{"id":"00000000-0000-4000-8000-\#(padding + digits)","product":"migue","type":"user.register","at":"2026-11-22T10:00:00Z","#
+                + #""actor":"test","data":{"phone_number":"+5730\#(padding.dropFirst(4) + digits)","name":"Ana"}}"#
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let submitter = try Submitter([file, "--log", log])
+        let first = submitter.readLine()
+        #expect(first?.hasPrefix("line 1: appended migue.user.registered at 0") == true, "\(first ?? "nothing")")
+        submitter.process.interrupt()
+        var results = first == nil ? 0 : 1
+        while submitter.readLine() != nil { results += 1 }
+        let (status, error) = try submitter.finish()
+
+        #expect(status == 130, "\(error)")
+        #expect(results > 0 && results < total, "an interrupt this early stops the file part way")
+        #expect(error.hasSuffix("stopped by SIGINT after line \(results) (every result printed is durable); the lines after it were not handled\n"), "\(error)")
+        #expect(try await SubmitFixture.events(in: log).count == results)
+    }
 }
