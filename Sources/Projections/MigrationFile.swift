@@ -25,6 +25,11 @@ public struct MigrationFile: Sendable, Equatable {
         self.checksum = checksum
     }
 
+    /// A file made in code, its checksum the SHA-256 of `sql`'s UTF-8 bytes, as if read from disk.
+    public init(schema: String, fileName: String, number: Int, sql: String) {
+        self.init(schema: schema, fileName: fileName, number: number, sql: sql, checksum: SHA256.hexDigest(sql.utf8))
+    }
+
     /// The schema whose files apply before all others: Parley's own bookkeeping.
     public static let bookkeepingSchema = "parley"
 

@@ -56,7 +56,7 @@ public struct ProjectionVerifier: Sendable {
         }
         let rebuilt: [String: TableFingerprint]
         do {
-            try await builder.build(into: scratch, until: position, replace: false)
+            try await builder.build(into: scratch, until: position, replace: false, pendingFiles: false)
             rebuilt = try await admin.run { connection in try TableFingerprint.of(schema: scratch, connection: connection) }
         } catch {
             try? await builder.drop(scratch)

@@ -7,9 +7,12 @@ extension Rebuilder {
     ///
     /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
     /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
-    /// are re-pinned to the new one.
+    /// are re-pinned to the new one. `parley.migrations` then lists the files the new version was
+    /// made from; with `strictFiles` (a rebuild), the swap is refused when the live schema has a
+    /// file the new version lacks.
     func swap(
-        retiring old: Version, activating new: Version, connection: Connection, check: (Connection) throws -> Void = { _ in }
+        retiring old: Version, activating new: Version, strictFiles: Bool, connection: Connection,
+        check: (Connection) throws -> Void = { _ in }
     ) throws {
         let live = projection.schema
         let parked = "\(projection.schema)_v\(old.version)"
@@ -39,6 +42,8 @@ extension Rebuilder {
                 throw Refusal(description: "projection \(projection.name)'s versions changed while swapping \(old.version) for \(new.version) "
                     + "(another rebuild, rollback or drop ran); nothing was swapped")
             }
+            try VersionFiles(projection: projection, files: builder.migrations).makeLive(
+                version: new.version, strict: strictFiles, connection: connection)
         }
     }
 

@@ -56,34 +56,75 @@ public struct Rebuilder: Sendable {
         let tables = try await admin.run { connection in
             try checkConstraintsValid(schema: shadow.schema, connection: connection)
             var tables: [ProjectionVerifier.Table] = []
-            try swap(retiring: active, activating: shadow, connection: connection) { connection in
+            try swap(retiring: active, activating: shadow, strictFiles: true, connection: connection) { connection in
                 tables = try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
             }
             return tables
         }
-        applied += try await self.runner(for: Version(version: shadow.version, schema: projection.schema, status: "active")).catchUp()
+        applied += try await catchUpAfterSwap(shadow.version)
         return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
     }
 
     /// The active version and the one to build: a version left building, or a new one, whose
     /// schema and version row commit together, so a crash leaves both or neither.
-    private func plan(_ connection: Connection) throws -> (active: Version, shadow: Version) {
-        let versions = try Self.versions(of: projection.name, connection: connection)
+    ///
+    /// A version left building from other migration files than the folder's is dropped and
+    /// built again: the swap would otherwise bring in a schema the files do not describe.
+    func plan(_ connection: Connection) throws -> (active: Version, shadow: Version) {
+        let files = VersionFiles(projection: projection, files: builder.migrations)
+        _ = try files.pending(connection: connection)
+        var versions = try Self.versions(of: projection.name, connection: connection)
         guard let active = versions.first(where: { $0.status == "active" }) else {
             throw Refusal(description: "projection \(projection.name) has no active version yet: run parley project first")
         }
-        if let building = versions.first(where: { $0.status == "building" }) { return (active, building) }
+        if let building = versions.first(where: { $0.status == "building" }) {
+            if try files.matchesFolder(version: building.version, connection: connection) { return (active, building) }
+            builder.logger.notice(
+                "version \(building.version) was building from other migration files than the folder's: building it again",
+                metadata: ["schema": "\(building.schema)"])
+            try connection.transaction { connection in
+                try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(building.schema)) CASCADE")
+                try connection.execute(
+                    "DELETE FROM parley.projection_versions WHERE projection = $1 AND version = $2 AND status = 'building'",
+                    [projection.name, building.version])
+            }
+            versions = try Self.versions(of: projection.name, connection: connection)
+        }
         let next = (versions.map(\.version).max() ?? 0) + 1
         let shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
         try connection.transaction { connection in
-            try builder.migrate(shadow.schema, connection: connection)
+            try files.recordLive(version: active.version, connection: connection)
+            let durations = try builder.migrate(shadow.schema, connection: connection)
             try connection.execute(
                 "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
                 [projection.name, shadow.version, shadow.schema])
             try connection.execute(
                 "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
+            try files.record(version: shadow.version, durations: durations, connection: connection)
         }
         return (active, shadow)
+    }
+
+    /// A failure after the swap committed: the version it names is live, only behind the log.
+    public struct BehindAfterSwap: Error, CustomStringConvertible {
+        public var projection: String
+        public var version: Int
+        public var error: any Error
+
+        public var description: String {
+            "version \(version) of \(projection) is active (the swap committed), but catching it up afterwards failed: \(error); "
+                + "parley project \(projection) catches it up"
+        }
+    }
+
+    /// Catches up `version`, just made active, with what was appended during the swap.
+    @discardableResult
+    private func catchUpAfterSwap(_ version: Int) async throws -> Int {
+        do {
+            return try await runner(for: Version(version: version, schema: projection.schema, status: "active")).catchUp()
+        } catch {
+            throw BehindAfterSwap(projection: projection.name, version: version, error: error)
+        }
     }
 
     /// Catches `runner` up until a pass finds at most one batch: the swap then has little left to apply.
@@ -124,8 +165,8 @@ public struct Rebuilder: Sendable {
             return (active, retired)
         }
         try await runner(for: retired).catchUp()
-        try await admin.run { connection in try swap(retiring: active, activating: retired, connection: connection) }
-        try await runner(for: Version(version: retired.version, schema: projection.schema, status: "active")).catchUp()
+        try await admin.run { connection in try swap(retiring: active, activating: retired, strictFiles: false, connection: connection) }
+        try await catchUpAfterSwap(retired.version)
         return (active.version, retired.version)
     }
 

@@ -27,14 +27,26 @@ public struct SchemaBuilder: Sendable {
 
     /// Creates `schema` with the projection's migrations and applies the events before `until`
     /// (all of them when nil); returns the events applied. Refuses an existing schema unless `replace`.
+    ///
+    /// Refuses a migrations folder where a file applied to the live schema changed or is missing;
+    /// with `pendingFiles: false`, also one holding files the live schema does not have yet.
     @discardableResult
-    public func build(into schema: String, until: LogPosition?, replace: Bool, batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in })
-        async throws -> Int
-    {
+    public func build(
+        into schema: String, until: LogPosition?, replace: Bool, pendingFiles: Bool = true, batchSize: Int = 1000,
+        progress: (LogPosition) -> Void = { _ in }
+    ) async throws -> Int {
         try Self.checkName(schema, projection: projection)
         guard !migrations.isEmpty else { throw Refusal(description: "no migrations for schema \(projection.schema)") }
         let admin = try DatabaseSession(conninfo, logger: logger)
-        try await admin.run { connection in try create(schema, replace: replace, connection: connection) }
+        try await admin.run { connection in
+            let pending = try VersionFiles(projection: projection, files: migrations).pending(connection: connection)
+            if !pendingFiles, !pending.isEmpty {
+                throw Refusal(
+                    description: "\(pending.map(\.name).joined(separator: ", ")) is not applied to the live schema \(projection.schema) yet: "
+                        + "run parley migrate (or parley rebuild \(projection.name)) first")
+            }
+            try create(schema, replace: replace, connection: connection)
+        }
         let runner = ProjectionRunner(
             projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
             target: .init(schema: schema, trackedVersion: nil, until: until, bulk: true))
@@ -83,12 +95,18 @@ public struct SchemaBuilder: Sendable {
     public var deferredIndexes: DeferredIndexes { DeferredIndexes(migrations: migrations, kept: projection.lookupIndexes) }
 
     /// Applies the migrations to `schema`, less the indexes `deferredIndexes` builds after the
-    /// load; run it inside a transaction.
-    func migrate(_ schema: String, connection: Connection) throws {
+    /// load; run it inside a transaction. Returns how long each file took, in milliseconds.
+    @discardableResult
+    func migrate(_ schema: String, connection: Connection) throws -> [String: Int] {
+        let clock = ContinuousClock()
+        var durations: [String: Int] = [:]
         for file in migrations {
+            let started = clock.now
             try connection.executeScript(file.retargeted(to: schema), name: file.name)
+            durations[file.fileName] = Migrator.milliseconds(clock.now - started)
         }
         try deferredIndexes.drop(in: schema, connection: connection)
+        return durations
     }
 
     /// Drops `schema` and everything in it.

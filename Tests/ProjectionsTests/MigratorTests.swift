@@ -54,7 +54,7 @@ import Testing
                 "user_interactions", "user_locations", "user_memory", "ai_usage_tracking", "scheduled_messages", "webhook_failures",
             ],
             "companion": ["users", "conversations", "messages", "user_context", "scheduled_messages", "onboarding", "telegram_link_tokens"],
-            "parley": ["migrations", "projection_versions", "projection_checkpoints"],
+            "parley": ["migrations", "projection_versions", "projection_checkpoints", "projection_version_files"],
         ]
         for (schema, tables) in expected {
             let rows = try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = $1", [schema])

@@ -48,7 +48,7 @@ import TestSupport
         // Version 2: the same tables plus a column, so the swap is visible to readers.
         let extra = MigrationFile(
             schema: "migue", fileName: "0005_message_length.sql", number: 5,
-            sql: "SET search_path TO migue, public;\nALTER TABLE messages_v2 ADD COLUMN content_length INTEGER;\n", checksum: "")
+            sql: "SET search_path TO migue, public;\nALTER TABLE messages_v2 ADD COLUMN content_length INTEGER;\n")
         let rebuilder = Rebuilder(builder: SchemaBuilder(
             projection: ProjectionCatalog.migue, store: store, conninfo: database.conninfo, migrations: repository + [extra],
             logger: TestServer.logger))

@@ -91,7 +91,7 @@ import TestSupport
         let connection = try setup.database.connect()
         #expect(throws: Rebuilder.Refusal.self) {
             try setup.rebuilder.swap(
-                retiring: .init(version: 2, schema: "migue", status: "active"), activating: .init(version: 1, schema: "migue_v1", status: "building"),
+                retiring: .init(version: 2, schema: "migue", status: "active"), activating: .init(version: 1, schema: "migue_v1", status: "building"), strictFiles: true,
                 connection: connection)
         }
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
