@@ -34,7 +34,8 @@ extension ChatterbotImport {
         /// (which only some conversations have; the rule does not depend on which).
         var longestWhatsAppID: Int {
             let turns = max(file.conversations[index].count, 1)
-            return "wamid.".count + waConversationID.count + max(".follow-up".count, 1 + String(turns - 1).count)
+            // Counted in code points, as migue and VARCHAR(64) count: a decomposed accent is two.
+            return "wamid.".unicodeScalars.count + waConversationID.unicodeScalars.count + max(".follow-up".count, 1 + String(turns - 1).count)
         }
 
         /// The conversation's first moment: a minute per conversation, 100,000 s per file, 10^7 s per

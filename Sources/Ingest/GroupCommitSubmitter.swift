@@ -57,19 +57,19 @@ public struct GroupCommitSubmitter: Sendable {
     /// durable: none, or the group before the one it closed. Throws `SyncFailed` when that
     /// group's sync failed, or the error that kept the command from being handled.
     public mutating func submit(json bytes: some Collection<UInt8>, line: Int) async throws -> [SubmitOutcome] {
-        let (commandID, result) = try await router.handle(json: bytes)
+        let (commandID, result) = try await blamingAFailedSync { try await router.handle(json: bytes) }
         return try await add(SubmitOutcome(line: line, commandID: commandID, result: result))
     }
 
     /// Handles one prepared command, numbered `line`; as `submit(json:line:)`.
     public mutating func submit(_ prepared: PreparedCommand, line: Int) async throws -> [SubmitOutcome] {
-        let result = try await router.handle(prepared)
+        let result = try await blamingAFailedSync { try await router.handle(prepared) }
         return try await add(SubmitOutcome(line: line, commandID: prepared.commandID, result: result))
     }
 
     /// Handles one decoded command, numbered `line`; as `submit(json:line:)`.
     public mutating func submit(_ envelope: CommandEnvelope, line: Int) async throws -> [SubmitOutcome] {
-        let result = try await router.handle(envelope)
+        let result = try await blamingAFailedSync { try await router.handle(envelope) }
         return try await add(SubmitOutcome(line: line, commandID: envelope.id, result: result))
     }
 
@@ -91,6 +91,17 @@ public struct GroupCommitSubmitter: Sendable {
             pending.removeAll(keepingCapacity: true)
         }
         return unconfirmed
+    }
+
+    /// Runs `handle`; when it fails while the last group's sync failed, throws `SyncFailed`: a
+    /// failed sync refuses every append after it, and the command in hand is not to blame.
+    private func blamingAFailedSync<T>(_ handle: () async throws -> T) async throws -> T {
+        do {
+            return try await handle()
+        } catch {
+            if let done = syncing?.done, case .failure(let syncError) = await done.result { throw SyncFailed(underlying: syncError) }
+            throw error
+        }
     }
 
     private mutating func add(_ outcome: SubmitOutcome) async throws -> [SubmitOutcome] {

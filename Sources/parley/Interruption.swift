@@ -46,8 +46,10 @@ final class Interruption: Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 guard received.number.compareExchange(expected: 0, desired: number, ordering: .sequentiallyConsistent).exchanged else {
+                    // To the process, not this thread: dispatch's threads block the signal, so a
+                    // raise() here would stay pending.
                     Glibc.signal(number, SIG_DFL)
-                    Glibc.raise(number)
+                    kill(getpid(), number)
                     return
                 }
                 _ = try? write.writeAll([UInt8(1)])

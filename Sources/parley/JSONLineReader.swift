@@ -126,9 +126,10 @@ struct JSONLineReader: ~Copyable {
     /// leave it.
     private mutating func takeLines() -> [(number: Int, bytes: ArraySlice<UInt8>)] {
         if atStart {
-            // Until three bytes are in, a byte order mark cannot be told from a short line.
-            guard buffer.count >= 3 || ended else { return [] }
-            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
+            // While the bytes in could still begin a byte order mark, it cannot be told from a short line.
+            let mark: [UInt8] = [0xEF, 0xBB, 0xBF]
+            guard buffer.count >= 3 || ended || !mark.starts(with: buffer) else { return [] }
+            if buffer.starts(with: mark) { buffer.removeFirst(3) }
             atStart = false
         }
         let taken: [UInt8]

@@ -122,13 +122,19 @@ final class ResultWriter: @unchecked Sendable {
     private let encoder = JSONValueEncoder()
     /// Touched only on `queue`.
     private var buffer: [UInt8] = []
+    /// Bounds the groups of outcomes waiting for `queue`, so that a reader that stops reading
+    /// (`| less`, paused) stops the submit instead of letting its results pile up in memory.
+    private let waiting = DispatchSemaphore(value: 16)
 
     init(json: Bool) {
         self.json = json
     }
 
     func write(_ outcomes: [SubmitOutcome]) {
+        guard !outcomes.isEmpty else { return }
+        waiting.wait()
         queue.async { [self] in
+            defer { waiting.signal() }
             for outcome in outcomes {
                 if json, let line = try? encoder.encode(outcome) {
                     buffer.append(contentsOf: line)

@@ -130,6 +130,11 @@ import Testing
         #expect(throws: ImportError(
             "english/\(long.name).yml: conversation 0 would have WhatsApp ids of 65 characters (`wamid.cb.r0.en.\(long.name).0.follow-up`), "
                 + "over migue's 64; rename the file shorter")) { try generator.conversation(0, of: long) }
+        // Migue counts code points: a decomposed é (e and U+0301) is two, so 37 characters are 38 here.
+        let decomposed = CorpusFile(
+            language: english, name: String(repeating: "n", count: 36) + "e\u{301}", position: 0, categories: [], conversations: [["hi"]])
+        #expect(decomposed.name.count == 37)
+        #expect(throws: ImportError.self) { try generator.conversation(0, of: decomposed) }
     }
 
     @Test func roundsOutsideThePhoneDigitsAreRefused() {

@@ -80,6 +80,51 @@ import Testing
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3, 4, 5, 6])
     }
 
+    /// A store that refuses every append once told to, as a log does after a failed sync.
+    final class RefusingStore: EventStore {
+        let store = InMemoryEventStore()
+        let refusing = Mutex(false)
+
+        struct Refused: Error {}
+
+        func append(_ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability) async throws
+            -> AppendResult
+        {
+            if refusing.withLock({ $0 }) { throw Refused() }
+            return try await store.append(events, to: stream, expected: expected, durability: durability)
+        }
+        func read(stream: StreamName, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
+            await store.read(stream: stream, from: version, direction: direction, limit: limit)
+        }
+        func readAll(from position: LogPosition, limit: Int) async throws -> [RecordedEvent] { await store.readAll(from: position, limit: limit) }
+        func readCategory(_ category: String, from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
+            await store.readCategory(category, from: position, limit: limit)
+        }
+        func head() async throws -> LogPosition { await store.head() }
+        func version(of stream: StreamName) async throws -> StreamVersion? { await store.version(of: stream) }
+        func position(of id: UUID) async throws -> LogPosition? { await store.position(of: id) }
+    }
+
+    /// The append refused after a failed background sync is the sync's failure, not the command's.
+    @Test func anAppendRefusedAfterAFailedSyncReportsTheSync() async throws {
+        let store = RefusingStore()
+        let synced = Mutex(false)
+        var submitter = GroupCommitSubmitter(store: store, groupSize: 3, sync: {
+            defer { synced.withLock { $0 = true } }
+            store.refusing.withLock { $0 = true }
+            throw SyncCounter.Failure()
+        })
+        for (offset, command) in commands.prefix(3).enumerated() {
+            #expect(try await submitter.submit(command, line: offset + 1) == [])
+        }
+        while !synced.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(1)) }
+
+        let failed = await #expect(throws: GroupCommitSubmitter.SyncFailed.self) { try await submitter.submit(commands[3], line: 4) }
+
+        #expect(failed?.underlying is SyncCounter.Failure)
+        #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
+    }
+
     @Test func confirmWaitsForTheBackgroundSyncEvenWhenItsOwnFails() async throws {
         final class Calls: Sendable {
             let count = Mutex(0)

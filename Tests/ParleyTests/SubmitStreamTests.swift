@@ -73,6 +73,17 @@ import Testing
         #expect(error == "submitted 3 commands: 1 appended (1 events), 1 already stored, 0 unchanged, 1 rejected\n")
     }
 
+    /// A first line shorter than a byte order mark is answered without waiting for more bytes.
+    @Test func aShortFirstLineIsAnsweredAtOnce() async throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let submitter = try Submitter(["-", "--log", log])
+        try submitter.write("1\n")
+        #expect(submitter.readLine() == "line 1: expected an object, found a number")
+        let (status, _) = try submitter.finish()
+        #expect(status == 1)
+    }
+
     /// Ctrl-C while the submit waits for input: it prints what it has, says where it stopped, and
     /// leaves an unfinished line alone.
     @Test func anInterruptWhileWaitingEndsAfterTheLastWholeLine() async throws {
@@ -95,6 +106,40 @@ import Testing
         #expect(try await SubmitFixture.events(in: log).count == 1)
     }
 
+    /// Commands to register `count` users, one per line.
+    static func registrations(_ count: Int) -> String {
+        (0..<count).map { index in
+            let digits = String(index), padding = String(repeating: "0", count: 12 - digits.count)
+            return #"{"id":"00000000-0000-4000-8000-\#(padding + digits)","product":"migue","type":"user.register","at":"2026-11-22T10:00:00Z","#
+                + #""actor":"test","data":{"phone_number":"+5730\#(padding.dropFirst(4) + digits)","name":"Ana"}}"#
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// A submit whose output nobody reads stops (its results do not pile up in memory), cannot
+    /// finish printing after a Ctrl-C, and ends at a second one.
+    @Test func aSecondInterruptEndsASubmitStuckOnItsOutput() async throws {
+        let log = SubmitFixture.scratch()
+        let file = log + ".jsonl"
+        defer {
+            try? FileManager.default.removeItem(atPath: log)
+            try? FileManager.default.removeItem(atPath: file)
+        }
+        try Self.registrations(50_000).write(toFile: file, atomically: true, encoding: .utf8)
+        let submitter = try Submitter([file, "--log", log])
+        try await Task.sleep(for: .seconds(2))
+        submitter.process.interrupt()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(submitter.process.isRunning, "it waits for its output to be read")
+        submitter.process.interrupt()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while submitter.process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!submitter.process.isRunning)
+        if !submitter.process.isRunning {
+            #expect(submitter.process.terminationReason == .uncaughtSignal)
+            #expect(submitter.process.terminationStatus == SIGINT)
+        }
+    }
+
     /// Ctrl-C in the middle of a file: the results of every command handled are printed (none
     /// is left in the output buffer), and they are exactly what the log holds.
     @Test func anInterruptMidFilePrintsEveryDurableResult() async throws {
@@ -105,12 +150,7 @@ import Testing
             try? FileManager.default.removeItem(atPath: file)
         }
         let total = 50_000
-        let lines = (0..<total).map { index in
-            let digits = String(index), padding = String(repeating: "0", count: 12 - digits.count)
-            return #"{"id":"00000000-0000-4000-8000-\#(padding + digits)","product":"migue","type":"user.register","at":"2026-11-22T10:00:00Z","#
-                + #""actor":"test","data":{"phone_number":"+5730\#(padding.dropFirst(4) + digits)","name":"Ana"}}"#
-        }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try Self.registrations(total).write(toFile: file, atomically: true, encoding: .utf8)
         let submitter = try Submitter([file, "--log", log])
         let first = submitter.readLine()
         #expect(first?.hasPrefix("line 1: appended migue.user.registered at 0") == true, "\(first ?? "nothing")")
