@@ -56,14 +56,14 @@ public struct ProjectionVerifier: Sendable {
         }
         let rebuilt: [String: TableFingerprint]
         do {
-            try await builder.build(into: scratch, until: position, replace: false, pendingFiles: false)
+            try await builder.build(into: scratch, until: position, replace: false, for: .verify)
             rebuilt = try await admin.run { connection in try TableFingerprint.of(schema: scratch, connection: connection) }
         } catch {
-            try? await builder.drop(scratch)
+            _ = try? await admin.run { connection in try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(scratch)) CASCADE") }
             throw error
         }
-        try await builder.drop(scratch)
         try await admin.run { connection in
+            try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(scratch)) CASCADE")
             _ = try connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.scratchLockClass, scratch])
         }
         let tables = Set(live.keys).union(rebuilt.keys).sorted().map { name in

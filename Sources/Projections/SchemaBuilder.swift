@@ -28,19 +28,34 @@ public struct SchemaBuilder: Sendable {
     /// Creates `schema` with the projection's migrations and applies the events before `until`
     /// (all of them when nil); returns the events applied. Refuses an existing schema unless `replace`.
     ///
-    /// Refuses a migrations folder where a file applied to the live schema changed or is missing;
-    /// with `pendingFiles: false`, also one holding files the live schema does not have yet.
+    /// Refuses a migrations folder where a file applied to the live schema changed or is missing.
     @discardableResult
     public func build(
-        into schema: String, until: LogPosition?, replace: Bool, pendingFiles: Bool = true, batchSize: Int = 1000,
+        into schema: String, until: LogPosition?, replace: Bool, batchSize: Int = 1000, progress: (LogPosition) -> Void = { _ in }
+    ) async throws -> Int {
+        try await build(into: schema, until: until, replace: replace, for: .replay, batchSize: batchSize, progress: progress)
+    }
+
+    /// What a schema is built for.
+    enum Purpose {
+        /// A replay: any schema name `checkName` allows; files new in the folder are taken.
+        case replay
+        /// `verify`'s scratch copy (`<schema>_verify_<8 hex>`, a name replays may not take): the
+        /// live schema's files exactly, none new.
+        case verify
+    }
+
+    @discardableResult
+    func build(
+        into schema: String, until: LogPosition?, replace: Bool, for purpose: Purpose, batchSize: Int = 1000,
         progress: (LogPosition) -> Void = { _ in }
     ) async throws -> Int {
-        try Self.checkName(schema, projection: projection)
+        if purpose == .replay { try Self.checkName(schema, projection: projection) }
         guard !migrations.isEmpty else { throw Refusal(description: "no migrations for schema \(projection.schema)") }
         let admin = try DatabaseSession(conninfo, logger: logger)
         try await admin.run { connection in
             let pending = try VersionFiles(projection: projection, files: migrations).pending(connection: connection)
-            if !pendingFiles, !pending.isEmpty {
+            if purpose == .verify, !pending.isEmpty {
                 throw Refusal(
                     description: "\(pending.map(\.name).joined(separator: ", ")) is not applied to the live schema \(projection.schema) yet: "
                         + "run parley migrate (or parley rebuild \(projection.name)) first")
@@ -131,6 +146,10 @@ public struct SchemaBuilder: Sendable {
         // would make a later rebuild or swap of that version fail.
         if let versioned = ProjectionCatalog.all.first(where: { schema.wholeMatch(of: /(.+)_v[0-9]+/)?.1 == $0.schema[...] }) {
             throw Refusal(description: "\(schema) is the name of a version of \(versioned.name) (rebuilds use \(versioned.schema)_v<N>); choose another name")
+        }
+        // `<schema>_verify_<8 hex>` is a verify's scratch schema, which the next verify drops when no verify holds it.
+        if let verified = ProjectionCatalog.all.first(where: { schema.wholeMatch(of: /(.+)_verify_[0-9a-f]{8}/)?.1 == $0.schema[...] }) {
+            throw Refusal(description: "\(schema) is the name of a scratch schema of parley verify \(verified.name), which verify drops; choose another name")
         }
     }
 }

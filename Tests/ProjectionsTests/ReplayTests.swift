@@ -45,5 +45,10 @@ import Testing
         }
         #expect(version.description == "migue_v7 is the name of a version of migue (rebuilds use migue_v<N>); choose another name")
         #expect(try connection.query("SELECT 1 FROM pg_namespace WHERE nspname = 'migue_v7'").isEmpty)
+        // So is a verify's scratch schema's: the next verify would drop it.
+        let scratch = try await #require(throws: SchemaBuilder.Refusal.self) {
+            try await builder.build(into: "migue_verify_0123abcd", until: LogPosition(300), replace: false)
+        }
+        #expect(scratch.description == "migue_verify_0123abcd is the name of a scratch schema of parley verify migue, which verify drops; choose another name")
     }
 }
