@@ -81,8 +81,12 @@ public struct Migrator {
         let started = clock.now
         do {
             let appliedAt = try connection.transaction { connection -> String in
+                // A file that ends the transaction and begins another is caught by the id changing.
+                let transaction = try connection.query("SELECT pg_current_xact_id()::text AS id")[0].decode("id", as: String.self)
                 try connection.executeScript(file.sql, name: file.name)
-                guard connection.isInTransaction else { throw MigrationError.endsTransaction(file: file.name) }
+                guard connection.isInTransaction,
+                    try connection.query("SELECT pg_current_xact_id_if_assigned()::text AS id")[0].decodeIfPresent("id", as: String.self) == transaction
+                else { throw MigrationError.endsTransaction(file: file.name) }
                 let rows = try connection.query(
                     """
                     INSERT INTO parley.migrations (schema_name, file_name, checksum, duration_ms)
