@@ -21,6 +21,9 @@ extension Rebuilder {
                 "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
                 [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])
             try check(connection)
+            try refuseDependents(
+                of: live, action: "swapping version \(new.version) of \(projection.name) in",
+                consequence: "would go on using version \(old.version)'s tables after the swap", connection: connection)
             try copyPrivileges(from: live, to: new.schema, connection: connection)
             try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(live)) RENAME TO \(ProjectionRunner.quoted(parked))")
             try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(new.schema)) RENAME TO \(ProjectionRunner.quoted(live))")

@@ -184,6 +184,9 @@ public struct Rebuilder: Sendable {
                     """, [projection.name])
                 var versions: [Int] = []
                 for row in dropped {
+                    let schema: String = try row.decode("schema_name")
+                    try refuseDependents(
+                        of: schema, action: "dropping \(schema)", consequence: "would be dropped with it", connection: connection)
                     try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(try row.decode("schema_name", as: String.self))) CASCADE")
                     versions.append(try row.decode("version"))
                 }

@@ -97,4 +97,37 @@ import TestSupport
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
         #expect(try setup.readerSees() == ["usage", "select", "column_update", "reads"])
     }
+
+    /// Objects outside the live schema refer to its tables by identity: a swap would leave them on
+    /// the retired version, and dropping it would drop them. Both are refused, naming them.
+    @Test func objectsOutsideTheSchemaStopTheSwapAndTheDrop() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let connection = try setup.database.connect()
+        try connection.executeScript(
+            """
+            CREATE VIEW public.named_users AS SELECT id, name FROM migue.users;
+            CREATE TABLE public.orders (id int PRIMARY KEY, user_id uuid REFERENCES migue.users (id));
+            """, name: "outside")
+
+        await #expect {
+            try await setup.rebuilder.rebuild()
+        } throws: {
+            "\($0)" == "swapping version 2 of migue in refused: table constraint orders_user_id_fkey on public.orders, view public.named_users "
+                + "outside schema migue depend on it and would go on using version 1's tables after the swap; drop them first (and create them again after)"
+        }
+        #expect(try setup.versions() == ["v1 active migue", "v2 building migue_v2"])
+
+        try connection.executeScript("DROP VIEW public.named_users; DROP TABLE public.orders;", name: "outside")
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        try connection.execute("CREATE VIEW public.old_users AS SELECT id FROM migue_v1.users")
+
+        await #expect {
+            try await setup.rebuilder.dropPrevious()
+        } throws: {
+            "\($0)" == "dropping migue_v1 refused: view public.old_users outside schema migue_v1 depends on it and would be dropped with it; "
+                + "drop it first (and create it again after)"
+        }
+        #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+    }
 }
