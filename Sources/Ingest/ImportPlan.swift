@@ -51,6 +51,20 @@ public struct ImportPlan: Sendable {
         return ImportPlan(conversations: Conversations(generator: generator, places: places))
     }
 
+    /// Where the command numbered `line` (from 1, in `commands`) comes from, as a user finds it
+    /// in the corpus: `english/greetings.yml, conversation 12` (conversations counted from 0).
+    public func origin(ofCommand line: Int) -> String {
+        precondition(line >= 1 && line <= commandCount, "command \(line) is not in the plan")
+        // The last conversation whose first command is at or before the line's.
+        var low = 0, high = offsets.count - 1
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if offsets[middle] <= line - 1 { low = middle } else { high = middle }
+        }
+        let place = conversations.places[low]
+        return "\(place.file.language.folder)/\(place.file.name).yml, conversation \(place.index)"
+    }
+
     /// Every command in the order it must be handled.
     public var commands: Commands { Commands(conversations: conversations, offsets: offsets) }
 

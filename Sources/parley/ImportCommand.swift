@@ -68,7 +68,8 @@ struct ImportChatterbot: AsyncParsableCommand {
             progress.finish()
             // What was appended before the failure is kept (and synced by the close, when it can be).
             let closed = Result { try log.close() }
-            let command = error.line > 0 ? " (\(commands[error.line - 1].type) \(commands[error.line - 1].id.lowercasedText))" : ""
+            let command = error.line > 0
+                ? " (\(plan.origin(ofCommand: error.line)): \(commands[error.line - 1].type) \(commands[error.line - 1].id.lowercasedText))" : ""
             let tally = error.report.tally
             var text = "command \(error.line) of \(commands.count)\(command) failed: \(error.underlying). "
                 + "The \(error.line - 1) commands before it were handled (\(tally.eventsAppended) events appended, "
@@ -83,7 +84,8 @@ struct ImportChatterbot: AsyncParsableCommand {
         for outcome in report.rejections.prefix(20) {
             guard case .rejected(let rejection) = outcome.result else { continue }
             let command = commands[outcome.line - 1]
-            FileHandle.standardError.write(Data("rejected: command \(outcome.line) (\(command.type) \(command.id)): \(rejection)\n".utf8))
+            FileHandle.standardError.write(
+                Data("rejected: command \(outcome.line) (\(plan.origin(ofCommand: outcome.line)): \(command.type) \(command.id.lowercasedText)): \(rejection)\n".utf8))
         }
         if report.rejections.count > 20 {
             FileHandle.standardError.write(Data("... and \(report.rejections.count - 20) more rejected commands\n".utf8))

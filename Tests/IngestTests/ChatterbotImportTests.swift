@@ -37,6 +37,25 @@ import Testing
         #expect(plan.conversations[3].messages.map { $0.data["content"] } == [.string("yes"), .string("42")])
     }
 
+    /// A command's number leads back to its corpus file and conversation, for messages about it.
+    @Test func everyCommandNamesTheConversationItComesFrom() throws {
+        let plan = try plan()
+        let conversations = (0..<plan.conversations.count).map { plan.conversations[$0].all.count }
+        var line = 0
+        var origins: [String] = []
+        for (index, count) in conversations.enumerated() {
+            for _ in 0..<count {
+                line += 1
+                let origin = plan.origin(ofCommand: line)
+                if origins.last != origin { origins.append(origin) }
+                #expect(origins.count == index + 1)
+            }
+        }
+        #expect(line == plan.commandCount)
+        #expect(origins.prefix(2) == ["english/greetings.yml, conversation 0", "english/greetings.yml, conversation 1"])
+        #expect(origins.last == "spanish/saludos.yml, conversation 2")
+    }
+
     @Test func idsNumbersAndTimesDeriveFromThePlaceOnly() throws {
         let first = Array(try plan().commands)
         let again = Array(try plan().commands)

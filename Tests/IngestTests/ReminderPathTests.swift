@@ -43,7 +43,7 @@ import Testing
     }
 }
 
-@Suite(.enabled(if: TestCorpus.isInstalled, "the corpus is installed by tools/setup into .parley/corpus"))
+@Suite(.enabled(if: TestCorpus.runsInstalledSuites, "the corpus is installed by tools/setup into .parley/corpus (or PARLEY_CORPUS)"))
 struct InstalledCorpusTests {
     @Test func everyConversationOfEveryLanguageGetsItsOwnNumber() throws {
         let corpus = ChatterbotCorpus(directory: TestCorpus.installed)

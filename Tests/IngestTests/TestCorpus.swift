@@ -64,10 +64,16 @@ enum TestCorpus {
     }
 
     /// The corpus `tools/setup` installs in the repository's `.parley/corpus`.
-    static let installed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// Where `tools/setup` installed the corpus: `PARLEY_CORPUS` (which `tools/test` sets from
+    /// `PARLEY_HOME`), else the checkout's `.parley/corpus`.
+    static let installed = ProcessInfo.processInfo.environment["PARLEY_CORPUS"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".parley/corpus").path
 
-    static var isInstalled: Bool {
-        FileManager.default.fileExists(atPath: installed + "/chatterbot_corpus/data/english/greetings.yml")
+    /// Whether the suites over the installed corpus run: always under `tools/test` (which sets
+    /// `PARLEY_CORPUS`), so a missing corpus fails them there; elsewhere when it is installed.
+    static var runsInstalledSuites: Bool {
+        ProcessInfo.processInfo.environment["PARLEY_CORPUS"] != nil
+            || FileManager.default.fileExists(atPath: installed + "/chatterbot_corpus/data/english/greetings.yml")
     }
 }
