@@ -57,3 +57,12 @@ struct RowsNotAsExpected: Error, CustomStringConvertible {
             + "the read model no longer agrees with the events (rebuild it with parley rebuild)"
     }
 }
+
+/// A version with no checkpoint row: never registered, or dropped (`--drop-previous`) while a
+/// runner of it was still going.
+public struct VersionNotRegistered: Error, Equatable, CustomStringConvertible {
+    public var projection: String
+    public var version: Int
+
+    public var description: String { "projection \(projection) v\(version) is not registered" }
+}

@@ -97,7 +97,7 @@ public final class ProjectionRunner: Sendable {
                 "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2",
                 [projection.name, version])
             guard let row = rows.first else {
-                throw PostgresError(kind: .usage, message: "projection \(projection.name) v\(version) is not registered")
+                throw VersionNotRegistered(projection: projection.name, version: version)
             }
             return LogPosition(UInt64(try row.decode("next_position", as: Int64.self)))
         }

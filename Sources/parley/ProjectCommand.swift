@@ -91,9 +91,15 @@ struct Project: AsyncParsableCommand {
                     let runner = try runners[key] ?? ProjectionRunner(
                         projection: projection, store: log, session: DatabaseSession(conninfo, logger: options.logger),
                         logger: options.logger, target: .init(schema: version.schema, trackedVersion: version.version))
-                    following[key] = runner
-                    try await runner.catchUp(batchSize: batchSize)
-                    next = min(next, try await runner.checkpoint())
+                    do {
+                        try await runner.catchUp(batchSize: batchSize)
+                        next = min(next, try await runner.checkpoint())
+                        following[key] = runner
+                    } catch is VersionNotRegistered {
+                        // Retired and dropped since the versions were read: the next round reads the active one.
+                        options.logger.info("a version stopped being followed: dropped", metadata: ["version": "\(key)"])
+                        next = LogPosition(0)
+                    }
                 }
             }
             runners = following

@@ -130,4 +130,19 @@ import TestSupport
         }
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
     }
+
+    /// A runner of a version dropped under it says so with a value `project --follow` matches
+    /// (it then follows the active version instead of stopping).
+    @Test func aRunnerOfADroppedVersionSaysItIsNotRegistered() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        #expect(try await setup.rebuilder.dropPrevious() == [1])
+        let runner = ProjectionRunner(
+            projection: ProjectionCatalog.migue, store: setup.rebuilder.builder.store,
+            session: try DatabaseSession(setup.database.conninfo, logger: TestServer.logger), logger: TestServer.logger,
+            target: .init(schema: "migue_v1", trackedVersion: 1))
+
+        await #expect(throws: VersionNotRegistered(projection: "migue", version: 1)) { try await runner.catchUp() }
+    }
 }
