@@ -8,14 +8,27 @@ public struct TableFingerprint: Sendable, Equatable, Encodable {
     public var rows: Int
     public var hash: String
 
-    /// The fingerprint of every base table of `schema`, by table name.
+    /// The base tables `schema` holds in the transaction's snapshot, by name, each with the name
+    /// that reaches the same table now.
+    ///
+    /// A name in SQL text is resolved against the latest catalog, not the snapshot: after a swap
+    /// committed during a repeatable-read transaction, `migue.users` would be the new version's
+    /// table. The catalog rows read here are the snapshot's, and `oid::regclass` names the same
+    /// table however it is called now.
+    static func tables(of schema: String, connection: Connection) throws -> [(name: String, qualified: String)] {
+        try connection.query(
+            """
+            SELECT c.relname, c.oid::regclass::text AS qualified FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname
+            """, [schema]
+        ).map { (try $0.decode("relname"), try $0.decode("qualified")) }
+    }
+
+    /// The fingerprint of every base table of `schema`, by table name, as the transaction's
+    /// snapshot holds it.
     public static func of(schema: String, connection: Connection) throws -> [String: TableFingerprint] {
-        let tables = try connection.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema])
         var result: [String: TableFingerprint] = [:]
-        for table in tables {
-            let name: String = try table.decode("table_name")
-            let qualified = ProjectionRunner.quoted(schema) + "." + ProjectionRunner.quoted(name)
+        for (name, qualified) in try tables(of: schema, connection: connection) {
             let row = try connection.query(
                 """
                 SELECT count(*) AS rows, coalesce(md5(string_agg(h, '' ORDER BY h)), '') AS hash
@@ -29,12 +42,8 @@ public struct TableFingerprint: Sendable, Equatable, Encodable {
     /// The row count of every base table of `schema`, by table name: cheaper than a fingerprint
     /// when only sizes matter (status, a rebuild's check inside its swap).
     public static func rowCounts(schema: String, connection: Connection) throws -> [String: Int] {
-        let tables = try connection.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema])
         var counts: [String: Int] = [:]
-        for table in tables {
-            let name: String = try table.decode("table_name")
-            let qualified = ProjectionRunner.quoted(schema) + "." + ProjectionRunner.quoted(name)
+        for (name, qualified) in try tables(of: schema, connection: connection) {
             counts[name] = try connection.query("SELECT count(*) AS n FROM \(qualified)")[0].decode("n", as: Int.self)
         }
         return counts

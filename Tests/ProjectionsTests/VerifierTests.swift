@@ -67,6 +67,28 @@ import TestSupport
         #expect(dropped == ["migue_verify_0000beef"])
     }
 
+    /// A swap committed while verify fingerprints the live schema does not mix the versions:
+    /// the tables are the snapshot's, whatever their names are now.
+    @Test func fingerprintsReadTheSnapshotsTablesAfterARename() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let connection = try database.connect()
+        try connection.executeScript(
+            """
+            CREATE SCHEMA live; CREATE TABLE live.t (id int); INSERT INTO live.t VALUES (1), (2);
+            CREATE SCHEMA shadow; CREATE TABLE shadow.t (id int); INSERT INTO shadow.t VALUES (3);
+            """, name: "setup")
+        let swapper = try database.connect()
+        let (before, during) = try connection.transaction { connection in
+            try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let before = try TableFingerprint.of(schema: "live", connection: connection)
+            try swapper.executeScript("ALTER SCHEMA live RENAME TO old; ALTER SCHEMA shadow RENAME TO live;", name: "swap")
+            return (before, try TableFingerprint.of(schema: "live", connection: connection))
+        }
+        #expect(before["t"]?.rows == 2)
+        #expect(during == before)
+    }
+
     @Test func aProjectionThatNeverRanIsRefusedByName() async throws {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
