@@ -16,6 +16,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case outOfOrder(pending: String, applied: String)
     /// The file ended the transaction it runs in (it holds COMMIT, ROLLBACK or similar).
     case endsTransaction(file: String)
+    /// A line still names the file's own schema after retargeting it to another (rebuilds,
+    /// replays, verify), in a form the rewrite does not know.
+    case notRetargetable(file: String, line: Int)
     /// The server rejected the file; nothing of it was kept.
     case failed(file: String, error: PostgresError)
 
@@ -42,6 +45,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             "\(pending) is pending but sorts before \(applied), which is already applied; renumber it after"
         case .endsTransaction(let file):
             "\(file) ends the transaction it runs in; migration files must not hold COMMIT or ROLLBACK"
+        case .notRetargetable(let file, let line):
+            "\(file) line \(line) names its schema in a form a rebuild cannot point at another schema (it would reach the live one): "
+                + "write `SET search_path TO <schema>, public;` and qualify names as `<schema>.name`, unquoted and in lowercase"
         case .failed(let file, let error):
             "\(file) failed and was rolled back: \(error)"
         }

@@ -7,16 +7,45 @@ extension MigrationFile {
     /// Product migrations name their schema only in `CREATE SCHEMA IF NOT EXISTS s`, `SET search_path
     /// TO s, ...`, a function's `SET search_path = s, ...`, and qualified names `s.object`; each of
     /// these is rewritten outside comments. Other schemas (`public`, `auth`) are left alone.
-    public func retargeted(to target: String) -> String {
-        sql.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+    ///
+    /// Throws `MigrationError.notRetargetable` when the schema is still named after the rewrite
+    /// (`SET search_path TO migue;`, `"migue".t`, `MIGUE.t`): that statement would reach the live
+    /// schema while building another.
+    public func retargeted(to target: String) throws(MigrationError) -> String {
+        var lines: [String] = []
+        for (number, line) in sql.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let (code, comment) = Self.splitComment(line)
             var rewritten = code
                 .replacingOccurrences(of: "SCHEMA IF NOT EXISTS \(schema);", with: "SCHEMA IF NOT EXISTS \(target);")
                 .replacingOccurrences(of: "search_path TO \(schema),", with: "search_path TO \(target),")
                 .replacingOccurrences(of: "search_path = \(schema),", with: "search_path = \(target),")
             rewritten = Self.requalify(rewritten, from: schema, to: target)
-            return rewritten + comment
-        }.joined(separator: "\n")
+            if Self.namesIdentifier(schema, in: rewritten) { throw .notRetargetable(file: name, line: number + 1) }
+            lines.append(rewritten + comment)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Whether `code` holds `identifier` as a whole word (in any case, quoted or not) outside
+    /// single-quoted literals.
+    static func namesIdentifier(_ identifier: String, in code: String) -> Bool {
+        let word = Array(identifier.lowercased().unicodeScalars)
+        let scalars = Array(code.lowercased().unicodeScalars)
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "$" }
+        var inLiteral = false
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "'" {
+                inLiteral.toggle()
+            } else if !inLiteral, scalars[index...].starts(with: word),
+                index == 0 || !isWordScalar(scalars[index - 1]),
+                index + word.count == scalars.count || !isWordScalar(scalars[index + word.count])
+            {
+                return true
+            }
+            index += 1
+        }
+        return false
     }
 
     /// The code and the `--` comment of a line (a `--` inside a quoted literal is code).

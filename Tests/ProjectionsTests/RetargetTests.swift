@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 @Suite struct RetargetTests {
-    @Test func rewritesTheSchemaOutsideComments() {
+    @Test func rewritesTheSchemaOutsideComments() throws {
         let file = MigrationFile(
             schema: "migue", fileName: "0001_x.sql", number: 1,
             sql: """
@@ -14,7 +14,7 @@ import TestSupport
                 CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = migue, pg_catalog AS $$ SELECT count(*) FROM migue.users $$;
                 SELECT 'migue.users -- not a comment', notmigue.users, auth.uid();
                 """, checksum: "")
-        #expect(file.retargeted(to: "shadow") == """
+        #expect(try file.retargeted(to: "shadow") == """
             -- migue.ai: the tables of migue.users
             CREATE SCHEMA IF NOT EXISTS shadow;
             SET search_path TO shadow, public;
@@ -23,13 +23,29 @@ import TestSupport
             """)
     }
 
+    /// A form the rewrite does not know would reach the live schema while building another: refused, naming the line.
+    @Test(arguments: [
+        "SET search_path TO migue;", "SET search_path TO \"migue\", public;", "ALTER TABLE MIGUE.users ADD COLUMN x int;",
+        "CREATE TABLE \"migue\".t (id int);", "GRANT USAGE ON SCHEMA migue TO reader;",
+    ])
+    func formsTheRewriteDoesNotKnowAreRefused(statement: String) {
+        let file = MigrationFile(schema: "migue", fileName: "0005_x.sql", number: 5, sql: "-- migue\nSET search_path TO migue, public;\n\(statement)\n")
+        #expect(throws: MigrationError.notRetargetable(file: "migue/0005_x.sql", line: 3)) { try file.retargeted(to: "migue_v2") }
+    }
+
+    @Test func theSchemaNameInsideALiteralOrAnotherNameIsLeftAlone() throws {
+        let file = MigrationFile(
+            schema: "migue", fileName: "0005_x.sql", number: 5, sql: "COMMENT ON TABLE t IS 'built for migue';\nSELECT migue_count, notmigue.x;\n")
+        #expect(try file.retargeted(to: "migue_v2") == file.sql)
+    }
+
     @Test func migueBuildsIntoAnotherSchemaWithItsRules() throws {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
         let connection = try database.connect()
         let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
         for file in files where file.schema == "migue" {
-            try connection.executeScript(file.retargeted(to: "migue_asof"), name: file.name)
+            try connection.executeScript(try file.retargeted(to: "migue_asof"), name: file.name)
         }
         let tables = try connection.query(
             "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'migue_asof' AND table_type = 'BASE TABLE'")
