@@ -145,4 +145,33 @@ import TestSupport
 
         await #expect(throws: VersionNotRegistered(projection: "migue", version: 1)) { try await runner.catchUp() }
     }
+
+    /// A function taking the schema's own types keeps its grants across a swap (and PUBLIC stays
+    /// without the EXECUTE revoked from it); a rollback takes back what was revoked on the newer version.
+    @Test func grantsFollowFunctionsOfTheSchemasTypesAndRevocationsSurviveARollback() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let connection = try setup.database.connect()
+        let function = "migue.reminder_status_transition_allowed(migue.reminder_status, migue.reminder_status)"
+        try connection.execute("REVOKE EXECUTE ON FUNCTION \(function) FROM PUBLIC")
+        try connection.execute("GRANT EXECUTE ON FUNCTION \(function) TO \(setup.reader)")
+        func may(_ role: String, _ check: String) throws -> Bool {
+            try connection.query("SELECT \(check) AS allowed", [role])[0].decode("allowed", as: Bool.self)
+        }
+        let execute = "has_function_privilege($1, '\(function)', 'EXECUTE')"
+        let select = "has_table_privilege($1, 'migue.messages_v2', 'SELECT')"
+
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        #expect(try may(setup.reader, execute))
+        #expect(try !may("public", execute))
+        #expect(try may(setup.reader, select))
+
+        try connection.execute("REVOKE SELECT ON migue.messages_v2 FROM \(setup.reader)")
+        #expect(try await setup.rebuilder.rollback() == (previous: 2, current: 1))
+
+        #expect(try setup.versions() == ["v1 active migue", "v2 retired migue_v2"])
+        #expect(try !may(setup.reader, select), "revoked on version 2, so not back with version 1")
+        #expect(try may(setup.reader, execute))
+        #expect(try !may("public", execute))
+    }
 }
