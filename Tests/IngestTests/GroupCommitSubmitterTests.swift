@@ -80,38 +80,13 @@ import Testing
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3, 4, 5, 6])
     }
 
-    /// A store that refuses every append once told to, as a log does after a failed sync.
-    final class RefusingStore: EventStore {
-        let store = InMemoryEventStore()
-        let refusing = Mutex(false)
-
-        struct Refused: Error {}
-
-        func append(_ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability) async throws
-            -> AppendResult
-        {
-            if refusing.withLock({ $0 }) { throw Refused() }
-            return try await store.append(events, to: stream, expected: expected, durability: durability)
-        }
-        func read(stream: StreamName, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
-            await store.read(stream: stream, from: version, direction: direction, limit: limit)
-        }
-        func readAll(from position: LogPosition, limit: Int) async throws -> [RecordedEvent] { await store.readAll(from: position, limit: limit) }
-        func readCategory(_ category: String, from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
-            await store.readCategory(category, from: position, limit: limit)
-        }
-        func head() async throws -> LogPosition { await store.head() }
-        func version(of stream: StreamName) async throws -> StreamVersion? { await store.version(of: stream) }
-        func position(of id: UUID) async throws -> LogPosition? { await store.position(of: id) }
-    }
-
     /// The append refused after a failed background sync is the sync's failure, not the command's.
     @Test func anAppendRefusedAfterAFailedSyncReportsTheSync() async throws {
-        let store = RefusingStore()
+        let store = FailingStore(failingFrom: .max)
         let synced = Mutex(false)
         var submitter = GroupCommitSubmitter(store: store, groupSize: 3, sync: {
             defer { synced.withLock { $0 = true } }
-            store.refusing.withLock { $0 = true }
+            store.failFromNow()
             throw SyncCounter.Failure()
         })
         for (offset, command) in commands.prefix(3).enumerated() {
