@@ -34,11 +34,12 @@ public struct Migrator {
         self.logger = logger
     }
 
-    /// Every file, applied ones first in the order they were applied, then the pending ones in order.
+    /// Every file, applied ones first in the order they were applied, then the pending ones in order;
+    /// with `schema`, only the files recorded in that schema and this migrator's files.
     ///
     /// Throws when an applied file changed, disappeared, or a pending file sorts before an applied one.
-    public func status() throws(MigrationError) -> [Entry] {
-        let applied = try appliedRecords()
+    public func status(schema: String? = nil) throws(MigrationError) -> [Entry] {
+        let applied = try appliedRecords().filter { record in schema.map { record.schema == $0 } ?? true }
         var entries: [Entry] = []
         for record in applied {
             guard let file = files.first(where: { $0.schema == record.schema && $0.fileName == record.file }) else {

@@ -59,13 +59,10 @@ public struct ProjectionVerifier: Sendable {
             try await builder.build(into: scratch, until: position, replace: false, for: .verify)
             rebuilt = try await admin.run { connection in try TableFingerprint.of(schema: scratch, connection: connection) }
         } catch {
-            _ = try? await admin.run { connection in try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(scratch)) CASCADE") }
+            _ = try? await admin.run { connection in try Self.discard(scratch, connection: connection) }
             throw error
         }
-        try await admin.run { connection in
-            try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(scratch)) CASCADE")
-            _ = try connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.scratchLockClass, scratch])
-        }
+        try await admin.run { connection in try Self.discard(scratch, connection: connection) }
         let tables = Set(live.keys).union(rebuilt.keys).sorted().map { name in
             Table(
                 table: name, liveRows: live[name]?.rows ?? 0, rebuiltRows: rebuilt[name]?.rows ?? 0,
@@ -78,6 +75,12 @@ public struct ProjectionVerifier: Sendable {
     /// The first key of the advisory lock a verify holds on its scratch schema ("pvfy"); the
     /// second is the schema name's `hashtext`.
     static let scratchLockClass: Int32 = 0x7076_6679
+
+    /// Drops the scratch schema `name`, then lets go of its advisory lock (held by `connection`).
+    private static func discard(_ name: String, connection: Connection) throws {
+        try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(name)) CASCADE")
+        try connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [scratchLockClass, name])
+    }
 
     /// Drops the scratch schemas of verifies that ended without dropping them (Ctrl-C, a crash):
     /// a running verify holds its schema's advisory lock for as long as its session lives, so a
@@ -92,8 +95,7 @@ public struct ProjectionVerifier: Sendable {
         for name in names {
             let claimed = try connection.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS claimed", [Self.scratchLockClass, name])
             guard try claimed[0].decode("claimed", as: Bool.self) else { continue }
-            defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.scratchLockClass, name]) }
-            try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(name)) CASCADE")
+            try Self.discard(name, connection: connection)
             builder.logger.notice("dropped \(name), the scratch schema of a verify that was interrupted")
             dropped.append(name)
         }

@@ -45,7 +45,7 @@ extension Rebuilder {
                 throw Refusal(description: "projection \(projection.name)'s versions changed while swapping \(old.version) for \(new.version) "
                     + "(another rebuild, rollback or drop ran); nothing was swapped")
             }
-            try VersionFiles(projection: projection, files: builder.migrations).makeLive(
+            try builder.versionFiles.makeLive(
                 version: new.version, strict: strictFiles, connection: connection)
         }
     }

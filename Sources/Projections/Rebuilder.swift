@@ -71,7 +71,7 @@ public struct Rebuilder: Sendable {
     /// A version left building from other migration files than the folder's is dropped and
     /// built again: the swap would otherwise bring in a schema the files do not describe.
     func plan(_ connection: Connection) throws -> (active: Version, shadow: Version) {
-        let files = VersionFiles(projection: projection, files: builder.migrations)
+        let files = builder.versionFiles
         _ = try files.pending(connection: connection)
         var versions = try Self.versions(of: projection.name, connection: connection)
         guard let active = versions.first(where: { $0.status == "active" }) else {

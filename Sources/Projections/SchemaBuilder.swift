@@ -54,10 +54,10 @@ public struct SchemaBuilder: Sendable {
         guard !migrations.isEmpty else { throw Refusal(description: "no migrations for schema \(projection.schema)") }
         let admin = try DatabaseSession(conninfo, logger: logger)
         try await admin.run { connection in
-            let pending = try VersionFiles(projection: projection, files: migrations).pending(connection: connection)
+            let pending = try versionFiles.pending(connection: connection)
             if purpose == .verify, !pending.isEmpty {
                 throw Refusal(
-                    description: "\(pending.map(\.name).joined(separator: ", ")) is not applied to the live schema \(projection.schema) yet: "
+                    description: "\(pending.map(\.name).joined(separator: ", ")) \(pending.count == 1 ? "is" : "are") not applied to the live schema \(projection.schema) yet: "
                         + "run parley migrate (or parley rebuild \(projection.name)) first")
             }
             try create(schema, replace: replace, connection: connection)
@@ -105,6 +105,9 @@ public struct SchemaBuilder: Sendable {
     private func comment(_ schema: String, _ text: String, connection: Connection) throws {
         try connection.execute("COMMENT ON SCHEMA \(ProjectionRunner.quoted(schema)) IS '\(text.replacingOccurrences(of: "'", with: "''"))'")
     }
+
+    /// Which files made each version of the projection (`parley.projection_version_files`).
+    var versionFiles: VersionFiles { VersionFiles(projection: projection, files: migrations, logger: logger) }
 
     /// The secondary indexes a load into one of this builder's schemas builds after its rows.
     public var deferredIndexes: DeferredIndexes { DeferredIndexes(migrations: migrations, kept: projection.lookupIndexes) }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Postgres
 
 /// Which migration files made each version of a projection, and `parley.migrations` kept true to
@@ -14,25 +15,15 @@ struct VersionFiles {
     let projection: Projection
     /// The product's files in the migrations folder, in order.
     let files: [MigrationFile]
+    let logger: Logger
 
     /// The product's files the live schema does not have yet, in order. Throws `MigrationError`
-    /// when a file applied to it changed or left the folder, or a new file sorts before an applied one.
+    /// as `parley migrate` refuses: a file applied to it changed or left the folder, or a new file
+    /// sorts before an applied one.
     func pending(connection: Connection) throws -> [MigrationFile] {
-        let applied = try connection.query(
-            "SELECT file_name, checksum FROM parley.migrations WHERE schema_name = $1 ORDER BY file_name", [projection.schema]
-        ).map { row in (file: try row.decode("file_name", as: String.self), checksum: try row.decode("checksum", as: String.self)) }
-        for record in applied {
-            let name = "\(projection.schema)/\(record.file)"
-            guard let file = files.first(where: { $0.fileName == record.file }) else { throw MigrationError.missing(file: name) }
-            guard file.checksum == record.checksum else {
-                throw MigrationError.changed(file: name, recorded: record.checksum, current: file.checksum)
-            }
-        }
-        let pending = files.filter { file in !applied.contains { $0.file == file.fileName } }
-        if let first = pending.first, let later = applied.last, later.file > first.fileName {
-            throw MigrationError.outOfOrder(pending: first.name, applied: "\(projection.schema)/\(later.file)")
-        }
-        return pending
+        let pending = try Migrator(connection: connection, files: files, logger: logger).status(schema: projection.schema)
+            .filter { $0.state == .pending }
+        return files.filter { file in pending.contains { $0.file == file.fileName } }
     }
 
     /// The files `version` was made from (file name to checksum); nil when none were recorded
@@ -89,8 +80,9 @@ struct VersionFiles {
             ).map { "\(projection.schema)/\(try $0.decode("file_name", as: String.self))" }
             if !missing.isEmpty {
                 throw Rebuilder.Refusal(
-                    description: "\(missing.joined(separator: ", ")) was applied to the live schema after version \(version) started building "
-                        + "without it; nothing was swapped: run parley rebuild \(projection.name) again to build a version with it")
+                    description: "\(missing.joined(separator: ", ")) \(missing.count == 1 ? "was" : "were") applied to the live schema after version "
+                        + "\(version) started building without \(missing.count == 1 ? "it" : "them"); nothing was swapped: "
+                        + "run parley rebuild \(projection.name) again to build a version with \(missing.count == 1 ? "it" : "them")")
             }
         }
         try connection.execute(

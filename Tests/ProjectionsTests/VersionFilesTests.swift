@@ -117,7 +117,7 @@ import TestSupport
 
         #expect(outcome.current == 2)
         #expect(try setup.hasNickname(), "version 2 was built again with the new file")
-        let files = try VersionFiles(projection: setup.builder.projection, files: []).recorded(version: 2, connection: setup.connection)
+        let files = try setup.builder.versionFiles.recorded(version: 2, connection: setup.connection)
         #expect(files?["0005_user_nickname.sql"] == Self.added.checksum)
         #expect(files?.count == 5)
     }
