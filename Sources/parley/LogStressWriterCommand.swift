@@ -28,7 +28,11 @@ struct LogStressWriter: AsyncParsableCommand {
     @Option(help: "Events in every fifth batch of the first appender (0: none); over a block's worth, such a batch has blocks of its own.")
     var largeBatch = 0
 
+    @Flag(help: "Exit when standard input reaches its end, so that a writer outlives no test process that holds the other end.")
+    var untilStdinCloses = false
+
     func run() async throws {
+        if untilStdinCloses { Self.exitWhenStandardInputCloses() }
         let log = try FileEventLog(directory: options.logPath, options: .init(segmentSize: segmentSize), logger: options.logger)
         let output = FileHandle.standardOutput
         let appenders = self.appenders, maximumBatch = self.maximumBatch, largeBatch = self.largeBatch
@@ -54,6 +58,17 @@ struct LogStressWriter: AsyncParsableCommand {
                 }
             }
             try await group.waitForAll()
+        }
+    }
+
+    /// Reads standard input on a thread of its own and ends the process at its end of file.
+    private static func exitWhenStandardInputCloses() {
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(STDIN_FILENO, &byte, 1)
+                if count == 0 || (count < 0 && errno != EINTR) { Glibc.exit(0) }
+            }
         }
     }
 }

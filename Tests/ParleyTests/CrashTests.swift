@@ -19,7 +19,10 @@ import Testing
         let process = Process()
         process.executableURL = ParleyBinary.url
         // Every fifth batch of one appender is about 110 KB: blocks of its own, written at once.
-        process.arguments = ["log", "stress-writer", "--log", log, "--segment-size", "65536", "--large-batch", "250"]
+        process.arguments = ["log", "stress-writer", "--log", log, "--segment-size", "65536", "--large-batch", "250", "--until-stdin-closes"]
+        // The writer ends with this process: its standard input closes when the test process does.
+        let input = Pipe()
+        process.standardInput = input
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -79,7 +82,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let process = Process()
         process.executableURL = ParleyBinary.url
-        process.arguments = ["log", "stress-writer", "--log", directory, "--appenders", "2", "--segment-size", "100000"]
+        process.arguments = ["log", "stress-writer", "--log", directory, "--appenders", "2", "--segment-size", "100000", "--until-stdin-closes"]
+        let input = Pipe()
+        process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
