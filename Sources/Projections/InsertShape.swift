@@ -51,7 +51,8 @@ struct InsertShape {
         return (table, columns, indexes)
     }
 
-    /// One statement inserting every row of `statements`, parameters renumbered row by row.
+    /// One statement inserting every row of `statements`, parameters renumbered row by row; it
+    /// expects the sum of their expected rows when each of them expects a count.
     func merge(_ statements: ArraySlice<SQLStatement>, width: Int) -> SQLStatement {
         var sql = String(head)
         var parameters: [SQLValue] = []
@@ -61,7 +62,8 @@ struct InsertShape {
             sql += Self.renumber(tuple, offset: row * width)
             parameters += statement.parameters
         }
-        return SQLStatement(sql + tail, parameters)
+        let expected = statements.allSatisfy { $0.expectedRows != nil } ? statements.reduce(0) { $0 + $1.expectedRows! } : nil
+        return SQLStatement(sql + tail, parameters, expectedRows: expected)
     }
 
     /// `tuple` with every `$n` replaced by `$(n + offset)`.

@@ -43,7 +43,9 @@ public enum StatementCoalescer {
                 }
                 continue
             }
-            if run.count >= minimumCopyRows, let copy = shape.copyColumns {
+            // A plain single-row INSERT affects its one row or fails, as COPY does; another
+            // expected count is left to the statement to check.
+            if run.count >= minimumCopyRows, run.allSatisfy({ ($0.expectedRows ?? 1) == 1 }), let copy = shape.copyColumns {
                 result.append(.copy(
                     table: copy.table, columns: copy.columns,
                     rows: run.map { statement in copy.parameterIndexes.map { statement.parameters[$0].text } }))
