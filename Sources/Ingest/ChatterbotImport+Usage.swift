@@ -30,14 +30,11 @@ extension ChatterbotImport {
     /// (`image_analysis`). Tokens are a quarter of the characters; costs follow the list prices.
     func usage(_ place: Place, lines: [String]) -> [CommandEnvelope] {
         var commands: [CommandEnvelope] = []
-        let replies = stride(from: 1, to: lines.count, by: 2).map { $0 }
-        if !replies.isEmpty {
+        let chat = Self.chatTokens(lines)
+        if chat.replies > 0 {
             let model = Self.chatModels[place.index % Self.chatModels.count]
-            // Each reply reads the instructions and every line before it.
-            let input = replies.reduce(0) { sum, turn in sum + Self.systemPromptTokens + lines[..<turn].reduce(0) { $0 + Self.tokens($1) } }
-            let output = replies.reduce(0) { $0 + Self.tokens(lines[$1]) }
-            commands.append(record(place, "chat", model, at: 3 + Int64(lines.count), input: input, output: output,
-                metadata: ["replies": .integer(Int64(replies.count))]))
+            commands.append(record(place, "chat", model, at: 3 + Int64(lines.count), input: chat.input, output: chat.output,
+                metadata: ["replies": .integer(Int64(chat.replies))]))
         }
         let embedded = Self.notes(place, lines: lines).filter(\.embedded)
         commands.append(record(place, "embeddings", Self.embeddingModel, at: Self.memoriesWritten,
@@ -45,6 +42,22 @@ extension ChatterbotImport {
             metadata: ["memories": .integer(Int64(embedded.count))]))
         commands.append(media(place, lines: lines))
         return commands
+    }
+
+    /// The tokens of a conversation's replies (every second line): each reply reads the
+    /// instructions and every line before it, and writes its own line.
+    static func chatTokens(_ lines: [String]) -> (replies: Int, input: Int64, output: Int64) {
+        var replies = 0, input: Int64 = 0, output: Int64 = 0, read: Int64 = 0
+        for (turn, line) in lines.enumerated() {
+            let tokens = Self.tokens(line)
+            if turn % 2 == 1 {
+                replies += 1
+                input += systemPromptTokens + read
+                output += tokens
+            }
+            read += tokens
+        }
+        return (replies, input, output)
     }
 
     /// The first message read as a voice note, a scanned page or a photo, by index modulo 3.

@@ -70,6 +70,14 @@ public struct ChatterbotImport: Sendable {
                 "\(file.language.folder)/\(file.name).yml: conversation \(index) would have WhatsApp ids of \(place.longestWhatsAppID) "
                     + "characters (`wamid.\(place.waConversationID).follow-up`), over migue's \(Migue.maxWhatsAppIDLength); rename the file shorter")
         }
+        // Migue's token counts are INT: a conversation whose replies would read more is refused
+        // here, not after its user and messages are stored.
+        let chat = Self.chatTokens(file.conversations[index])
+        guard chat.input <= Int64(Int32.max), chat.output <= Int64(Int32.max) else {
+            throw ImportError(
+                "\(file.language.folder)/\(file.name).yml: conversation \(index) of \(file.conversations[index].count) lines would "
+                    + "record \(chat.input) chat tokens in and \(chat.output) out, over migue's INT \(Int32.max); split it")
+        }
         return place
     }
 

@@ -156,6 +156,24 @@ import Testing
         #expect(throws: ImportError.self) { try generator.conversation(0, of: decomposed) }
     }
 
+    /// Each reply reads every line before it, so a long enough conversation would record more
+    /// chat tokens than migue's INT holds: it is refused before any command is made.
+    @Test func conversationsWhoseTokensOverflowMiguesIntAreRefused() throws {
+        let generator = try ChatterbotImport()
+        let english = try #require(ChatterbotLanguage.parse(list: "en").first)
+        // 20,000 lines of 25 tokens: 10,000 replies reading 120 + 25 x (1, 3, ..., 19,999) tokens.
+        let long = CorpusFile(language: english, name: "long", position: 0, categories: [],
+            conversations: [Array(repeating: String(repeating: "a", count: 100), count: 20_000)])
+        #expect(throws: ImportError(
+            "english/long.yml: conversation 0 of 20000 lines would record 2501200000 chat tokens in and 250000 out, "
+                + "over migue's INT 2147483647; split it")) { try generator.conversation(0, of: long) }
+        let fits = CorpusFile(language: english, name: "long", position: 0, categories: [],
+            conversations: [Array(repeating: String(repeating: "a", count: 100), count: 18_000)])
+        let chat = try #require(try generator.conversation(0, of: fits).all.first { $0.data["task_type"] == .string("chat") })
+        // 9,000 replies: 9,000 x 120 + 25 x 9,000 x 9,000.
+        #expect(chat.data["tokens_input"] == .integer(2_026_080_000))
+    }
+
     @Test func roundsOutsideThePhoneDigitsAreRefused() {
         #expect(throws: ImportError("round 100 is outside 0..<100")) { try ChatterbotImport(round: 100) }
     }
