@@ -55,7 +55,7 @@ extension Context {
                 WebhookFailure.self, .changeStatus(change), to: MigueStream.webhookFailure(change.webhookFailureID),
                 batch: "failure")
         case .registerUser, .updateProfile, .startConversation, .changeConversationStatus, .recordMessage, .createReminder,
-            .changeReminderStatus:
+            .changeReminderStatus, .rescheduleReminder:
             preconditionFailure("\(command) is run by Context.run")
         }
     }

@@ -10,6 +10,7 @@ public enum MigueCommand: Hashable, Sendable {
     case recordMessage(Message.Record)
     case createReminder(Reminder.Create)
     case changeReminderStatus(Reminder.ChangeStatus)
+    case rescheduleReminder(Reminder.Reschedule)
     case createFlow(FlowSession.Create)
     case changeFlowStatus(FlowSession.ChangeStatus)
     case initiateCall(CallLog.Initiate)
@@ -26,7 +27,7 @@ public enum MigueCommand: Hashable, Sendable {
     /// Every command type migue reads.
     public static let types = [
         "user.register", "user.update-profile", "conversation.start", "conversation.change-status",
-        "message.record", "reminder.create", "reminder.change-status",
+        "message.record", "reminder.create", "reminder.change-status", "reminder.reschedule",
         "flow.create", "flow.change-status", "call.initiate", "call.change-status", "interaction.record",
         "location.record", "memory.record", "ai-usage.record", "scheduled-message.schedule",
         "scheduled-message.change-status", "webhook-failure.record", "webhook-failure.change-status",
@@ -83,6 +84,9 @@ public enum MigueCommand: Hashable, Sendable {
                 reminderID: try data.uuid("reminder_id"), to: try data.choice("status", Reminder.Status.self),
                 sendToken: try data.optionalUUID("send_token"), scheduledTime: try data.optionalTimestamp("scheduled_time"),
                 at: at))
+        case "reminder.reschedule":
+            self = .rescheduleReminder(Reminder.Reschedule(
+                reminderID: try data.uuid("reminder_id"), scheduledTime: try data.timestamp("scheduled_time"), at: at))
         case "flow.create", "flow.change-status", "call.initiate", "call.change-status":
             self = try Self.whatsApp(envelope.type, &data, at: at)
         default:

@@ -118,7 +118,7 @@ struct Context: Sendable {
         case .startConversation, .changeConversationStatus:
             (["claim", "conversation", "release", "abandon"], "conversation")
         case .recordMessage: (["window", "message"], "message")
-        case .createReminder: (["reminder"], "reminder")
+        case .createReminder, .rescheduleReminder: (["reminder"], "reminder")
         case .changeReminderStatus: (["token", "reminder"], "reminder")
         case .createFlow, .changeFlowStatus: (["flow"], "flow")
         case .initiateCall, .changeCallStatus: (["call"], "call")
@@ -167,6 +167,9 @@ struct Context: Sendable {
             return try await decideAndAppend(Reminder.self, .create(create), to: MigueStream.reminder(create.reminderID), batch: "reminder")
         case .changeReminderStatus(let change):
             return try await changeReminderStatus(change)
+        case .rescheduleReminder(let reschedule):
+            return try await decideAndAppend(
+                Reminder.self, .reschedule(reschedule), to: MigueStream.reminder(reschedule.reminderID), batch: "reminder")
         case .createFlow, .changeFlowStatus, .initiateCall, .changeCallStatus, .recordInteraction, .recordLocation,
             .recordMemory, .recordAIUsage, .scheduleMessage, .changeScheduledMessageStatus, .recordWebhookFailure,
             .changeWebhookFailureStatus:

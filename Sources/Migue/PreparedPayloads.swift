@@ -41,7 +41,7 @@ extension MigueCommand {
         case .recordAIUsage(let record): (try? AIUsage.decide(.record(record), AIUsage.initial)) ?? []
         case .scheduleMessage(let schedule): (try? ScheduledMessage.decide(.schedule(schedule), ScheduledMessage.initial)) ?? []
         case .recordWebhookFailure(let record): (try? WebhookFailure.decide(.record(record), WebhookFailure.initial)) ?? []
-        case .updateProfile, .startConversation, .changeConversationStatus, .changeReminderStatus, .changeFlowStatus,
+        case .updateProfile, .startConversation, .changeConversationStatus, .changeReminderStatus, .rescheduleReminder, .changeFlowStatus,
             .changeCallStatus, .changeScheduledMessageStatus, .changeWebhookFailureStatus:
             []
         }

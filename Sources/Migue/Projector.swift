@@ -113,6 +113,11 @@ public enum Projector {
                 """,
                 [.uuid(change.reminderID), .text(change.from.rawValue), .text(change.to.rawValue),
                  .uuid(change.sendToken), .timestamp(change.scheduledTime)], expectedRows: 1)]
+        case .rescheduled(let reschedule):
+            [SQLStatement(
+                "UPDATE reminders SET scheduled_time = $3 WHERE id = $1 AND scheduled_time = $2 AND status = 'pending'",
+                [.uuid(reschedule.reminderID), .timestamp(reschedule.previousScheduledTime), .timestamp(reschedule.scheduledTime)],
+                expectedRows: 1)]
         }
     }
 

@@ -7,17 +7,20 @@ extension Reminder {
         case created(Created)
         /// `migue.reminder.status-changed` v1: from one status to another.
         case statusChanged(StatusChanged)
+        /// `migue.reminder.rescheduled` v1: a pending reminder moved to another time.
+        case rescheduled(Rescheduled)
 
         public var type: String {
             switch self {
             case .created: "migue.reminder.created"
             case .statusChanged: "migue.reminder.status-changed"
+            case .rescheduled: "migue.reminder.rescheduled"
             }
         }
 
         public var schemaVersion: UInt16 {
             switch self {
-            case .created, .statusChanged: 1
+            case .created, .statusChanged, .rescheduled: 1
             }
         }
 
@@ -25,6 +28,7 @@ extension Reminder {
             switch self {
             case .created(let body): EventJSON.encode(body)
             case .statusChanged(let body): EventJSON.encode(body)
+            case .rescheduled(let body): EventJSON.encode(body)
             }
         }
 
@@ -35,6 +39,8 @@ extension Reminder {
             case "migue.reminder.status-changed":
                 self = .statusChanged(
                     try EventJSON.decode(StatusChanged.self, type: type, version: version, payload: payload))
+            case "migue.reminder.rescheduled":
+                self = .rescheduled(try EventJSON.decode(Rescheduled.self, type: type, version: version, payload: payload))
             default: throw EventJSON.unknown(type, version)
             }
         }
@@ -68,6 +74,20 @@ extension Reminder {
         enum CodingKeys: String, CodingKey {
             case reminderID = "reminder_id", from, to, sendToken = "send_token", scheduledTime = "scheduled_time",
                 changedAt = "changed_at"
+        }
+    }
+
+    /// The time it leaves and the one it takes; no `from` and `to`, so an audit of status
+    /// transitions does not list it.
+    public struct Rescheduled: Hashable, Sendable, Codable {
+        public var reminderID: UUID
+        public var previousScheduledTime: Timestamp
+        public var scheduledTime: Timestamp
+        public var changedAt: Timestamp
+
+        enum CodingKeys: String, CodingKey {
+            case reminderID = "reminder_id", previousScheduledTime = "previous_scheduled_time",
+                scheduledTime = "scheduled_time", changedAt = "changed_at"
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 
 /// A user's reminder and its status machine, exactly the seed's trigger:
 /// pending -> sent / cancelled / failed, failed -> pending / cancelled, cancelled -> pending.
+/// A pending reminder may also move to another time without changing status (`reschedule`).
 public enum Reminder: Decider {
     public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
         case pending, sent, cancelled, failed
@@ -22,6 +23,7 @@ public enum Reminder: Decider {
     public enum Command: Hashable, Sendable {
         case create(Create)
         case changeStatus(ChangeStatus)
+        case reschedule(Reschedule)
     }
 
     public struct Create: Hashable, Sendable {
@@ -65,6 +67,20 @@ public enum Reminder: Decider {
         }
     }
 
+    /// A pending reminder's new time; a reminder in another status is rescheduled as it moves
+    /// back to pending (`ChangeStatus.scheduledTime`).
+    public struct Reschedule: Hashable, Sendable {
+        public var reminderID: UUID
+        public var scheduledTime: Timestamp
+        public var at: Timestamp
+
+        public init(reminderID: UUID, scheduledTime: Timestamp, at: Timestamp) {
+            self.reminderID = reminderID
+            self.scheduledTime = scheduledTime
+            self.at = at
+        }
+    }
+
     public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
         case alreadyCreated(UUID)
         case notCreated(UUID)
@@ -72,6 +88,8 @@ public enum Reminder: Decider {
         case invalidTransition(UUID, from: Status, to: Status)
         case sendTokenOnlyWhenSent(UUID, to: Status)
         case rescheduleOnlyToPending(UUID, to: Status)
+        case rescheduleOnlyWhenPending(UUID, status: Status)
+        case alreadyScheduledAt(UUID, Timestamp)
 
         public var description: String {
             switch self {
@@ -85,6 +103,10 @@ public enum Reminder: Decider {
                 "reminder \(short(id)): a send_token goes only with status sent, not \(to.rawValue)"
             case .rescheduleOnlyToPending(let id, let to):
                 "reminder \(short(id)): a scheduled_time goes only with status pending, not \(to.rawValue)"
+            case .rescheduleOnlyWhenPending(let id, let status):
+                "reminder \(short(id)): only a pending reminder is rescheduled, this one is \(status.rawValue) (move it to pending with a scheduled_time)"
+            case .alreadyScheduledAt(let id, let time):
+                "reminder \(short(id)): already scheduled at \(time)"
             }
         }
     }
@@ -125,6 +147,18 @@ public enum Reminder: Decider {
             return [.statusChanged(StatusChanged(
                 reminderID: change.reminderID, from: from, to: change.to, sendToken: change.sendToken,
                 scheduledTime: change.scheduledTime, changedAt: change.at))]
+        case .reschedule(let reschedule):
+            let id = reschedule.reminderID
+            guard let created = state.created, let status = state.status, let previous = state.scheduledTime else {
+                throw .notCreated(id)
+            }
+            guard status == .pending else { throw .rescheduleOnlyWhenPending(id, status: status) }
+            guard reschedule.scheduledTime >= created.createdAt else {
+                throw .scheduledBeforeCreation(id, scheduled: reschedule.scheduledTime, created: created.createdAt)
+            }
+            guard reschedule.scheduledTime != previous else { throw .alreadyScheduledAt(id, previous) }
+            return [.rescheduled(Rescheduled(
+                reminderID: id, previousScheduledTime: previous, scheduledTime: reschedule.scheduledTime, changedAt: reschedule.at))]
         }
     }
 
@@ -139,6 +173,8 @@ public enum Reminder: Decider {
             state.status = change.to
             state.scheduledTime = change.scheduledTime ?? state.scheduledTime
             state.sendToken = change.sendToken ?? state.sendToken
+        case .rescheduled(let reschedule):
+            state.scheduledTime = reschedule.scheduledTime
         }
         return state
     }

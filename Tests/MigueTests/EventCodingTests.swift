@@ -46,6 +46,9 @@ import Testing
         add(Reminder.Event.statusChanged(Reminder.StatusChanged(
             reminderID: F.id("r"), from: .pending, to: .sent, sendToken: F.id("t"), changedAt: F.t0)),
             "migue.reminder.status-changed")
+        add(Reminder.Event.rescheduled(Reminder.Rescheduled(
+            reminderID: F.id("r"), previousScheduledTime: F.t0, scheduledTime: F.time(60), changedAt: F.t0)),
+            "migue.reminder.rescheduled")
         add(SendToken.Event.claimed(SendToken.Claimed(sendToken: F.id("t"), reminderID: F.id("r"), claimedAt: F.t0)),
             "migue.send-token.claimed")
         let refreshed = ProjectorWhatsAppTests.refreshed(from: F.time(-5), fep: F.time(100))

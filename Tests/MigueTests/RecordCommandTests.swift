@@ -12,8 +12,8 @@ import Testing
     }
 
     @Test func everyTypeIsListed() {
-        #expect(MigueCommand.types.count == 19)
-        #expect(Set(MigueCommand.types).count == 19)
+        #expect(MigueCommand.types.count == 20)
+        #expect(Set(MigueCommand.types).count == 20)
     }
 
     @Test func aFlowTakesItsIdFromItsTokenAndExpiresInADay() {

@@ -99,6 +99,42 @@ import Testing
             .thenRejects(.scheduledBeforeCreation(Self.reminder, scheduled: early, created: F.t0))
     }
 
+    static func reschedule(to time: Timestamp) -> Reminder.Command {
+        .reschedule(Reminder.Reschedule(reminderID: reminder, scheduledTime: time, at: F.time(3)))
+    }
+
+    @Test(arguments: [F.time(30), F.time(120), F.t0])
+    func aPendingReminderMovesToAnotherTime(to time: Timestamp) {
+        given(Reminder.self, Self.created).when(Self.reschedule(to: time))
+            .then([.rescheduled(Reminder.Rescheduled(
+                reminderID: Self.reminder, previousScheduledTime: F.time(60), scheduledTime: time, changedAt: F.time(3)))],
+                again: .failure(.alreadyScheduledAt(Self.reminder, time)))
+    }
+
+    @Test func aRescheduleAfterAMoveBackToPendingStartsFromTheNewTime() {
+        let back = Reminder.Event.statusChanged(Reminder.StatusChanged(
+            reminderID: Self.reminder, from: .cancelled, to: .pending, scheduledTime: F.time(90), changedAt: F.time(2)))
+        Given<Reminder>(events: Self.history(.cancelled) + [back]).when(Self.reschedule(to: F.time(100)))
+            .then([.rescheduled(Reminder.Rescheduled(
+                reminderID: Self.reminder, previousScheduledTime: F.time(90), scheduledTime: F.time(100), changedAt: F.time(3)))])
+    }
+
+    @Test(arguments: [Status.sent, .cancelled, .failed])
+    func onlyAPendingReminderIsRescheduled(status: Status) {
+        Given<Reminder>(events: Self.history(status)).when(Self.reschedule(to: F.time(120)))
+            .thenRejects(.rescheduleOnlyWhenPending(Self.reminder, status: status))
+        #expect(Reminder.Rejection.rescheduleOnlyWhenPending(Self.reminder, status: status).description
+            == "reminder \(Self.reminder.uuidString.lowercased().prefix(8))...: only a pending reminder is rescheduled, "
+                + "this one is \(status.rawValue) (move it to pending with a scheduled_time)")
+    }
+
+    @Test func aRescheduleKeepsTheCreationCheckToo() {
+        let early = F.t0.adding(seconds: -1)
+        given(Reminder.self, Self.created).when(Self.reschedule(to: early))
+            .thenRejects(.scheduledBeforeCreation(Self.reminder, scheduled: early, created: F.t0))
+        given(Reminder.self).when(Self.reschedule(to: F.time(5))).thenRejects(.notCreated(Self.reminder))
+    }
+
     @Test func onlyACreatedReminderMoves() {
         given(Reminder.self).when(Self.change(.sent)).thenRejects(.notCreated(Self.reminder))
     }

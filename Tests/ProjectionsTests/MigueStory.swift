@@ -71,15 +71,17 @@ enum MigueStory {
         s.add("conversation.change-status", at: 31 * h, actor: "ops", #"{"conversation_id":"\#(bobConversation)","status":"closed"}"#)
     }
 
-    /// One reminder sent with a token, one failed and rescheduled, one cancelled.
+    /// One reminder moved to a later time, then sent with a token; one failed and rescheduled; one cancelled.
     static func reminderMoves(_ s: inout MigueScript) {
         s.add("reminder.create", at: h, actor: "assistant",
-              #"{"reminder_id":"\#(reminders.sent)","user_id":"\#(ana)","title":"Cita de corte","description":"Barbería Chapinero","scheduled_time":\#(S.json(24 * h))}"#)
+              #"{"reminder_id":"\#(reminders.sent)","user_id":"\#(ana)","title":"Cita de corte","description":"Barbería Chapinero","scheduled_time":\#(S.json(22 * h))}"#)
         s.add("reminder.create", at: h + 1, actor: "assistant",
               #"{"reminder_id":"\#(reminders.rescheduled)","user_id":"\#(ana)","title":"Pagar la luz","scheduled_time":\#(S.json(10 * h))}"#)
         s.add("reminder.create", at: 2 * h, actor: "assistant",
               #"{"reminder_id":"\#(reminders.cancelled)","user_id":"\#(bob)","title":"Call mom","scheduled_time":\#(S.json(9 * h))}"#)
         s.add("reminder.change-status", at: 3 * h, actor: "bob", #"{"reminder_id":"\#(reminders.cancelled)","status":"cancelled"}"#)
+        s.add("reminder.reschedule", at: 5 * h, actor: "ana",
+              #"{"reminder_id":"\#(reminders.sent)","scheduled_time":\#(S.json(24 * h))}"#)
         s.add("reminder.change-status", at: 10 * h, actor: "scheduler", #"{"reminder_id":"\#(reminders.rescheduled)","status":"failed"}"#)
         s.add("reminder.change-status", at: 10 * h + 60, actor: "ops",
               #"{"reminder_id":"\#(reminders.rescheduled)","status":"pending","scheduled_time":\#(S.json(12 * h))}"#)
