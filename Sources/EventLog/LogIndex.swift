@@ -23,7 +23,8 @@ struct LogIndex: Sendable {
     private(set) var streamPositions: [PositionList] = []
     /// The category number of every stream number.
     private var streamCategories: [UInt32] = []
-    private var categoryNumbers: [String: UInt32] = [:]
+    /// Keyed by bytes, as stream names are (`StreamName`).
+    private var categoryNumbers: [CategoryKey: UInt32] = [:]
     private var positionsOfCategory: [[UInt64]] = []
     private(set) var ids = IdTable()
     /// The stream number of every position.
@@ -108,9 +109,9 @@ struct LogIndex: Sendable {
     }
 
     private mutating func categoryNumber(_ category: String) -> UInt32 {
-        if let number = categoryNumbers[category] { return number }
+        if let number = categoryNumbers[CategoryKey(category)] { return number }
         let number = UInt32(positionsOfCategory.count)
-        categoryNumbers[category] = number
+        categoryNumbers[CategoryKey(category)] = number
         positionsOfCategory.append([])
         return number
     }
@@ -126,7 +127,7 @@ struct LogIndex: Sendable {
 
     /// Every category and the first position it holds.
     var categoryStarts: [(category: String, first: UInt64)] {
-        categoryNumbers.compactMap { category, number in positionsOfCategory[Int(number)].first.map { (category, $0) } }
+        categoryNumbers.compactMap { key, number in positionsOfCategory[Int(number)].first.map { (key.text, $0) } }
     }
 
     /// The index of the block holding `position`.
@@ -142,7 +143,7 @@ struct LogIndex: Sendable {
 
     /// The positions of `category` at or after `from` and before `end`, at most `limit`.
     func categoryPositions(_ category: String, from: UInt64, before end: UInt64, limit: Int) -> ArraySlice<UInt64> {
-        guard let number = categoryNumbers[category] else { return [] }
+        guard let number = categoryNumbers[CategoryKey(category)] else { return [] }
         let positions = positionsOfCategory[Int(number)]
         let start = lowerBound(positions, from)
         let stop = lowerBound(positions, end)
@@ -188,4 +189,18 @@ private func lowerBound(_ values: [UInt64], _ target: UInt64) -> Int {
 
 extension Int {
     fileprivate var nonZero: Int? { self == 0 ? nil : self }
+}
+
+/// A category compared and hashed by its UTF-8 bytes, not by Unicode canonical equivalence.
+struct CategoryKey: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: CategoryKey, rhs: CategoryKey) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }

@@ -99,7 +99,7 @@ public actor InMemoryEventStore: EventStore {
     public func readCategory(_ category: String, from position: LogPosition, limit: Int) -> [RecordedEvent] {
         let start = Int(clamping: position.rawValue)
         guard limit > 0, start < events.count else { return [] }
-        return Array(events[start...].lazy.filter { $0.stream.category == category }.prefix(limit))
+        return Array(events[start...].lazy.filter { $0.stream.category.utf8.elementsEqual(category.utf8) }.prefix(limit))
     }
 
     public func head() -> LogPosition { LogPosition(UInt64(events.count)) }

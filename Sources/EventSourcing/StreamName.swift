@@ -3,8 +3,11 @@
 /// The category groups every stream of one aggregate type so they can be read together. The first
 /// `-` separates the two, so a category never contains one; an id may.
 ///
-/// A name hashes its text once, when made: the log index and the state cache look names up many
-/// times per command, and each lookup then costs a compare instead of hashing two strings.
+/// A name is its UTF-8 bytes: two names are the same stream only when their bytes are equal, as the
+/// log stores them and an independent reader compares them (Swift's `String` equality would make
+/// an NFC and an NFD spelling of one name the same stream). A name hashes its bytes once, when
+/// made: the log index and the state cache look names up many times per command, and each lookup
+/// then costs a compare instead of hashing two strings.
 public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let category: String
     public let id: String
@@ -17,8 +20,10 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
         self.category = category
         self.id = id
         var hasher = Hasher()
-        hasher.combine(category)
-        hasher.combine(id)
+        var category = category, id = id
+        category.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(UInt8(ascii: "-"))
+        id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         digest = hasher.finalize()
     }
 
@@ -31,10 +36,13 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var description: String { "\(category)-\(id)" }
 
     public static func == (lhs: StreamName, rhs: StreamName) -> Bool {
-        lhs.digest == rhs.digest && lhs.id == rhs.id && lhs.category == rhs.category
+        lhs.digest == rhs.digest && lhs.id.utf8.elementsEqual(rhs.id.utf8) && lhs.category.utf8.elementsEqual(rhs.category.utf8)
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
-    public static func < (lhs: StreamName, rhs: StreamName) -> Bool { lhs.description < rhs.description }
+    /// By the bytes of `category-id`, so that names equal by bytes, and only they, sort together.
+    public static func < (lhs: StreamName, rhs: StreamName) -> Bool {
+        lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
+    }
 }

@@ -28,6 +28,25 @@ import Testing
         #expect(try await reopened.head() == 3)
     }
 
+    /// A stream and a category are their bytes: an NFC and an NFD spelling of one name are two
+    /// streams, each from version 0, and two categories, before and after reopening.
+    @Test func namesThatAreCanonicallyEqualButDifferInBytesAreTwoStreams() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let composed = StreamName.test("caf\u{E9}", "1"), decomposed = StreamName.test("cafe\u{301}", "1")
+        do {
+            let log = try temp.open()
+            #expect(try await log.append(Events.make(1), to: composed, expected: .noStream) == .appended(AppendedBatch(first: 0, last: 0, firstVersion: 0, lastVersion: 0)))
+            #expect(try await log.append(Events.make(1), to: decomposed, expected: .noStream) == .appended(AppendedBatch(first: 1, last: 1, firstVersion: 0, lastVersion: 0)))
+            try log.close()
+        }
+        let log = try temp.open()
+        #expect(try await log.read(stream: composed, from: 0, direction: .forwards, limit: 10).map(\.position) == [0])
+        #expect(try await log.read(stream: decomposed, from: 0, direction: .forwards, limit: 10).map(\.position) == [1])
+        #expect(try await log.readCategory("cafe\u{301}", from: .start, limit: 10).map(\.position) == [1])
+        #expect(try await log.append(Events.make(1), to: composed, expected: .exact(0)) == .appended(AppendedBatch(first: 2, last: 2, firstVersion: 1, lastVersion: 1)))
+    }
+
     @Test func expectedVersionsConflictAsValuesAndWriteNothing() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }

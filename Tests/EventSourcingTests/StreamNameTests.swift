@@ -36,4 +36,18 @@ import Testing
         for (index, name) in names.enumerated() { table[name] = index }
         for (index, name) in names.enumerated() { #expect(table[try #require(StreamName(name.description))] == index) }
     }
+
+    /// "café" spelled NFC (é is U+00E9) and NFD (e and U+0301) is one text to Swift's `==` but
+    /// other bytes in the log: two streams, as a reader comparing bytes sees them.
+    @Test func namesAreTheirBytesNotTheirCanonicalText() throws {
+        let composed = try #require(StreamName(category: "caf\u{E9}", id: "caf\u{E9}"))
+        let decomposed = try #require(StreamName(category: "cafe\u{301}", id: "cafe\u{301}"))
+        #expect(composed.description == decomposed.description)  // String equality: canonical
+        #expect(composed != decomposed)
+        #expect(Set([composed, decomposed]).count == 2)
+        // Ordered by bytes: "e" (0x65) sorts before the first byte of "é" (0xC3).
+        #expect(decomposed < composed)
+        #expect(!(composed < decomposed))
+    }
 }
+
