@@ -16,7 +16,8 @@ public final class FileEventLog: EventStore, Sendable {
     public struct Options: Sendable {
         /// A new segment starts once the current one is this large.
         public var segmentSize: Int64 = 128 << 20
-        /// Raw record bytes per block before compression (a larger single record gets its own block).
+        /// Raw record bytes per block before compression (a larger single record gets its own block);
+        /// at most 64 MiB, the most a reader takes for a block's body.
         public var blockSize: Int = 64 << 10
         /// Open without the writer lock: reads only, never repairs; `refresh()` picks up new events.
         public var readOnly = false
@@ -95,6 +96,10 @@ public final class FileEventLog: EventStore, Sendable {
     ///
     /// A torn tail is cut and logged as a warning. Damage anywhere else throws `LogError.corrupt`.
     public init(directory: String, options: Options = Options(), logger: Logger) throws(LogError) {
+        guard (1...BlockHeader.maximumBodySize).contains(options.blockSize) else {
+            throw .invalidOptions(reason: "blockSize \(options.blockSize) is outside 1...\(BlockHeader.maximumBodySize) (64 MiB)")
+        }
+        guard options.segmentSize > 0 else { throw .invalidOptions(reason: "segmentSize \(options.segmentSize) is not above 0") }
         self.directory = directory
         self.options = options
         self.logger = logger

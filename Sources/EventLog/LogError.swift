@@ -17,6 +17,8 @@ public enum LogError: Error, Equatable, CustomStringConvertible {
     case readOnly
     /// The batch itself is unusable: empty, repeating an id, or a field too long for the format.
     case invalidBatch(reason: String)
+    /// An `Options` value the format cannot hold, named with its bounds.
+    case invalidOptions(reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum LogError: Error, Equatable, CustomStringConvertible {
             "the log was opened read-only"
         case .invalidBatch(let reason):
             "invalid batch: \(reason)"
+        case .invalidOptions(let reason):
+            "invalid log options: \(reason)"
         }
     }
 }

@@ -55,9 +55,12 @@ struct SegmentHeader: Equatable {
         return String(repeating: "0", count: 20 - digits.count) + digits + ".seg"
     }
 
-    /// The base position a segment file name states, nil for other files.
+    /// The base position a segment file name states: 20 ASCII digits then `.seg` (no sign, no
+    /// other digits); nil for other files.
     static func basePosition(fileName: String) -> UInt64? {
-        guard fileName.hasSuffix(".seg"), fileName.count == 24 else { return nil }
+        let bytes = Array(fileName.utf8)
+        guard bytes.count == 24, fileName.hasSuffix(".seg"), bytes[..<20].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+        else { return nil }
         return UInt64(fileName.prefix(20))
     }
 }

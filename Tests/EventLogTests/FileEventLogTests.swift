@@ -47,6 +47,24 @@ import Testing
         #expect(try await log.append(Events.make(1), to: composed, expected: .exact(0)) == .appended(AppendedBatch(first: 2, last: 2, firstVersion: 1, lastVersion: 1)))
     }
 
+    /// A block over 64 MiB would be written and acknowledged, then called damage by every reader.
+    @Test func optionsTheFormatCannotHoldAreRefused() throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        #expect(throws: LogError.invalidOptions(reason: "blockSize 67108865 is outside 1...67108864 (64 MiB)")) {
+            try temp.open(.init(blockSize: (64 << 20) + 1))
+        }
+        #expect(throws: LogError.invalidOptions(reason: "blockSize 0 is outside 1...67108864 (64 MiB)")) {
+            try temp.open(.init(blockSize: 0))
+        }
+        #expect(throws: LogError.invalidOptions(reason: "segmentSize 0 is not above 0")) {
+            try temp.open(.init(segmentSize: 0))
+        }
+        // Nothing was made.
+        #expect(!FileManager.default.fileExists(atPath: temp.directory))
+        try temp.open(.init(blockSize: 64 << 20)).close()
+    }
+
     @Test func expectedVersionsConflictAsValuesAndWriteNothing() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
