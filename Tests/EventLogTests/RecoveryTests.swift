@@ -44,15 +44,20 @@ extension TemporaryLog {
         defer { temp.remove() }
         let written = try await writeLog(temp)
         let segment = try #require(temp.segments.last)
-        let size = try fileSize(segment)
+        let blocks = try SegmentBlocks.of(file: segment)
+        #expect(blocks.starts.count == 10)
+        #expect(try fileSize(segment) == blocks.end)
         try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
         try modify(segment) { $0.removeLast(cut) }
         try temp.rewindSyncedMarker(to: 180)
-        let log = try temp.open()
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
+        #expect(warnings.messages == ["cut a torn tail"])
+        // The file ends where the last batch's block started.
+        #expect(try fileSize(segment) == blocks.starts[9])
         let events = try await log.readAll(from: .start, limit: 1000)
         // The last batch lost its end, so all of it is gone and nothing else is.
         #expect(events.map(\.event) == Array(written.prefix(180)))
-        #expect(try fileSize(segment) < size - cut + 1)
         // The log goes on from there.
         let next = try await log.append(Events.make(1), to: .test("conversation", "x"), expected: .any)
         #expect(next == .appended(AppendedBatch(first: 180, last: 180, firstVersion: 0, lastVersion: 0)))
@@ -153,26 +158,59 @@ extension TemporaryLog {
         #expect(reason.contains("disagrees with the segments"))
     }
 
+    /// Bytes after the last acknowledged batch that are not a block: a torn write, cut.
     @Test func garbageAppendedAfterTheLastBatchIsCut() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
         let written = try await writeLog(temp, batches: 3)
         let segment = try #require(temp.segments.last)
-        try modify(segment) { $0 += [UInt8](repeating: 0, count: 4096) }
-        let log = try temp.open()
+        let end = try SegmentBlocks.of(file: segment).end
+        try modify(segment) { $0 += [UInt8](repeating: 0xA5, count: 4096) }
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
+        #expect(warnings.messages == ["cut a torn tail"])
+        #expect(try fileSize(segment) == end)
         #expect(try await log.readAll(from: .start, limit: 1000).map(\.event) == written)
     }
 
-    @Test func flippedByteMidLogIsCorruptionNamingSegmentOffsetAndPosition() async throws {
+    /// Zeros after the last batch are the zeroed tail a writer leaves ahead of its writes: kept,
+    /// and nothing is said.
+    @Test func zerosAfterTheLastBatchAreKeptAsTheZeroedTail() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await writeLog(temp, batches: 3)
+        let segment = try #require(temp.segments.last)
+        try modify(segment) { $0 += [UInt8](repeating: 0, count: 4096) }
+        let size = try fileSize(segment)
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
+        #expect(warnings.messages.isEmpty)
+        #expect(try fileSize(segment) == size)
+        #expect(try await log.readAll(from: .start, limit: 1000).map(\.event) == written)
+        // The next batch goes where the zeros start.
+        _ = try await log.append(Events.make(1), to: .test("conversation", "z"), expected: .any)
+        try log.close()
+        #expect(try SegmentBlocks.of(file: segment).starts.count == 4)
+    }
+
+    /// Damage followed by valid blocks is corruption by that alone: with the marker rewound to 0
+    /// (as after a machine crash that lost its rewrites) as with the marker past it.
+    @Test(arguments: [false, true])
+    func flippedByteMidLogIsCorruptionNamingSegmentOffsetAndPosition(rewindMarker: Bool) async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
         _ = try await writeLog(temp)
         let segment = try #require(temp.segments.first)
+        #expect(temp.segments.count == 1, "the damaged segment is the last, where a torn tail could be")
         try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        if rewindMarker { try temp.rewindSyncedMarker(to: 0) }
         let offset = try SegmentBlocks.of(file: segment).starts[2]
         try modify(segment) { $0[offset + 40] ^= 0x01 }
+        let size = try fileSize(segment)
         let error = try #require(throws: LogError.self) { try temp.open() }
-        #expect(error == .corrupt(segment: segment, offset: Int64(offset), position: 40, reason: errorReason(error)))
+        guard case .corrupt(segment, Int64(offset), 40, let reason) = error else { Issue.record("\(error)"); return }
+        #expect(reason.contains("CRC32C mismatch"))
+        #expect(try fileSize(segment) == size, "nothing is cut")
         #expect(error.description.contains(segment))
         #expect(error.description.contains("byte \(offset)"))
         #expect(error.description.contains("position 40"))
@@ -228,7 +266,10 @@ extension TemporaryLog {
 }
 
 @Suite struct TornBatchTests {
-    @Test func aMultiBlockBatchMissingItsLastBlockIsCutWhole() async throws {
+    /// A crash mid-write of a batch of several blocks: its last block never reached the disk,
+    /// either as bytes cut off or as the zeroed tail still where it was.
+    @Test(arguments: [false, true])
+    func aMultiBlockBatchMissingItsLastBlockIsCutWhole(zeroesRemain: Bool) async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
         let options = FileEventLog.Options(blockSize: 2048)
@@ -247,9 +288,17 @@ extension TemporaryLog {
         // Drop the batch's last block: walk the blocks (up to the zeroed tail) and cut before the final one.
         let starts = SegmentBlocks.of(bytes).starts
         #expect(starts.count > 3)
-        bytes.removeSubrange(starts.last!...)
+        if zeroesRemain {
+            bytes.replaceSubrange(starts.last!..., with: repeatElement(0, count: bytes.count - starts.last! + 4096))
+        } else {
+            bytes.removeSubrange(starts.last!...)
+        }
         try Data(bytes).write(to: URL(fileURLWithPath: segment))
-        let log = try temp.open(options)
+        let warnings = Warnings()
+        let log = try FileEventLog(directory: temp.directory, options: options, logger: warnings.logger)
+        #expect(warnings.messages == ["cut a torn tail"])
+        // Cut back to the end of the first batch's block, where the second batch began.
+        #expect((try FileManager.default.attributesOfItem(atPath: segment)[.size] as? Int) == starts[1])
         #expect(try await log.readAll(from: .start, limit: 1000).map(\.event) == first)
     }
 
