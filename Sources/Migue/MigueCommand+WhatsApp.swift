@@ -14,7 +14,7 @@ extension MigueCommand {
                 sessionData: try data.optionalDocument("session_data") ?? .object([:]),
                 expiresAt: try data.optionalTimestamp("expires_at"), at: at))
         case "flow.change-status":
-            let token = try data.optionalString("flow_token")
+            let token = try data.optionalName("flow_token")
             return .changeFlowStatus(FlowSession.ChangeStatus(
                 flowSessionID: try id(&data, "flow_session_id", derivedFrom: token.map(Migue.flowSessionID), "flow_token"),
                 to: try data.choice("status", FlowSession.Status.self),
@@ -27,7 +27,7 @@ extension MigueCommand {
                 direction: try data.choice("direction", CallLog.Direction.self),
                 timestamp: try data.optionalTimestamp("timestamp") ?? at, at: at))
         default:
-            let callID = try data.optionalString("call_id")
+            let callID = try data.optionalName("call_id")
             return .changeCallStatus(CallLog.ChangeStatus(
                 callLogID: try id(&data, "call_log_id", derivedFrom: callID.map(Migue.callLogID), "call_id"),
                 to: try data.choice("status", CallLog.Status.self),

@@ -83,6 +83,8 @@ import Testing
         ("flow.create", ["flow_token": "t", "user_id": F.uuid(F.userID), "flow_id": "f", "flow_type": "form"],
          #"data.flow_type: expected one of "navigate", "data_exchange""#),
         ("flow.change-status", ["status": "completed"], "data.flow_session_id: is required without flow_token"),
+        ("flow.change-status", ["flow_token": "", "status": "completed"], "data.flow_token: must not be empty"),
+        ("call.change-status", ["call_id": "", "status": "ended"], "data.call_id: must not be empty"),
         ("flow.change-status", ["flow_token": "t", "status": "done"],
          #"data.status: expected one of "pending", "in_progress", "completed", "expired", "failed""#),
         ("call.initiate", ["call_id": "c", "user_id": F.uuid(F.userID), "direction": "up"], #"data.direction: expected one of "inbound", "outbound""#),
