@@ -129,6 +129,8 @@ public final class FileEventLog: EventStore, Sendable {
         }
         let marker = try SyncedMarker.Writer(directory: directory)
         do { try marker.advance(to: state.index.count) } catch { throw .io(operation: "writing", path: marker.path, errno: error) }
+        do { try marker.sync() } catch { throw .io(operation: "syncing", path: marker.path, errno: error) }
+        do { try syncDirectory(directory) } catch { throw .io(operation: "syncing", path: directory, errno: error) }
         return marker
     }
 

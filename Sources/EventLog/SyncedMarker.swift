@@ -77,6 +77,12 @@ enum SyncedMarker {
 
         deinit { try? descriptor.close() }
 
+        /// Puts the marker's bytes on stable storage. The writer does it once, at open (and syncs
+        /// the directory), so a power cut brings back at least the value the log opened with.
+        func sync() throws(Errno) {
+            try descriptor.dataSync()
+        }
+
         /// Records that positions below `position` are on stable storage, unless a later one was.
         func advance(to position: UInt64) throws(Errno) {
             let bytes = SyncedMarker.encode(position)
