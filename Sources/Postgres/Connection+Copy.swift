@@ -11,6 +11,7 @@ extension Connection {
     /// of SQLSTATE 22021 naming the row and field, as `query` refuses such a parameter.
     @discardableResult
     public func copyIn(_ sql: String, rows: some Sequence<[String?]>) throws(PostgresError) -> Int {
+        try checkNotCancelled()
         guard let start = LibPQ.executeScript(handle, sql) else { throw brokenConnection() }
         let outcome = LibPQ.outcome(start)
         if outcome != .copyIn {

@@ -49,6 +49,7 @@ extension Connection {
     private func pipelineChunk(
         _ statements: ArraySlice<PipelinedStatement>, bindings: ArraySlice<[PostgresBinding?]>
     ) throws(PostgresError) -> [Int] {
+        try checkNotCancelled()
         let bindings = Array(bindings)
         if preparedStatements.count >= Self.preparedStatementLimit {
             try execute("DEALLOCATE ALL")

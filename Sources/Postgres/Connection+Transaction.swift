@@ -50,7 +50,7 @@ extension Connection {
     /// Ends the current transaction without keeping its work.
     private func rollBack() {
         do {
-            try execute("ROLLBACK")
+            _ = try run("ROLLBACK")
         } catch {
             logger.error("ROLLBACK failed", metadata: ["error": "\(error)"])
         }

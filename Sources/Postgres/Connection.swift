@@ -11,6 +11,8 @@ public final class Connection {
     /// The connection string without its password.
     public let endpoint: String
     let logger: Logger
+    /// The cancellation bound when it opened (`QueryCancellation.current`), if any.
+    let cancellation: QueryCancellation?
     /// Statements this session has prepared for pipelines, by SQL text and parameter types.
     var preparedStatements: [PreparedKey: String] = [:]
 
@@ -44,11 +46,14 @@ public final class Connection {
         self.handle = handle
         self.endpoint = endpoint
         self.logger = logger
+        cancellation = QueryCancellation.current
+        cancellation?.join(self)
         LibPQ.setNoticeProcessor(handle, Connection.forwardNotice, context: Unmanaged.passUnretained(self).toOpaque())
         logger.debug("connected", metadata: ["endpoint": "\(endpoint)"])
     }
 
     deinit {
+        cancellation?.leave(self)
         LibPQ.finish(handle)
     }
 
@@ -70,6 +75,12 @@ public final class Connection {
     /// Runs one statement with parameters `$1, $2, ...` and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> Rows {
+        try checkNotCancelled()
+        return try run(sql, parameters)
+    }
+
+    /// `query` without the cancellation check, for `ROLLBACK`.
+    func run(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws(PostgresError) -> Rows {
         let bindings = parameters.map { $0?.postgresBinding }
         try Self.checkSendable(bindings, statement: nil)
         guard let result = LibPQ.execute(handle, sql, bindings) else {
@@ -96,6 +107,7 @@ public final class Connection {
     /// Outside a transaction the server runs the whole script as one implicit transaction. An error
     /// names the script's line where the failing statement's error points, when the server says.
     public func executeScript(_ sql: String, name: String) throws(PostgresError) {
+        try checkNotCancelled(context: "running \(name)")
         guard let result = LibPQ.executeScript(handle, sql) else {
             throw brokenConnection()
         }
@@ -160,6 +172,15 @@ public final class Connection {
                 kind: .query, code: .characterNotInRepertoire,
                 message: "\(place)parameter $\(index + 1) holds a NUL character, which PostgreSQL text cannot store")
         }
+    }
+
+    /// Refuses a statement once the connection's cancellation was requested, as the server
+    /// refuses the one it cancels (57014), so callers handle both alike.
+    func checkNotCancelled(context: String? = nil) throws(PostgresError) {
+        guard let reason = cancellation?.reason else { return }
+        throw PostgresError(
+            kind: .query, code: .queryCanceled, message: "not sent: statements were cancelled (\(reason))",
+            context: context ?? "talking to \(endpoint)")
     }
 
     func brokenConnection() -> PostgresError {

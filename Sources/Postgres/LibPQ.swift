@@ -10,6 +10,16 @@ enum LibPQ {
     static func connect(_ conninfo: String) -> OpaquePointer? { PQconnectdb(conninfo) }
     static func finish(_ connection: OpaquePointer) { PQfinish(connection) }
 
+    /// The connection's cancel object (`PGcancel`), valid after the connection closes.
+    static func cancelObject(_ connection: OpaquePointer) -> OpaquePointer? { PQgetCancel(connection) }
+    static func freeCancelObject(_ cancel: OpaquePointer) { PQfreeCancel(cancel) }
+    /// Sends a cancel request on a connection of its own; a failure to send is not reported, since
+    /// a connection that runs nothing has nothing to cancel and the next statement is refused anyway.
+    static func cancel(_ cancel: OpaquePointer) {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+    }
+
     /// Makes the connection's client encoding UTF-8 (one round trip, only when it is not already):
     /// false when the server refused.
     static func useUTF8(_ connection: OpaquePointer) -> Bool {
