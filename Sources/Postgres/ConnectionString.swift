@@ -36,7 +36,7 @@ public enum ConnectionString {
     /// so then only a generic reason is given.
     public static func parseProblem(_ conninfo: String) -> String? {
         if hasAmbiguousUserInfo(conninfo) {
-            return "the connection URI's user name or password holds '@', '/' or '#': percent-encode it (%40, %2F, %23)"
+            return "the connection URI's user name or password holds '@', '/', '?' or '#': percent-encode it (%40, %2F, %3F, %23)"
         }
         guard case .failure(let error) = LibPQ.parseConninfo(conninfo) else { return nil }
         if conninfo.contains("@") || conninfo.contains("password") {
@@ -47,19 +47,27 @@ public enum ConnectionString {
 }
 
 extension ConnectionString {
-    /// Whether a URI's user-info holds an unencoded `@`, `/` or `#`.
+    /// Whether a URI's user-info holds an unencoded `@`, `/`, `?` or `#`.
     ///
-    /// libpq ends the user-info at the first `@` and the authority at the first `/`, so such a URI
-    /// parses, as another host, port or database, and that host (a piece of the password) would be
-    /// printed back in every error.
+    /// libpq takes as user-info what comes before the first `@` met before any `/` (a `?` does not
+    /// stop it), and the host runs to the next `:`, `/`, `?` or `,`. So such a URI parses, as
+    /// another host, port or database, and that host (a piece of the password) would be printed
+    /// back in every error.
     static func hasAmbiguousUserInfo(_ conninfo: String) -> Bool {
         guard conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://"),
             let scheme = conninfo.range(of: "://")
         else { return false }
-        let beforeQuery = conninfo[scheme.upperBound...].prefix { $0 != "?" }
-        guard let at = beforeQuery.lastIndex(of: "@") else { return false }
-        let userInfo = beforeQuery[..<at]
-        return userInfo.contains("@") || userInfo.contains("/") || userInfo.contains("#")
+        let rest = conninfo[scheme.upperBound...]
+        // The last `@` before the query: what a user means as the end of the user-info.
+        let beforeQuery = rest.prefix { $0 != "?" }
+        if let at = beforeQuery.lastIndex(of: "@") {
+            let userInfo = beforeQuery[..<at]
+            if userInfo.contains("@") || userInfo.contains("/") || userInfo.contains("#") { return true }
+        }
+        // libpq's own reading: up to the first `/`, a `?` does not end it.
+        let authority = rest.prefix { $0 != "/" }
+        guard let at = authority.firstIndex(of: "@") else { return false }
+        return authority[..<at].contains("?") || authority[..<at].contains("#") || authority[authority.index(after: at)...].contains("@")
     }
 }
 

@@ -174,7 +174,8 @@ import Testing
     /// libpq ends the user-info at the first `@` and the authority at the first `/`: such a password
     /// would become a host or port and be printed back.
     @Test(arguments: ["postgresql://ada:hunter@secret@127.0.0.1:1/app", "postgresql://ada:pa/secret@127.0.0.1:1/app",
-                      "postgres://ada:pa#secret@127.0.0.1:1/app"])
+                      "postgres://ada:pa#secret@127.0.0.1:1/app", "postgresql://ada:pa?ss@secret@127.0.0.1:1/app",
+                      "postgresql://ada:pa?secret@127.0.0.1:1/app"])
     func aPasswordThatNeedsEncodingIsRefusedWithoutPrintingIt(conninfo: String) throws {
         let error = try #require(throws: PostgresError.self) { try Connection(conninfo, logger: Logger(label: "test")) }
         #expect(error.kind == .connection)
@@ -182,6 +183,8 @@ import Testing
         #expect(!error.debugDescription.contains("secret"))
         #expect(!ConnectionString.redacted(conninfo).contains("secret"))
         #expect(ConnectionString.parseProblem("postgresql://ada:hunter%40secret@127.0.0.1:1/app") == nil)
+        #expect(ConnectionString.parseProblem("postgresql://ada:hunter%3Fsecret@127.0.0.1:1/app?connect_timeout=2") == nil)
+        #expect(ConnectionString.parseProblem("postgresql://127.0.0.1:1/app?user=ada&password=secret") == nil)
     }
 
     @Test func malformedConnectionStringIsReportedWithoutItsPassword() throws {
