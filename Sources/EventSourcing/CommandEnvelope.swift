@@ -94,6 +94,26 @@ public struct CommandEnvelope: Hashable, Sendable {
     /// The fields of `data`, for the product to read.
     public var fields: CommandFields { CommandFields(data, path: "data") }
 
+    /// What the command asks, as 16 hex digits: its product, type and data (canonical JSON), not
+    /// its time, actor or ids. Kept with the first event of each batch it writes, so the same id
+    /// submitted again with other data is told from a redelivery.
+    public var digest: String {
+        let text = "\(product)\n\(type)\n\(JSONValue.object(data).encoded)"
+        let hex = String(FNV1a.hash(text), radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The custom metadata of a batch's first event: `{"command_digest":"<digest>"}`.
+    public var digestMetadata: [UInt8] { Array(#"{"command_digest":"\#(digest)"}"#.utf8) }
+
+    /// The digest a batch's first event keeps (`digestMetadata`), nil when it keeps none.
+    public static func digest(inMetadata custom: [UInt8]) -> String? {
+        guard !custom.isEmpty, case .object(let members)? = JSONValue(parsing: custom),
+            case .string(let digest)? = members["command_digest"]
+        else { return nil }
+        return digest
+    }
+
     /// The metadata of the events this command produces: correlated with the command's correlation
     /// id (else the command itself), caused by the command, by its actor.
     public var eventMetadata: EventMetadata {

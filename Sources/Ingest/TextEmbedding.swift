@@ -1,3 +1,4 @@
+import EventSourcing
 /// A deterministic stand-in for `text-embedding-3-small`: a hashed bag of words, 1536 dimensions,
 /// normalised to length 1.
 ///
@@ -63,12 +64,5 @@ public enum TextEmbedding {
     }
 
     /// 64-bit FNV-1a over the word's UTF-8 bytes.
-    static func fnv1a(_ word: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in word.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
+    static func fnv1a(_ word: String) -> UInt64 { FNV1a.hash(word) }
 }

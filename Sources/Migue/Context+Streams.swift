@@ -64,10 +64,12 @@ extension Context {
         async throws -> WrittenBatch?
     {
         let metadata = envelope.eventMetadata
+        var first = metadata
+        first.custom = digestMetadata
         let proposed = events.enumerated().map { index, event in
             ProposedEvent(
                 id: eventID(batch: label, index: index), type: event.type, schemaVersion: event.schemaVersion,
-                recordedAt: at, metadata: metadata, payload: payloads.payload(of: event) ?? event.payload)
+                recordedAt: at, metadata: index == 0 ? first : metadata, payload: payloads.payload(of: event) ?? event.payload)
         }
         switch try await store.append(proposed, to: stream, expected: expected, durability: service.durability) {
         case .appended(let batch):

@@ -41,6 +41,9 @@ public struct MigueService: Sendable {
         let command: Result<MigueCommand, CommandRejection>
         let firstEventIDs: [(batch: String, id: UUID)]
         let payloads: PreparedPayloads
+        /// The custom metadata of each batch's first event: the envelope's digest, taken before
+        /// `data` was dropped (`CommandEnvelope.digestMetadata`).
+        let digestMetadata: [UInt8]
     }
 
     /// Reads `envelope`'s command, derives the first event id of each batch it may write, and
@@ -51,9 +54,11 @@ public struct MigueService: Sendable {
         do {
             let command = try MigueCommand(envelope)
             let ids = Context.batches(of: command).all.map { ($0, envelope.eventID(batch: $0, index: 0)) }
-            return Prepared(envelope: read, command: .success(command), firstEventIDs: ids, payloads: PreparedPayloads(command))
+            return Prepared(
+                envelope: read, command: .success(command), firstEventIDs: ids, payloads: PreparedPayloads(command),
+                digestMetadata: envelope.digestMetadata)
         } catch {
-            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [], payloads: PreparedPayloads())
+            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [], payloads: PreparedPayloads(), digestMetadata: [])
         }
     }
 
@@ -70,7 +75,8 @@ public struct MigueService: Sendable {
         case .failure(let rejection): return .rejected(rejection)
         }
         let context = Context(
-            service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs, payloads: prepared.payloads)
+            service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs, payloads: prepared.payloads,
+            digestMetadata: prepared.digestMetadata)
         do {
             if let earlier = try await context.earlierSubmission(of: command) { return .accepted(earlier) }
             return .accepted(try await context.run(command))
@@ -101,6 +107,8 @@ struct Context: Sendable {
     let firstEventIDs: [(batch: String, id: UUID)]
     /// Payloads encoded when the command was prepared.
     let payloads: PreparedPayloads
+    /// What the first event of each batch keeps (`CommandEnvelope.digestMetadata`).
+    let digestMetadata: [UInt8]
 
     var store: any EventStore { service.store }
     var at: Timestamp { envelope.at }
@@ -142,6 +150,12 @@ struct Context: Sendable {
             let batch = records.enumerated().prefix { index, record in record.id == eventID(batch: label, index: index) }
                 .map(\.element)
             guard let head = batch.first, let tail = batch.last else { continue }
+            if let digest = CommandEnvelope.digest(inMetadata: head.metadata.custom),
+                digest != CommandEnvelope.digest(inMetadata: digestMetadata)
+            {
+                throw Rejected(rejection: CommandRejection(
+                    field: "id", "command \(envelope.id.lowercasedText) was already submitted with other data"))
+            }
             found.append(WrittenBatch(
                 stream: head.stream,
                 batch: AppendedBatch(first: head.position, last: tail.position, firstVersion: head.version, lastVersion: tail.version),

@@ -50,6 +50,28 @@ import Testing
         #expect(original.count == 2)
     }
 
+    /// A command id says "this command": the same id with other data is another command, refused,
+    /// not taken for a redelivery and dropped; the same data at another time or from another actor
+    /// is the same command.
+    @Test func theSameIdWithOtherDataIsRefusedNotDropped() async throws {
+        let scenario = Scenario()
+        try await scenario.given(S.register())
+        let (other, appended) = try await scenario.when(S.register("+573001112233"))
+        #expect(other == .rejected(CommandRejection(
+            field: "id", "command \(S.register().id.lowercasedText) was already submitted with other data")))
+        #expect(appended.isEmpty)
+        var again = S.register()
+        again.at = F.time(30)
+        again.actor = "webhook-retry"
+        let (redelivered, none) = try await scenario.when(again)
+        guard case .accepted(let batches) = redelivered else { Issue.record("\(redelivered)"); return }
+        #expect(batches.map(\.isDuplicate) == [true])
+        #expect(none.isEmpty)
+        // Only the first event of each batch keeps the digest.
+        let stored = try await scenario.store.readAll(from: .start, limit: 10)
+        #expect(stored.map { CommandEnvelope.digest(inMetadata: $0.metadata.custom) } == [S.register().digest])
+    }
+
     @Test func aRedeliveredWhatsAppMessageAppendsNothing() async throws {
         let scenario = Scenario()
         try await scenario.given(S.register(), S.start(Self.c1), S.message("wamid.1", in: Self.c1, name: "m1"))
