@@ -222,7 +222,15 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if integral, let value = Int64(text) { return .integer(value) }
-        guard let value = Double(text), value.isFinite else { return nil }
+        guard let value = Double(text) else { return nil }
+        // Valid JSON past the largest double: no number keeps it.
+        guard value.isFinite else {
+            if refusingInexactNumbers {
+                refusal = .inexactNumber
+                index = start
+            }
+            return nil
+        }
         guard !refusingInexactNumbers || DecimalForm(text.utf8) == DecimalForm("\(value)".utf8) else {
             refusal = .inexactNumber
             index = start

@@ -24,6 +24,8 @@ struct Status: AsyncParsableCommand {
         var status: String
         var checkpoint: UInt64
         var lag: UInt64
+        /// The checkpoint is past the log's head: the schema was projected from another or longer log.
+        var pastEnd: Bool
         /// Rows per table of the version's schema.
         var tables: [String: Int]
     }
@@ -44,7 +46,7 @@ struct Status: AsyncParsableCommand {
             let schema: String = try row.decode("schema_name")
             return Line(
                 projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,
-                status: try row.decode("status"), checkpoint: checkpoint, lag: head > checkpoint ? head - checkpoint : 0,
+                status: try row.decode("status"), checkpoint: checkpoint, lag: head > checkpoint ? head - checkpoint : 0, pastEnd: checkpoint > head,
                 tables: try TableFingerprint.rowCounts(schema: schema, connection: connection))
         }
         if options.json {
@@ -54,7 +56,7 @@ struct Status: AsyncParsableCommand {
         print("log head    \(head) (\(options.logPath))")
         if lines.isEmpty { print("no projection has run yet: parley project") }
         for line in lines {
-            let past = line.checkpoint > head ? " (past the log's end: projected from another log?)" : ""
+            let past = line.pastEnd ? " (past the log's end: projected from another log?)" : ""
             print("\(line.projection) v\(line.version) (\(line.status), schema \(line.schema)): checkpoint \(line.checkpoint), lag \(line.lag)\(past)")
             for (table, count) in line.tables.sorted(by: { $0.key < $1.key }) {
                 print("    \(table.padding(24)) \(count) rows")

@@ -60,6 +60,8 @@ import Testing
         ("3.14159265358979323846", 0),
         // 2^63 is a double, but its shortest form, which the event would hold, is 9223372036854776000.
         ("9223372036854775808", 0),
+        // Past the largest double: valid JSON, but no number keeps it.
+        ("1e400", 0), ("[-1.8e308]", 1),
     ])
     func refusesNumbersThatWouldChange(text: String, offset: Int) {
         let prefix = Self.command(data: "").count - 2
