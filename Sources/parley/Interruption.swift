@@ -26,18 +26,19 @@ final class Interruption: Sendable {
     /// Touched only by `init` and `deinit`.
     private nonisolated(unsafe) let sources: [any DispatchSourceSignal]
 
-    /// Installs the handlers for SIGINT and SIGTERM; the caller keeps the result for the rest of its run.
-    static func install() throws(CommandFailure) -> Interruption {
+    /// Installs the handlers for SIGINT and SIGTERM; the caller keeps the result for the rest of its
+    /// run. `onSignal` runs once, on a dispatch thread, when the first signal arrives.
+    static func install(onSignal: (@Sendable (Int32) -> Void)? = nil) throws(CommandFailure) -> Interruption {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw CommandFailure("cannot prepare for Ctrl-C: pipe failed (\(Errno(rawValue: errno)))") }
         for end in ends {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
             _ = fcntl(end, F_SETFL, O_NONBLOCK)
         }
-        return Interruption(read: FileDescriptor(rawValue: ends[0]), write: FileDescriptor(rawValue: ends[1]))
+        return Interruption(read: FileDescriptor(rawValue: ends[0]), write: FileDescriptor(rawValue: ends[1]), onSignal: onSignal)
     }
 
-    private init(read: FileDescriptor, write: FileDescriptor) {
+    private init(read: FileDescriptor, write: FileDescriptor, onSignal: (@Sendable (Int32) -> Void)?) {
         descriptor = read
         writeEnd = write
         let received = received
@@ -53,6 +54,7 @@ final class Interruption: Sendable {
                     return
                 }
                 _ = try? write.writeAll([UInt8(1)])
+                onSignal?(number)
             }
             source.resume()
             return source

@@ -16,7 +16,9 @@ struct Migrate: ParsableCommand {
     @Flag(name: .long, help: "List applied and pending migrations; apply nothing.")
     var status = false
 
-    func run() throws {
+    func run() throws { try DatabaseInterruption.run { try work() } }
+
+    private func work() throws {
         let files = try MigrationFile.load(from: directory)
         let location = try options.databaseLocation()
         let connection = try Connection(location.conninfo, logger: options.logger)

@@ -36,7 +36,9 @@ struct Project: AsyncParsableCommand {
         _ = try ProjectionSelection.resolve(projection)
     }
 
-    func run() async throws {
+    func run() async throws { try await DatabaseInterruption.run { try await work() } }
+
+    private func work() async throws {
         let projections = try ProjectionSelection.resolve(projection)
         let log = try LogAccess.openForReading(options)
         let location = try options.databaseLocation()

@@ -34,7 +34,9 @@ struct Rebuild: AsyncParsableCommand {
         _ = try ProjectionSelection.resolve(product)
     }
 
-    func run() async throws {
+    func run() async throws { try await DatabaseInterruption.run { try await work() } }
+
+    private func work() async throws {
         let projection = try ProjectionSelection.resolve(product)[0]
         let log = try LogAccess.openForReading(options)
         let rebuilder = Rebuilder(builder: SchemaBuilder(

@@ -37,7 +37,9 @@ struct Replay: AsyncParsableCommand {
         _ = try asOf.map { try TimeOption.parse($0, option: "--as-of") }
     }
 
-    func run() async throws {
+    func run() async throws { try await DatabaseInterruption.run { try await work() } }
+
+    private func work() async throws {
         let projection = try ProjectionSelection.resolve(product)[0]
         let log = try LogAccess.openForReading(options)
         let until: LogPosition

@@ -16,7 +16,9 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Migrations folder.")
     var migrations = "migrations"
 
-    func run() async throws {
+    func run() async throws { try await DatabaseInterruption.run { try await work() } }
+
+    private func work() async throws {
         let projection = try ProjectionSelection.resolve(product)[0]
         let log = try LogAccess.openForReading(options)
         let builder = SchemaBuilder(

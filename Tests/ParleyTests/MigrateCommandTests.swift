@@ -72,6 +72,48 @@ import TestSupport
         }
     }
 
+    /// Ctrl-C during a long migration cancels its statement on the server at once (it does not run
+    /// on after the process is gone, holding its locks) and exits 130, the file not recorded.
+    @Test func ctrlCCancelsTheStatementUnderWay() throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let folder = NSTemporaryDirectory() + "parley-migrations-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for (path, file, sql) in [("parley", "0001_bookkeeping.sql", try String(contentsOfFile: Self.migrations + "/parley/0001_bookkeeping.sql", encoding: .utf8)),
+                                  ("slow", "0001_slow.sql", "CREATE SCHEMA slow; SELECT pg_sleep(60);")] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + path, withIntermediateDirectories: true)
+            try sql.write(toFile: folder + "/\(path)/\(file)", atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = ParleyBinary.url
+        process.arguments = ["migrate", "--migrations", folder, "--database-url", database.conninfo]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let connection = try Connection(database.conninfo, logger: TestServer.logger)
+        func sleeping() throws -> Int {
+            try connection.query("SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()")[0]
+                .decode("n", as: Int.self)
+        }
+        var waited = 0
+        while try sleeping() == 0, waited < 300 {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 1
+        }
+        #expect(try sleeping() == 1, "the slow migration never started")
+        let started = Date()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(process.terminationStatus == 130)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(message.contains("stopped by SIGINT: the database work under way was cancelled and rolled back"), "\(message)")
+        #expect(try sleeping() == 0)
+        #expect(try connection.query("SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'slow'")[0].decode("n", as: Int.self) == 0)
+        #expect(try connection.query("SELECT count(*) AS n FROM parley.migrations WHERE schema_name = 'slow'")[0].decode("n", as: Int.self) == 0)
+    }
+
     @Test func aMissingMigrationsFolderIsNamed() throws {
         let outcome = try ParleyBinary.run(
             ["migrate", "--status", "--migrations", "/nonexistent/migrations", "--database-url", "host=127.0.0.1 port=1"])
