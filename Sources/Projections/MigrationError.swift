@@ -4,6 +4,9 @@ import Postgres
 public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case noDirectory(path: String)
     case badSchemaFolder(path: String)
+    /// A `.sql` file beside the schema folders, not in one: most likely `--migrations` names a
+    /// schema folder instead of the folder above.
+    case outsideSchemaFolder(path: String)
     case badFileName(path: String)
     case duplicateNumber(schema: String, first: String, second: String)
     case unreadable(path: String)
@@ -28,6 +31,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             "no migrations folder at \(path) (give --migrations DIR)"
         case .badSchemaFolder(let path):
             "\(path) is not a schema folder: use a lowercase name of letters, digits and underscores"
+        case .outsideSchemaFolder(let path):
+            "\(path) is not in a schema folder: migrations are DIR/<schema>/NNNN_name.sql (give --migrations the folder above the schema folders)"
         case .badFileName(let path):
             "\(path) is not named NNNN_description.sql (four digits, an underscore, letters, digits and underscores)"
         case .duplicateNumber(let schema, let first, let second):

@@ -37,7 +37,8 @@ public struct MigrationFile: Sendable, Equatable {
     /// schemas by name, each schema's files by number.
     ///
     /// Folders must be lowercase schema names; in them, every `.sql` file must be named
-    /// `NNNN_description.sql` with a number unique in its folder. Other files are ignored.
+    /// `NNNN_description.sql` with a number unique in its folder. Other files are ignored, but a `.sql`
+    /// file beside the schema folders is refused (`--migrations` named a schema folder).
     public static func load(from directory: String) throws(MigrationError) -> [MigrationFile] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -49,7 +50,10 @@ public struct MigrationFile: Sendable, Equatable {
         var files: [MigrationFile] = []
         for folder in folders.sorted() where !folder.hasPrefix(".") {
             let path = directory + "/" + folder
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                if folder.hasSuffix(".sql") { throw .outsideSchemaFolder(path: path) }
+                continue
+            }
             guard isSchemaName(folder) else { throw .badSchemaFolder(path: path) }
             files += try load(schema: folder, folder: path)
         }

@@ -31,6 +31,12 @@ struct LogStressWriter: AsyncParsableCommand {
     @Flag(help: "Exit when standard input reaches its end, so that a writer outlives no test process that holds the other end.")
     var untilStdinCloses = false
 
+    func validate() throws {
+        guard appenders >= 1 else { throw ValidationError("--appenders must be at least 1, not \(appenders)") }
+        guard maximumBatch >= 1 else { throw ValidationError("--maximum-batch must be at least 1, not \(maximumBatch)") }
+        guard largeBatch >= 0 else { throw ValidationError("--large-batch must be 0 or more, not \(largeBatch)") }
+    }
+
     func run() async throws {
         if untilStdinCloses { Self.exitWhenStandardInputCloses() }
         let log = try FileEventLog(directory: options.logPath, options: .init(segmentSize: segmentSize), logger: options.logger)

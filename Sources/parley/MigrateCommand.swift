@@ -20,6 +20,9 @@ struct Migrate: ParsableCommand {
 
     private func work() throws {
         let files = try MigrationFile.load(from: directory)
+        guard !files.isEmpty else {
+            throw CommandFailure("no migration files under \(directory): migrations are \(directory)/<schema>/NNNN_name.sql")
+        }
         let location = try options.databaseLocation()
         let connection = try Connection(location.conninfo, logger: options.logger)
         let migrator = Migrator(connection: connection, files: files, logger: options.logger)

@@ -114,6 +114,21 @@ import TestSupport
         #expect(try connection.query("SELECT count(*) AS n FROM parley.migrations WHERE schema_name = 'slow'")[0].decode("n", as: Int.self) == 0)
     }
 
+    /// `--migrations migrations/migue` (a schema folder, not the folder above) and an empty folder
+    /// are refused, not reported as "nothing to apply"; nothing reaches the database.
+    @Test func aSchemaFolderOrAnEmptyFolderGivenAsMigrationsIsRefused() throws {
+        let schemaFolder = try ParleyBinary.run(
+            ["migrate", "--migrations", Self.migrations + "/migue", "--database-url", "host=127.0.0.1 port=1"])
+        #expect(schemaFolder.status == 1)
+        #expect(schemaFolder.standardError.contains(Self.migrations + "/migue/0001_types.sql is not in a schema folder"), "\(schemaFolder.standardError)")
+        let empty = NSTemporaryDirectory() + "parley-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let none = try ParleyBinary.run(["migrate", "--migrations", empty, "--database-url", "host=127.0.0.1 port=1"])
+        #expect(none.status == 1)
+        #expect(none.standardError.contains("no migration files under \(empty)"), "\(none.standardError)")
+    }
+
     @Test func aMissingMigrationsFolderIsNamed() throws {
         let outcome = try ParleyBinary.run(
             ["migrate", "--status", "--migrations", "/nonexistent/migrations", "--database-url", "host=127.0.0.1 port=1"])
