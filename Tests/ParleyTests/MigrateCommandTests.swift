@@ -97,7 +97,7 @@ import TestSupport
                 .decode("n", as: Int.self)
         }
         var waited = 0
-        while try sleeping() == 0, waited < 300 {
+        while try sleeping() == 0, waited < 1200 {
             Thread.sleep(forTimeInterval: 0.05)
             waited += 1
         }

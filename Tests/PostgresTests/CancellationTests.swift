@@ -26,7 +26,7 @@ import Testing
                         // Inside a transaction: the cancel fails it, and the ROLLBACK still goes.
                         try connection.transaction { connection in
                             try connection.execute("INSERT INTO ledger VALUES (1)")
-                            try connection.execute("SELECT pg_sleep(30)")
+                            try connection.execute("SELECT pg_sleep(30.25)")
                         }
                     } catch let error as PostgresError {
                         errors.append("\(error.code?.rawValue ?? "-") \(error.message)")
@@ -45,8 +45,14 @@ import Testing
                 }
             }
         }
-        // The sleeping statement is on the server by then; cancel it.
-        try await Task.sleep(for: .milliseconds(500))
+        // Wait until the sleeping statement runs on the server (however loaded the machine), then cancel it.
+        let watcher = try TestServer.connect()
+        for _ in 0..<600 {
+            let running: Int = try watcher.query(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30.25)' AND state = 'active'")[0].decode("n")
+            if running > 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         cancellation.cancel(reason: "stopped by SIGINT")
         cancellation.cancel(reason: "a second reason is not kept")
         let errors = try await running.get()
