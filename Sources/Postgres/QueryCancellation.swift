@@ -42,11 +42,11 @@ public final class QueryCancellation: Sendable {
 
     func join(_ connection: Connection) {
         guard let handle = CancelHandle(connection: connection.handle) else { return }
-        let members = state.withLock { state in
+        let cancelled = state.withLock { state in
             state.members[ObjectIdentifier(connection)] = handle
             return state.reason != nil
         }
-        if members { handle.send() }
+        if cancelled { handle.send() }
     }
 
     func leave(_ connection: Connection) {
