@@ -104,7 +104,7 @@ public struct CommandEnvelope: Hashable, Sendable {
     }
 
     /// The custom metadata of a batch's first event: `{"command_digest":"<digest>"}`.
-    public var digestMetadata: [UInt8] { Array(#"{"command_digest":"\#(digest)"}"#.utf8) }
+    public static func digestMetadata(_ digest: String) -> [UInt8] { Array(#"{"command_digest":"\#(digest)"}"#.utf8) }
 
     /// The digest a batch's first event keeps (`digestMetadata`), nil when it keeps none.
     public static func digest(inMetadata custom: [UInt8]) -> String? {

@@ -81,5 +81,5 @@ extension ChatterbotImport {
     static func tokens(_ line: String) -> Int64 { max(1, (Int64(line.unicodeScalars.count) + 3) / 4) }
 
     /// A stable number from a text (FNV-1a), for choices that must not depend on the clock or a seed.
-    static func stable(_ text: String) -> UInt64 { TextEmbedding.fnv1a(text) }
+    static func stable(_ text: String) -> UInt64 { FNV1a.hash(text) }
 }

@@ -17,7 +17,7 @@ public enum TextEmbedding {
     public static func vector(_ text: String) -> [Double] {
         var counts: [Int: Double] = [:]
         for word in words(text) {
-            let hash = fnv1a(word)
+            let hash = FNV1a.hash(word)
             counts[Int(hash % UInt64(dimensions)), default: 0] += (hash >> 63) == 0 ? 1 : -1
         }
         var vector = [Double](repeating: 0, count: dimensions)
@@ -62,7 +62,4 @@ public enum TextEmbedding {
         default: false
         }
     }
-
-    /// 64-bit FNV-1a over the word's UTF-8 bytes.
-    static func fnv1a(_ word: String) -> UInt64 { FNV1a.hash(word) }
 }

@@ -65,7 +65,7 @@ extension Context {
     {
         let metadata = envelope.eventMetadata
         var first = metadata
-        first.custom = digestMetadata
+        first.custom = CommandEnvelope.digestMetadata(digest)
         let proposed = events.enumerated().map { index, event in
             ProposedEvent(
                 id: eventID(batch: label, index: index), type: event.type, schemaVersion: event.schemaVersion,

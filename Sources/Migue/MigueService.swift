@@ -41,9 +41,8 @@ public struct MigueService: Sendable {
         let command: Result<MigueCommand, CommandRejection>
         let firstEventIDs: [(batch: String, id: UUID)]
         let payloads: PreparedPayloads
-        /// The custom metadata of each batch's first event: the envelope's digest, taken before
-        /// `data` was dropped (`CommandEnvelope.digestMetadata`).
-        let digestMetadata: [UInt8]
+        /// The envelope's digest, taken before `data` was dropped; each batch's first event keeps it.
+        let digest: String
     }
 
     /// Reads `envelope`'s command, derives the first event id of each batch it may write, and
@@ -56,9 +55,9 @@ public struct MigueService: Sendable {
             let ids = Context.batches(of: command).all.map { ($0, envelope.eventID(batch: $0, index: 0)) }
             return Prepared(
                 envelope: read, command: .success(command), firstEventIDs: ids, payloads: PreparedPayloads(command),
-                digestMetadata: envelope.digestMetadata)
+                digest: envelope.digest)
         } catch {
-            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [], payloads: PreparedPayloads(), digestMetadata: [])
+            return Prepared(envelope: read, command: .failure(error), firstEventIDs: [], payloads: PreparedPayloads(), digest: "")
         }
     }
 
@@ -76,7 +75,7 @@ public struct MigueService: Sendable {
         }
         let context = Context(
             service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs, payloads: prepared.payloads,
-            digestMetadata: prepared.digestMetadata)
+            digest: prepared.digest)
         do {
             if let earlier = try await context.earlierSubmission(of: command) { return .accepted(earlier) }
             return .accepted(try await context.run(command))
@@ -107,8 +106,8 @@ struct Context: Sendable {
     let firstEventIDs: [(batch: String, id: UUID)]
     /// Payloads encoded when the command was prepared.
     let payloads: PreparedPayloads
-    /// What the first event of each batch keeps (`CommandEnvelope.digestMetadata`).
-    let digestMetadata: [UInt8]
+    /// The command's digest, which the first event of each batch keeps (`CommandEnvelope.digestMetadata`).
+    let digest: String
 
     var store: any EventStore { service.store }
     var at: Timestamp { envelope.at }
@@ -150,9 +149,7 @@ struct Context: Sendable {
             let batch = records.enumerated().prefix { index, record in record.id == eventID(batch: label, index: index) }
                 .map(\.element)
             guard let head = batch.first, let tail = batch.last else { continue }
-            if let digest = CommandEnvelope.digest(inMetadata: head.metadata.custom),
-                digest != CommandEnvelope.digest(inMetadata: digestMetadata)
-            {
+            if let stored = CommandEnvelope.digest(inMetadata: head.metadata.custom), stored != digest {
                 throw Rejected(rejection: CommandRejection(
                     field: "id", "command \(envelope.id.lowercasedText) was already submitted with other data"))
             }

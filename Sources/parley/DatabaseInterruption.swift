@@ -9,10 +9,7 @@ import Postgres
 /// 128 + the signal's number. A second signal ends the process at once.
 enum DatabaseInterruption {
     static func run<T>(_ body: () async throws -> T) async throws -> T {
-        let cancellation = QueryCancellation()
-        let interruption = try Interruption.install { signal in
-            cancellation.cancel(reason: "stopped by \(Interruption.name(of: signal))")
-        }
+        let (cancellation, interruption) = try install()
         do {
             return try await QueryCancellation.$current.withValue(cancellation) { try await body() }
         } catch {
@@ -21,15 +18,21 @@ enum DatabaseInterruption {
     }
 
     static func run<T>(_ body: () throws -> T) throws -> T {
-        let cancellation = QueryCancellation()
-        let interruption = try Interruption.install { signal in
-            cancellation.cancel(reason: "stopped by \(Interruption.name(of: signal))")
-        }
+        let (cancellation, interruption) = try install()
         do {
             return try QueryCancellation.$current.withValue(cancellation) { try body() }
         } catch {
             throw stopped(interruption) ?? error
         }
+    }
+
+    /// A cancellation that the first signal triggers.
+    private static func install() throws(CommandFailure) -> (QueryCancellation, Interruption) {
+        let cancellation = QueryCancellation()
+        let interruption = try Interruption.install { signal in
+            cancellation.cancel(reason: "stopped by \(Interruption.name(of: signal))")
+        }
+        return (cancellation, interruption)
     }
 
     /// When a signal stopped the work: says so on standard error and gives the exit code.

@@ -57,7 +57,7 @@ import Testing
         cancellation.cancel(reason: "a second reason is not kept")
         let errors = try await running.get()
         #expect(errors == ["57014 canceling statement due to user request", "57014 not sent: statements were cancelled (stopped by SIGINT)"])
-        // Nothing of the cancelled transaction stayed, and another connection is not affected.
+        // A connection opened outside the cancellation is not affected.
         let other = try TestServer.connect()
         #expect(try other.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
         #expect(cancellation.reason == "stopped by SIGINT")
@@ -69,7 +69,17 @@ import Testing
         let connection = try QueryCancellation.$current.withValue(cancellation) { try TestServer.connect() }
         let error = try #require(throws: PostgresError.self) { try connection.execute("SELECT 1") }
         #expect(error.code == .queryCanceled)
-        #expect(throws: PostgresError.self) { try connection.executeScript("SELECT 1; SELECT 2;", name: "0001_x.sql") }
-        #expect(throws: PostgresError.self) { try connection.copyIn("COPY t FROM STDIN", rows: [["1"]]) }
+        // Each kind of statement is refused before it is sent, with 57014 (a COPY the server saw
+        // would fail 42P01: no such table).
+        let script = try #require(throws: PostgresError.self) { try connection.executeScript("SELECT 1; SELECT 2;", name: "0001_x.sql") }
+        #expect(script.code == .queryCanceled)
+        #expect(script.context == "running 0001_x.sql")
+        let copy = try #require(throws: PostgresError.self) { try connection.copyIn("COPY pg_temp.nothing FROM STDIN", rows: [["1"]]) }
+        #expect(copy.code == .queryCanceled)
+        let pipeline = try #require(throws: PostgresError.self) {
+            try connection.pipeline([Connection.PipelinedStatement("SELECT 1")])
+        }
+        #expect(pipeline.code == .queryCanceled)
+        #expect(pipeline.message == "not sent: statements were cancelled (stopped by SIGTERM)")
     }
 }
