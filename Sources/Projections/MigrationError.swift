@@ -17,7 +17,10 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case missing(file: String)
     /// A pending file sorts before one already applied in its schema.
     case outOfOrder(pending: String, applied: String)
-    /// The file ended the transaction it runs in (it holds COMMIT, ROLLBACK or similar).
+    /// The file holds a statement that ends, begins or prepares a transaction (`COMMIT`,
+    /// `ROLLBACK`, `BEGIN`, ...); found before anything runs.
+    case controlsTransaction(file: String, line: Int, statement: String)
+    /// The file ended the transaction it runs in although no such statement was found in it.
     case endsTransaction(file: String)
     /// A line still names the file's own schema after retargeting it to another (rebuilds,
     /// replays, verify), in a form the rewrite does not know.
@@ -48,6 +51,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             "\(file) was applied but is no longer in the migrations folder"
         case .outOfOrder(let pending, let applied):
             "\(pending) is pending but sorts before \(applied), which is already applied; renumber it after"
+        case .controlsTransaction(let file, let line, let statement):
+            "\(file) line \(line): \(statement) would end or begin a transaction: migration files run inside one, "
+                + "so they must not hold COMMIT, ROLLBACK, BEGIN or similar; nothing was applied"
         case .endsTransaction(let file):
             "\(file) ends the transaction it runs in; migration files must not hold COMMIT or ROLLBACK"
         case .notRetargetable(let file, let line):

@@ -11,7 +11,13 @@ extension MigrationFile {
     /// Throws `MigrationError.notRetargetable` when the schema is still named after the rewrite
     /// (`SET search_path TO migue;`, `"migue".t`, `MIGUE.t`): that statement would reach the live
     /// schema while building another.
+    ///
+    /// Throws `MigrationError.controlsTransaction` for a file that holds `COMMIT`, `BEGIN` or the
+    /// like: the builds run every file inside one transaction.
     public func retargeted(to target: String) throws(MigrationError) -> String {
+        if let control = transactionControl {
+            throw .controlsTransaction(file: name, line: control.line, statement: control.statement)
+        }
         var lines: [String] = []
         for (number, line) in sql.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let (code, comment) = Self.splitComment(line)

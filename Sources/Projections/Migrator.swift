@@ -6,7 +6,8 @@ import Postgres
 ///
 /// Each pending file runs in its own transaction together with its record, so a file is either
 /// applied and recorded or not at all. Before anything runs, every applied file is compared with its
-/// recorded SHA-256; a changed or missing one stops the run, naming the file. A session advisory
+/// recorded SHA-256; a changed or missing one stops the run, naming the file, and so does a pending
+/// file holding `COMMIT`, `BEGIN` or the like (`MigrationFile.transactionControl`). A session advisory
 /// lock keeps two migrators from applying the same files at once.
 public struct Migrator {
     public let connection: Connection
@@ -67,9 +68,14 @@ public struct Migrator {
     public func migrate(onApplied: (Entry) -> Void = { _ in }) throws(MigrationError) -> [Entry] {
         try withLock { () throws(MigrationError) -> [Entry] in
             let pending = try status().filter { $0.state == .pending }
+                .compactMap { entry in files.first(where: { $0.name == entry.name }) }
+            for file in pending {
+                if let control = file.transactionControl {
+                    throw .controlsTransaction(file: file.name, line: control.line, statement: control.statement)
+                }
+            }
             var applied: [Entry] = []
-            for entry in pending {
-                guard let file = files.first(where: { $0.name == entry.name }) else { continue }
+            for file in pending {
                 applied.append(try apply(file))
                 onApplied(applied[applied.count - 1])
             }

@@ -128,21 +128,55 @@ import Testing
         #expect(try migrator.status().map(\.state) == [.applied, .pending])
     }
 
-    /// Ending the transaction is refused even when the file opens another one after it: the file
-    /// is not recorded, so it is fixed and run again.
-    @Test(arguments: ["SELECT 1;\nCOMMIT;\n", "CREATE TABLE public.half (id int);\nROLLBACK;\nBEGIN;\nSELECT 1;\n", "SELECT 1;\nCOMMIT;\nBEGIN;\n"])
-    func aFileThatEndsItsTransactionIsRefused(sql: String) throws {
+    /// A pending file that would end or begin the transaction is refused before any pending file
+    /// runs, even one before it: nothing of the run is applied, and the message names the line.
+    @Test(arguments: [
+        ("SELECT 1;\nCOMMIT;\n", 2, "COMMIT"),
+        ("CREATE TABLE public.half (id int);\nROLLBACK;\nBEGIN;\nSELECT 1;\n", 2, "ROLLBACK"),
+        ("-- a comment\nBEGIN;\nSELECT 1;\nCOMMIT;\n", 2, "BEGIN"),
+    ])
+    func aFileThatControlsItsTransactionIsRefusedBeforeAnythingRuns(sql: String, line: Int, statement: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-migrations-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder + "/parley", withIntermediateDirectories: true)
         try FileManager.default.copyItem(
             atPath: TestServer.migrationsDirectory + "/parley/0001_bookkeeping.sql", toPath: folder + "/parley/0001_bookkeeping.sql")
         try FileManager.default.createDirectory(atPath: folder + "/demo", withIntermediateDirectories: true)
-        try sql.write(toFile: folder + "/demo/0001_commits.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE public.first (id int);\n".write(toFile: folder + "/demo/0001_first.sql", atomically: true, encoding: .utf8)
+        try sql.write(toFile: folder + "/demo/0002_commits.sql", atomically: true, encoding: .utf8)
         let database = try ScratchDatabase.create()
         defer { database.drop() }
-        let migrator = Migrator(connection: try database.connect(), files: try MigrationFile.load(from: folder), logger: logger)
-        #expect(throws: MigrationError.endsTransaction(file: "demo/0001_commits.sql")) { try migrator.migrate() }
-        #expect(try migrator.status().map(\.state) == [.applied, .pending])
+        let connection = try database.connect()
+        let migrator = Migrator(connection: connection, files: try MigrationFile.load(from: folder), logger: logger)
+        #expect(throws: MigrationError.controlsTransaction(file: "demo/0002_commits.sql", line: line, statement: statement)) {
+            try migrator.migrate()
+        }
+        #expect(try migrator.status().map(\.state) == [.pending, .pending, .pending])
+        let left = try connection.query(
+            "SELECT to_regclass('public.first') IS NULL AND to_regclass('public.half') IS NULL AS clean")
+        #expect(try left[0].decode("clean", as: Bool.self))
+    }
+
+    /// A routine body in SQL-standard form holds semicolons and ends with END; it is applied.
+    @Test func aBeginAtomicFunctionIsApplied() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-migrations-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/demo", withIntermediateDirectories: true)
+        try """
+            CREATE SCHEMA IF NOT EXISTS demo;
+            CREATE FUNCTION demo.two() RETURNS int LANGUAGE sql
+            BEGIN ATOMIC
+              SELECT CASE WHEN true THEN 2 END;
+            END;
+            """.write(toFile: folder + "/demo/0001_two.sql", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: folder + "/parley", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: TestServer.migrationsDirectory + "/parley/0001_bookkeeping.sql", toPath: folder + "/parley/0001_bookkeeping.sql")
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let connection = try database.connect()
+        let migrator = Migrator(connection: connection, files: try MigrationFile.load(from: folder), logger: logger)
+        #expect(try migrator.migrate().map(\.name) == ["parley/0001_bookkeeping.sql", "demo/0001_two.sql"])
+        #expect(try connection.query("SELECT demo.two() AS two")[0].decode("two", as: Int.self) == 2)
     }
 }
