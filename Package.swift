@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "EventSourcingTests", dependencies: ["EventSourcing"], swiftSettings: strict),
         .testTarget(name: "MigueTests", dependencies: ["Migue", "EventSourcing"], swiftSettings: strict),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Migue", "EventSourcing"], swiftSettings: strict),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4"], swiftSettings: strict),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "CLZ4", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ProjectionsTests", dependencies: ["Projections", "Postgres", "EventSourcing", "Migue", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict

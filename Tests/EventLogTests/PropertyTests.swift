@@ -112,22 +112,96 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
+    /// Random bytes, some behind a well-formed start (a block header with a right checksum, a
+    /// record header whose lengths add up, a segment header with its magic), so the checks past
+    /// the first one meet garbage too.
     @Test func decodingArbitraryBytesNeverCrashes() {
         var random = SplitMix64(state: 42)
-        for _ in 0..<20_000 {
-            let bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        var reached = (blocks: 0, records: 0, segments: 0)
+        for round in 0..<20_000 {
+            var bytes = (0..<Int.random(in: 0...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            switch round % 4 {
+            case 1: bytes = Self.blockStart(body: bytes, &random)
+            case 2: bytes = Self.recordStart(tail: bytes, &random)
+            case 3: bytes = Self.segmentStart(tail: bytes, &random)
+            default: break
+            }
             bytes.withUnsafeBytes { raw in
                 var reader = ByteReader(raw)
                 var names = RecordCodec.NameCache()
-                _ = try? RecordCodec.decode(&reader, position: 0, names: &names)
+                do throws(RecordCodec.Problem) {
+                    _ = try RecordCodec.decode(&reader, position: 0, names: &names)
+                    reached.records += 1
+                } catch {
+                    // Past the framing checks, at the names'.
+                    switch error {
+                    case .invalidUTF8, .invalidStreamName: reached.records += 1
+                    case .truncated, .lengthMismatch: break
+                    }
+                }
                 var peek = ByteReader(raw)
                 _ = try? RecordCodec.peekIdentity(&peek)
                 if let header = try? BlockHeader.parse(raw) {
-                    _ = try? header.verifiedRecords(header: UnsafeRawBufferPointer(rebasing: raw.prefix(32)), body: UnsafeRawBufferPointer(rebasing: raw.dropFirst(min(32, raw.count))))
+                    let records = try? header.verifiedRecords(
+                        header: UnsafeRawBufferPointer(rebasing: raw.prefix(32)), body: UnsafeRawBufferPointer(rebasing: raw.dropFirst(min(32, raw.count))))
+                    if let records {
+                        reached.blocks += 1
+                        _ = try? SegmentScanner.identities(of: records, count: header.recordCount)
+                    }
                 }
-                _ = try? SegmentHeader.parse(raw)
+                if (try? SegmentHeader.parse(raw)) != nil { reached.segments += 1 }
             }
         }
+        // The well-formed starts do get past the first checks.
+        #expect(reached.blocks > 1000 && reached.records > 100 && reached.segments > 1000, "\(reached)")
+    }
+
+    /// A block header with plausible lengths and the right checksum over `body`, flagged raw or
+    /// compressed at random.
+    static func blockStart(body: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
+        let body = body + [UInt8](repeating: 0, count: max(0, RecordCodec.fixedHeaderSize - body.count))
+        let flags = UInt16.random(in: 0...3, using: &random)
+        let raw = flags & 1 == 0 ? body.count : Int.random(in: RecordCodec.fixedHeaderSize...4096, using: &random)
+        var header = ByteWriter()
+        header.write(BlockHeader.magic)
+        header.write(UInt32(0))
+        header.write(flags)
+        header.write(UInt16(0))
+        header.write(UInt32(body.count))
+        header.write(UInt32(raw))
+        header.write(UInt32.random(in: 1...4, using: &random))
+        header.write(UInt64.random(in: 0...1000, using: &random))
+        var bytes = header.bytes + body
+        let checksum = bytes.withUnsafeBytes { raw in
+            BlockHeader.checksum(header: UnsafeRawBufferPointer(rebasing: raw[0..<32]), body: UnsafeRawBufferPointer(rebasing: raw[32...]))
+        }
+        withUnsafeBytes(of: checksum.littleEndian) { bytes[4..<8] = ArraySlice($0) }
+        return bytes
+    }
+
+    /// A record header whose name, custom and payload lengths share `tail` and whose length adds up.
+    static func recordStart(tail: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
+        var lengths = (0..<5).map { _ in Int.random(in: 0...(tail.count / 5), using: &random) }
+        lengths[4] = tail.count - lengths[0..<4].reduce(0, +)
+        var header = ByteWriter()
+        header.write(UInt32(RecordCodec.fixedHeaderSize + tail.count))
+        header.write(UInt16(0))
+        header.write(UInt16.random(in: 0...2, using: &random))
+        header.write(UInt64.random(in: 0...10, using: &random))
+        header.write(Int64.random(in: -1_000_000...1_000_000, using: &random))
+        header.write((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
+        for length in lengths[0..<3] { header.write(UInt16(length)) }
+        header.write(UInt16(0))
+        header.write(UInt32(lengths[3]))
+        header.write(UInt32(lengths[4]))
+        return header.bytes + tail
+    }
+
+    /// A segment header's magic and version, then `tail`; its checksum right half the time.
+    static func segmentStart(tail: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
+        var bytes = SegmentHeader(basePosition: UInt64.random(in: 0...UInt64.max, using: &random)).bytes
+        if Bool.random(using: &random) { bytes[Int.random(in: 8..<32, using: &random)] ^= 0x40 }
+        return bytes + tail
     }
 
     @Test func mutatedRecordsAndBlocksFailCleanly() throws {

@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import TestSupport
 import Testing
 
 @testable import EventLog
@@ -22,9 +23,11 @@ import Testing
             seed += 1
         }
         try log.close()
+        try #require(temp.segments.count >= 2, "the log never rolled")
         try FileManager.default.removeItem(atPath: temp.directory + "/" + IndexSnapshot.fileName)
         let last = try #require(temp.segments.last)
         let base = try #require(SegmentHeader.basePosition(fileName: URL(fileURLWithPath: last).lastPathComponent))
+        try #require(base > 0)
         return (events, base)
     }
 

@@ -2,6 +2,7 @@ import EventSourcing
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import EventLog
@@ -252,30 +253,5 @@ extension ZeroTailTests {
         #expect(verification.tornTail == nil)
         try log.close()
         #expect(try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")).indexSnapshot == "sound")
-    }
-}
-
-/// Collects the messages of warnings and errors logged while opening a log.
-final class Warnings: Sendable {
-    private let collected = Mutex<[String]>([])
-    var messages: [String] { collected.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "test") { _ in Handler(warnings: self) }
-    }
-
-    struct Handler: LogHandler {
-        let warnings: Warnings
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .warning
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            warnings.collected.withLock { $0.append(event.message.description) }
-        }
     }
 }

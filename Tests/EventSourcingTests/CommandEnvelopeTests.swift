@@ -35,7 +35,12 @@ import Testing
 
     @Test func eventIdsDeriveFromTheCommandAndThePlaceInTheBatch() throws {
         let envelope = try CommandEnvelope(json: Array(Self.valid.utf8))
-        #expect(envelope.eventID(batch: "user", index: 0) == envelope.eventID(batch: "user", index: 0))
+        // Pinned: a change of formula would make every earlier command append again when resubmitted.
+        #expect(envelope.eventID(batch: "user", index: 0) == UUID(namespace: envelope.id, name: "user#0"))
+        #expect(envelope.eventID(batch: "user", index: 0).uuidString == "0B611307-2A09-8F14-BC76-FCDA49EEB1F8")
+        let other = try CommandEnvelope(
+            json: Array(Self.valid.replacingOccurrences(of: "4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60", with: "4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f61").utf8))
+        #expect(other.eventID(batch: "user", index: 0) != envelope.eventID(batch: "user", index: 0))
         #expect(envelope.eventID(batch: "user", index: 0) != envelope.eventID(batch: "user", index: 1))
         #expect(envelope.eventID(batch: "user", index: 0) != envelope.eventID(batch: "claim", index: 0))
     }

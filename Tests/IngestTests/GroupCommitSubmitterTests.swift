@@ -20,18 +20,46 @@ import Testing
     final class SyncCounter: Sendable {
         let syncs = Mutex(0)
         let failing = Mutex(false)
+        /// How long a sync takes, in microseconds, before it counts as done.
+        let duration: UInt32
+
+        init(duration: UInt32 = 0) { self.duration = duration }
 
         struct Failure: Error {}
 
         func sync() throws {
             if failing.withLock({ $0 }) { throw Failure() }
+            if duration > 0 { usleep(duration) }
             syncs.withLock { $0 += 1 }
         }
     }
 
+    /// An in-memory store that keeps the durability each append asked for.
+    final class DurabilityRecorder: EventStore {
+        let store = InMemoryEventStore()
+        let asked = Mutex<[Durability]>([])
+
+        func append(_ events: [ProposedEvent], to stream: StreamName, expected: ExpectedVersion, durability: Durability) async throws -> AppendResult {
+            asked.withLock { $0.append(durability) }
+            return try await store.append(events, to: stream, expected: expected, durability: durability)
+        }
+        func read(stream: StreamName, from version: StreamVersion, direction: ReadDirection, limit: Int) async throws -> [RecordedEvent] {
+            await store.read(stream: stream, from: version, direction: direction, limit: limit)
+        }
+        func readAll(from position: LogPosition, limit: Int) async throws -> [RecordedEvent] { await store.readAll(from: position, limit: limit) }
+        func readCategory(_ category: String, from position: LogPosition, limit: Int) async throws -> [RecordedEvent] {
+            await store.readCategory(category, from: position, limit: limit)
+        }
+        func head() async throws -> LogPosition { await store.head() }
+        func version(of stream: StreamName) async throws -> StreamVersion? { await store.version(of: stream) }
+        func position(of id: UUID) async throws -> LogPosition? { await store.position(of: id) }
+    }
+
     @Test func outcomesComeOutOnlyAfterTheSyncThatCoversThem() async throws {
-        let counter = SyncCounter()
-        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 5) { try counter.sync() }
+        // A slow sync: a group released before its sync finished would see fewer syncs than groups.
+        let counter = SyncCounter(duration: 20_000)
+        let store = DurabilityRecorder()
+        var submitter = GroupCommitSubmitter(store: store, groupSize: 5) { try counter.sync() }
         var released: [[Int]] = []
         for (offset, command) in commands.enumerated() {
             let outcomes = try await submitter.submit(command, line: offset + 1)
@@ -51,6 +79,8 @@ import Testing
         #expect(released.allSatisfy { $0.count == 5 })
         #expect(submitter.unconfirmed.isEmpty)
         #expect(try await submitter.confirm() == [])
+        let asked = store.asked.withLock { $0 }
+        #expect(asked.count >= commands.count && asked.allSatisfy { $0 == .deferred }, "\(asked)")
     }
 
     @Test func aFailedSyncKeepsTheGroupUnconfirmed() async throws {
@@ -126,9 +156,12 @@ import Testing
 
     @Test func aGroupOfOneNeverCallsSyncAndAppendsDurably() async throws {
         let counter = SyncCounter()
-        var submitter = GroupCommitSubmitter(store: InMemoryEventStore(), groupSize: 1) { try counter.sync() }
+        let store = DurabilityRecorder()
+        var submitter = GroupCommitSubmitter(store: store, groupSize: 1) { try counter.sync() }
         let outcomes = try await submitter.submit(commands[0], line: 1)
         #expect(outcomes.map(\.status) == [.appended])
         #expect(counter.syncs.withLock { $0 } == 0)
+        let asked = store.asked.withLock { $0 }
+        #expect(!asked.isEmpty && asked.allSatisfy { $0 == .durable }, "\(asked)")
     }
 }

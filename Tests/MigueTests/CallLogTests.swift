@@ -90,6 +90,12 @@ import Testing
         Reason.allCases.filter { CallLog.endReasons[to]?.contains($0) != true }.map { (to, $0) }
     }
 
+    /// Pins the table the cases above are read from: widening it would drop cases silently.
+    @Test func twelveReasonsDoNotFit() {
+        #expect(CallLog.endReasons == [.ended: [.completed], .rejected: [.userDeclined, .userBusy], .failed: [.timeout]])
+        #expect(Self.unfitting.count == 12)
+    }
+
     @Test(arguments: unfitting)
     func refusesAReasonThatDoesNotFit(to: Status, reason: Reason) {
         let from: Status = to == .ended ? .accepted : .initiated

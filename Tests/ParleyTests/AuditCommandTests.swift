@@ -95,7 +95,11 @@ import Testing
         // The user row is written by the registration only, not by the reminder that references it.
         let user = Migue.userID(phoneNumber: "+34600000009").lowercasedText
         let userRows = try ParleyBinary.run(["explain", "migue.users", user, "--log", directory, "--json"])
-        #expect(userRows.standardOutput.split(separator: "\n").count == 1)
+        #expect(userRows.status == 0, "\(userRows.standardError)")
+        let userLines = userRows.standardOutput.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(userLines.map { $0["event_type"] as? String } == ["migue.user.registered"])
         for mode in [[], ["--json"]] {
             let nothing = try ParleyBinary.run(["explain", "migue.reminders", UUID().uuidString, "--log", directory] + mode)
             #expect(nothing.status == 1)
@@ -108,8 +112,12 @@ import Testing
         // An id printed in uppercase (payloads, state) finds its stream.
         let upper = try ParleyBinary.run(["history", "migue.reminder-\(reminder.uppercased())", "--log", directory])
         #expect(upper.status == 0, "\(upper.standardError)")
-        let audit = try ParleyBinary.run(["audit", "migue", "--aggregate", "reminder", "--id", reminder.uppercased(), "--log", directory])
-        #expect(!audit.standardOutput.contains("no transitions"))
+        let audit = try ParleyBinary.run(["audit", "migue", "--aggregate", "reminder", "--id", reminder.uppercased(), "--log", directory, "--json"])
+        #expect(audit.status == 0, "\(audit.standardError)")
+        let transitions = audit.standardOutput.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(transitions.map { "\($0["from"] ?? "") -> \($0["to"] ?? "")" } == ["pending -> failed", "failed -> pending", "pending -> sent"])
         for (arguments, message) in [(["audit", "nope"], "no product named nope"), (["audit", "migue", "--aggregate", "reminders"], "migue has no aggregate reminders")] {
             let wrong = try ParleyBinary.run(arguments + ["--log", directory])
             #expect(wrong.status == 64)

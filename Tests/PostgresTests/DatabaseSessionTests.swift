@@ -32,4 +32,31 @@ import Testing
         }
         #expect(totals.sorted() == [1, 2, 3, 4])
     }
+
+    /// Four sessions run statements at the same time: each counts itself in, then waits on the
+    /// server until all four have. Sessions that ran one after another would never get there.
+    @Test func sessionsRunStatementsAtTheSameTime() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        try database.connect().execute("CREATE SEQUENCE arrived")
+        // A sequence is outside transactions: every session sees each nextval at once.
+        let barrier = """
+            DO $$ BEGIN
+              PERFORM nextval('arrived');
+              WHILE (SELECT last_value FROM arrived) < 4 LOOP PERFORM pg_sleep(0.01); END LOOP;
+            END $$
+            """
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 1...4 {
+                group.addTask {
+                    let session = try DatabaseSession(database.conninfo, logger: Logger(label: "test"))
+                    try await session.run { connection in
+                        try connection.execute("SET statement_timeout = '20s'")
+                        try connection.execute(barrier)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
 }

@@ -152,10 +152,16 @@ import Testing
         let probe = Projection(name: "probe", version: 1, schema: "probe", categoryPrefix: "migue.") { event in
             [SQLStatement("UPDATE seen SET n = $2 WHERE id = $1", [.integer(Int64(event.position.rawValue)), .integer(1)], expectedRows: 1)]
         }
+        // The batch's statements merge into one UPDATE, which misses one row of many.
+        let plan = StatementCoalescer.plan(
+            try events.flatMap(probe.statements), order: try TableOrder.of(schema: "probe", connection: connection))
+        #expect(plan.count == 1 && events.count > 1)
+        let warnings = Warnings()
         let runner = ProjectionRunner(
             projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
-            logger: TestServer.logger, target: .init(schema: "probe", trackedVersion: nil))
+            logger: warnings.logger, target: .init(schema: "probe", trackedVersion: nil))
         let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(warnings.messages == ["a batch failed; applying its events one by one"])
         #expect(error.position == culprit.position)
         #expect(error.code == nil)
         #expect(error.reason == "UPDATE seen SET n = $2 WHERE id = $1: 0 rows affected, 1 expected; "
@@ -201,16 +207,28 @@ import Testing
         let store = InMemoryEventStore()
         var commands = MigueCommands()
         for user in 0..<4 { try await MigueService(store: store).submit(commands.conversation(phone: "+3460000000\(user)", messages: 20)) }
+        let said = Warnings(level: .debug)
         func runner() throws -> ProjectionRunner {
             ProjectionRunner(
                 projection: ProjectionCatalog.migue, store: store,
-                session: try DatabaseSession(database.conninfo, logger: TestServer.logger), logger: TestServer.logger)
+                session: try DatabaseSession(database.conninfo, logger: TestServer.logger), logger: said.logger)
         }
         let first = try runner(), second = try runner()
         try await first.register()
+        // Both prepare their first batch from 0 and wait for the checkpoint row: whichever gets
+        // it second finds the checkpoint moved.
+        let holder = try TransientErrorTests.lockCheckpoint(of: database)
         async let one = first.catchUp(batchSize: 2)
         async let other = second.catchUp(batchSize: 3)
+        let monitor = try database.connect()
+        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try monitor.query(waiting)[0].decode("n", as: Int.self) < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try holder.execute("COMMIT")
         let applied = try await one + other
+        #expect(said.messages.contains("another runner applied the batch; going on from its checkpoint"), "\(said.messages)")
         let head = await store.head()
         #expect(applied == Int(head.rawValue))
         #expect(try await first.checkpoint() == head)

@@ -20,13 +20,18 @@ import Testing
             try await builder.build(into: "migue_past", until: LogPosition(300), replace: false)
         }
         #expect(again.description == "schema migue_past already exists; pass --replace to overwrite it")
-        #expect(try await builder.build(into: "migue_past", until: LogPosition(200), replace: true) > 0)
-        #expect(try connection.query("SELECT count(*) AS n FROM migue_past.messages_v2")[0].decode("n", as: Int.self) < 200)
+        // Exactly the events before the position: every one of the store's is migue's.
+        let before200 = try await builder.store.readAll(from: .start, limit: 200)
+        #expect(before200.count == 200 && before200.allSatisfy { $0.event.type.hasPrefix("migue.") })
+        #expect(try await builder.build(into: "migue_past", until: LogPosition(200), replace: true) == 200)
+        let messages = before200.filter { $0.event.type == "migue.message.recorded" }.count
+        #expect(messages > 0)
+        #expect(try connection.query("SELECT count(*) AS n FROM migue_past.messages_v2")[0].decode("n", as: Int.self) == messages)
         let mark = "SELECT obj_description('migue_past'::regnamespace, 'pg_namespace') AS mark"
         #expect(try connection.query(mark)[0].decode("mark", as: String.self) == "made by parley replay of migue: complete, the events before position 200")
         // A replay that was interrupted says so, and is replaced like any other.
         try connection.execute("COMMENT ON SCHEMA migue_past IS 'made by parley replay of migue: incomplete'")
-        #expect(try await builder.build(into: "migue_past", until: LogPosition(100), replace: true) > 0)
+        #expect(try await builder.build(into: "migue_past", until: LogPosition(100), replace: true) == 100)
 
         // Another product's schema and one made by hand stay as they are.
         try connection.executeScript("CREATE SCHEMA notes; CREATE TABLE notes.kept (id int); INSERT INTO notes.kept VALUES (1);", name: "notes")

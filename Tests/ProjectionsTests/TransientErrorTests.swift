@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import Logging
 import Migue
 import Postgres
 import Projections
@@ -12,7 +13,9 @@ import TestSupport
 @Suite struct TransientErrorTests {
     /// A migrated scratch database whose sessions give up on a lock after 100 ms (and, when
     /// `statementTimeout`, on any statement after 100 ms), with migue's runner over one conversation.
-    static func setUp(statementTimeout: Bool) async throws -> (ScratchDatabase, ProjectionRunner, any EventStore) {
+    static func setUp(
+        statementTimeout: Bool, logger: Logger = TestServer.logger
+    ) async throws -> (ScratchDatabase, ProjectionRunner, any EventStore) {
         let database = try ScratchDatabase.create()
         let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
         let connection = try database.connect()
@@ -24,7 +27,7 @@ import TestSupport
         try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 4))
         let runner = ProjectionRunner(
             projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
-            logger: TestServer.logger)
+            logger: logger)
         try await runner.register()
         return (database, runner, store)
     }
@@ -39,13 +42,14 @@ import TestSupport
     }
 
     @Test func aLockNotGrantedInTimeIsTriedAgain() async throws {
-        let (database, runner, _) = try await Self.setUp(statementTimeout: false)
+        let warnings = Warnings()
+        let (database, runner, _) = try await Self.setUp(statementTimeout: false, logger: warnings.logger)
         defer { database.drop() }
         // Released once the runner has waited for it and given up at least once (its lock_timeout
         // is 100 ms): a later try, 50, 200 or 800 ms after a failure, finds it free. Held and
         // released on a thread of its own: other tests' blocking calls may hold the cooperative
         // pool for longer than the runner's four tries take.
-        let state = Mutex<(locked: Bool, released: Result<Void, any Error>?)>((false, nil))
+        let state = Mutex<(locked: Bool, sawWaiter: Bool, released: Result<Void, any Error>?)>((false, false, nil))
         Thread.detachNewThread {
             let result = Result {
                 let holder = try Self.lockCheckpoint(of: database)
@@ -57,6 +61,8 @@ import TestSupport
                 while try monitor.query(waiting)[0].decode("n", as: Int.self) == 0, ContinuousClock.now < deadline {
                     Thread.sleep(forTimeInterval: 0.005)
                 }
+                let saw = try monitor.query(waiting)[0].decode("n", as: Int.self) > 0
+                state.withLock { $0.sawWaiter = saw }
                 Thread.sleep(forTimeInterval: 0.25)
                 try holder.execute("COMMIT")
             }
@@ -66,6 +72,10 @@ import TestSupport
         let applied = try await runner.catchUp()
         while state.withLock({ $0.released == nil }) { try await Task.sleep(for: .milliseconds(10)) }
         try state.withLock { try $0.released?.get() }
+        #expect(state.withLock { $0.sawWaiter }, "the runner never waited for the lock")
+        // It gave up on the lock and tried again, at least once, saying so each time.
+        let retries = warnings.messages
+        #expect(!retries.isEmpty && retries.allSatisfy { $0 == "a batch met a transient database error; trying it again" }, "\(retries)")
         #expect(applied > 0)
         #expect(try await runner.checkpoint().rawValue == UInt64(applied))
         #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
