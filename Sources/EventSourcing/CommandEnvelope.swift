@@ -98,7 +98,13 @@ public struct CommandEnvelope: Hashable, Sendable {
     /// its time, actor or ids. Kept with the first event of each batch it writes, so the same id
     /// submitted again with other data is told from a redelivery.
     public var digest: String {
-        let text = "\(product)\n\(type)\n\(JSONValue.object(data).encoded)"
+        var text: [UInt8] = []
+        text.reserveCapacity(512)
+        text.append(contentsOf: product.utf8)
+        text.append(UInt8(ascii: "\n"))
+        text.append(contentsOf: type.utf8)
+        text.append(UInt8(ascii: "\n"))
+        JSONWriter.write(.object(data), into: &text)
         let hex = String(FNV1a.hash(text), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

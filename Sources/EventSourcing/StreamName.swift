@@ -36,7 +36,16 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
     public var description: String { "\(category)-\(id)" }
 
     public static func == (lhs: StreamName, rhs: StreamName) -> Bool {
-        lhs.digest == rhs.digest && lhs.id.utf8.elementsEqual(rhs.id.utf8) && lhs.category.utf8.elementsEqual(rhs.category.utf8)
+        lhs.digest == rhs.digest && sameBytes(lhs.id, rhs.id) && sameBytes(lhs.category, rhs.category)
+    }
+
+    /// Whether two strings hold the same UTF-8 bytes; compared in place when both are contiguous
+    /// (native and small strings are), not through the `UTF8View` iterator.
+    static func sameBytes(_ lhs: String, _ rhs: String) -> Bool {
+        let inPlace = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        }
+        return (inPlace ?? nil) ?? lhs.utf8.elementsEqual(rhs.utf8)
     }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(digest) }

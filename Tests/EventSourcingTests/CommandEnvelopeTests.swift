@@ -33,6 +33,19 @@ import Testing
         #expect(throws: CommandRejection("the command is longer than 16 MiB (16777216 bytes)")) { try CommandEnvelope(json: Array(huge.utf8)) }
     }
 
+    /// Pinned: batches stored with a digest are compared with it, so a change of formula would
+    /// refuse every redelivery of a command stored before it.
+    @Test func theDigestIsFNV1aOfProductTypeAndCanonicalData() throws {
+        let envelope = try CommandEnvelope(json: Array(Self.valid.utf8))
+        // FNV-1a of `migue\nreminder.create\n{"n":3,"nested":{"a":"é","b":[1,2.5,null]},"ok":true,"title":"x"}`.
+        #expect(envelope.digest == "6ef3b308be9dbdd0")
+        let resent = Self.valid.replacingOccurrences(of: #""actor":"webhook""#, with: #""actor":"retry""#)
+            .replacingOccurrences(of: #"{"title":"x","n":3"#, with: #"{"n":3,"title":"x""#)
+        #expect(try CommandEnvelope(json: Array(resent.utf8)).digest == envelope.digest)
+        let changed = Self.valid.replacingOccurrences(of: #""title":"x""#, with: #""title":"y""#)
+        #expect(try CommandEnvelope(json: Array(changed.utf8)).digest != envelope.digest)
+    }
+
     @Test func eventIdsDeriveFromTheCommandAndThePlaceInTheBatch() throws {
         let envelope = try CommandEnvelope(json: Array(Self.valid.utf8))
         // Pinned: a change of formula would make every earlier command append again when resubmitted.
