@@ -50,10 +50,22 @@ public struct CommandEnvelope: Hashable, Sendable {
         }
         switch JSONParser.parseOrStop(Array(bytes), refusingInexactNumbers: true) {
         case .success(let value): try self.init(json: value)
-        case .failure(let stop) where stop.reason == .inexactNumber:
-            throw CommandRejection(
-                "the number at byte \(stop.offset + 1) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double")
-        case .failure(let stop): throw CommandRejection("not valid JSON (reading stopped at byte \(stop.offset + 1))")
+        case .failure(let stop):
+            let byte = stop.offset + 1
+            switch stop.reason {
+            case .inexactNumber:
+                throw CommandRejection(
+                    "the number at byte \(byte) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double")
+            case .duplicateKey(let key):
+                let shown = key.unicodeScalars.count > 64 ? String(String.UnicodeScalarView(key.unicodeScalars.prefix(64))) + "…" : key
+                throw CommandRejection("not valid JSON: the key \"\(shown)\" appears twice in one object (again at byte \(byte))")
+            case .tooDeep:
+                throw CommandRejection("not valid JSON: arrays and objects nest deeper than \(JSONParser.maximumDepth) at byte \(byte)")
+            case .invalidUTF8:
+                throw CommandRejection("not valid JSON: the byte at \(byte) is not UTF-8")
+            case .notJSON:
+                throw CommandRejection("not valid JSON (reading stopped at byte \(byte))")
+            }
         }
     }
 

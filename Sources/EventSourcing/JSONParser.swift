@@ -35,11 +35,17 @@ struct JSONParser {
     }
 
     struct Stop: Error {
-        enum Reason {
+        enum Reason: Equatable {
             case notJSON
             /// A number that `JSONValue` would change: beyond `Int64` and not what the nearest
             /// `Double` writes back (`12345678901234567890`, `1.00000000000000001`, `1e-400`).
             case inexactNumber
+            /// A key seen before in the same object; the offset is the second one's quote.
+            case duplicateKey(String)
+            /// An array or object opened inside `maximumDepth` others; the offset is its bracket.
+            case tooDeep
+            /// A byte that is not UTF-8 inside a string; the offset is that byte.
+            case invalidUTF8
         }
 
         var offset: Int
@@ -74,8 +80,11 @@ struct JSONParser {
         }
     }
 
+    /// How deeply arrays and objects may nest.
+    static let maximumDepth = 512
+
     private mutating func object() -> JSONValue? {
-        guard depth < 512 else { return nil }
+        guard depth < Self.maximumDepth else { return refuse(.tooDeep, at: index) }
         depth += 1
         defer { depth -= 1 }
         index += 1
@@ -88,11 +97,14 @@ struct JSONParser {
         var members = [String: JSONValue](minimumCapacity: 12)
         while true {
             skipWhitespace()
+            let keyStart = index
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
+            guard members[key] == nil else { return refuse(.duplicateKey(key), at: keyStart) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
-            guard let member = value(), members.updateValue(member, forKey: key) == nil else { return nil }
+            guard let member = value() else { return nil }
+            members[key] = member
             skipWhitespace()
             guard index < bytes.count else { return nil }
             index += 1
@@ -105,7 +117,7 @@ struct JSONParser {
     }
 
     private mutating func array() -> JSONValue? {
-        guard depth < 512 else { return nil }
+        guard depth < Self.maximumDepth else { return refuse(.tooDeep, at: index) }
         depth += 1
         defer { depth -= 1 }
         index += 1
@@ -143,7 +155,7 @@ struct JSONParser {
             let text = start..<index
             index += 1
             // ASCII is valid UTF-8 as it stands, and decoding it costs a third of validating it.
-            guard bits < 0x80 else { return String(validating: bytes[text], as: UTF8.self) }
+            guard bits < 0x80 else { return String(validating: bytes[text], as: UTF8.self) ?? refuseUTF8(from: start) }
             return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[text]), as: UTF8.self) }
         }
         var unescaped = Array(bytes[start..<index])
@@ -151,7 +163,7 @@ struct JSONParser {
             let byte = bytes[index]
             index += 1
             switch byte {
-            case UInt8(ascii: "\""): return String(validating: unescaped, as: UTF8.self)
+            case UInt8(ascii: "\""): return String(validating: unescaped, as: UTF8.self) ?? refuseUTF8(from: start)
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { return nil }
                 index += 1
@@ -174,6 +186,26 @@ struct JSONParser {
             }
         }
         return nil
+    }
+
+    /// Stops reading at `offset` for `reason`; returns nil, for the caller to pass on.
+    private mutating func refuse<Value>(_ reason: Stop.Reason, at offset: Int) -> Value? {
+        refusal = reason
+        index = offset
+        return nil
+    }
+
+    /// Stops at the first byte that is not UTF-8 in the string whose text starts at `start`.
+    /// Escapes are ASCII, and the scalars they give are checked as they are read, so the bad byte
+    /// is one of the text's own.
+    private mutating func refuseUTF8(from start: Int) -> String? {
+        var offset = start
+        var iterator = bytes[start...].makeIterator()
+        var decoder = Unicode.UTF8()
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            offset += UTF8.width(scalar)
+        }
+        return refuse(.invalidUTF8, at: offset)
     }
 
     /// The scalar of `\uXXXX` (after the `u`), joining a surrogate pair.
@@ -225,16 +257,10 @@ struct JSONParser {
         guard let value = Double(text) else { return nil }
         // Valid JSON past the largest double: no number keeps it.
         guard value.isFinite else {
-            if refusingInexactNumbers {
-                refusal = .inexactNumber
-                index = start
-            }
-            return nil
+            return refusingInexactNumbers ? refuse(.inexactNumber, at: start) : nil
         }
         guard !refusingInexactNumbers || DecimalForm(text.utf8) == DecimalForm("\(value)".utf8) else {
-            refusal = .inexactNumber
-            index = start
-            return nil
+            return refuse(.inexactNumber, at: start)
         }
         return .double(value)
     }

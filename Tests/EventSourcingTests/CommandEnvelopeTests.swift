@@ -62,6 +62,9 @@ import Testing
         ("{", "not valid JSON (reading stopped at byte 2)"),
         (#"{"id":"x",}"#, "not valid JSON (reading stopped at byte 11)"),
         ("{\"id\": tru}", "not valid JSON (reading stopped at byte 8)"),
+        (#"{"id":"x","data":{"a":1,"b":2,"a":3}}"#, #"not valid JSON: the key "a" appears twice in one object (again at byte 31)"#),
+        (#"{"id":"x","id":"y"}"#, #"not valid JSON: the key "id" appears twice in one object (again at byte 11)"#),
+        ("{\"data\":" + String(repeating: "[", count: 600), "not valid JSON: arrays and objects nest deeper than 512 at byte 520"),
         ("[1]", "expected an object, found an array"),
         (#"{"product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: is required"),
         (#"{"id":"nope","product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: expected a UUID"),
@@ -99,6 +102,18 @@ import Testing
         } catch {
             #expect(error.description == message)
         }
+    }
+
+    /// The first byte that is not UTF-8 is named, in a string with escapes or without.
+    static let badUTF8: [([UInt8], Int)] = [
+        (Array(#"{"id":"ab"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8), 10),
+        (Array(#"{"id":"a\nb"#.utf8) + [0xFF] + Array(#""}"#.utf8), 12),
+        (Array(#"{"d":{"é"#.utf8) + [0xE2, 0x82] + Array(#"":1}}"#.utf8), 10),
+    ]
+
+    @Test(arguments: badUTF8)
+    func invalidUTF8IsRejectedAtItsByte(json: [UInt8], byte: Int) {
+        #expect(throws: CommandRejection("not valid JSON: the byte at \(byte) is not UTF-8")) { try CommandEnvelope(json: json) }
     }
 
     @Test func fieldReadersNameTheDataPath() {
