@@ -1,3 +1,4 @@
+import EventSourcing
 import Foundation
 
 /// The installed chatterbot corpus: `<directory>/chatterbot_corpus/data/<language folder>/*.yml`.
@@ -55,13 +56,12 @@ public struct ChatterbotCorpus: Sendable {
     }
 
     private func listing(_ folder: String) throws(ImportError) -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-            let names = try? FileManager.default.contentsOfDirectory(atPath: folder)
-        else {
+        switch PathStatus.contents(ofDirectory: folder) {
+        case .success(let names): return names
+        case .failure(.missing), .failure(.file):
             throw folder == dataDirectory ? missing : ImportError("no folder \(folder) in the corpus")
+        case .failure(let status): throw ImportError("cannot read \(folder): \(status)")
         }
-        return names
     }
 
     private var missing: ImportError {

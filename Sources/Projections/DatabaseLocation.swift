@@ -1,3 +1,4 @@
+import EventSourcing
 import Foundation
 
 /// Which PostgreSQL Parley talks to: the URL given, else `PARLEY_DATABASE_URL`, else the
@@ -37,6 +38,7 @@ public struct DatabaseLocation: Sendable, Equatable {
     public static func embedded(home: String) throws(DatabaseLocationError) -> DatabaseLocation {
         let pidFile = home + "/pgdata/postmaster.pid"
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8) else {
+            if let problem = PathStatus(pidFile).problem { throw .unusablePidFile(path: pidFile, reason: problem) }
             throw .embeddedNotRunning(pidFile: pidFile)
         }
         return DatabaseLocation(conninfo: try conninfo(postmasterPid: text, path: pidFile), source: .embedded)
@@ -60,6 +62,8 @@ public struct DatabaseLocation: Sendable, Equatable {
 public enum DatabaseLocationError: Error, Equatable, CustomStringConvertible {
     case embeddedNotRunning(pidFile: String)
     case unreadablePidFile(path: String)
+    /// The pid file is there (or its folder is) but cannot be read; the system's reason.
+    case unusablePidFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -68,6 +72,8 @@ public enum DatabaseLocationError: Error, Equatable, CustomStringConvertible {
                 + "or give --database-url or PARLEY_DATABASE_URL"
         case .unreadablePidFile(let path):
             return "\(path) does not have the lines PostgreSQL writes (port on line 4, socket directory on line 5)"
+        case .unusablePidFile(let path, let reason):
+            return "cannot read \(path): \(reason)"
         }
     }
 }

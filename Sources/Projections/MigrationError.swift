@@ -9,7 +9,7 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case outsideSchemaFolder(path: String)
     case badFileName(path: String)
     case duplicateNumber(schema: String, first: String, second: String)
-    case unreadable(path: String)
+    case unreadable(path: String, reason: String)
     case notUTF8(path: String)
     /// An applied file's bytes differ from what was applied.
     case changed(file: String, recorded: String, current: String)
@@ -40,8 +40,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             "\(path) is not named NNNN_description.sql (four digits, an underscore, letters, digits and underscores)"
         case .duplicateNumber(let schema, let first, let second):
             "\(schema)/\(first) and \(schema)/\(second) have the same number"
-        case .unreadable(let path):
-            "cannot read \(path)"
+        case .unreadable(let path, let reason):
+            "cannot read \(path): \(reason)"
         case .notUTF8(let path):
             "\(path) is not UTF-8 text"
         case .changed(let file, let recorded, let current):

@@ -42,11 +42,7 @@ public struct MigrationFile: Sendable, Equatable {
     public static func load(from directory: String) throws(MigrationError) -> [MigrationFile] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
-            let folders = try? manager.contentsOfDirectory(atPath: directory)
-        else {
-            throw .noDirectory(path: directory)
-        }
+        let folders = try listing(directory)
         var files: [MigrationFile] = []
         for folder in folders.sorted() where !folder.hasPrefix(".") {
             let path = directory + "/" + folder
@@ -66,9 +62,7 @@ public struct MigrationFile: Sendable, Equatable {
     }
 
     private static func load(schema: String, folder: String) throws(MigrationError) -> [MigrationFile] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw .noDirectory(path: folder)
-        }
+        let names = try listing(folder)
         var files: [MigrationFile] = []
         var byNumber: [Int: String] = [:]
         for fileName in names.sorted() where fileName.hasSuffix(".sql") {
@@ -78,13 +72,24 @@ public struct MigrationFile: Sendable, Equatable {
                 throw .duplicateNumber(schema: schema, first: other, second: fileName)
             }
             byNumber[number] = fileName
-            guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .unreadable(path: path, reason: PathStatus(path).problem ?? "it could not be read")
+            }
             guard let sql = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
             files.append(
                 MigrationFile(schema: schema, fileName: fileName, number: number, sql: sql, checksum: SHA256.hexDigest(data))
             )
         }
         return files
+    }
+
+    /// The names in `folder`; a missing folder and one that cannot be read are told apart.
+    private static func listing(_ folder: String) throws(MigrationError) -> [String] {
+        switch PathStatus.contents(ofDirectory: folder) {
+        case .success(let names): return names
+        case .failure(.missing), .failure(.file): throw .noDirectory(path: folder)
+        case .failure(let status): throw .unreadable(path: folder, reason: status.problem ?? "\(status)")
+        }
     }
 
     /// The number of `NNNN_description.sql` (description: letters, digits, underscores), else nil.

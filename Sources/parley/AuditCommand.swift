@@ -29,8 +29,11 @@ struct Audit: AsyncParsableCommand {
     func validate() throws {
         if aggregate != nil && product == nil { throw ValidationError("--aggregate needs a product, e.g. parley audit migue --aggregate reminder") }
         if let product { try Arguments.checkProduct(product, aggregate: aggregate) }
-        _ = try since.map { try TimeOption.parse($0, option: "--since") }
-        _ = try until.map { try TimeOption.parse($0, option: "--until") }
+        let from = try since.map { try TimeOption.parse($0, option: "--since") }
+        let to = try until.map { try TimeOption.parse($0, option: "--until") }
+        if let from, let to, from > to {
+            throw ValidationError("--since \(since ?? "") is later than --until \(until ?? ""): no transition could match")
+        }
     }
 
     func run() async throws {

@@ -57,7 +57,7 @@ struct ImportChatterbot: AsyncParsableCommand {
         do throws(ImportError) { plan = try ImportPlan.chatterbot(corpus: source, languages: chosen, limitPerLanguage: limit) } catch {
             throw CommandFailure(error.description)
         }
-        let log = try FileEventLog(directory: options.logPath, logger: options.logger)
+        let log = try LogAccess.openForWriting(options)
         let router = CommandRouter(store: log, durability: durable ? .durable : .buffered)
         let commands = plan.commands
         let progress = Progress(enabled: !options.json, label: "commands")

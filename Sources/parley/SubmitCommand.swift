@@ -29,7 +29,7 @@ struct Submit: AsyncParsableCommand {
         var input = file == "-" ? JSONLineReader.standardInput() : try JSONLineReader.file(file)
         let interruption = try Interruption.install()
         input.interruption = interruption
-        let log = try FileEventLog(directory: options.logPath, logger: options.logger)
+        let log = try LogAccess.openForWriting(options)
         var submitter = GroupCommitSubmitter(store: log, groupSize: syncEvery) {
             let pending = try log.startSync()
             return { try pending.finish() }

@@ -59,6 +59,18 @@ import Testing
         let bad = try ParleyBinary.run(["audit", "migue", "--since", "yesterday", "--log", directory])
         #expect(bad.status != 0)
         #expect(bad.standardError.contains("--since yesterday: expected an RFC 3339 time"))
+        // A window that ends before it starts is refused, not answered with nothing; an equal
+        // time written in another offset is the same instant and stays allowed.
+        let reversed = try ParleyBinary.run([
+            "audit", "migue", "--since", "2026-11-22T10:00:04Z", "--until", "2026-11-22T10:00:03Z", "--log", directory,
+        ])
+        #expect(reversed.status == 64)
+        #expect(reversed.standardError.contains("--since 2026-11-22T10:00:04Z is later than --until 2026-11-22T10:00:03Z"), "\(reversed.standardError)")
+        let sameInstant = try ParleyBinary.run([
+            "audit", "migue", "--since", "2026-11-22T11:00:03+01:00", "--until", "2026-11-22T10:00:03Z", "--log", directory, "--json",
+        ])
+        #expect(sameInstant.status == 0, "\(sameInstant.standardError)")
+        #expect(sameInstant.standardOutput.split(separator: "\n").count == 1)
     }
 
     @Test func historyPrintsEveryEventOfAStream() async throws {

@@ -116,4 +116,15 @@ import Testing
         #expect(outcome.status != 0)
         #expect(outcome.standardError.contains("no event log at /nonexistent/parley-log"))
     }
+
+    /// A log folder that is there but cannot be read says why (a link loop stands in for a
+    /// folder without permission, which root, running the tests, would read anyway).
+    @Test func anUnreadableLogFolderSaysWhy() throws {
+        let loop = FileManager.default.temporaryDirectory.appendingPathComponent("parley-loop-\(UUID())").path
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        defer { try? FileManager.default.removeItem(atPath: loop) }
+        let outcome = try ParleyBinary.run(["log", "verify", "--log", loop])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("cannot read \(loop): Too many levels of symbolic links"), "\(outcome.standardError)")
+    }
 }

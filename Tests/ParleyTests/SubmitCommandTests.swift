@@ -78,7 +78,8 @@ enum SubmitFixture {
         let outcome = try ParleyBinary.run(["submit", file, "--log", log])
         #expect(outcome.status == 1)
         #expect(outcome.standardOutput.split(separator: "\n").map(String.init) == SubmitFixture.expected)
-        #expect(outcome.standardError == "submitted 12 commands: 5 appended (8 events), 1 already stored, 0 unchanged, 6 rejected\n")
+        #expect(outcome.standardError == "parley: started a new event log at \(log)\n"
+            + "submitted 12 commands: 5 appended (8 events), 1 already stored, 0 unchanged, 6 rejected\n")
         let events = try await SubmitFixture.events(in: log)
         #expect(events.map(\.position.rawValue) == Array(0..<8))
         // The rejected commands (5, 7, 10, 11, 12) caused nothing.
@@ -210,5 +211,26 @@ enum SubmitFixture {
         #expect(outcome.standardError.contains("cannot read \(input): "), "\(outcome.standardError)")
         #expect(!FileManager.default.fileExists(atPath: log))
     }
-}
 
+    /// A new log is announced on standard error (a mistyped --log would otherwise start one
+    /// quietly); a folder holding other files and no log is refused and left as it was.
+    @Test func aNewLogIsAnnouncedAndAFolderOfOtherFilesIsRefused() throws {
+        let log = SubmitFixture.scratch()
+        let file = try SubmitFixture.write([SubmitFixture.register])
+        defer { try? FileManager.default.removeItem(atPath: file); try? FileManager.default.removeItem(atPath: log) }
+        let first = try ParleyBinary.run(["submit", file, "--log", log])
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(first.standardError.hasPrefix("parley: started a new event log at \(log)\n"), "\(first.standardError)")
+        let again = try ParleyBinary.run(["submit", file, "--log", log])
+        #expect(!again.standardError.contains("started a new event log"), "\(again.standardError)")
+
+        let other = SubmitFixture.scratch()
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        try "notes".write(toFile: other + "/notes.txt", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let refused = try ParleyBinary.run(["submit", file, "--log", other])
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("\(other) holds other files and no event log"), "\(refused.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: other) == ["notes.txt"])
+    }
+}

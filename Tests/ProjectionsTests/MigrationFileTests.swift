@@ -42,6 +42,16 @@ import Testing
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
+    /// A folder that is there but cannot be read says why, rather than that it is missing.
+    @Test func anUnreadableFolderSaysWhy() throws {
+        let root = try folder(["wingman/0001_a.sql": "SELECT 1;"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createSymbolicLink(atPath: root + "/loop", withDestinationPath: root + "/loop")
+        #expect(throws: MigrationError.unreadable(path: root + "/loop", reason: "Too many levels of symbolic links")) {
+            try MigrationFile.load(from: root + "/loop")
+        }
+    }
+
     @Test func aMissingFolderSaysWhichAndHowToGiveOne() {
         let error = #expect(throws: MigrationError.self) { try MigrationFile.load(from: "/nonexistent/migrations") }
         #expect(error == .noDirectory(path: "/nonexistent/migrations"))
