@@ -99,12 +99,11 @@ struct JSONParser {
             skipWhitespace()
             let keyStart = index
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
-            guard members[key] == nil else { return refuse(.duplicateKey(key), at: keyStart) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
             index += 1
             guard let member = value() else { return nil }
-            members[key] = member
+            guard members.updateValue(member, forKey: key) == nil else { return refuse(.duplicateKey(key), at: keyStart) }
             skipWhitespace()
             guard index < bytes.count else { return nil }
             index += 1

@@ -49,28 +49,29 @@ enum LogAccess {
 
     /// The log at `--log` for appending. A folder that does not exist or is empty becomes a new
     /// log, and standard error says so unless `--json` (a mistyped `--log` would otherwise start a
-    /// log quietly); a
-    /// folder holding other files and no log is refused rather than filled with segments.
+    /// log quietly); a folder holding other files and no log is refused rather than filled with
+    /// segments.
     static func openForWriting(_ options: GlobalOptions) throws -> FileEventLog {
         let directory = options.logPath
-        var isNew = false
+        let visible = try listing(directory)?.filter { !$0.hasPrefix(".") }
+        if let visible, !visible.isEmpty, !visible.contains(where: isLogFile) {
+            throw CommandFailure("\(directory) holds other files and no event log: give --log a new or empty folder, or the folder of a log")
+        }
+        let log = try FileEventLog(directory: directory, logger: options.logger)
+        if visible?.isEmpty ?? true, !options.json {
+            FileHandle.standardError.write(Data("parley: started a new event log at \(directory)\n".utf8))
+        }
+        return log
+    }
+
+    /// The names in the log folder `directory`; nil when there is no such folder.
+    private static func listing(_ directory: String) throws -> [String]? {
         switch PathStatus.contents(ofDirectory: directory) {
-        case .success(let names):
-            let visible = names.filter { !$0.hasPrefix(".") }
-            if !visible.contains(where: isLogFile) {
-                guard visible.isEmpty else {
-                    throw CommandFailure(
-                        "\(directory) holds other files and no event log: give --log a new or empty folder, or the folder of a log")
-                }
-                isNew = true
-            }
-        case .failure(.missing): isNew = true
+        case .success(let names): return names
+        case .failure(.missing): return nil
         case .failure(.file): throw CommandFailure("\(directory) is a file, not an event log folder")
         case .failure(let status): throw CommandFailure("cannot read \(directory): \(status)")
         }
-        let log = try FileEventLog(directory: directory, logger: options.logger)
-        if isNew && !options.json { FileHandle.standardError.write(Data("parley: started a new event log at \(directory)\n".utf8)) }
-        return log
     }
 
     /// A file of a log: a segment or the synced marker.
@@ -78,12 +79,8 @@ enum LogAccess {
 
     /// Throws unless `directory` is a folder holding a log's files (a segment or the synced marker).
     static func requireLog(_ directory: String) throws {
-        let names: [String]
-        switch PathStatus.contents(ofDirectory: directory) {
-        case .success(let listed): names = listed
-        case .failure(.missing): throw CommandFailure("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
-        case .failure(.file): throw CommandFailure("\(directory) is a file, not an event log folder")
-        case .failure(let status): throw CommandFailure("cannot read \(directory): \(status)")
+        guard let names = try listing(directory) else {
+            throw CommandFailure("no event log at \(directory) (give --log DIR or set PARLEY_LOG)")
         }
         guard names.contains(where: isLogFile) else {
             throw CommandFailure("\(directory) holds no event log (no segment files)")

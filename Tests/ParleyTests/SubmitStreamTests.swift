@@ -70,7 +70,8 @@ import Testing
         #expect(submitter.readLine() == "line 4: already stored: migue.user.registered at 0 in migue.user-\(SubmitFixture.user)")
         #expect(submitter.readLine() == nil)
         #expect(status == 1, "one command was rejected")
-        #expect(error == "submitted 3 commands: 1 appended (1 events), 1 already stored, 0 unchanged, 1 rejected\n")
+        #expect(error == "parley: started a new event log at \(log)\n"
+            + "submitted 3 commands: 1 appended (1 events), 1 already stored, 0 unchanged, 1 rejected\n")
     }
 
     /// A first line shorter than a byte order mark is answered without waiting for more bytes.
@@ -99,6 +100,7 @@ import Testing
         #expect(submitter.readLine() == nil)
         #expect(status == 130)
         #expect(error == """
+            parley: started a new event log at \(log)
             submitted 1 commands: 1 appended (1 events), 0 already stored, 0 unchanged, 0 rejected
             stopped by SIGINT after line 1 (every result printed is durable); the lines after it were not handled
 
