@@ -96,6 +96,11 @@ import Testing
         try submitter.write(String(SubmitFixture.lines[2].prefix(10)))
         try await Task.sleep(for: .milliseconds(100))
         submitter.process.interrupt()
+        // It ends on the signal alone: input is closed only after it exited (closing it at once
+        // could reach the process first, on a loaded machine, and end the input instead).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while submitter.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!submitter.process.isRunning, "the interrupt did not end the submit")
         let (status, error) = try submitter.finish()
         #expect(submitter.readLine() == nil)
         #expect(status == 130)
