@@ -198,13 +198,7 @@ struct JSONParser {
     /// Escapes are ASCII, and the scalars they give are checked as they are read, so the bad byte
     /// is one of the text's own.
     private mutating func refuseUTF8(from start: Int) -> String? {
-        var offset = start
-        var iterator = bytes[start...].makeIterator()
-        var decoder = Unicode.UTF8()
-        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
-            offset += UTF8.width(scalar)
-        }
-        return refuse(.invalidUTF8, at: offset)
+        refuse(.invalidUTF8, at: start + UTF8Check.firstInvalidOffset(in: bytes[start...]))
     }
 
     /// The scalar of `\uXXXX` (after the `u`), joining a surrogate pair.

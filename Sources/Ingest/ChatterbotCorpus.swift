@@ -35,25 +35,13 @@ public struct ChatterbotCorpus: Sendable {
             // A byte order mark (korean/science.yml has one) is not part of the YAML.
             let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
             guard let text = String(validating: body, as: UTF8.self) else {
-                throw ImportError("\(path): not UTF-8 text (the first invalid byte is at offset \(data.count - body.count + Self.firstInvalidUTF8(in: body)))")
+                throw ImportError("\(path): not UTF-8 text (the first invalid byte is at offset \(data.count - body.count + UTF8Check.firstInvalidOffset(in: body)))")
             }
             files.append(try CorpusFile(yaml: text, language: language, name: String(file.dropLast(4)), position: position))
         }
         return files
     }
 
-    /// The offset of the first byte that does not continue valid UTF-8.
-    static func firstInvalidUTF8(in data: Data.SubSequence) -> Int {
-        var decoder = UTF8()
-        var bytes = data.makeIterator()
-        var offset = 0
-        while true {
-            switch decoder.decode(&bytes) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput, .error: return offset
-            }
-        }
-    }
 
     private func listing(_ folder: String) throws(ImportError) -> [String] {
         switch PathStatus.contents(ofDirectory: folder) {

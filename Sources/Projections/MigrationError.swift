@@ -10,7 +10,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case badFileName(path: String)
     case duplicateNumber(schema: String, first: String, second: String)
     case unreadable(path: String, reason: String)
-    case notUTF8(path: String)
+    /// The first byte that is not UTF-8, by its line and its place in the file (both from 1).
+    case notUTF8(path: String, line: Int, byte: Int)
     /// An applied file's bytes differ from what was applied.
     case changed(file: String, recorded: String, current: String)
     /// A file recorded as applied is no longer in the folder.
@@ -42,8 +43,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
             "\(schema)/\(first) and \(schema)/\(second) have the same number"
         case .unreadable(let path, let reason):
             "cannot read \(path): \(reason)"
-        case .notUTF8(let path):
-            "\(path) is not UTF-8 text"
+        case .notUTF8(let path, let line, let byte):
+            "\(path) is not UTF-8 text: line \(line) holds a byte that is not (byte \(byte) of the file)"
         case .changed(let file, let recorded, let current):
             "\(file) has changed since it was applied (checksum \(recorded.prefix(12))… applied, "
                 + "\(current.prefix(12))… now); restore it and add a new migration instead"

@@ -75,7 +75,10 @@ public struct MigrationFile: Sendable, Equatable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw .unreadable(path: path, reason: PathStatus(path).problem ?? "it could not be read")
             }
-            guard let sql = String(data: data, encoding: .utf8) else { throw .notUTF8(path: path) }
+            guard let sql = String(data: data, encoding: .utf8) else {
+                let offset = UTF8Check.firstInvalidOffset(in: data)
+                throw .notUTF8(path: path, line: data.prefix(offset).count(where: { $0 == UInt8(ascii: "\n") }) + 1, byte: offset + 1)
+            }
             files.append(
                 MigrationFile(schema: schema, fileName: fileName, number: number, sql: sql, checksum: SHA256.hexDigest(data))
             )

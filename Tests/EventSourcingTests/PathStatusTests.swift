@@ -38,3 +38,16 @@ import Testing
         #expect(PathStatus.contents(ofDirectory: root + "/loop") == .failure(.unusable(reason: "Too many levels of symbolic links")))
     }
 }
+
+@Suite struct UTF8CheckTests {
+    static let cases: [([UInt8], Int)] = [
+        ([], 0), (Array("abc".utf8), 3), (Array("é日😀".utf8), 9),
+        (Array("ab".utf8) + [0xFF, 0x61], 2), (Array("é".utf8) + [0xE2, 0x82], 2), ([0xC3, 0x28], 0),
+        (Array("a".utf8) + [0xED, 0xA0, 0x80], 1),
+    ]
+
+    @Test(arguments: cases)
+    func findsTheFirstByteThatIsNotUTF8(bytes: [UInt8], offset: Int) {
+        #expect(UTF8Check.firstInvalidOffset(in: bytes) == offset)
+    }
+}

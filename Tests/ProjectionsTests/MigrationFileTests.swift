@@ -42,6 +42,17 @@ import Testing
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
     }
 
+    /// A file that is not UTF-8 is named with the line and byte where it stops being so.
+    @Test func aFileThatIsNotUTF8NamesItsLineAndByte() throws {
+        let root = try folder(["wingman/0001_a.sql": ""])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let bytes = Array("SELECT 1;\n-- café\nSELECT '".utf8) + [0xC3, 0x28] + Array("';\n".utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/wingman/0001_a.sql"))
+        #expect(throws: MigrationError.notUTF8(path: root + "/wingman/0001_a.sql", line: 3, byte: 28)) {
+            try MigrationFile.load(from: root)
+        }
+    }
+
     /// A folder that is there but cannot be read says why, rather than that it is missing.
     @Test func anUnreadableFolderSaysWhy() throws {
         let root = try folder(["wingman/0001_a.sql": "SELECT 1;"])
