@@ -20,17 +20,6 @@ public struct ProjectionError: Error, CustomStringConvertible {
     }
 }
 
-/// Another runner moved the checkpoint while this one was applying a batch.
-public struct CheckpointMoved: Error, CustomStringConvertible {
-    public var projection: String
-    public var version: Int
-    public var expected: LogPosition
-
-    public var description: String {
-        "projection \(projection) v\(version): the checkpoint is no longer \(expected); another runner is projecting it"
-    }
-}
-
 /// A checkpoint past the end of the log: the read model was made from another log (or a longer
 /// one, since cut back), and applying this one to it would mix the two.
 public struct CheckpointPastHead: Error, CustomStringConvertible {

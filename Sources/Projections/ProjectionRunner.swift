@@ -54,6 +54,15 @@ public final class ProjectionRunner: Sendable {
         public var next: LogPosition
     }
 
+    /// What one step of the runner did: a version conflict on the checkpoint is a value.
+    public enum Step: Sendable, Equatable {
+        /// The batch was applied and the checkpoint moved past it.
+        case applied(Batch)
+        /// Another runner of the version moved the checkpoint away from `expected` first: nothing
+        /// was written, and the next step reads from the checkpoint it left.
+        case checkpointMoved(expected: LogPosition)
+    }
+
     public init(projection: Projection, store: any EventStore, session: DatabaseSession, logger: Logger, target: Target? = nil) {
         self.projection = projection
         self.target = target ?? Target(schema: projection.schema, trackedVersion: projection.version)
@@ -113,7 +122,7 @@ public final class ProjectionRunner: Sendable {
     }
 
     /// Reads up to `limit` events from the checkpoint and applies them; nil when there are none.
-    public func applyNextBatch(limit: Int) async throws -> Batch? {
+    public func applyNextBatch(limit: Int) async throws -> Step? {
         let order = try await tableOrder()
         guard let prepared = try await prepare(from: try await checkpoint(), limit: limit, order: order) else { return nil }
         return try await commit(prepared)
@@ -134,13 +143,13 @@ public final class ProjectionRunner: Sendable {
         var prepared = try await prepare(from: start, limit: batchSize, order: order)
         while let current = prepared {
             async let following = prepare(from: current.next, limit: batchSize, order: order)
-            do {
-                let batch = try await commit(current)
+            switch try await commit(current) {
+            case .applied(let batch):
                 applied += batch.applied
                 progress(batch.next)
                 prepared = try await following
-            } catch let moved as CheckpointMoved {
-                logger.debug("another runner applied the batch; going on from its checkpoint", metadata: ["batch": "\(moved.expected)"])
+            case .checkpointMoved(let expected):
+                logger.debug("another runner applied the batch; going on from its checkpoint", metadata: ["batch": "\(expected)"])
                 _ = try? await following
                 prepared = try await prepare(from: try await checkpoint(), limit: batchSize, order: order)
             }
@@ -193,11 +202,13 @@ public final class ProjectionRunner: Sendable {
             from: from, next: last.position.next, read: events.count, events: mine, writes: StatementCoalescer.plan(statements, order: order))
     }
 
-    private func commit(_ prepared: Prepared) async throws -> Batch {
+    private func commit(_ prepared: Prepared) async throws -> Step {
         var retries = 0
         while true {
             do {
-                try await apply(prepared.writes, from: prepared.from, to: prepared.next)
+                guard try await apply(prepared.writes, from: prepared.from, to: prepared.next) else {
+                    return .checkpointMoved(expected: prepared.from)
+                }
             } catch let error as PostgresError where error.code?.isTransient == true && retries < Self.transientRetries {
                 // A deadlock or serialization failure says nothing about the events: the same
                 // transaction again, after a pause that grows (50, 200, 800 ms).
@@ -209,9 +220,11 @@ public final class ProjectionRunner: Sendable {
                 // Find the event at fault: apply one event per transaction up to it. When every event
                 // applies on its own (the batch's grouping by table was the trouble), the batch is done.
                 logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
-                try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next)
+                if let moved = try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next) {
+                    return .checkpointMoved(expected: moved)
+                }
             }
-            return Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next)
+            return .applied(Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next))
         }
     }
 
@@ -240,10 +253,12 @@ public final class ProjectionRunner: Sendable {
         throw CancellationError()
     }
 
-    private func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws {
+    /// Applies `writes` and moves the checkpoint from `from` to `next` in one transaction; false,
+    /// writing nothing, when the checkpoint was no longer at `from`.
+    private func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws -> Bool {
         let projection = self.projection
         let target = self.target
-        try await session.run { connection in
+        let moved = try await session.run { connection in
             try connection.transaction { connection in
                 var schema = target.schema
                 if let version = target.trackedVersion {
@@ -254,9 +269,8 @@ public final class ProjectionRunner: Sendable {
                         SELECT next_position FROM parley.projection_checkpoints
                         WHERE projection = $1 AND version = $2 FOR UPDATE
                         """, [projection.name, version])
-                    guard let row = rows.first, try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else {
-                        throw CheckpointMoved(projection: projection.name, version: version, expected: from)
-                    }
+                    guard let row = rows.first else { throw VersionNotRegistered(projection: projection.name, version: version) }
+                    guard try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else { return true }
                     // A statement of its own, so its snapshot is taken after the lock: a swap that
                     // committed while this batch waited for the lock is seen (a join in the locking
                     // statement would read the version row from before the wait).
@@ -280,13 +294,16 @@ public final class ProjectionRunner: Sendable {
                     }
                 }
                 try Self.run(pending, on: connection)
-                guard let version = target.trackedVersion else { return }
+                guard let version = target.trackedVersion else { return false }
                 try connection.execute(
                     "UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now() WHERE projection = $1 AND version = $2",
                     [projection.name, version, Int64(next.rawValue)])
+                return false
             }
         }
+        if moved { return false }
         if target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
+        return true
     }
 
     /// Runs `statements` in one pipeline and checks the rows each affected against what it expects.
@@ -303,12 +320,13 @@ public final class ProjectionRunner: Sendable {
     }
 
     /// Applies `events` one per transaction; throws `ProjectionError` at the first one refused.
-    private func applyOneByOne(_ events: [RecordedEvent], from: LogPosition, through end: LogPosition) async throws {
+    /// Returns the checkpoint it expected when another runner moved it first, nil when it applied them all.
+    private func applyOneByOne(_ events: [RecordedEvent], from: LogPosition, through end: LogPosition) async throws -> LogPosition? {
         var checkpoint = from
         for event in events {
             let writes = try projection.statements(event).map(PlannedWrite.statement)
             do {
-                try await apply(writes, from: checkpoint, to: event.position.next)
+                guard try await apply(writes, from: checkpoint, to: event.position.next) else { return checkpoint }
             } catch let error as PostgresError where Self.blamesAnEvent(error) {
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
@@ -320,6 +338,6 @@ public final class ProjectionRunner: Sendable {
             }
             checkpoint = event.position.next
         }
-        try await apply([], from: checkpoint, to: end)
+        return try await apply([], from: checkpoint, to: end) ? nil : checkpoint
     }
 }

@@ -234,5 +234,40 @@ import Testing
         #expect(try await first.checkpoint() == head)
         #expect(try count(try database.connect(), "migue.messages_v2") == 80)
     }
-}
 
+    /// One step of each of two runners from the same checkpoint: the one that takes the checkpoint
+    /// row second gets the conflict as a value and writes nothing.
+    @Test func aStepWhoseCheckpointMovedReturnsTheConflict() async throws {
+        let database = try migratedDatabase()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000009", messages: 3))
+        func runner() throws -> ProjectionRunner {
+            ProjectionRunner(
+                projection: ProjectionCatalog.migue, store: store,
+                session: try DatabaseSession(database.conninfo, logger: TestServer.logger), logger: TestServer.logger)
+        }
+        let first = try runner(), second = try runner()
+        try await first.register()
+        let holder = try TransientErrorTests.lockCheckpoint(of: database)
+        async let one = first.applyNextBatch(limit: 2)
+        async let other = second.applyNextBatch(limit: 2)
+        let monitor = try database.connect()
+        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try monitor.query(waiting)[0].decode("n", as: Int.self) < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try holder.execute("COMMIT")
+        let steps = [try await one, try await other]
+        let batches = steps.compactMap { step -> ProjectionRunner.Batch? in
+            guard case .applied(let batch) = step else { return nil }
+            return batch
+        }
+        #expect(steps.filter { $0 == .checkpointMoved(expected: .start) }.count == 1, "\(steps)")
+        #expect(batches.map { [$0.read, $0.applied, Int($0.next.rawValue)] } == [[2, 2, 2]], "\(steps)")
+        #expect(try await first.checkpoint() == LogPosition(2))
+        #expect(try count(try database.connect(), "migue.users") == 1)
+    }
+}
