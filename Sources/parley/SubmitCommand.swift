@@ -10,8 +10,13 @@ struct Submit: AsyncParsableCommand {
         commandName: "submit",
         abstract: "Handle commands (one JSON object per line) and print what each appended, or why it was rejected.",
         discussion: "Each command goes to its product's decider; a rejected command appends nothing and the rest of the "
-            + "file goes on. The exit status is non-zero when any command was rejected."
+            + "file goes on. Exit status: 0 when every command was handled and none rejected, 65 when every command was handled "
+            + "and some were rejected, 1 when the run failed (the log, its sync, the input), 128 + N when stopped by signal N."
     )
+
+    /// The exit status of a run that handled every line and rejected some (sysexits' EX_DATAERR):
+    /// a script tells it from a failure of the run (1), after which lines may not have been handled.
+    static let rejectedStatus: Int32 = 65
 
     @OptionGroup var options: GlobalOptions
 
@@ -106,7 +111,7 @@ struct Submit: AsyncParsableCommand {
                 Data("stopped by \(Interruption.name(of: stoppedBy)) \(handled) (every result printed is durable); the lines after it were not handled\n".utf8))
             throw ExitCode(Interruption.exitStatus(for: stoppedBy))
         }
-        if tally.rejected > 0 { throw ExitCode(1) }
+        if tally.rejected > 0 { throw ExitCode(Self.rejectedStatus) }
     }
 }
 
