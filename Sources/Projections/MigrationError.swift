@@ -28,6 +28,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     case notRetargetable(file: String, line: Int)
     /// The server rejected the file; nothing of it was kept.
     case failed(file: String, error: PostgresError)
+    /// The migrator's own work failed before any file ran: taking its lock or reading
+    /// `parley.migrations` (`action` says which).
+    case bookkeeping(action: String, error: PostgresError)
 
     public var description: String {
         switch self {
@@ -62,6 +65,8 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
                 + "write `SET search_path TO <schema>, public;` and qualify names as `<schema>.name`, unquoted and in lowercase"
         case .failed(let file, let error):
             "\(file) failed and was rolled back: \(error)"
+        case .bookkeeping(let action, let error):
+            "\(action) failed, before any migration ran: \(error)"
         }
     }
 }

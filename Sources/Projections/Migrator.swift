@@ -94,6 +94,8 @@ public struct Migrator {
                 guard connection.isInTransaction,
                     try connection.query("SELECT pg_current_xact_id_if_assigned()::text AS id")[0].decodeIfPresent("id", as: String.self) == transaction
                 else { throw MigrationError.endsTransaction(file: file.name) }
+                // In the transaction, so that nothing is left to fail once the file is committed.
+                try connection.execute("RESET search_path")
                 let rows = try connection.query(
                     """
                     INSERT INTO parley.migrations (schema_name, file_name, checksum, duration_ms)
@@ -103,7 +105,6 @@ public struct Migrator {
                 )
                 return try rows[0].decode("applied_at")
             }
-            try connection.execute("RESET search_path")
             logger.info("applied migration", metadata: ["file": "\(file.name)"])
             return Entry(
                 schema: file.schema, file: file.fileName, state: .applied, checksum: file.checksum, appliedAt: appliedAt,
@@ -141,7 +142,7 @@ public struct Migrator {
                 )
             }
         } catch {
-            throw .failed(file: "parley.migrations", error: error)
+            throw .bookkeeping(action: "reading the applied migrations from parley.migrations", error: error)
         }
     }
 
@@ -150,7 +151,7 @@ public struct Migrator {
         do {
             try connection.execute("SELECT pg_advisory_lock($1)", [Self.lockKey])
         } catch {
-            throw .failed(file: "parley.migrations", error: error)
+            throw .bookkeeping(action: "taking the migrations' advisory lock", error: error)
         }
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
         return try body()

@@ -179,4 +179,39 @@ import Testing
         #expect(try migrator.migrate().map(\.name) == ["parley/0001_bookkeeping.sql", "demo/0001_two.sql"])
         #expect(try connection.query("SELECT demo.two() AS two")[0].decode("two", as: Int.self) == 2)
     }
+
+    /// The migrator's own reads and lock name what failed, not a migration "rolled back": a role
+    /// that may not read `parley.migrations`, and a lock another migrator holds past the lock timeout.
+    @Test func bookkeepingFailuresSayWhatFailed() throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
+        let owner = try database.connect()
+        try Migrator(connection: owner, files: files, logger: logger).migrate()
+
+        let reader = try database.connect()
+        let role = "parley_no_reads_\(UUID().uuidString.prefix(8).lowercased())"
+        try reader.execute("CREATE ROLE \(role)")
+        defer { _ = try? owner.execute("DROP ROLE IF EXISTS \(role)") }
+        try reader.execute("SET ROLE \(role)")
+        let refused = #expect(throws: MigrationError.self) { try Migrator(connection: reader, files: files, logger: logger).status() }
+        guard case .bookkeeping(let action, let error) = refused else {
+            Issue.record("expected .bookkeeping, got \(String(describing: refused))")
+            return
+        }
+        #expect(action == "reading the applied migrations from parley.migrations")
+        #expect(error.code == SQLState("42501"))
+        #expect(refused?.description.hasPrefix("reading the applied migrations from parley.migrations failed, before any migration ran: ") == true)
+        try reader.execute("RESET ROLE")
+
+        try owner.execute("SELECT pg_advisory_lock($1)", [Int64(0x7061_726c_6579_6d67)])
+        try reader.execute("SET lock_timeout = '50ms'")
+        let locked = #expect(throws: MigrationError.self) { try Migrator(connection: reader, files: files, logger: logger).migrate() }
+        guard case .bookkeeping(let lockAction, let lockError) = locked else {
+            Issue.record("expected .bookkeeping, got \(String(describing: locked))")
+            return
+        }
+        #expect(lockAction == "taking the migrations' advisory lock")
+        #expect(lockError.code == SQLState("55P03"))
+    }
 }
