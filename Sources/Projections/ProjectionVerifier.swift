@@ -29,7 +29,8 @@ public struct ProjectionVerifier: Sendable {
 
     /// Fingerprints the live schema at its checkpoint (one consistent snapshot), rebuilds the
     /// same prefix of the log into a scratch schema, fingerprints it, drops it, and compares.
-    public func verify() async throws -> Outcome {
+    /// `progress` gets the rebuild's checkpoint and the position it rebuilds up to.
+    public func verify(progress: (_ next: LogPosition, _ until: LogPosition) -> Void = { _, _ in }) async throws -> Outcome {
         let projection = builder.projection
         let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
         let (schema, position, live) = try await admin.run { connection in
@@ -56,7 +57,7 @@ public struct ProjectionVerifier: Sendable {
         }
         let rebuilt: [String: TableFingerprint]
         do {
-            try await builder.build(into: scratch, until: position, replace: false, for: .verify)
+            try await builder.build(into: scratch, until: position, replace: false, for: .verify) { progress($0, position) }
             rebuilt = try await admin.run { connection in try TableFingerprint.of(schema: scratch, connection: connection) }
         } catch {
             _ = try? await admin.run { connection in try Self.discard(scratch, connection: connection) }

@@ -76,11 +76,12 @@ struct LogVerify: ParsableCommand {
     }
 }
 
-/// A one-line counter on standard error, redrawn at most ten times a second, only on a terminal.
+/// A one-line counter on standard error, drawn at the first update and then at most ten times a
+/// second, only on a terminal.
 final class Progress {
     private let enabled: Bool
     private let label: String
-    private var last = ContinuousClock.now
+    private var last: ContinuousClock.Instant?
     private var drawn = false
 
     init(enabled: Bool, label: String) {
@@ -89,8 +90,10 @@ final class Progress {
     }
 
     func update(_ count: UInt64, of total: UInt64? = nil) {
-        guard enabled, ContinuousClock.now - last > .milliseconds(100) else { return }
-        last = .now
+        guard enabled else { return }
+        let now = ContinuousClock.now
+        if let last, now - last < .milliseconds(100) { return }
+        last = now
         drawn = true
         let text = total.map { "\r\(label) \(count) of \($0)" } ?? "\r\(label) \(count)"
         FileHandle.standardError.write(Data(text.utf8))

@@ -24,7 +24,9 @@ struct Verify: AsyncParsableCommand {
         let builder = SchemaBuilder(
             projection: projection, store: log, conninfo: try options.databaseLocation().conninfo,
             migrations: try MigrationFile.load(from: migrations), logger: options.logger)
-        let outcome = try await ProjectionVerifier(builder: builder).verify()
+        let progress = Progress(enabled: !options.json, label: "verifying \(projection.name): rebuilt up to")
+        let outcome = try await ProjectionVerifier(builder: builder).verify { progress.update($0.rawValue, of: $1.rawValue) }
+        progress.finish()
         if options.json {
             JSONLines.print(outcome)
         } else {

@@ -22,7 +22,9 @@ enum ParleyBinary {
     /// test, not end the whole test process with SIGPIPE as the input is written.
     private static let pipesFailInsteadOfSignalling: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil) throws -> Outcome {
+    /// Runs the binary to its end. With `terminal`, its standard error is a pseudo-terminal (where
+    /// progress is drawn), read back with the terminal's `\r\n` line ends as `\n`.
+    static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil, terminal: Bool = false) throws -> Outcome {
         _ = pipesFailInsteadOfSignalling
         let process = Process()
         process.executableURL = url
@@ -32,17 +34,26 @@ enum ParleyBinary {
         if input != nil { process.standardInput = standardInput }
         let output = Pipe()
         let error = Pipe()
+        let pseudoTerminal = terminal ? try PseudoTerminal() : nil
         process.standardOutput = output
-        process.standardError = error
+        process.standardError = pseudoTerminal?.follower ?? error
         try process.run()
+        try pseudoTerminal?.follower.close()
+        if pseudoTerminal == nil { try error.fileHandleForWriting.close() }
+        let errorReader = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        DispatchQueue.global().async(group: errorReader) {
+            errData = pseudoTerminal?.readToEnd() ?? error.fileHandleForReading.readDataToEndOfFile()
+        }
         if let input {
             // A child that stopped reading (it refused its arguments) makes this fail with EPIPE.
             try? standardInput.fileHandleForWriting.write(contentsOf: Data(input.utf8))
             try? standardInput.fileHandleForWriting.close()
         }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = error.fileHandleForReading.readDataToEndOfFile()
+        errorReader.wait()
         process.waitUntilExit()
+        if pseudoTerminal != nil { errData = Data(String(decoding: errData, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n").utf8) }
         return Outcome(
             status: process.terminationStatus,
             standardOutput: String(decoding: outData, as: UTF8.self),
