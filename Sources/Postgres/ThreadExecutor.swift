@@ -67,27 +67,43 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
 ///     let session = try DatabaseSession(conninfo, logger: logger)
 ///     let count = try await session.run { try $0.query("SELECT count(*) AS n FROM t")[0].decode("n", as: Int.self) }
 ///
-/// Calls are serialised by the actor; each runs on the session's thread and may block there.
+/// Calls are serialised by the actor; each runs on the session's thread and may block there. The
+/// connection opens on that thread too, at the first `run`, so no thread of Swift's cooperative
+/// pool waits while libpq connects; a server that cannot be reached fails that first `run`.
 public actor DatabaseSession {
     /// The thread every call of this session runs on.
     public nonisolated let executor: ThreadExecutor
-    private let connection: Connection
+    private let conninfo: String
+    private let logger: Logging.Logger
+    /// The cancellation bound when the session was made, which its connection joins.
+    private let cancellation: QueryCancellation?
+    private var connection: Connection?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    /// Opens the connection (blocking the caller while libpq connects) and starts the session's thread.
+    /// Checks `conninfo` and starts the session's thread; throws when libpq cannot parse it.
     public init(_ conninfo: String, logger: Logging.Logger) throws(PostgresError) {
-        connection = try Connection(conninfo, logger: logger)
-        executor = ThreadExecutor(name: "parley-db \(connection.endpoint)")
+        let endpoint = ConnectionString.redacted(conninfo)
+        if let problem = ConnectionString.parseProblem(conninfo) {
+            throw PostgresError(kind: .connection, message: problem, context: "connecting to \(endpoint)")
+        }
+        self.conninfo = conninfo
+        self.logger = logger
+        cancellation = QueryCancellation.current
+        executor = ThreadExecutor(name: "parley-db \(endpoint)")
     }
 
     deinit {
         executor.stop()
     }
 
-    /// Runs `body` with the connection on the session's thread and returns its result.
+    /// Runs `body` with the connection on the session's thread and returns its result; the first
+    /// call opens the connection.
     @discardableResult
     public func run<Result: Sendable>(_ body: (Connection) throws -> Result) throws -> Result {
-        try body(connection)
+        if let connection { return try body(connection) }
+        let opened = try QueryCancellation.$current.withValue(cancellation) { try Connection(conninfo, logger: logger) }
+        connection = opened
+        return try body(opened)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Logging
 import Postgres
+import Synchronization
 import Testing
 
 @Suite struct DatabaseSessionTests {
@@ -13,6 +14,51 @@ import Testing
         #expect(answer == 42)
         #expect(onSessionThread)
         #expect(!session.executor.isCurrent)
+    }
+
+    /// libpq connects on the session's thread, at the first call, never on the caller's (a thread
+    /// of the cooperative pool); a malformed string is refused at once, an unreachable server by that call.
+    @Test func theConnectionOpensOnTheSessionsThreadAtTheFirstCall() async throws {
+        let threads = ThreadRecorder()
+        let session = try DatabaseSession(try TestServer.url(), logger: threads.logger)
+        threads.watched.withLock { $0 = session.executor }
+        #expect(threads.seen.isEmpty, "connected before the first call: \(threads.seen)")
+        try await session.run { _ in }
+        #expect(threads.seen.filter { $0.message == "connected" }.map(\.onSessionThread) == [true])
+
+        #expect(throws: PostgresError.self) { try DatabaseSession("frobnicate=1", logger: threads.logger) }
+        let unreachable = try DatabaseSession("host=/nonexistent/parley port=1", logger: threads.logger)
+        await #expect {
+            try await unreachable.run { _ in }
+        } throws: { error in
+            (error as? PostgresError)?.kind == .connection && (error as? PostgresError)?.code == .clientUnableToEstablishConnection
+        }
+    }
+
+    /// Records each logged message and whether the watched session's thread logged it.
+    final class ThreadRecorder: Sendable {
+        let watched = Mutex<ThreadExecutor?>(nil)
+        let collected = Mutex<[(message: String, onSessionThread: Bool)]>([])
+        var seen: [(message: String, onSessionThread: Bool)] { collected.withLock { $0 } }
+        var logger: Logger {
+            var logger = Logger(label: "test") { _ in Handler(recorder: self) }
+            logger.logLevel = .debug
+            return logger
+        }
+
+        struct Handler: LogHandler {
+            let recorder: ThreadRecorder
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .debug
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) {
+                let onSessionThread = recorder.watched.withLock { $0?.isCurrent ?? false }
+                recorder.collected.withLock { $0.append((event.message.description, onSessionThread)) }
+            }
+        }
     }
 
     @Test func sessionsWorkInParallelAndEachKeepsItsOwnState() async throws {
