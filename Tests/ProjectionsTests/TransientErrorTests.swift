@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Migue
 import Postgres
-import Projections
+@testable import Projections
 import Synchronization
 import Testing
 import TestSupport
@@ -79,6 +79,14 @@ import TestSupport
         #expect(applied > 0)
         #expect(try await runner.checkpoint().rawValue == UInt64(applied))
         #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
+    }
+
+    /// A transient error is tried again three times, after 50, 200 and 800 ms: 1.05 s in all
+    /// before it stops the run, long enough for a deadlock's victim, short enough to report a lock held for good.
+    @Test func retriesPauseLongerEachTime() {
+        #expect(ProjectionRunner.transientRetries == 3)
+        #expect((1...ProjectionRunner.transientRetries).map(ProjectionRunner.pause(beforeRetry:))
+            == [.milliseconds(50), .milliseconds(200), .milliseconds(800)])
     }
 
     /// A NUL in an event's text (written past the deciders, which refuse it) is refused before it is
