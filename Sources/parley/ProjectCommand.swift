@@ -105,7 +105,23 @@ struct Project: AsyncParsableCommand {
                 }
             }
             runners = following
-            try await log.waitUntilReadable(next)
+            try await Self.waitForEvent(at: next, in: log)
+        }
+    }
+
+    /// Returns once the event at `position` is readable; throws `CancellationError` as soon as a
+    /// signal cancels the database work (`QueryCancellation.current`), which no statement would
+    /// notice while the runners wait for events.
+    static func waitForEvent(at position: LogPosition, in log: FileEventLog) async throws {
+        let cancellation = QueryCancellation.current
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await log.waitUntilReadable(position) }
+            group.addTask {
+                while cancellation?.reason == nil { try await Task.sleep(for: .milliseconds(20)) }
+                throw CancellationError()
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 }
