@@ -53,12 +53,13 @@ enum LogAccess {
     /// segments.
     static func openForWriting(_ options: GlobalOptions) throws -> FileEventLog {
         let directory = options.logPath
-        let visible = try listing(directory)?.filter { !$0.hasPrefix(".") }
-        if let visible, !visible.isEmpty, !visible.contains(where: isLogFile) {
+        let visible = try listing(directory)?.filter { !$0.hasPrefix(".") } ?? []
+        let started = visible.contains(where: isLogFile)
+        if !started, visible.contains(where: { !isLogFile($0) && !leftByALog.contains($0) }) {
             throw CommandFailure("\(directory) holds other files and no event log: give --log a new or empty folder, or the folder of a log")
         }
         let log = try FileEventLog(directory: directory, logger: options.logger)
-        if visible?.isEmpty ?? true, !options.json {
+        if !started, !options.json {
             FileHandle.standardError.write(Data("parley: started a new event log at \(directory)\n".utf8))
         }
         return log
@@ -76,6 +77,10 @@ enum LogAccess {
 
     /// A file of a log: a segment or the synced marker.
     private static func isLogFile(_ name: String) -> Bool { name.hasSuffix(".seg") || name == "synced" }
+
+    /// Files a log may leave without a segment or marker (its first open failed after taking the
+    /// lock, the disk full): the folder is still a new log's, not someone else's.
+    private static let leftByALog: Set<String> = ["writer.lock", "index.snapshot"]
 
     /// Throws unless `directory` is a folder holding a log's files (a segment or the synced marker).
     static func requireLog(_ directory: String) throws {

@@ -232,5 +232,14 @@ enum SubmitFixture {
         #expect(refused.status == 1)
         #expect(refused.standardError.contains("\(other) holds other files and no event log"), "\(refused.standardError)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: other) == ["notes.txt"])
+
+        // The lock file a log's failed first open leaves behind does not make the folder foreign.
+        let locked = SubmitFixture.scratch()
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: locked + "/writer.lock", contents: Data()))
+        defer { try? FileManager.default.removeItem(atPath: locked) }
+        let resumed = try ParleyBinary.run(["submit", file, "--log", locked])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardError.hasPrefix("parley: started a new event log at \(locked)\n"), "\(resumed.standardError)")
     }
 }
