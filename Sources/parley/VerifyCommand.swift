@@ -16,6 +16,8 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "Migrations folder.")
     var migrations = "migrations"
 
+    func validate() throws { _ = try ProjectionSelection.resolve(product) }
+
     func run() async throws { try await DatabaseInterruption.run { try await work() } }
 
     private func work() async throws {

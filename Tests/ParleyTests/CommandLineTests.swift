@@ -80,6 +80,17 @@ enum ParleyBinary {
         #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
     }
 
+    /// An unknown product is refused before anything runs, with the subcommand's own usage.
+    @Test(arguments: [
+        ["verify", "nosuch"], ["rebuild", "nosuch"], ["project", "--projection", "nosuch"], ["replay", "nosuch", "--into", "x", "--at-position", "1"],
+    ])
+    func anUnknownProductIsAUsageError(arguments: [String]) throws {
+        let outcome = try ParleyBinary.run(arguments)
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains("no projection named nosuch (known: migue)"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("Usage: parley \(arguments[0]) "), "\(outcome.standardError)")
+    }
+
     @Test func doctorReportsLibrariesServerAndExtensions() throws {
         guard let url = ProcessInfo.processInfo.environment["PARLEY_DATABASE_URL"] else {
             Issue.record("PARLEY_DATABASE_URL is not set: run the tests with tools/test")
