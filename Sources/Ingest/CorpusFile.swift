@@ -44,7 +44,7 @@ public struct CorpusFile: Hashable, Sendable {
         for key in mapping.keys where !["categories", "conversations"].contains(key.string ?? "") {
             throw ImportError("\(place):\(Self.line(key)): unknown key \"\(key.string ?? "?")\"; expected categories and conversations")
         }
-        let categories = try Self.lines(of: mapping["categories"], in: place)
+        let categories = try Self.lines(of: mapping["categories"], in: place, emptyItem: "an empty category in the list of categories")
         guard let list = mapping["conversations"] else {
             throw ImportError("\(place):\(Self.line(root)): no conversations key; expected categories and conversations")
         }
@@ -54,15 +54,16 @@ public struct CorpusFile: Hashable, Sendable {
                 throw ImportError("\(place):\(Self.line(list)): conversations: expected a list")
             }
             for entry in entries {
-                let said = try Self.lines(of: entry, in: place)
+                let said = try Self.lines(of: entry, in: place, emptyItem: "an empty line inside a conversation; every line is a turn")
                 if !said.isEmpty { conversations.append(said) }
             }
         }
         self.init(language: language, name: name, position: position, categories: categories, conversations: conversations)
     }
 
-    /// The text lines of `node`: a list of scalars, or one scalar.
-    private static func lines(of node: Node?, in place: String) throws(ImportError) -> [String] {
+    /// The text lines of `node`: a list of scalars, or one scalar. An empty item in a list of more
+    /// than one is refused, named `emptyItem`.
+    private static func lines(of node: Node?, in place: String, emptyItem: String) throws(ImportError) -> [String] {
         guard let node else { return [] }
         switch node {
         case .scalar(let scalar):
@@ -74,9 +75,7 @@ public struct CorpusFile: Hashable, Sendable {
                     throw ImportError("\(place):\(line(item)): expected a line of text, found a \(kind(item))")
                 }
                 // Dropped, it would shift whose turn every later line is (user, bot, user, ...).
-                guard !scalar.string.isEmpty || sequence.count == 1 else {
-                    throw ImportError("\(place):\(line(item)): an empty line inside a conversation; every line is a turn")
-                }
+                guard !scalar.string.isEmpty || sequence.count == 1 else { throw ImportError("\(place):\(line(item)): \(emptyItem)") }
                 if !scalar.string.isEmpty { lines.append(try text(scalar.string, of: item, in: place)) }
             }
             return lines

@@ -63,6 +63,9 @@ import Testing
         #expect(throws: ImportError("english/odd.yml:4: an empty line inside a conversation; every line is a turn")) {
             try parse("conversations:\n- - Hello\n  - Hi\n  - ''\n  - How are you?\n")
         }
+        #expect(throws: ImportError("english/odd.yml:3: an empty category in the list of categories")) {
+            try parse("categories:\n- greetings\n- ''\nconversations:\n- - Hello\n")
+        }
     }
 
     @Test func aFileThatIsNotUTF8IsNamedWithItsFirstBadByte() throws {
