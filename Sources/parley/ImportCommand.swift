@@ -79,7 +79,15 @@ struct ImportChatterbot: AsyncParsableCommand {
             throw CommandFailure(text)
         }
         progress.finish()
-        try log.close()
+        do {
+            try log.close()
+        } catch {
+            // The appends were buffered: the close's sync is what makes them durable.
+            throw CommandFailure(
+                "every command was handled (\(report.tally.eventsAppended) events appended, \(report.tally.rejected) rejected), "
+                    + "but syncing and closing the log failed: \(error). What was appended may not be durable: "
+                    + "run the same import again once the log can be written; what is stored is recognised, not appended twice.")
+        }
         let summary = ImportSummary(plan: plan, report: report, elapsed: ContinuousClock.now - started)
         for outcome in report.rejections.prefix(20) {
             guard case .rejected(let rejection) = outcome.result else { continue }
@@ -91,7 +99,7 @@ struct ImportChatterbot: AsyncParsableCommand {
             FileHandle.standardError.write(Data("... and \(report.rejections.count - 20) more rejected commands\n".utf8))
         }
         summary.print(json: options.json)
-        if report.tally.rejected > 0 { throw ExitCode(1) }
+        if report.tally.rejected > 0 { throw ExitCode(Submit.rejectedStatus) }
     }
 }
 
