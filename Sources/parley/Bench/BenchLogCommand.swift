@@ -33,9 +33,15 @@ struct BenchLog: AsyncParsableCommand {
     static let cases = ["single", "concurrent", "batches", "large"]
 
     func run() async throws {
+        let leftovers = try BenchLeftovers.install()
+        try await leftovers.guarding { try await runCases(leftovers) }
+    }
+
+    private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let cases = try BenchCases(only, known: Self.cases)
         let scratch = try ScratchFolder.prepare(directory)
+        leftovers.add("the folder \(scratch.path)") { scratch.remove() }
         defer { scratch.remove() }
         let payloads = CorpusPayloads.messages(20_000, sentences: try CorpusPayloads.sentences(corpus: corpus))
         let maker = EventMaker(payloads: payloads)

@@ -40,11 +40,17 @@ struct BenchProject: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let leftovers = try BenchLeftovers.install()
+        try await leftovers.guarding { try await runCases(leftovers) }
+    }
+
+    private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let folder = try ScratchFolder.prepare(directory)
+        leftovers.add("the folder \(folder.path)") { folder.remove() }
         defer { folder.remove() }
         let server = try options.databaseLocation().conninfo
-        let scratch = try ScratchBenchDatabase(server: server, logger: options.logger, migrations: migrations)
+        let scratch = try ScratchBenchDatabase(server: server, logger: options.logger, migrations: migrations, leftovers: leftovers)
         defer { scratch.drop() }
 
         // Message events only: outbound replies record the message and nothing else (an inbound one

@@ -34,10 +34,17 @@ struct BenchRebuild: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let leftovers = try BenchLeftovers.install()
+        try await leftovers.guarding { try await runCases(leftovers) }
+    }
+
+    private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let folder = try ScratchFolder.prepare(directory, keeping: reuseLog)
+        if !reuseLog { leftovers.add("the folder \(folder.path)") { folder.remove() } }
         defer { if !reuseLog { folder.remove() } }
-        let scratch = try ScratchBenchDatabase(server: try options.databaseLocation().conninfo, logger: options.logger, migrations: migrations)
+        let scratch = try ScratchBenchDatabase(
+            server: try options.databaseLocation().conninfo, logger: options.logger, migrations: migrations, leftovers: leftovers)
         defer { scratch.drop() }
         let log = try await self.log(in: folder.path + "/log")
         let head = try await log.head()

@@ -52,9 +52,15 @@ struct BenchSubmit: AsyncParsableCommand {
     static let cases = ["bulk", "bulk-cold", "buffered", "durable"]
 
     func run() async throws {
+        let leftovers = try BenchLeftovers.install()
+        try await leftovers.guarding { try await runCases(leftovers) }
+    }
+
+    private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let cases = try BenchCases(only, known: Self.cases)
         let scratch = try ScratchFolder.prepare(directory)
+        leftovers.add("the folder \(scratch.path)") { scratch.remove() }
         defer { scratch.remove() }
         progress.step("generating \(grouped(Double(commands))) message commands from the corpus")
         let workload = try SubmitWorkload.make(messages: commands, corpus: corpus)

@@ -11,7 +11,8 @@ struct ScratchBenchDatabase {
     let name: String
     let conninfo: String
 
-    init(server: String, logger: Logger, migrations: String = "migrations") throws {
+    /// Creates and migrates the database; `leftovers` drops it on a signal from before it exists.
+    init(server: String, logger: Logger, migrations: String = "migrations", leftovers: BenchLeftovers) throws {
         self.server = server
         name = "parley_bench_\(UUID().uuidString.lowercased().prefix(8))"
         guard let conninfo = ConnectionString.replacingDatabase(in: server, with: name) else {
@@ -19,6 +20,8 @@ struct ScratchBenchDatabase {
         }
         self.conninfo = conninfo
         let files = try MigrationFile.load(from: migrations)
+        let name = name
+        leftovers.add("the database \(name)") { Self.drop(name, on: server) }
         try Connection(server, logger: logger).execute("CREATE DATABASE \(name)")
         do {
             try Migrator(connection: try Connection(conninfo, logger: logger), files: files, logger: logger).migrate()
@@ -28,7 +31,9 @@ struct ScratchBenchDatabase {
         }
     }
 
-    func drop() {
+    func drop() { Self.drop(name, on: server) }
+
+    private static func drop(_ name: String, on server: String) {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         _ = try? Connection(server, logger: logger).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
