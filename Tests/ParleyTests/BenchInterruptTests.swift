@@ -4,16 +4,6 @@ import TestSupport
 
 /// Ctrl-C during a benchmark removes what it made (its folder, its scratch database) and exits 130.
 @Suite struct BenchInterruptTests {
-    /// Polls (with usleep: other tests may keep the task pool busy) until `done` or 60 s.
-    func waitFor(_ done: () throws -> Bool) rethrows -> Bool {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if try done() { return true }
-            usleep(5_000)
-        }
-        return try done()
-    }
-
     @Test func anInterruptedBenchmarkRemovesItsFolderAndDatabase() throws {
         let corpus = try BenchLogCommandTests().makeCorpus()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-interrupt-\(UUID())").path
@@ -37,11 +27,11 @@ import TestSupport
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         // Both made: the folder, and the scratch database (migrated: it has the checkpoints table).
-        let made = try waitFor { try FileManager.default.fileExists(atPath: folder) && !benchDatabases().subtracting(before).isEmpty }
+        let made = try ParleyBinary.waitFor(seconds: 60) { try FileManager.default.fileExists(atPath: folder) && !benchDatabases().subtracting(before).isEmpty }
         #expect(made, "the benchmark never made its folder and database")
         let database = try benchDatabases().subtracting(before).first ?? "?"
         kill(process.processIdentifier, SIGINT)
-        let ended = waitFor { !process.isRunning }
+        let ended = ParleyBinary.waitFor(seconds: 60) { !process.isRunning }
         #expect(ended, "still running 60 s after SIGINT")
         if !ended { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

@@ -12,6 +12,17 @@ enum ParleyBinary {
         return folder.appendingPathComponent("parley")
     }
 
+    /// Polls `done` until it holds or `seconds` pass; whether it held. It sleeps with usleep, not
+    /// Task.sleep, since other tests may keep the task pool busy.
+    static func waitFor(seconds: Int = 30, _ done: () throws -> Bool) rethrows -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try done() { return true }
+            usleep(5_000)
+        }
+        return try done()
+    }
+
     struct Outcome {
         var status: Int32
         var standardOutput: String

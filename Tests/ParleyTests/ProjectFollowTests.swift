@@ -24,15 +24,6 @@ import TestSupport
             let rows = try watcher.query("SELECT next_position FROM parley.projection_checkpoints WHERE projection = 'migue'")
             return try rows.first?.decode("next_position", as: Int.self) ?? -1
         }
-        /// Polls (with usleep: other tests may keep the task pool busy) until `done` or 30 s.
-        func waitFor(_ done: () throws -> Bool) rethrows -> Bool {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline {
-                if try done() { return true }
-                usleep(5_000)
-            }
-            return try done()
-        }
 
         // The writer, in this process, holds the log while the follower reads it in its own.
         let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
@@ -46,18 +37,18 @@ import TestSupport
         process.standardError = errors
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        #expect(try waitFor { try checkpoint() == head }, "the follower never caught up")
+        #expect(try ParleyBinary.waitFor { try checkpoint() == head }, "the follower never caught up")
 
         // The writer appends while the follower waits; the follower applies it.
         let line = #"{"id":"\#(UUID().lowercasedText)","product":"migue","type":"user.register","at":"2026-11-22T11:00:00Z","actor":"test","data":{"phone_number":"+34600000077"}}"#
         let result = try await MigueService(store: log).handle(json: Array(line.utf8))
         #expect(result.appendedAnything)
-        #expect(try waitFor { try checkpoint() == head + 1 }, "the follower did not apply the new event")
+        #expect(try ParleyBinary.waitFor { try checkpoint() == head + 1 }, "the follower did not apply the new event")
         #expect(try watcher.query("SELECT count(*) AS n FROM migue.users")[0].decode("n", as: Int.self) == 2)
 
         // Caught up and waiting: the signal ends it without a second one.
         kill(process.processIdentifier, signal)
-        let ended = waitFor { !process.isRunning }
+        let ended = ParleyBinary.waitFor { !process.isRunning }
         #expect(ended, "still running 30 s after the signal")
         if !ended { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

@@ -1,6 +1,7 @@
 import TestSupport
 import EventSourcing
 import Foundation
+import Logging
 import Migue
 import Postgres
 import Projections
@@ -208,24 +209,14 @@ import Testing
         var commands = MigueCommands()
         for user in 0..<4 { try await MigueService(store: store).submit(commands.conversation(phone: "+3460000000\(user)", messages: 20)) }
         let said = Warnings(level: .debug)
-        func runner() throws -> ProjectionRunner {
-            ProjectionRunner(
-                projection: ProjectionCatalog.migue, store: store,
-                session: try DatabaseSession(database.conninfo, logger: TestServer.logger), logger: said.logger)
-        }
-        let first = try runner(), second = try runner()
+        let first = try Self.runner(store, database, logger: said.logger), second = try Self.runner(store, database, logger: said.logger)
         try await first.register()
         // Both prepare their first batch from 0 and wait for the checkpoint row: whichever gets
         // it second finds the checkpoint moved.
         let holder = try TransientErrorTests.lockCheckpoint(of: database)
         async let one = first.catchUp(batchSize: 2)
         async let other = second.catchUp(batchSize: 3)
-        let monitor = try database.connect()
-        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try monitor.query(waiting)[0].decode("n", as: Int.self) < 2, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await Self.waitForLockWaiters(2, in: database)
         try holder.execute("COMMIT")
         let applied = try await one + other
         #expect(said.messages.contains("another runner applied the batch; going on from its checkpoint"), "\(said.messages)")
@@ -243,22 +234,12 @@ import Testing
         let store = InMemoryEventStore()
         var commands = MigueCommands()
         try await MigueService(store: store).submit(commands.conversation(phone: "+34600000009", messages: 3))
-        func runner() throws -> ProjectionRunner {
-            ProjectionRunner(
-                projection: ProjectionCatalog.migue, store: store,
-                session: try DatabaseSession(database.conninfo, logger: TestServer.logger), logger: TestServer.logger)
-        }
-        let first = try runner(), second = try runner()
+        let first = try Self.runner(store, database), second = try Self.runner(store, database)
         try await first.register()
         let holder = try TransientErrorTests.lockCheckpoint(of: database)
         async let one = first.applyNextBatch(limit: 2)
         async let other = second.applyNextBatch(limit: 2)
-        let monitor = try database.connect()
-        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try monitor.query(waiting)[0].decode("n", as: Int.self) < 2, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await Self.waitForLockWaiters(2, in: database)
         try holder.execute("COMMIT")
         let steps = [try await one, try await other]
         let batches = steps.compactMap { step -> ProjectionRunner.Batch? in
@@ -269,5 +250,21 @@ import Testing
         #expect(batches.map { [$0.read, $0.applied, Int($0.next.rawValue)] } == [[2, 2, 2]], "\(steps)")
         #expect(try await first.checkpoint() == LogPosition(2))
         #expect(try count(try database.connect(), "migue.users") == 1)
+    }
+
+    /// A migue runner of `store` into `database`, with a session of its own.
+    static func runner(_ store: any EventStore, _ database: ScratchDatabase, logger: Logger = TestServer.logger) throws -> ProjectionRunner {
+        ProjectionRunner(
+            projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: logger), logger: logger)
+    }
+
+    /// Returns once `count` sessions of `database` wait for a lock (or after 30 s).
+    static func waitForLockWaiters(_ count: Int, in database: ScratchDatabase) async throws {
+        let monitor = try database.connect()
+        let waiting = "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try monitor.query(waiting)[0].decode("n", as: Int.self) < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 }
