@@ -6,8 +6,14 @@ import Synchronization
 /// process with 128 + the signal's number: a benchmark holds no results worth finishing for.
 ///
 ///     let leftovers = try BenchLeftovers.install()
-///     let folder = try ScratchFolder.prepare(directory)
-///     leftovers.add("the folder \(folder.path)") { folder.remove() }
+///     try await leftovers.guarding {
+///         let folder = try ScratchFolder.prepare(directory)
+///         leftovers.add("the folder \(folder.path)") { folder.remove() }
+///         defer { folder.remove() }
+///         ...
+///     }
+///
+/// It lives for the rest of the process: its signal handler holds it.
 final class BenchLeftovers: Sendable {
     private let cleanups = Mutex<[(what: String, remove: @Sendable () -> Void)]>([])
     /// Set when a signal's clean-up starts.
