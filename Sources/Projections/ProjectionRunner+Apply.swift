@@ -52,7 +52,7 @@ extension ProjectionRunner {
     func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws -> Bool {
         let projection = self.projection
         let target = self.target
-        let moved = try await session.run { connection in
+        let applied = try await session.run { connection in
             try connection.transaction { connection in
                 var schema = target.schema
                 if let version = target.trackedVersion {
@@ -64,7 +64,7 @@ extension ProjectionRunner {
                         WHERE projection = $1 AND version = $2 FOR UPDATE
                         """, [projection.name, version])
                     guard let row = rows.first else { throw VersionNotRegistered(projection: projection.name, version: version) }
-                    guard try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else { return true }
+                    guard try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else { return false }
                     // A statement of its own, so its snapshot is taken after the lock: a swap that
                     // committed while this batch waited for the lock is seen (a join in the locking
                     // statement would read the version row from before the wait).
@@ -88,16 +88,15 @@ extension ProjectionRunner {
                     }
                 }
                 try Self.run(pending, on: connection)
-                guard let version = target.trackedVersion else { return false }
+                guard let version = target.trackedVersion else { return true }
                 try connection.execute(
                     "UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now() WHERE projection = $1 AND version = $2",
                     [projection.name, version, Int64(next.rawValue)])
-                return false
+                return true
             }
         }
-        if moved { return false }
-        if target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
-        return true
+        if applied, target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
+        return applied
     }
 
     /// Runs `statements` in one pipeline and checks the rows each affected against what it expects.
