@@ -57,13 +57,17 @@ struct ImportChatterbot: AsyncParsableCommand {
         do throws(ImportError) { plan = try ImportPlan.chatterbot(corpus: source, languages: chosen, limitPerLanguage: limit) } catch {
             throw CommandFailure(error.description)
         }
+        // From here on, Ctrl-C or SIGTERM ends the run after the command under way, and the close syncs.
+        let interruption = try Interruption.install()
         let log = try LogAccess.openForWriting(options)
         let router = CommandRouter(store: log, durability: durable ? .durable : .buffered)
         let commands = plan.commands
         let progress = Progress(enabled: !options.json, label: "commands")
         let report: CommandRun.Report
         do {
-            report = try await CommandRun.run(commands, through: router) { progress.update(UInt64($0), of: UInt64(commands.count)) }
+            report = try await CommandRun.run(commands, through: router, until: { interruption.signal != nil }) {
+                progress.update(UInt64($0), of: UInt64(commands.count))
+            }
         } catch {
             progress.finish()
             // What was appended before the failure is kept (and synced by the close, when it can be).
@@ -79,16 +83,19 @@ struct ImportChatterbot: AsyncParsableCommand {
             throw CommandFailure(text)
         }
         progress.finish()
+        let handled = report.stoppedEarly
+            ? "the first \(report.tally.commands) of \(commands.count) commands were handled" : "every command was handled"
         do {
             try log.close()
         } catch {
             // The appends were buffered: the close's sync is what makes them durable.
             throw CommandFailure(
-                "every command was handled (\(report.tally.eventsAppended) events appended, \(report.tally.rejected) rejected), "
+                "\(handled) (\(report.tally.eventsAppended) events appended, \(report.tally.rejected) rejected), "
                     + "but syncing and closing the log failed: \(error). What was appended may not be durable: "
                     + "run the same import again once the log can be written; what is stored is recognised, not appended twice.")
         }
-        let summary = ImportSummary(plan: plan, report: report, elapsed: ContinuousClock.now - started)
+        var summary = ImportSummary(plan: plan, report: report, elapsed: ContinuousClock.now - started)
+        summary.stoppedBy = report.stoppedEarly ? interruption.signal.map(Interruption.name(of:)) : nil
         for outcome in report.rejections.prefix(20) {
             guard case .rejected(let rejection) = outcome.result else { continue }
             let command = commands[outcome.line - 1]
@@ -99,6 +106,11 @@ struct ImportChatterbot: AsyncParsableCommand {
             FileHandle.standardError.write(Data("... and \(report.rejections.count - 20) more rejected commands\n".utf8))
         }
         summary.print(json: options.json)
+        if report.stoppedEarly, let signal = interruption.signal {
+            FileHandle.standardError.write(Data(
+                "stopped by \(Interruption.name(of: signal)): \(handled), and what they appended is durable. Run the same import again to go on: what is stored is recognised, not appended twice.\n".utf8))
+            throw ExitCode(Interruption.exitStatus(for: signal))
+        }
         if report.tally.rejected > 0 { throw ExitCode(Submit.rejectedStatus) }
     }
 }
@@ -119,6 +131,9 @@ struct ImportSummary: Encodable {
     var rejected: Int
     var elapsedSeconds: Double
     var commandsPerSecond: Double
+    /// The signal that stopped the run before its last command; then the plan's counts are what
+    /// the whole import makes, not what this run made.
+    var stoppedBy: String?
 
     init(plan: ImportPlan, report: CommandRun.Report, elapsed: Duration) {
         conversations = plan.conversations.count
@@ -139,7 +154,7 @@ struct ImportSummary: Encodable {
     enum CodingKeys: String, CodingKey {
         case conversations, users, messages, reminders, tables, commands, unchanged, rejected
         case eventsAppended = "events_appended", alreadyStored = "already_stored"
-        case elapsedSeconds = "elapsed_seconds", commandsPerSecond = "commands_per_second"
+        case elapsedSeconds = "elapsed_seconds", commandsPerSecond = "commands_per_second", stoppedBy = "stopped_by"
     }
 
     func print(json: Bool) {
@@ -147,9 +162,10 @@ struct ImportSummary: Encodable {
             JSONLines.print(self)
             return
         }
-        Swift.print("conversations    \(conversations) (\(users) users, \(messages) messages, \(reminders) reminders)")
+        let planned = stoppedBy == nil ? "" : " planned"
+        Swift.print("conversations    \(conversations)\(planned) (\(users) users, \(messages) messages, \(reminders) reminders)")
         Swift.print("commands         \(commands): \(eventsAppended) events appended, \(alreadyStored) already stored, \(unchanged) unchanged, \(rejected) rejected")
-        Swift.print("rows             " + tableOrder.map { "\($0) \(tables[$0] ?? 0)" }.joined(separator: ", "))
+        Swift.print((stoppedBy == nil ? "rows             " : "rows planned     ") + tableOrder.map { "\($0) \(tables[$0] ?? 0)" }.joined(separator: ", "))
         Swift.print(String(format: "elapsed          %.2f s, %@ commands/s", elapsedSeconds, grouped(commandsPerSecond)))
     }
 }
