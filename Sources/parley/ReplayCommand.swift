@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import EventSourcing
 import Foundation
+import Postgres
 import Projections
 
 /// `parley replay`: a product's tables as they were at a point, in a schema of their own.
@@ -64,10 +65,12 @@ struct Replay: AsyncParsableCommand {
         print("query it with: SET search_path TO \(into), public;")
     }
 
-    /// The position of the first event recorded after `time` (the head when there is none).
+    /// The position of the first event recorded after `time` (the head when there is none). A scan
+    /// of the log, page by page; Ctrl-C stops it between two pages.
     static func firstPosition(after time: Timestamp, in log: FileEventLog) async throws -> LogPosition {
         var position = LogPosition.start
         while true {
+            if let reason = QueryCancellation.current?.reason { throw CommandFailure(reason) }
             let page = try await log.readAll(from: position, limit: 8192)
             guard let last = page.last else { return position }
             if let later = page.first(where: { $0.recordedAt > time }) { return later.position }

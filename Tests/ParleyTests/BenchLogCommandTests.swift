@@ -40,6 +40,7 @@ import Testing
         let outcome = try ParleyBinary.run(["bench", "log", "--only", "single", "--corpus", "/nonexistent", "--directory", folder])
         #expect(outcome.status == 64)
         #expect(outcome.standardError.contains("--directory \(folder) exists and was not made by parley bench"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("Usage: parley bench log "), "the benchmark's usage, not the root's: \(outcome.standardError)")
         #expect(FileManager.default.fileExists(atPath: folder + "/keep"))
         // A folder an interrupted run left (marked) is the benchmark's own: it is emptied and reused.
         try FileManager.default.removeItem(atPath: folder + "/keep")

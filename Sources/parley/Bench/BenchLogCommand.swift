@@ -28,6 +28,7 @@ struct BenchLog: AsyncParsableCommand {
     func validate() throws {
         guard events > 0 else { throw ValidationError("--events must be at least 1") }
         _ = try BenchCases(only, known: Self.cases)
+        try ScratchFolder.check(directory)
     }
 
     static let cases = ["single", "concurrent", "batches", "large"]

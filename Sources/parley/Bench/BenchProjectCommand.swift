@@ -37,6 +37,7 @@ struct BenchProject: AsyncParsableCommand {
         guard messages > 0 else { throw ValidationError("--messages must be at least 1") }
         guard perEventSample > 0 else { throw ValidationError("--per-event-sample must be at least 1") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1") }
+        try ScratchFolder.check(directory)
     }
 
     func run() async throws {

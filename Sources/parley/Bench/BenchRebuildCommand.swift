@@ -31,6 +31,7 @@ struct BenchRebuild: AsyncParsableCommand {
 
     func validate() throws {
         guard events >= 3 else { throw ValidationError("--events must be at least 3 (a user, a conversation, a message)") }
+        try ScratchFolder.check(directory)
     }
 
     func run() async throws {

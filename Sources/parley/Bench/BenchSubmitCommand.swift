@@ -47,6 +47,7 @@ struct BenchSubmit: AsyncParsableCommand {
         guard submitters > 0, bufferedSubmitters > 0 else { throw ValidationError("--submitters and --buffered-submitters must be at least 1") }
         guard syncEvery > 0 else { throw ValidationError("--sync-every must be at least 1") }
         _ = try BenchCases(only, known: Self.cases)
+        try ScratchFolder.check(directory)
     }
 
     static let cases = ["bulk", "bulk-cold", "buffered", "durable"]

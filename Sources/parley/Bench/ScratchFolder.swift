@@ -12,25 +12,36 @@ struct ScratchFolder {
 
     let path: String
 
+    /// Refuses `path` when it exists and is not a folder a benchmark made (or an empty one): for
+    /// a command's `validate()`, so the refusal is a usage error with the command's own usage.
+    static func check(_ path: String) throws(ValidationError) {
+        if let refusal = refusal(of: path) { throw ValidationError(refusal) }
+    }
+
     /// Makes `path` an empty marked folder; with `keeping`, a marked folder keeps what it holds.
-    ///
-    /// Throws `ValidationError` when `path` exists and is not a folder a benchmark made.
+    /// Throws `CommandFailure` when `path` is not a folder to use (`check` said so first, unless
+    /// it changed since).
     static func prepare(_ path: String, keeping: Bool = false) throws -> ScratchFolder {
+        if let refusal = refusal(of: path) { throw CommandFailure(refusal) }
         let files = FileManager.default
-        var isFolder: ObjCBool = false
-        if files.fileExists(atPath: path, isDirectory: &isFolder) {
-            let marked = isFolder.boolValue && files.fileExists(atPath: path + "/" + marker)
-            let empty = isFolder.boolValue && ((try? files.contentsOfDirectory(atPath: path))?.isEmpty ?? false)
-            guard marked || empty else {
-                throw ValidationError(
-                    "--directory \(path) exists and was not made by parley bench; a benchmark removes its folder afterwards, so name a new one")
-            }
-            if marked && keeping { return ScratchFolder(path: path) }
+        if files.fileExists(atPath: path) {
+            if keeping && files.fileExists(atPath: path + "/" + marker) { return ScratchFolder(path: path) }
             try files.removeItem(atPath: path)
         }
         try files.createDirectory(atPath: path, withIntermediateDirectories: true)
         try Data("made by parley bench; removed when it ends\n".utf8).write(to: URL(fileURLWithPath: path + "/" + marker))
         return ScratchFolder(path: path)
+    }
+
+    /// Why `path` cannot be a benchmark's folder, or nil when it can: absent, empty, or marked.
+    private static func refusal(of path: String) -> String? {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        guard files.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
+        let marked = isFolder.boolValue && files.fileExists(atPath: path + "/" + marker)
+        let empty = isFolder.boolValue && ((try? files.contentsOfDirectory(atPath: path))?.isEmpty ?? false)
+        if marked || empty { return nil }
+        return "--directory \(path) exists and was not made by parley bench; a benchmark removes its folder afterwards, so name a new one"
     }
 
     /// Removes the folder and everything in it.
