@@ -30,12 +30,8 @@ import TestSupport
         let made = try ParleyBinary.waitFor(seconds: 60) { try FileManager.default.fileExists(atPath: folder) && !benchDatabases().subtracting(before).isEmpty }
         #expect(made, "the benchmark never made its folder and database")
         let database = try benchDatabases().subtracting(before).first ?? "?"
-        kill(process.processIdentifier, SIGINT)
-        let ended = ParleyBinary.waitFor(seconds: 60) { !process.isRunning }
+        let (ended, said) = ParleyBinary.interrupt(process, errors: errors)
         #expect(ended, "still running 60 s after SIGINT")
-        if !ended { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 130, "\(said)")
         #expect(said.contains("stopped by SIGINT: removed the folder \(folder) and the database \(database)"), "\(said)")
         #expect(!FileManager.default.fileExists(atPath: folder))

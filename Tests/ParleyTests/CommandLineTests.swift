@@ -23,6 +23,16 @@ enum ParleyBinary {
         return try done()
     }
 
+    /// Sends `signal` to a running child and waits up to `seconds` for it to end (then kills it);
+    /// whether it ended in time, and what it wrote to `errors`, its standard error.
+    static func interrupt(_ process: Process, with signal: Int32 = SIGINT, seconds: Int = 60, errors: Pipe) -> (ended: Bool, said: String) {
+        kill(process.processIdentifier, signal)
+        let ended = waitFor(seconds: seconds) { !process.isRunning }
+        if !ended { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return (ended, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
     struct Outcome {
         var status: Int32
         var standardOutput: String

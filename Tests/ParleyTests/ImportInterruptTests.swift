@@ -39,12 +39,8 @@ import Testing
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let started = ParleyBinary.waitFor(seconds: 60) { syncedPosition(in: log) >= 100 }
         #expect(started, "the import never synced 100 events")
-        kill(process.processIdentifier, SIGINT)
-        let ended = ParleyBinary.waitFor(seconds: 60) { !process.isRunning }
+        let (ended, said) = ParleyBinary.interrupt(process, errors: errors)
         #expect(ended, "still running 60 s after SIGINT")
-        if !ended { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 130, "\(said)")
         let summary = try #require(
             try JSONSerialization.jsonObject(with: output.fileHandleForReading.readDataToEndOfFile()) as? [String: Any], "\(said)")

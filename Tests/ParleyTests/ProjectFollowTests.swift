@@ -47,12 +47,8 @@ import TestSupport
         #expect(try watcher.query("SELECT count(*) AS n FROM migue.users")[0].decode("n", as: Int.self) == 2)
 
         // Caught up and waiting: the signal ends it without a second one.
-        kill(process.processIdentifier, signal)
-        let ended = ParleyBinary.waitFor { !process.isRunning }
+        let (ended, said) = ParleyBinary.interrupt(process, with: signal, seconds: 30, errors: errors)
         #expect(ended, "still running 30 s after the signal")
-        if !ended { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 128 + signal, "\(said)")
         #expect(said.contains("stopped by \(signal == SIGINT ? "SIGINT" : "SIGTERM")"), "\(said)")
