@@ -111,4 +111,35 @@ import Testing
         #expect(counts["rejected"] as? Int == 1)
         #expect(counts["events_appended"] as? Int == 19 - 1)
     }
+
+    /// The close is what syncs a buffered import: when it fails, the run fails, even with a
+    /// command rejected (exit 1, not 65), and says how far it got and what to do.
+    @Test func aCloseThatFailsFailsTheRunOverARejection() throws {
+        let corpus = try makeCorpus()
+        let log = SubmitFixture.scratch()
+        let taken = #"{"id":"00000000-0000-4000-8000-0000000000aa","product":"migue","type":"user.register","at":"2026-01-01T00:00:00Z","actor":"test","data":{"phone_number":"+9990019000000"}}"#
+        let file = try SubmitFixture.write([taken])
+        defer { [corpus, log, file].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        #expect(try ParleyBinary.run(["submit", file, "--log", log]).status == 0)
+        // The index snapshot the close writes last cannot be renamed over a folder that is not empty.
+        let snapshot = log + "/index.snapshot"
+        try FileManager.default.removeItem(atPath: snapshot)
+        try FileManager.default.createDirectory(atPath: snapshot + "/in-the-way", withIntermediateDirectories: true)
+        let arguments = ["import", "chatterbot", "--corpus", corpus, "--languages", "es", "--log", log, "--json"]
+        let failed = try ParleyBinary.run(arguments)
+        #expect(failed.status == 1)
+        #expect(failed.standardOutput.isEmpty, "no summary for a run that failed")
+        #expect(failed.standardError.contains(
+            "every command was handled (18 events appended, 1 rejected), but syncing and closing the log failed: "))
+        #expect(failed.standardError.contains("run the same import again once the log can be written"))
+        #expect(failed.standardError.contains(snapshot + ".tmp"), "the error names the file")
+        // Once the way is clear, the same import finds stored what each command appended.
+        try FileManager.default.removeItem(atPath: snapshot)
+        let again = try ParleyBinary.run(arguments)
+        #expect(again.status == 65, "\(again.standardError)")
+        let counts = try summary(again)
+        #expect(counts["events_appended"] as? Int == 0)
+        #expect(counts["already_stored"] as? Int == 15, "the commands that appended the 18 events")
+        #expect(counts["rejected"] as? Int == 1)
+    }
 }
