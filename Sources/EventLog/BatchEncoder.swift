@@ -163,7 +163,7 @@ struct CheckedBatch: Sendable {
 }
 
 /// A batch framed as blocks but not yet placed in the log: each block's first position and
-/// checksum are written by `seal(firstPosition:)` once the position is known.
+/// checksum are written by `seal(firstPosition:horizon:)` once the position is known.
 struct EncodedBatch {
     struct Block {
         var offset: Int
@@ -179,14 +179,14 @@ struct EncodedBatch {
     /// The stream version of the batch's first event.
     let firstVersion: UInt64
 
-    /// Writes each block's first position and checksum.
-    mutating func seal(firstPosition: UInt64) {
+    /// Writes each block's first position, its sync horizon and its checksum.
+    mutating func seal(firstPosition: UInt64, horizon: UInt64) {
         let blocks = self.blocks
         bytes.withUnsafeMutableBytes { all in
             for block in blocks {
                 BlockEncoder.seal(
                     UnsafeMutableRawBufferPointer(rebasing: all[block.offset..<block.offset + block.length]),
-                    firstPosition: firstPosition + UInt64(block.firstIndex))
+                    firstPosition: firstPosition + UInt64(block.firstIndex), horizon: horizon)
             }
         }
     }

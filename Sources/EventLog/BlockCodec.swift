@@ -16,7 +16,11 @@ struct BlockHeader: Equatable {
     var rawLength: UInt32
     var recordCount: UInt32
     var firstPosition: UInt64
+    /// The stored sync horizon field (`SyncHorizon`).
+    var horizonField: UInt16 = 0
 
+    /// Positions below this were covered by a sync started before the block was framed.
+    var horizon: UInt64 { SyncHorizon.horizon(firstPosition: firstPosition, field: horizonField) }
     var isCompressed: Bool { flags & Self.compressed != 0 }
     var endsBatch: Bool { flags & Self.continued == 0 }
     var totalLength: Int { Self.size + Int(bodyLength) }
@@ -56,10 +60,10 @@ struct BlockHeader: Equatable {
         guard magic == Self.magic else { throw .badMagic(magic) }
         let checksum = reader.read(UInt32.self)!
         let flags = reader.read(UInt16.self)!
-        _ = reader.read(UInt16.self)
+        let horizonField = reader.read(UInt16.self)!
         let header = BlockHeader(
             checksum: checksum, flags: flags, bodyLength: reader.read()!, rawLength: reader.read()!,
-            recordCount: reader.read()!, firstPosition: reader.read()!
+            recordCount: reader.read()!, firstPosition: reader.read()!, horizonField: horizonField
         )
         let plausible = header.recordCount > 0 && Int(header.bodyLength) <= maximumBodySize
             && Int(header.rawLength) <= maximumBodySize && header.rawLength >= UInt32(RecordCodec.fixedHeaderSize)
@@ -151,9 +155,11 @@ enum BlockEncoder {
         return BlockHeader.size + bodyLength
     }
 
-    /// Writes a framed block's first position, then its checksum.
-    static func seal(_ block: UnsafeMutableRawBufferPointer, firstPosition: UInt64) {
+    /// Writes a framed block's first position and sync horizon, then its checksum.
+    static func seal(_ block: UnsafeMutableRawBufferPointer, firstPosition: UInt64, horizon: UInt64) {
         precondition(block.count >= BlockHeader.size)
+        let field = SyncHorizon.field(firstPosition: firstPosition, horizon: horizon)
+        block.storeBytes(of: field.littleEndian, toByteOffset: SyncHorizon.offset, as: UInt16.self)
         block.storeBytes(of: firstPosition.littleEndian, toByteOffset: 24, as: UInt64.self)
         let checksum = BlockHeader.checksum(
             header: UnsafeRawBufferPointer(rebasing: block[..<BlockHeader.size]),
@@ -161,9 +167,10 @@ enum BlockEncoder {
         block.storeBytes(of: checksum.littleEndian, toByteOffset: 4, as: UInt32.self)
     }
 
-    /// Appends one framed, sealed block holding `records` (`count` records from `firstPosition`) to `output`.
+    /// Appends one framed, sealed block holding `records` (`count` records from `firstPosition`,
+    /// framed with the sync horizon `horizon`) to `output`.
     static func append(
-        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, continued: Bool, to output: inout [UInt8],
+        records: UnsafeRawBufferPointer, count: Int, firstPosition: UInt64, horizon: UInt64, continued: Bool, to output: inout [UInt8],
         acceleration: Int32 = acceleration
     ) {
         let start = output.count
@@ -171,7 +178,7 @@ enum BlockEncoder {
         let length = output.withUnsafeMutableBytes { all in
             let block = UnsafeMutableRawBufferPointer(rebasing: all[start...])
             let length = frame(records: records, count: count, continued: continued, into: block, acceleration: acceleration)
-            seal(UnsafeMutableRawBufferPointer(rebasing: block[..<length]), firstPosition: firstPosition)
+            seal(UnsafeMutableRawBufferPointer(rebasing: block[..<length]), firstPosition: firstPosition, horizon: horizon)
             return length
         }
         output.removeLast(output.count - start - length)

@@ -133,7 +133,7 @@ extension FileEventLog {
             try join(batch, firstVersion: firstVersion, first: first, state: &state)
         case .blocks(var blocks):
             if blocks.firstVersion != firstVersion { blocks = batch.encode(firstVersion: firstVersion, blockSize: options.blockSize) }
-            blocks.seal(firstPosition: first)
+            blocks.seal(firstPosition: first, horizon: state.syncStarted)
             try sealOpenBlock(&state)
             let (number, offset) = try write(blocks.bytes, firstPosition: first, durability: durability, state: &state)
             for block in blocks.blocks {

@@ -55,7 +55,8 @@ extension FileEventLog {
         let offset = state.segments[number].size
         let start = state.pending.count
         state.open.records.withUnsafeBytes { records in
-            BlockEncoder.append(records: records, count: count, firstPosition: first, continued: false, to: &state.pending)
+            BlockEncoder.append(
+                records: records, count: count, firstPosition: first, horizon: state.syncStarted, continued: false, to: &state.pending)
         }
         let length = state.pending.count - start
         state.segments[number].size += Int64(length)

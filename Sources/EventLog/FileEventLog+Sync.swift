@@ -51,6 +51,7 @@ extension FileEventLog {
             state.syncScheduled = false
             return nil
         }
+        state.syncStarted = max(state.syncStarted, state.index.count)
         return (active, state.index.count)
     }
 
@@ -89,6 +90,7 @@ extension FileEventLog {
     public func startSync() throws(LogError) -> PendingSync {
         try state.withLock { state throws(LogError) -> PendingSync in
             try sealOpenBlock(&state)
+            state.syncStarted = max(state.syncStarted, state.index.count)
             return PendingSync(log: self, target: state.index.count)
         }
     }

@@ -84,6 +84,9 @@ public final class FileEventLog: EventStore, Sendable {
         /// Positions below this must be synced for a waiting durable append.
         var syncTarget: UInt64 = 0
         var syncScheduled = false
+        /// What the last sync started covers: positions below it. New blocks carry it as their
+        /// sync horizon (`SyncHorizon`); recovery starts it at what it kept, which the open syncs.
+        var syncStarted: UInt64 = 0
         var poisoned: String?
         var closed = false
         /// The segments' descriptors after `close()`: closed only when the log is freed, since a
@@ -117,6 +120,7 @@ public final class FileEventLog: EventStore, Sendable {
         }
         self.marker = marker
         state.synced = state.index.count
+        state.syncStarted = state.index.count
         state.visible = options.readOnly ? Self.readableEnd(of: state.index.count, directory: directory, known: 0) : state.index.count
         self.state = Mutex(state)
     }

@@ -28,10 +28,10 @@ extension SegmentScanner {
 
     /// Judges where `outcome`, the scan of this segment, stopped; `indexed` is the count of
     /// positions whole after the scan. Throws `LogError.corrupt` for what no crash explains:
-    /// damage in a segment that is not the last, a valid block at or after the damage (a whole
-    /// block whose position or versions are wrong is one), zeros before
-    /// the last segment, or damage a cut would resolve only by taking positions below
-    /// `acknowledged` (the synced marker: those were durable when their appends returned).
+    /// damage in a segment that is not the last, a valid block that no crash leaves at or after
+    /// the damage (`crashObjection`), zeros before the last segment, or damage a cut would
+    /// resolve only by taking positions below `acknowledged` (the synced marker: those were
+    /// durable when their appends returned).
     func ending(of outcome: Outcome, isLast: Bool, indexed: UInt64, acknowledged: UInt64?) throws(LogError) -> Ending {
         let size = try segment.fileSize()
         guard outcome.damage != nil || outcome.committedEnd < size else { return .clean(blocksEnd: size) }
@@ -47,11 +47,11 @@ extension SegmentScanner {
         var reason = outcome.damage?.reason ?? "the last batch of the segment is incomplete"
         // Ending inside a batch (no damage, the batch's last block missing) is always a torn
         // tail: the blocks found after its start are that batch's own.
-        // A settled scan has judged its damage already: looking again could catch a block the
-        // writer finished meanwhile.
-        var validAfter = outcome.damageConfirmed ?? false
-        if outcome.damage != nil && outcome.damageConfirmed == nil { validAfter = try hasValidBlock(atOrAfter: offset) }
-        guard isLast, !validAfter else {
+        guard isLast else { throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason) }
+        // A reader beside the writer (a settled scan) judges only damage it met twice at one
+        // offset; other damage may be a block the writer is still copying, left for its next look.
+        if outcome.damage != nil && outcome.damageConfirmed != false, let objection = try crashObjection(damageAt: offset, cut: indexed) {
+            if let because = objection.because { reason += "; " + because }
             throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason)
         }
         if let acknowledged, indexed < acknowledged {
@@ -61,6 +61,42 @@ extension SegmentScanner {
         return .torn(TornTail(
             segment: segment.path, offset: outcome.committedEnd, bytes: size - outcome.committedEnd, position: LogPosition(indexed),
             reason: reason))
+    }
+}
+
+extension SegmentScanner {
+    /// What shows that no crash left damage: a valid block at or after it that a crash does not leave.
+    enum CrashObjection: Equatable {
+        /// The damaged block is whole and checksum-valid: its position or versions are wrong.
+        case wholeBlockAtDamage
+        /// A valid block after the damage holds a position the cut would keep twice.
+        case positionBelowCut(position: UInt64, offset: Int64)
+        /// A valid block after the damage was framed once a sync of the cut positions had started.
+        case horizonAboveCut(horizon: UInt64, offset: Int64)
+
+        /// What the damage's reason lacks (nil when the reason already says it).
+        var because: String? {
+            switch self {
+            case .wholeBlockAtDamage: nil
+            case .positionBelowCut(let position, let offset):
+                "a valid block at byte \(offset) holds position \(position), which the cut would keep twice"
+            case .horizonAboveCut(let horizon, let offset):
+                "a valid block at byte \(offset) was written once a sync of the positions below \(horizon) had started, "
+                    + "so this damage is not a torn write"
+            }
+        }
+    }
+
+    /// Why the valid blocks at or after damage at `offset` show that no crash left it, when the
+    /// cut would take the positions from `cut` on; nil when they are what a power cut during a
+    /// sync leaves (blocks written after the damaged one, before any sync covering it had
+    /// started), or when there are none.
+    func crashObjection(damageAt offset: Int64, cut: UInt64) throws(LogError) -> CrashObjection? {
+        let found = try validBlocks(atOrAfter: offset, all: true)
+        if found.atOffset { return .wholeBlockAtDamage }
+        if let lowest = found.lowestFirst, lowest.position < cut { return .positionBelowCut(position: lowest.position, offset: lowest.offset) }
+        if let highest = found.highestHorizon, highest.position > cut { return .horizonAboveCut(horizon: highest.position, offset: highest.offset) }
+        return nil
     }
 }
 

@@ -211,7 +211,7 @@ struct SplitMix64: RandomNumberGenerator {
         let events = (0..<5).map { _ in Self.randomEvent(&random) }
         for (index, event) in events.enumerated() { RecordCodec.encode(event, stream: stream, version: StreamVersion(UInt64(index)), into: &writer) }
         var block: [UInt8] = []
-        writer.bytes.withUnsafeBytes { BlockEncoder.append(records: $0, count: 5, firstPosition: 0, continued: false, to: &block) }
+        writer.bytes.withUnsafeBytes { BlockEncoder.append(records: $0, count: 5, firstPosition: 0, horizon: 0, continued: false, to: &block) }
         for _ in 0..<3000 {
             var records = writer.bytes
             var framed = block

@@ -87,4 +87,39 @@ import Testing
         #expect(status == 2)
         #expect(summary.contains("CORRUPTION: segment \(name) offset 32, position \(base): "), "\(summary)")
     }
+
+    /// A power cut during an import: a block of the middle torn while later ones reached the disk,
+    /// no marker, no snapshot (the close that writes them never ran). The blocks after the damage
+    /// state sync horizons below it, so both call it a torn tail, at the same cut.
+    @Test func aPowerCutInAnImportIsATornTailForBoth() throws {
+        let corpus = try ImportCommandTests().makeCorpus()
+        let log = SubmitFixture.scratch()
+        defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let imported = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--log", log, "--json"])
+        #expect(imported.status == 0, "\(imported.standardError)")
+        try FileManager.default.removeItem(atPath: log + "/synced")
+        try FileManager.default.removeItem(atPath: log + "/index.snapshot")
+        let name = "00000000000000000000.seg"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/" + name)))
+        // The blocks (offset, first position), walked by their body lengths; the import's batches
+        // are small, one block each.
+        var blocks: [(offset: Int, first: UInt64)] = []
+        var offset = 32
+        func field(_ at: Int, _ width: Int) -> UInt64 { (0..<width).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) } }
+        while offset + 32 <= bytes.count {
+            blocks.append((offset, field(offset + 24, 8)))
+            offset += 32 + Int(field(offset + 12, 4))
+        }
+        #expect(blocks.count > 40)
+        let torn = blocks[blocks.count / 2]
+        bytes.replaceSubrange((torn.offset + 40)..<(torn.offset + 104), with: repeatElement(0, count: 64))
+        try Data(bytes).write(to: URL(fileURLWithPath: log + "/" + name))
+        let verify = try ParleyBinary.run(["log", "verify", "--log", log])
+        #expect(verify.status == 0, "\(verify.standardError)")
+        #expect(verify.standardOutput.contains("at byte \(torn.offset) of \(log)/\(name), from position \(torn.first) on: "), "\(verify.standardOutput)")
+        let (status, summary, events) = try read(log)
+        #expect(status == 0)
+        #expect(summary.contains("TORN TAIL: segment \(name) offset \(torn.offset), \(bytes.count - torn.offset) bytes, position \(torn.first): "), "\(summary)")
+        #expect(events.count == Int(torn.first))
+    }
 }
