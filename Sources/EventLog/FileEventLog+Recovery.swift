@@ -57,7 +57,8 @@ extension FileEventLog {
             let before = state.index.count
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
             // A read-only open may meet a block the writer is still copying.
-            let outcome = try options.readOnly ? scanner.scanSettled(from: offset, into: &state.index) : scanner.scan(from: offset, into: &state.index)
+            var outcome = try options.readOnly ? scanner.scanSettled(from: offset, into: &state.index) : scanner.scan(from: offset, into: &state.index)
+            if options.verifying && isLast && outcome.damageConfirmed == true { outcome.damageConfirmed = false }
             scanned += state.index.count - before
             switch try scanner.ending(of: outcome, isLast: isLast, indexed: state.index.count, acknowledged: acknowledged) {
             case .clean(let blocksEnd):

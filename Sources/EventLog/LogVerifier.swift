@@ -55,7 +55,9 @@ extension FileEventLog {
         let acknowledged = SyncedMarker.read(directory: directory).position
         let snapshotContents = IndexSnapshot.contents(directory: directory)
         var writerRunning = writerProbe()
-        let log = try FileEventLog(directory: directory, options: Options(readOnly: true), logger: logger)
+        var options = Options(readOnly: true)
+        options.verifying = true
+        let log = try FileEventLog(directory: directory, options: options, logger: logger)
         // Every record on disk is checked, synced or not: past the synced marker too.
         let segments = log.state.withLock { state in
             state.visible = state.index.count

@@ -48,9 +48,12 @@ extension SegmentScanner {
         // Ending inside a batch (no damage, the batch's last block missing) is always a torn
         // tail: the blocks found after its start are that batch's own.
         guard isLast else { throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason) }
-        // A reader beside the writer (a settled scan) judges only damage it met twice at one
-        // offset; other damage may be a block the writer is still copying, left for its next look.
-        if outcome.damage != nil && outcome.damageConfirmed != false, let objection = try crashObjection(damageAt: offset, cut: indexed) {
+        if let confirmed = outcome.damageConfirmed {
+            // A reader beside a writer (a settled scan): damage met twice at one offset with a
+            // valid block after it is no write in progress, and the writer cut any torn tail when
+            // it opened; other damage is left for the next look.
+            if confirmed { throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason) }
+        } else if outcome.damage != nil, let objection = try crashObjection(damageAt: offset, cut: indexed) {
             if let because = objection.because { reason += "; " + because }
             throw .corrupt(segment: segment.path, offset: offset, position: LogPosition(position), reason: reason)
         }
@@ -92,11 +95,18 @@ extension SegmentScanner {
     /// sync leaves (blocks written after the damaged one, before any sync covering it had
     /// started), or when there are none.
     func crashObjection(damageAt offset: Int64, cut: UInt64) throws(LogError) -> CrashObjection? {
-        let found = try validBlocks(atOrAfter: offset, all: true)
-        if found.atOffset { return .wholeBlockAtDamage }
-        if let lowest = found.lowestFirst, lowest.position < cut { return .positionBelowCut(position: lowest.position, offset: lowest.offset) }
-        if let highest = found.highestHorizon, highest.position > cut { return .horizonAboveCut(horizon: highest.position, offset: highest.offset) }
-        return nil
+        var objection: CrashObjection?
+        try forEachValidBlock(atOrAfter: offset) { blockOffset, header in
+            if blockOffset == offset {
+                objection = .wholeBlockAtDamage
+            } else if header.firstPosition < cut {
+                objection = .positionBelowCut(position: header.firstPosition, offset: blockOffset)
+            } else if header.horizon > cut {
+                objection = .horizonAboveCut(horizon: header.horizon, offset: blockOffset)
+            }
+            return objection != nil
+        }
+        return objection
     }
 }
 

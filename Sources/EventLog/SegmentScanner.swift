@@ -169,39 +169,33 @@ struct SegmentScanner {
         }
     }
 
-    /// The whole, checksum-valid blocks found at or after damage, as evidence for judging it.
-    struct ValidBlocks {
-        /// How many were found (the search stops at the first when asked to).
-        var count = 0
-        /// Whether one starts at the damage's own offset.
-        var atOffset = false
-        /// The lowest first position and the highest sync horizon among them, with their offsets.
-        var lowestFirst: (position: UInt64, offset: Int64)?
-        var highestHorizon: (position: UInt64, offset: Int64)?
-    }
-
     /// Whether a whole, checksum-valid block starts at `offset` or after it: a reader beside the
     /// writer then looks again before it calls the damage corruption.
     func hasValidBlock(atOrAfter offset: Int64) throws(LogError) -> Bool {
-        try validBlocks(atOrAfter: offset, all: false).count > 0
+        var found = false
+        try forEachValidBlock(atOrAfter: offset) { _, _ in
+            found = true
+            return true
+        }
+        return found
     }
 
-    /// The whole, checksum-valid blocks that start at `offset` or after it, up to the end of the
-    /// file (only the first unless `all`). A crash leaves none at the damage itself, none whose
-    /// position is below the cut, and none whose sync horizon is above the cut (`SyncHorizon`).
+    /// Calls `visit` with the offset and header of each whole, checksum-valid block that starts
+    /// at `offset` or after it, in file order up to the end of the file, until it returns true.
+    /// A crash leaves none at the damage itself, none whose position is below the cut, and none
+    /// whose sync horizon is above the cut (`SyncHorizon`).
     ///
     /// Reads the file a 1 MiB window at a time, and a candidate block's body on its own.
-    func validBlocks(atOrAfter offset: Int64, all: Bool) throws(LogError) -> ValidBlocks {
+    func forEachValidBlock(atOrAfter offset: Int64, _ visit: (Int64, BlockHeader) -> Bool) throws(LogError) {
         let size = try segment.fileSize()
         let window = 1 << 20
         var chunk = [UInt8](repeating: 0, count: window + BlockHeader.size)
         var body: [UInt8] = []
-        var found = ValidBlocks()
         var start = offset
         while start + Int64(BlockHeader.size) <= size {
             let read = try read(into: &chunk, at: start)
             // The file may have shrunk since its size was read (a writer cutting its zeroed tail).
-            guard read >= BlockHeader.size else { return found }
+            guard read >= BlockHeader.size else { return }
             // Candidates start in this window; the window's last header may run into the next.
             for candidate in 0..<min(window, read - BlockHeader.size + 1) {
                 let header: BlockHeader? = chunk.withUnsafeBytes { all in
@@ -215,18 +209,10 @@ struct SegmentScanner {
                 let checksum = chunk.withUnsafeBytes { all in
                     body.withUnsafeBytes { BlockHeader.checksum(header: UnsafeRawBufferPointer(rebasing: all[candidate..<candidate + BlockHeader.size]), body: $0) }
                 }
-                guard checksum == header.checksum else { continue }
-                found.count += 1
-                found.atOffset = found.atOffset || blockStart == offset
-                if header.firstPosition < found.lowestFirst?.position ?? .max { found.lowestFirst = (header.firstPosition, blockStart) }
-                if header.horizon > found.highestHorizon?.position ?? 0 || found.highestHorizon == nil {
-                    found.highestHorizon = (header.horizon, blockStart)
-                }
-                if !all { return found }
+                if checksum == header.checksum && visit(blockStart, header) { return }
             }
             start += Int64(window)
         }
-        return found
     }
 
     /// Reads up to `buffer.count` bytes at `offset` (fewer only at the end of the file).

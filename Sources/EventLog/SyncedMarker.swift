@@ -77,8 +77,9 @@ enum SyncedMarker {
 
         deinit { try? descriptor.close() }
 
-        /// Puts the marker's bytes on stable storage. The writer does it once, at open (and syncs
-        /// the directory), so a power cut brings back at least the value the log opened with.
+        /// Puts the marker's bytes on stable storage. The writer does it at open (and syncs the
+        /// directory), so a power cut brings back at least the value the log opened with, and at
+        /// close, after the last sync.
         func sync() throws(Errno) {
             try descriptor.dataSync()
         }

@@ -59,10 +59,16 @@ import Testing
         #expect(torn.offset == Int64(blocks[1]))
         #expect(torn.position == LogPosition(20))
         #expect(torn.reason.hasPrefix("CRC32C mismatch"))
+        // A reader in another process cannot tell it from a writer's damage: it refuses the log
+        // until a writer has opened it and cut the tail.
+        #expect(throws: LogError.self) { _ = try temp.open(.init(readOnly: true)) }
         let warnings = Warnings()
         let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
         #expect(warnings.messages == ["cut a torn tail"])
         #expect(try bytes(segment).count == blocks[1])
+        let reader = try temp.open(.init(readOnly: true))
+        #expect(try await reader.readAll(from: .start, limit: 100).count == 20)
+        try reader.close()
         #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == batches[0] + batches[1])
         // The log goes on from the cut.
         let next = try await log.append(Events.make(1, seed: 9), to: .test("conversation", "c"), expected: .any)

@@ -194,8 +194,9 @@ extension TemporaryLog {
         #expect(try SegmentBlocks.of(file: segment).starts.count == 4)
     }
 
-    /// Damage followed by valid blocks is corruption by that alone: with the marker rewound to 0
-    /// (as after a machine crash that lost its rewrites) as with the marker past it.
+    /// Damage followed by valid blocks written after a sync had covered it is corruption by that
+    /// alone (their sync horizon is above it): with the marker rewound to 0 (as after a machine
+    /// crash that lost its rewrites) as with the marker past it.
     @Test(arguments: [false, true])
     func flippedByteMidLogIsCorruptionNamingSegmentOffsetAndPosition(rewindMarker: Bool) async throws {
         let temp = TemporaryLog()

@@ -1,4 +1,7 @@
+import EventLog
+import EventSourcing
 import Foundation
+import Logging
 import Testing
 
 /// Specs/log-format.md is enough to read the log: `tools/log-reader`, a reader in Python written
@@ -88,38 +91,57 @@ import Testing
         #expect(summary.contains("CORRUPTION: segment \(name) offset 32, position \(base): "), "\(summary)")
     }
 
-    /// A power cut during an import: a block of the middle torn while later ones reached the disk,
-    /// no marker, no snapshot (the close that writes them never ran). The blocks after the damage
-    /// state sync horizons below it, so both call it a torn tail, at the same cut.
-    @Test func aPowerCutInAnImportIsATornTailForBoth() throws {
-        let corpus = try ImportCommandTests().makeCorpus()
-        let log = SubmitFixture.scratch()
-        defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
-        let imported = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--log", log, "--json"])
-        #expect(imported.status == 0, "\(imported.standardError)")
-        try FileManager.default.removeItem(atPath: log + "/synced")
-        try FileManager.default.removeItem(atPath: log + "/index.snapshot")
+    /// A power cut: a durable batch (positions 0 to 9), then buffered batches never synced: 4,100
+    /// events in blocks of their own, then 10 more, whose sync horizon lies 4,100 positions back
+    /// (stored with a shift). The first block of the large batch is torn while later ones reached
+    /// the disk; the marker, written but not synced after each sync, is lost. With a sync started
+    /// before the last batch, its horizon is above the cut: corruption; without, a torn tail. The
+    /// reader and verify judge alike, at the same offset and position.
+    @Test(arguments: [false, true])
+    func aPowerCutIsJudgedAlikeByItsBlocksSyncHorizon(syncBeforeLast: Bool) async throws {
+        let running = SubmitFixture.scratch(), log = SubmitFixture.scratch()
+        defer { [running, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let writer = try FileEventLog(directory: running, logger: Logger(label: "test"))
+        func events(_ count: Int) -> [ProposedEvent] {
+            (0..<count).map {
+                ProposedEvent(
+                    id: UUID(), type: "test.said", recordedAt: Timestamp(microsecondsSinceEpoch: 1_763_800_000_000_000 + Int64($0)),
+                    metadata: EventMetadata(actor: "test"), payload: Array(#"{"index":\#($0),"text":"a line of chat, said once"}"#.utf8))
+            }
+        }
+        let stream = StreamName(category: "power", id: "cut")!
+        _ = try await writer.append(events(10), to: stream, expected: .any)
+        _ = try await writer.append(events(4100), to: stream, expected: .any, durability: .buffered)
+        if syncBeforeLast { try writer.sync() }
+        _ = try await writer.append(events(10), to: stream, expected: .any, durability: .buffered)
+        try FileManager.default.createDirectory(atPath: log, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: running) where name.hasSuffix(".seg") {
+            try FileManager.default.copyItem(atPath: running + "/" + name, toPath: log + "/" + name)
+        }
+        try writer.close()
         let name = "00000000000000000000.seg"
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/" + name)))
-        // The blocks (offset, first position), walked by their body lengths; the import's batches
-        // are small, one block each.
-        var blocks: [(offset: Int, first: UInt64)] = []
-        var offset = 32
         func field(_ at: Int, _ width: Int) -> UInt64 { (0..<width).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) } }
-        while offset + 32 <= bytes.count {
-            blocks.append((offset, field(offset + 24, 8)))
-            offset += 32 + Int(field(offset + 12, 4))
-        }
-        #expect(blocks.count > 40)
-        let torn = blocks[blocks.count / 2]
-        bytes.replaceSubrange((torn.offset + 40)..<(torn.offset + 104), with: repeatElement(0, count: 64))
+        // The large batch's first block: the first one that starts at position 10.
+        var torn = 32
+        while field(torn + 24, 8) != 10 { torn += 32 + Int(field(torn + 12, 4)) }
+        bytes.replaceSubrange((torn + 40)..<(torn + 104), with: repeatElement(0, count: 64))
         try Data(bytes).write(to: URL(fileURLWithPath: log + "/" + name))
+
         let verify = try ParleyBinary.run(["log", "verify", "--log", log])
-        #expect(verify.status == 0, "\(verify.standardError)")
-        #expect(verify.standardOutput.contains("at byte \(torn.offset) of \(log)/\(name), from position \(torn.first) on: "), "\(verify.standardOutput)")
         let (status, summary, events) = try read(log)
-        #expect(status == 0)
-        #expect(summary.contains("TORN TAIL: segment \(name) offset \(torn.offset), \(bytes.count - torn.offset) bytes, position \(torn.first): "), "\(summary)")
-        #expect(events.count == Int(torn.first))
+        if syncBeforeLast {
+            #expect(verify.status == 1)
+            #expect(verify.standardError.contains("corrupt log: \(log)/\(name) at byte \(torn), position 10: "), "\(verify.standardError)")
+            #expect(verify.standardError.contains("once a sync of the positions below 4110 had started"), "\(verify.standardError)")
+            #expect(status == 2)
+            #expect(summary.contains("CORRUPTION: segment \(name) offset \(torn), position 10: "), "\(summary)")
+        } else {
+            #expect(verify.status == 0, "\(verify.standardError)")
+            #expect(verify.standardOutput.contains("at byte \(torn) of \(log)/\(name), from position 10 on: "), "\(verify.standardOutput)")
+            #expect(status == 0)
+            #expect(summary.contains("TORN TAIL: segment \(name) offset \(torn), \(bytes.count - torn) bytes, position 10: "), "\(summary)")
+            #expect(events.count == 10)
+        }
     }
 }
