@@ -96,13 +96,21 @@ import Testing
         #expect(missing.standardError.contains("no chatterbot corpus at \(corpus)/nowhere/chatterbot_corpus/data"))
     }
 
-    @Test func aRejectedImportCommandIsNamedAndFailsTheRun() throws {
+    /// The test corpus, and a log where a user already registered the phone number the import
+    /// gives the first Spanish conversation, so that its `user.register` is rejected.
+    func corpusAndALogWhoseUserTakesTheFirstSpanishPhone() throws -> (corpus: String, log: String) {
         let corpus = try makeCorpus()
         let log = SubmitFixture.scratch()
         let taken = #"{"id":"00000000-0000-4000-8000-0000000000aa","product":"migue","type":"user.register","at":"2026-01-01T00:00:00Z","actor":"test","data":{"phone_number":"+9990019000000"}}"#
         let file = try SubmitFixture.write([taken])
-        defer { [corpus, log, file].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        defer { try? FileManager.default.removeItem(atPath: file) }
         #expect(try ParleyBinary.run(["submit", file, "--log", log]).status == 0)
+        return (corpus, log)
+    }
+
+    @Test func aRejectedImportCommandIsNamedAndFailsTheRun() throws {
+        let (corpus, log) = try corpusAndALogWhoseUserTakesTheFirstSpanishPhone()
+        defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let outcome = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "es", "--log", log, "--json"])
         #expect(outcome.status == 65)
         #expect(outcome.standardError.hasPrefix("rejected: command 1 (spanish/saludos.yml, conversation 0: user.register "))
@@ -115,12 +123,8 @@ import Testing
     /// The close is what syncs a buffered import: when it fails, the run fails, even with a
     /// command rejected (exit 1, not 65), and says how far it got and what to do.
     @Test func aCloseThatFailsFailsTheRunOverARejection() throws {
-        let corpus = try makeCorpus()
-        let log = SubmitFixture.scratch()
-        let taken = #"{"id":"00000000-0000-4000-8000-0000000000aa","product":"migue","type":"user.register","at":"2026-01-01T00:00:00Z","actor":"test","data":{"phone_number":"+9990019000000"}}"#
-        let file = try SubmitFixture.write([taken])
-        defer { [corpus, log, file].forEach { try? FileManager.default.removeItem(atPath: $0) } }
-        #expect(try ParleyBinary.run(["submit", file, "--log", log]).status == 0)
+        let (corpus, log) = try corpusAndALogWhoseUserTakesTheFirstSpanishPhone()
+        defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
         // The index snapshot the close writes last cannot be renamed over a folder that is not empty.
         let snapshot = log + "/index.snapshot"
         try FileManager.default.removeItem(atPath: snapshot)
