@@ -29,13 +29,19 @@ import Testing
             _ = try await log.append(batches[index], to: .test("conversation", "b"), expected: .any, durability: .buffered)
             if index == 1 && syncAfterFirst { try log.sync() }
         }
+        try copyAsAPowerCutLeavesIt(running, to: temp)
+        try log.close()
+        let starts = try SegmentBlocks.of(file: try #require(temp.segments.last)).starts
+        return (batches, Array(starts.dropFirst(before)))
+    }
+
+    /// Copies the files of `running`, a log still open, to `temp`, as a power cut leaves them
+    /// (without the writer's lock).
+    func copyAsAPowerCutLeavesIt(_ running: TemporaryLog, to temp: TemporaryLog) throws {
         try FileManager.default.createDirectory(atPath: temp.directory, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: running.directory) where name != "writer.lock" {
             try FileManager.default.copyItem(atPath: running.directory + "/" + name, toPath: temp.directory + "/" + name)
         }
-        try log.close()
-        let starts = try SegmentBlocks.of(file: try #require(temp.segments.last)).starts
-        return (batches, Array(starts.dropFirst(before)))
     }
 
     /// Zeroes 64 bytes in the middle of the block at `offset`, as a page that never reached the disk.
@@ -110,6 +116,36 @@ import Testing
         let log = try temp.open()
         #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == batches[0])
         try log.close()
+    }
+
+    /// A batch of several blocks torn in its first, a middle or its last block, the others whole:
+    /// the cut takes the whole batch (its blocks after the damage are its own, at positions the
+    /// cut takes), never part of it.
+    @Test(arguments: [0, 1, 2])
+    func aBatchTornInAnyOfItsBlocksIsCutWhole(tornBlock: Int) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let options = FileEventLog.Options(blockSize: 1024)
+        let running = TemporaryLog()
+        defer { running.remove() }
+        let log = try running.open(options)
+        let kept = Events.make(10, seed: 0)
+        _ = try await log.append(kept, to: .test("conversation", "a"), expected: .any)
+        let before = try SegmentBlocks.of(file: try #require(running.segments.last)).starts.count
+        _ = try await log.append(Events.make(12, seed: 1), to: .test("conversation", "b"), expected: .any, durability: .buffered)
+        try copyAsAPowerCutLeavesIt(running, to: temp)
+        try log.close()
+        let segment = try #require(temp.segments.last)
+        let blocks = Array(try SegmentBlocks.of(file: segment).starts.dropFirst(before))
+        #expect(blocks.count >= 3, "the batch takes several blocks")
+        try tear(segment, blockAt: blocks[tornBlock == 2 ? blocks.count - 1 : tornBlock])
+        let torn = try #require(try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")).tornTail)
+        #expect(torn.offset == Int64(blocks[0]))
+        #expect(torn.position == LogPosition(10))
+        let reopened = try temp.open(options)
+        #expect(try bytes(segment).count == blocks[0])
+        #expect(try await reopened.readAll(from: .start, limit: 100).map(\.event) == kept)
+        try reopened.close()
     }
 
     @Test(arguments: [0, 1, 4095, 4096, 4097, 1_000_000, 123_456_789_012])
