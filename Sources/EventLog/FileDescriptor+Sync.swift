@@ -94,18 +94,27 @@ extension FileDescriptor {
     }
 }
 
-/// The names of the entries of a directory, unsorted; empty when it does not exist.
-func directoryEntries(_ path: String) -> [String] {
-    guard let directory = opendir(path) else { return [] }
+/// The names of the entries of a directory, unsorted; empty when it does not exist. A listing
+/// that fails throws: a segment it missed would read as a log that ends early.
+func directoryEntries(_ path: String) throws(Errno) -> [String] {
+    guard let directory = opendir(path) else {
+        if errno == ENOENT { return [] }
+        throw Errno(rawValue: errno)
+    }
     defer { closedir(directory) }
     var names: [String] = []
-    while let entry = readdir(directory) {
+    while true {
+        // readdir returns nil at the end and on failure alike; only errno tells them apart.
+        errno = 0
+        guard let entry = readdir(directory) else {
+            if errno != 0 { throw Errno(rawValue: errno) }
+            return names
+        }
         let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         if name != "." && name != ".." { names.append(name) }
     }
-    return names
 }
 
 /// Creates `path` and its parents; succeeds when it already exists.

@@ -8,22 +8,21 @@ extension FileEventLog {
     static func recover(directory: String, options: Options, logger: Logger, into state: inout State) throws(LogError) {
         // Read before the segments are listed: a running writer moves the marker only past what
         // its files hold, so a reader beside it may use it too.
-        let marker = SyncedMarker.read(directory: directory)
+        let marker = try SyncedMarker.read(directory: directory)
         let acknowledged = marker.position
         if marker == .unreadable && !options.readOnly {
             logger.warning(
                 "the synced marker is unreadable: damage at the end of the log cannot be told from a torn write",
                 metadata: ["path": "\(directory)/\(SyncedMarker.fileName)"])
         }
-        let names = directoryEntries(directory).compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }
-            .sorted { $0.0 < $1.0 }
+        let names = try segmentNames(directory)
         for (base, name) in names {
             state.segments.append(try openSegment(directory + "/" + name, base: base, readOnly: options.readOnly))
         }
         if state.segments.isEmpty {
-            if options.readOnly {
-                return try checkReachesMarker(0, acknowledged: acknowledged, directory: directory, last: nil, blocksEnd: 0)
-            }
+            // Checked before a writer starts a segment: a marker past 0 means the segments are gone.
+            try checkReachesMarker(0, acknowledged: acknowledged, directory: directory, last: nil, blocksEnd: 0)
+            if options.readOnly { return }
             state.segments.append(try createSegment(directory: directory, base: 0))
         }
         var start = (segment: 0, offset: Int64(SegmentHeader.size))
@@ -86,6 +85,13 @@ extension FileEventLog {
         if scanned > 100_000 && !options.readOnly {
             logger.info("scanned events not in the index snapshot", metadata: ["events": "\(scanned)"])
         }
+    }
+
+    /// The segment files of `directory` by base position, in log order.
+    static func segmentNames(_ directory: String) throws(LogError) -> [(base: UInt64, name: String)] {
+        let entries: [String]
+        do { entries = try directoryEntries(directory) } catch { throw .io(operation: "listing", path: directory, errno: error) }
+        return entries.compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }.sorted { $0.base < $1.base }
     }
 
     /// Checks that `segment` starts with a header whose base is its file name's and `expectedBase`.

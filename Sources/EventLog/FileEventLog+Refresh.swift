@@ -34,7 +34,7 @@ extension FileEventLog {
                 number += 1
             }
             state.synced = state.index.count
-            state.visible = Self.readableEnd(of: state.index.count, directory: directory, known: state.visible)
+            state.visible = try Self.readableEnd(of: state.index.count, directory: directory, known: state.visible)
             let visible = state.visible
             let woken = state.watchers.filter { $0.beyond < visible }
             state.watchers.removeAll { $0.beyond < visible }
@@ -46,9 +46,7 @@ extension FileEventLog {
 
     private static func openNewSegments(directory: String, state: inout State) throws(LogError) {
         let known = state.segments.last?.base
-        let names = directoryEntries(directory).compactMap { name in SegmentHeader.basePosition(fileName: name).map { ($0, name) } }
-            .filter { known == nil || $0.0 > known! }
-            .sorted { $0.0 < $1.0 }
+        let names = try segmentNames(directory).filter { known == nil || $0.base > known! }
         for (base, name) in names {
             var segment = try openSegment(directory + "/" + name, base: base, readOnly: true)
             segment.size = Int64(SegmentHeader.size)

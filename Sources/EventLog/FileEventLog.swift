@@ -117,6 +117,7 @@ public final class FileEventLog: EventStore, Sendable {
         do {
             try Self.recover(directory: directory, options: options, logger: logger, into: &state)
             if !options.readOnly { marker = try Self.startMarker(directory: directory, state: state) }
+            state.visible = options.readOnly ? try Self.readableEnd(of: state.index.count, directory: directory, known: 0) : state.index.count
         } catch {
             state.segments.forEach { try? $0.descriptor.close() }
             try? lockDescriptor?.close()
@@ -125,7 +126,6 @@ public final class FileEventLog: EventStore, Sendable {
         self.marker = marker
         state.synced = state.index.count
         state.syncStarted = state.index.count
-        state.visible = options.readOnly ? Self.readableEnd(of: state.index.count, directory: directory, known: 0) : state.index.count
         self.state = Mutex(state)
     }
 
@@ -144,9 +144,9 @@ public final class FileEventLog: EventStore, Sendable {
 
     /// For a read-only log: the end of what may be read, the writer's synced marker within what
     /// was scanned. A log without a marker (written before markers existed) is readable whole; an
-    /// unreadable marker keeps the end `known` before.
-    static func readableEnd(of scanned: UInt64, directory: String, known: UInt64) -> UInt64 {
-        switch SyncedMarker.read(directory: directory) {
+    /// unreadable marker keeps the end `known` before; one that cannot be read at all throws.
+    static func readableEnd(of scanned: UInt64, directory: String, known: UInt64) throws(LogError) -> UInt64 {
+        switch try SyncedMarker.read(directory: directory) {
         case .absent: scanned
         case .position(let synced): min(scanned, synced)
         case .unreadable: min(scanned, known)

@@ -52,7 +52,7 @@ extension FileEventLog {
         // the files hold, so every position below it is in the segments opened next. The same
         // holds for the snapshot, which a writer replaces as it closes: read later, it could
         // describe blocks written after the scan.
-        let acknowledged = SyncedMarker.read(directory: directory).position
+        let acknowledged = try SyncedMarker.read(directory: directory).position
         let snapshotContents = IndexSnapshot.contents(directory: directory)
         var writerRunning = writerProbe()
         var options = Options(readOnly: true)

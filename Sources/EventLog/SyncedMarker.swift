@@ -46,16 +46,27 @@ enum SyncedMarker {
         }
     }
 
-    static func read(directory: String) -> Reading {
+    /// Reads the marker of the log in `directory`. A failed open (other than no file) or read
+    /// throws: an I/O error says nothing about the bytes, so it must not pass for a marker that
+    /// is not there, which would let a writer cut acknowledged events as a torn tail.
+    static func read(directory: String) throws(LogError) -> Reading {
+        let path = directory + "/" + fileName
         let descriptor: FileDescriptor
         do {
-            descriptor = try FileDescriptor.open(FilePath(directory + "/" + fileName), .readOnly, options: [.closeOnExec])
+            descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
         } catch {
-            return (error as? Errno) == .noSuchFileOrDirectory ? .absent : .unreadable
+            let errno = error as? Errno ?? .ioError
+            if errno == .noSuchFileOrDirectory { return .absent }
+            throw .io(operation: "opening", path: path, errno: errno)
         }
         defer { try? descriptor.close() }
         var bytes = [UInt8](repeating: 0, count: size)
-        let count = (try? bytes.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }) ?? 0
+        let count: Int
+        do {
+            count = try bytes.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }
+        } catch {
+            throw .io(operation: "reading", path: path, errno: error as? Errno ?? .ioError)
+        }
         return decode(Array(bytes[..<count])).map(Reading.position) ?? .unreadable
     }
 

@@ -112,7 +112,7 @@ extension TemporaryLog {
         let log = try FileEventLog(directory: temp.directory, logger: warnings.logger)
         #expect(warnings.messages == ["the synced marker is unreadable: damage at the end of the log cannot be told from a torn write"])
         #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
-        #expect(SyncedMarker.read(directory: temp.directory) == .position(40))
+        #expect(try SyncedMarker.read(directory: temp.directory) == .position(40))
         try log.close()
     }
 

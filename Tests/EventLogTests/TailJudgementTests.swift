@@ -124,18 +124,50 @@ import Testing
         #expect(reason.contains("type"))
     }
 
-    @Test func aMarkerWithNoSegmentsIsCorruption() throws {
+    /// A marker that cannot be read (an I/O error; here a folder in its place) is no missing
+    /// marker: the open stops with the error and cuts nothing, where a missing one lets it cut.
+    @Test func aMarkerThatCannotBeReadStopsTheOpenAndCutsNothing() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await recovery.writeLog(temp, batches: 3)
+        let segment = try #require(temp.segments.last)
+        try recovery.modify(segment) { $0.removeLast(7) }
+        let size = try recovery.fileSize(segment)
+        let marker = temp.directory + "/" + SyncedMarker.fileName
+        try FileManager.default.removeItem(atPath: marker)
+        try FileManager.default.createDirectory(atPath: marker, withIntermediateDirectories: false)
+        let openers = [
+            { _ = try temp.open() }, { _ = try temp.open(.init(readOnly: true)) },
+            { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) },
+        ]
+        for open in openers {
+            let error = try #require(throws: LogError.self) { try open() }
+            #expect(error == .io(operation: "reading", path: marker, errno: .isDirectory))
+        }
+        #expect(try recovery.fileSize(segment) == size, "nothing cut")
+        // With no marker at all, the same damage is a torn tail: the marker alone told them apart.
+        try FileManager.default.removeItem(atPath: marker)
+        let log = try temp.open()
+        #expect(try await log.readAll(from: .start, limit: 100).count == 40)
+        try log.close()
+    }
+
+    @Test func aMarkerWithNoSegmentsIsCorruptionToWritersAndReadersAlike() throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
         try FileManager.default.createDirectory(atPath: temp.directory, withIntermediateDirectories: true)
         try temp.rewindSyncedMarker(to: 30)
         let first = temp.directory + "/" + SegmentHeader.fileName(basePosition: 0)
-        let openers = [{ _ = try temp.open(.init(readOnly: true)) }, { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }]
+        let openers = [
+            { _ = try temp.open() }, { _ = try temp.open(.init(readOnly: true)) },
+            { _ = try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) },
+        ]
         for open in openers {
             let error = try #require(throws: LogError.self) { try open() }
             #expect(error == .corrupt(
                 segment: first, offset: 0, position: 0,
                 reason: "the log ends here, but the synced marker says positions below 30 were durable: 30 acknowledged events are missing"))
+            #expect(temp.segments.isEmpty, "a writer refusing the log starts no segment in it")
         }
     }
 }
