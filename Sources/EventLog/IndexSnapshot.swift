@@ -101,7 +101,7 @@ enum IndexSnapshot {
             guard let segment = reader.read(UInt32.self), let length = reader.read(UInt32.self),
                 let offset = reader.read(Int64.self), let first = reader.read(UInt64.self), let count = reader.read(UInt32.self),
                 Int(segment) < bases.count, first == index.blocks.last.map({ $0.endPosition }) ?? 0,
-                offset >= Int64(SegmentHeader.size), Int(length) >= BlockHeader.size
+                offset >= Int64(SegmentHeader.size), Int(length) >= BlockHeader.size, offset <= Int64.max - Int64(length)
             else { return nil }
             // A segment's first block starts at the segment's base position.
             if segment != index.blocks.last.map({ UInt32($0.segment) }), first != bases[Int(segment)] { return nil }
@@ -111,7 +111,7 @@ enum IndexSnapshot {
         streams.reserveCapacity(Int(streamCount))
         for _ in 0..<streamCount {
             guard let length = reader.read(UInt16.self), let name = reader.readBytes(Int(length)),
-                let stream = StreamName(String(decoding: name, as: UTF8.self))
+                let text = String(validating: name, as: UTF8.self), let stream = StreamName(text)
             else { return nil }
             streams.append(stream)
         }
@@ -175,10 +175,14 @@ extension FileEventLog {
     /// Saves the index of everything durable to `index.snapshot` (atomically: temp file, sync, rename).
     public func writeIndexSnapshot() throws(LogError) {
         guard !options.readOnly else { throw .readOnly }
-        let (index, segments) = state.withLock { state in (state.index, state.segments) }
-        // Only whole durable batches: the index may hold batches still waiting for their sync.
-        let synced = state.withLock { $0.synced }
-        guard synced == index.count else { return }
+        // Read under one lock: once every indexed event is synced, every block is framed and
+        // written, so the block table covers the index. After a close there are no segments.
+        let taken = try state.withLock { state throws(LogError) -> (LogIndex, [Segment])? in
+            guard !state.segments.isEmpty else { throw .closed }
+            // Only whole durable batches: the index may hold batches still waiting for their sync.
+            return state.synced == state.index.count ? (state.index, state.segments) : nil
+        }
+        guard let (index, segments) = taken else { return }
         let bytes = IndexSnapshot.encode(index, segments: segments)
         let path = directory + "/" + IndexSnapshot.fileName
         let temporary = path + ".tmp"

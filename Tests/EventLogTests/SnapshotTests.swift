@@ -24,6 +24,16 @@ import Testing
         return event
     }
 
+    /// Edits the log's index snapshot and makes its checksum match again, as an editor or a
+    /// faulty build would leave it.
+    func editSnapshot(_ temp: TemporaryLog, _ edit: (inout [UInt8]) -> Void) throws {
+        try recovery.modify(temp.directory + "/" + IndexSnapshot.fileName) { bytes in
+            edit(&bytes)
+            let checksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 4)])) }
+            bytes.replaceSubrange((bytes.count - 4)..., with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        }
+    }
+
     @Test func aWriterThatClosesWhileVerifyReadsLeavesASnapshotVerifyDoesNotCompare() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
@@ -88,13 +98,8 @@ import Testing
         let temp = TemporaryLog()
         defer { temp.remove() }
         let written = try await recovery.writeLog(temp, batches: 2)
-        let snapshot = temp.directory + "/" + IndexSnapshot.fileName
-        // Event count 2^63 (bytes 32..<40), the checksum made to match.
-        try recovery.modify(snapshot) { bytes in
-            bytes.replaceSubrange(32..<40, with: [0, 0, 0, 0, 0, 0, 0, 0x80])
-            let checksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 4)])) }
-            bytes.replaceSubrange((bytes.count - 4)..., with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
-        }
+        // Event count 2^63 (bytes 32..<40).
+        try editSnapshot(temp) { $0.replaceSubrange(32..<40, with: [0, 0, 0, 0, 0, 0, 0, 0x80]) }
         #expect(try verify(temp).indexSnapshot == "damaged")
         let log = try temp.open(.init(readOnly: true))
         #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
@@ -109,11 +114,9 @@ import Testing
         let snapshot = temp.directory + "/" + IndexSnapshot.fileName
         // Position 20 (the first of conversation-1) given stream number 0, conversation-0's: each
         // position's entry, at the end, is its id (16 bytes) then its stream number (4).
-        try recovery.modify(snapshot) { bytes in
+        try editSnapshot(temp) { bytes in
             let entry = bytes.count - 4 - (40 - 20) * 20
             bytes.replaceSubrange((entry + 16)..<(entry + 20), with: [0, 0, 0, 0])
-            let checksum = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[..<($0.count - 4)])) }
-            bytes.replaceSubrange((bytes.count - 4)..., with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
         }
         let log = try temp.open(.init(readOnly: true))
         let wrongStream = try await #require(throws: LogError.self) {
@@ -144,5 +147,41 @@ import Testing
             #expect(offset == 0)
             #expect(position == 0)
         }
+    }
+
+    /// A stream name that is not UTF-8, or a block whose end does not fit a file offset: the
+    /// snapshot is ignored (not loaded with a name no append uses, not a crash).
+    @Test(arguments: ["name", "offset"])
+    func aChecksumValidSnapshotWithABadNameOrOffsetIsIgnored(field: String) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await recovery.writeLog(temp, batches: 2)
+        try editSnapshot(temp) { bytes in
+            if field == "name" {
+                let name = Array("conversation-0".utf8)
+                let at = try! #require((0...(bytes.count - name.count)).first { Array(bytes[$0..<($0 + name.count)]) == name })
+                bytes[at] = 0xFF
+            } else {
+                // The second block's offset: after the 40-byte head, one segment base (8) and one block (28), 8 bytes in.
+                bytes.replaceSubrange(84..<92, with: withUnsafeBytes(of: (Int64.max - 10).littleEndian, Array.init))
+            }
+        }
+        #expect(try verify(temp).indexSnapshot == "damaged")
+        let log = try temp.open(.init(readOnly: true))
+        #expect(try await log.read(stream: .test("conversation", "0"), from: 0, direction: .forwards, limit: 100).map(\.event) == Array(written[..<20]))
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+        try log.close()
+    }
+
+    @Test func aSnapshotAskedForAfterTheCloseIsRefusedAndTheClosesOneKept() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(3), to: .test("conversation", "a"), expected: .any)
+        try log.close()
+        let path = temp.directory + "/" + IndexSnapshot.fileName
+        let saved = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(throws: LogError.closed) { try log.writeIndexSnapshot() }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == saved)
     }
 }
