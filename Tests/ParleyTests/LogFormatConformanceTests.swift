@@ -144,4 +144,68 @@ import Testing
             #expect(events.count == 10)
         }
     }
+
+    /// Where each block of segment bytes starts, and its first position.
+    static func blocks(of bytes: [UInt8]) -> [(offset: Int, first: UInt64)] {
+        func field(_ at: Int, _ width: Int) -> UInt64 { (0..<width).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) } }
+        var blocks: [(offset: Int, first: UInt64)] = []
+        var offset = 32
+        while offset + 32 <= bytes.count && field(offset, 4) != 0 {
+            blocks.append((offset, field(offset + 24, 8)))
+            offset += 32 + Int(field(offset + 12, 4))
+        }
+        return blocks
+    }
+
+    /// Damage the reader must name where verify does, past the first damaged byte: a segment
+    /// that is not the last ending inside a batch (named at the batch's start), zeros over a block
+    /// header inside an acknowledged batch (named at the block, with its own position), and a
+    /// last segment that lost its blocks while the marker says they were durable (named at the
+    /// end of that segment's blocks, not the one before).
+    @Test(arguments: ["a segment ending inside a batch", "zeros inside a batch", "a last segment without its blocks"])
+    func damageInsideABatchOrSegmentIsNamedAlike(damage: String) async throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let writer = try FileEventLog(directory: log, options: .init(segmentSize: 8192, blockSize: 1024), logger: Logger(label: "test"))
+        let stream = StreamName(category: "damage", id: "inside")!
+        for count in [4, 40, 40] {
+            let events = (0..<count).map {
+                ProposedEvent(
+                    id: UUID(), type: "test.said", recordedAt: Timestamp(microsecondsSinceEpoch: 1_763_800_000_000_000 + Int64($0)),
+                    metadata: EventMetadata(actor: "test"), payload: Array(#"{"index":\#($0),"text":"\#(UUID()) \#(UUID())"}"#.utf8))
+            }
+            _ = try await writer.append(events, to: stream, expected: .any)
+        }
+        try writer.close()
+        let names = try FileManager.default.contentsOfDirectory(atPath: log).filter { $0.hasSuffix(".seg") }.sorted()
+        #expect(names.count == 2, "the third batch starts the second segment")
+        let (first, second) = (names[0], names[names.count - 1])
+        let (name, offset, position): (String, Int, UInt64)
+        switch damage {
+        case "a segment ending inside a batch":
+            // The first segment loses the last block of the batch at positions 4 to 43.
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/" + first)))
+            let blocks = Self.blocks(of: bytes)
+            let batch = try #require(blocks.first { $0.first == 4 })
+            #expect(blocks.last!.offset > batch.offset, "the batch has several blocks")
+            try Data(bytes[..<blocks.last!.offset]).write(to: URL(fileURLWithPath: log + "/" + first))
+            (name, offset, position) = (first, batch.offset, 4)
+        case "zeros inside a batch":
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/" + second)))
+            let block = try #require(Self.blocks(of: bytes).dropFirst().first)
+            bytes.replaceSubrange(block.offset..<(block.offset + 32), with: repeatElement(0, count: 32))
+            try Data(bytes).write(to: URL(fileURLWithPath: log + "/" + second))
+            (name, offset, position) = (second, block.offset, block.first)
+        default:
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/" + second)))
+            try Data(bytes[..<32]).write(to: URL(fileURLWithPath: log + "/" + second))
+            (name, offset, position) = (second, 32, 44)
+        }
+        let verify = try ParleyBinary.run(["log", "verify", "--log", log])
+        #expect(verify.status == 1)
+        #expect(verify.standardError.contains("corrupt log: \(log)/\(name) at byte \(offset), position \(position): "), "\(verify.standardError)")
+        let (status, summary, _) = try read(log)
+        #expect(status == 2)
+        #expect(summary.contains("CORRUPTION: segment \(name) offset \(offset), position \(position): "), "\(summary)")
+    }
 }
