@@ -148,6 +148,44 @@ import Testing
         try reopened.close()
     }
 
+    /// Recovery that starts where a sound index snapshot ends judges a torn tail after it against
+    /// the marker as a full scan does: a cut at the marker keeps the snapshot; one position lower
+    /// is corruption.
+    @Test(arguments: [50, 51])
+    func aTornTailPastASoundSnapshotIsJudgedAtTheMarker(marker: UInt64) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await RecoveryTests().writeLog(temp, batches: 2)
+        // Reopened from the snapshot of 40 events; two durable batches of 10, then a power cut.
+        let running = TemporaryLog()
+        defer { running.remove() }
+        try copyAsAPowerCutLeavesIt(temp, to: running)
+        let log = try running.open()
+        let later = [Events.make(10, seed: 7), Events.make(10, seed: 8)]
+        for batch in later { _ = try await log.append(batch, to: .test("conversation", "later"), expected: .any) }
+        let cut = TemporaryLog()
+        defer { cut.remove() }
+        try copyAsAPowerCutLeavesIt(running, to: cut)
+        try log.close()
+        let segment = try #require(cut.segments.last)
+        let last = try #require(try SegmentBlocks.of(file: segment).starts.last)
+        try tear(segment, blockAt: last)
+        try cut.rewindSyncedMarker(to: marker)
+        if marker == 51 {
+            let error = try #require(throws: LogError.self) { _ = try cut.open() }
+            guard case .corrupt(let path, let offset, let position, _) = error else { Issue.record("\(error)"); return }
+            #expect(path == segment)
+            #expect(offset == Int64(last))
+            #expect(position == 50)
+            return
+        }
+        let warnings = Warnings(level: .info)
+        let reopened = try FileEventLog(directory: cut.directory, logger: warnings.logger)
+        #expect(warnings.messages == ["cut a torn tail"], "the snapshot is kept: nothing rebuilt")
+        #expect(try await reopened.readAll(from: .start, limit: 100).map(\.event) == written + later[0])
+        try reopened.close()
+    }
+
     @Test(arguments: [0, 1, 4095, 4096, 4097, 1_000_000, 123_456_789_012])
     func aHorizonIsStoredExactlyUpTo4095BackAndNeverBelowTheWritersBeyond(distance: UInt64) {
         let first: UInt64 = 200_000_000_000
