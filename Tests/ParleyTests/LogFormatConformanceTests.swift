@@ -47,6 +47,19 @@ import Testing
         #expect(differing == nil, "position \(differing?.offset ?? -1): the reader read \(differing?.element.0 ?? [:]), dump printed \(differing?.element.1 ?? [:])")
     }
 
+    /// `parley log verify` and the reader both call the log corrupt at `offset` of segment `name`,
+    /// position `position`. Returns what verify printed, for more checks.
+    @discardableResult
+    func expectCorruptionNamedAlike(_ log: String, segment name: String, offset: Int, position: UInt64) throws -> String {
+        let verify = try ParleyBinary.run(["log", "verify", "--log", log])
+        #expect(verify.status == 1)
+        #expect(verify.standardError.contains("corrupt log: \(log)/\(name) at byte \(offset), position \(position): "), "\(verify.standardError)")
+        let (status, summary, _) = try read(log)
+        #expect(status == 2)
+        #expect(summary.contains("CORRUPTION: segment \(name) offset \(offset), position \(position): "), "\(summary)")
+        return verify.standardError
+    }
+
     @Test func anImportedLogReadsTheSameFromThePageAlone() throws {
         let corpus = try ImportCommandTests().makeCorpus()
         let log = SubmitFixture.scratch()
@@ -82,13 +95,7 @@ import Testing
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         bytes[32 + 32 + 8] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: path))
-        let base = UInt64(name.prefix(20))!
-        let verify = try ParleyBinary.run(["log", "verify", "--log", log])
-        #expect(verify.status == 1)
-        #expect(verify.standardError.contains("corrupt log: \(path) at byte 32, position \(base): "), "\(verify.standardError)")
-        let (status, summary, _) = try read(log)
-        #expect(status == 2)
-        #expect(summary.contains("CORRUPTION: segment \(name) offset 32, position \(base): "), "\(summary)")
+        try expectCorruptionNamedAlike(log, segment: name, offset: 32, position: UInt64(name.prefix(20))!)
     }
 
     /// A power cut: a durable batch (positions 0 to 9), then buffered batches never synced: 4,100
@@ -121,22 +128,17 @@ import Testing
         try writer.close()
         let name = "00000000000000000000.seg"
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log + "/" + name)))
-        func field(_ at: Int, _ width: Int) -> UInt64 { (0..<width).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) } }
         // The large batch's first block: the first one that starts at position 10.
-        var torn = 32
-        while field(torn + 24, 8) != 10 { torn += 32 + Int(field(torn + 12, 4)) }
+        let torn = try #require(Self.blocks(of: bytes).first { $0.first == 10 }).offset
         bytes.replaceSubrange((torn + 40)..<(torn + 104), with: repeatElement(0, count: 64))
         try Data(bytes).write(to: URL(fileURLWithPath: log + "/" + name))
 
-        let verify = try ParleyBinary.run(["log", "verify", "--log", log])
-        let (status, summary, events) = try read(log)
         if syncBeforeLast {
-            #expect(verify.status == 1)
-            #expect(verify.standardError.contains("corrupt log: \(log)/\(name) at byte \(torn), position 10: "), "\(verify.standardError)")
-            #expect(verify.standardError.contains("once a sync of the positions below 4110 had started"), "\(verify.standardError)")
-            #expect(status == 2)
-            #expect(summary.contains("CORRUPTION: segment \(name) offset \(torn), position 10: "), "\(summary)")
+            let verified = try expectCorruptionNamedAlike(log, segment: name, offset: torn, position: 10)
+            #expect(verified.contains("once a sync of the positions below 4110 had started"), "\(verified)")
         } else {
+            let verify = try ParleyBinary.run(["log", "verify", "--log", log])
+            let (status, summary, events) = try read(log)
             #expect(verify.status == 0, "\(verify.standardError)")
             #expect(verify.standardOutput.contains("at byte \(torn) of \(log)/\(name), from position 10 on: "), "\(verify.standardOutput)")
             #expect(status == 0)
@@ -201,11 +203,6 @@ import Testing
             try Data(bytes[..<32]).write(to: URL(fileURLWithPath: log + "/" + second))
             (name, offset, position) = (second, 32, 44)
         }
-        let verify = try ParleyBinary.run(["log", "verify", "--log", log])
-        #expect(verify.status == 1)
-        #expect(verify.standardError.contains("corrupt log: \(log)/\(name) at byte \(offset), position \(position): "), "\(verify.standardError)")
-        let (status, summary, _) = try read(log)
-        #expect(status == 2)
-        #expect(summary.contains("CORRUPTION: segment \(name) offset \(offset), position \(position): "), "\(summary)")
+        try expectCorruptionNamedAlike(log, segment: name, offset: offset, position: position)
     }
 }
