@@ -7,8 +7,8 @@ extension Rebuilder {
     ///
     /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
     /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
-    /// are re-pinned to the new one. `parley.migrations` then lists the files the new version was
-    /// made from; with `strictFiles` (a rebuild), the swap is refused when the live schema has a
+    /// are re-pinned to the new one. The retiring version's files are recorded as
+    /// `parley.migrations` lists them, which then lists the files the new version was made from; with `strictFiles` (a rebuild), the swap is refused when the live schema has a
     /// file the new version lacks.
     func swap(
         retiring old: Version, activating new: Version, strictFiles: Bool, connection: Connection,
@@ -45,8 +45,10 @@ extension Rebuilder {
                 throw Refusal(description: "projection \(projection.name)'s versions changed while swapping \(old.version) for \(new.version) "
                     + "(another rebuild, rollback or drop ran); nothing was swapped")
             }
-            try builder.versionFiles.makeLive(
-                version: new.version, strict: strictFiles, connection: connection)
+            // `parley.migrations` still lists the retiring schema's files, those migrated into it
+            // while it was live included: recorded now, a rollback to it restores them all.
+            try builder.versionFiles.recordLive(version: old.version, connection: connection)
+            try builder.versionFiles.makeLive(version: new.version, strict: strictFiles, connection: connection)
         }
     }
 

@@ -93,7 +93,6 @@ public struct Rebuilder: Sendable {
         let next = (versions.map(\.version).max() ?? 0) + 1
         let shadow = Version(version: next, schema: "\(projection.schema)_v\(next)", status: "building")
         try connection.transaction { connection in
-            try files.recordLive(version: active.version, connection: connection)
             let durations = try builder.migrate(shadow.schema, connection: connection)
             try connection.execute(
                 "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",

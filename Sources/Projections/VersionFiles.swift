@@ -8,8 +8,8 @@ import Postgres
 /// `parley.migrations` says which of a product's files the live schema has, so that `parley
 /// migrate` applies the others to it. A rebuild builds version n + 1 from the folder as it is then,
 /// new files included, and records them in `parley.projection_version_files`; the swap that makes
-/// a version live (a rebuild's or a rollback's) makes `parley.migrations` list exactly that
-/// version's files. Replays, verifies and rebuilds refuse a folder that no longer holds what the
+/// a version live (a rebuild's or a rollback's) records the retiring version's files as they are
+/// then and makes `parley.migrations` list exactly the new version's files. Replays, verifies and rebuilds refuse a folder that no longer holds what the
 /// live schema was made from.
 struct VersionFiles {
     let projection: Projection
@@ -52,8 +52,10 @@ struct VersionFiles {
         }
     }
 
-    /// Records the live schema's files, as `parley.migrations` lists them, as those of the active
-    /// `version` when it has none recorded yet, so that a rollback to it can restore them.
+    /// Records the live schema's files, as `parley.migrations` lists them, as those of the
+    /// retiring `version` (adding those it lacks: the first version's, made by `parley migrate`,
+    /// and any migrated into it while it was live), so that a rollback to it restores them all.
+    /// Run it in the swap's transaction, before `makeLive`.
     func recordLive(version: Int, connection: Connection) throws {
         try connection.execute(
             """
