@@ -4,13 +4,14 @@ import Postgres
 /// Applying a prepared batch: one transaction with the checkpoint move, retried on a transient
 /// error, and narrowed to one event per transaction when the batch is refused.
 extension ProjectionRunner {
-    /// Applies `prepared` and moves the checkpoint past it, or reports that another runner moved it first.
+    /// Applies `prepared` and moves the checkpoint past it, or reports that another runner moved
+    /// it first or that a swap retired the version.
     func commit(_ prepared: Prepared) async throws -> Step {
         var retries = 0
         while true {
             do {
-                guard try await apply(prepared.writes, from: prepared.from, to: prepared.next) else {
-                    return .checkpointMoved(expected: prepared.from)
+                if let stopped = Self.stop(try await apply(prepared.writes, from: prepared.from, to: prepared.next), expected: prepared.from) {
+                    return stopped
                 }
             } catch let error as PostgresError where error.code?.isTransient == true && retries < Self.transientRetries {
                 // A deadlock or serialization failure says nothing about the events: the same
@@ -23,8 +24,8 @@ extension ProjectionRunner {
                 // Find the event at fault: apply one event per transaction up to it. When every event
                 // applies on its own (the batch's grouping by table was the trouble), the batch is done.
                 logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
-                if let moved = try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next) {
-                    return .checkpointMoved(expected: moved)
+                if let stopped = try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next) {
+                    return stopped
                 }
             }
             return .applied(Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next))
@@ -47,13 +48,21 @@ extension ProjectionRunner {
         return error.code?.isAboutTheStatement ?? true
     }
 
-    /// Applies `writes` and moves the checkpoint from `from` to `next` in one transaction; false,
-    /// writing nothing, when the checkpoint was no longer at `from`.
-    func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws -> Bool {
+    /// What `apply` did: only `applied` wrote anything.
+    enum Outcome {
+        case applied
+        /// The checkpoint was no longer where the batch starts.
+        case checkpointMoved
+        /// The version is no longer the active one, and the runner follows only that (`Target.whileActive`).
+        case retired
+    }
+
+    /// Applies `writes` and moves the checkpoint from `from` to `next` in one transaction.
+    func apply(_ writes: [PlannedWrite], from: LogPosition, to next: LogPosition) async throws -> Outcome {
         let projection = self.projection
         let target = self.target
         let applied = try await session.run { connection in
-            try connection.transaction { connection in
+            try connection.transaction { connection -> Outcome in
                 var schema = target.schema
                 if let version = target.trackedVersion {
                     // Lock the checkpoint first: a rebuild's swap takes the same lock, so a batch
@@ -64,14 +73,15 @@ extension ProjectionRunner {
                         WHERE projection = $1 AND version = $2 FOR UPDATE
                         """, [projection.name, version])
                     guard let row = rows.first else { throw VersionNotRegistered(projection: projection.name, version: version) }
-                    guard try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else { return false }
+                    guard try row.decode("next_position", as: Int64.self) == Int64(from.rawValue) else { return .checkpointMoved }
                     // A statement of its own, so its snapshot is taken after the lock: a swap that
                     // committed while this batch waited for the lock is seen (a join in the locking
                     // statement would read the version row from before the wait).
-                    let schemas = try connection.query(
-                        "SELECT schema_name FROM parley.projection_versions WHERE projection = $1 AND version = $2",
+                    let versions = try connection.query(
+                        "SELECT schema_name, status FROM parley.projection_versions WHERE projection = $1 AND version = $2",
                         [projection.name, version])
-                    schema = try schemas[0].decode("schema_name")
+                    if target.whileActive, try versions[0].decode("status", as: String.self) != "active" { return .retired }
+                    schema = try versions[0].decode("schema_name")
                 }
                 let durability = target.bulk ? ", set_config('synchronous_commit', 'off', true)" : ""
                 try connection.execute("SELECT set_config('search_path', $1, true)\(durability)", ["\(Self.quoted(schema)), public"])
@@ -88,14 +98,14 @@ extension ProjectionRunner {
                     }
                 }
                 try Self.run(pending, on: connection)
-                guard let version = target.trackedVersion else { return true }
+                guard let version = target.trackedVersion else { return .applied }
                 try connection.execute(
                     "UPDATE parley.projection_checkpoints SET next_position = $3, updated_at = now() WHERE projection = $1 AND version = $2",
                     [projection.name, version, Int64(next.rawValue)])
-                return true
+                return .applied
             }
         }
-        if applied, target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
+        if case .applied = applied, target.trackedVersion == nil { memoryCheckpoint.withLock { $0 = next } }
         return applied
     }
 
@@ -113,13 +123,16 @@ extension ProjectionRunner {
     }
 
     /// Applies `events` one per transaction; throws `ProjectionError` at the first one refused.
-    /// Returns the checkpoint it expected when another runner moved it first, nil when it applied them all.
-    func applyOneByOne(_ events: [RecordedEvent], from: LogPosition, through end: LogPosition) async throws -> LogPosition? {
+    /// Returns nil when it applied them all, or why it stopped: another runner moved the
+    /// checkpoint first, or a swap retired the version.
+    func applyOneByOne(_ events: [RecordedEvent], from: LogPosition, through end: LogPosition) async throws -> Step? {
         var checkpoint = from
         for event in events {
             let writes = try projection.statements(event).map(PlannedWrite.statement)
             do {
-                guard try await apply(writes, from: checkpoint, to: event.position.next) else { return checkpoint }
+                if let stopped = Self.stop(try await apply(writes, from: checkpoint, to: event.position.next), expected: checkpoint) {
+                    return stopped
+                }
             } catch let error as PostgresError where Self.blamesAnEvent(error) {
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
@@ -131,6 +144,15 @@ extension ProjectionRunner {
             }
             checkpoint = event.position.next
         }
-        return try await apply([], from: checkpoint, to: end) ? nil : checkpoint
+        return Self.stop(try await apply([], from: checkpoint, to: end), expected: checkpoint)
+    }
+
+    /// The step a batch ends with when `outcome` wrote nothing; nil when it applied.
+    private static func stop(_ outcome: Outcome, expected: LogPosition) -> Step? {
+        switch outcome {
+        case .applied: nil
+        case .checkpointMoved: .checkpointMoved(expected: expected)
+        case .retired: .retired
+        }
     }
 }

@@ -3,8 +3,8 @@ import Logging
 import Postgres
 
 extension ProjectionRunner {
-    /// Runners for the version of `projection` that must keep up with the log: the active one.
-    /// Registers the code's version as active when there is none yet.
+    /// Runners for the version of `projection` that must keep up with the log: the active one,
+    /// until a swap retires it. Registers the code's version as active when there is none yet.
     ///
     /// A version being built belongs to its rebuild, which catches it up and resumes it when
     /// interrupted; a runner here too would only race it for the same batches.
@@ -23,7 +23,7 @@ extension ProjectionRunner {
         return try versions.map { version in
             ProjectionRunner(
                 projection: projection, store: store, session: try DatabaseSession(conninfo, logger: logger), logger: logger,
-                target: .init(schema: version.schema, trackedVersion: version.version))
+                target: .init(schema: version.schema, trackedVersion: version.version, whileActive: true))
         }
     }
 }

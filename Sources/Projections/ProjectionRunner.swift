@@ -33,12 +33,17 @@ public final class ProjectionRunner: Sendable {
         /// `synchronous_commit = off`. A commit lost in a crash loses its checkpoint move with it,
         /// so the batch is applied again; see Specs/history-and-rebuilds.md.
         public var bulk: Bool
+        /// The runner keeps the live schema up to date, and stops (`Step.retired`) once a swap
+        /// has retired its version: the new active version's runner takes over. Without it, a
+        /// runner follows its version whatever its status (a rebuild's shadow, a rollback's target).
+        public var whileActive: Bool
 
-        public init(schema: String, trackedVersion: Int?, until: LogPosition? = nil, bulk: Bool = false) {
+        public init(schema: String, trackedVersion: Int?, until: LogPosition? = nil, bulk: Bool = false, whileActive: Bool = false) {
             self.schema = schema
             self.trackedVersion = trackedVersion
             self.until = until
             self.bulk = bulk
+            self.whileActive = whileActive
         }
     }
 
@@ -61,6 +66,8 @@ public final class ProjectionRunner: Sendable {
         /// Another runner of the version moved the checkpoint away from `expected` first: nothing
         /// was written, and the next step reads from the checkpoint it left.
         case checkpointMoved(expected: LogPosition)
+        /// The version stopped being the active one (`Target.whileActive`): nothing was written.
+        case retired
     }
 
     public init(projection: Projection, store: any EventStore, session: DatabaseSession, logger: Logger, target: Target? = nil) {
@@ -128,7 +135,8 @@ public final class ProjectionRunner: Sendable {
         return try await commit(prepared)
     }
 
-    /// Applies batches until the checkpoint reaches the head of the log; returns the events applied.
+    /// Applies batches until the checkpoint reaches the head of the log, or until a swap retires
+    /// the version of a runner that follows the active one; returns the events applied.
     ///
     /// The next batch is read and turned into SQL while the database applies the current one.
     /// Runners of one version share it: a batch whose checkpoint another runner moved (it applied
@@ -152,6 +160,10 @@ public final class ProjectionRunner: Sendable {
                 logger.debug("another runner applied the batch; going on from its checkpoint", metadata: ["batch": "\(expected)"])
                 _ = try? await following
                 prepared = try await prepare(from: try await checkpoint(), limit: batchSize, order: order)
+            case .retired:
+                logger.info("the version was retired by a swap: stopping", metadata: ["version": "\(target.trackedVersion ?? 0)"])
+                _ = try? await following
+                return applied
             }
         }
         return applied

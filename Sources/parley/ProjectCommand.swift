@@ -73,7 +73,9 @@ struct Project: AsyncParsableCommand {
     /// Catches every live version up, waits for new events, and again, until interrupted.
     ///
     /// The active version is read again on every round, so a rebuild's swap is followed without
-    /// restarting; the version being built is the rebuild's own to catch up.
+    /// restarting: the retired version's runner stops at its next batch, however fast events
+    /// arrive, and the next round follows the new one. The version being built is the rebuild's
+    /// own to catch up.
     private func followAll(
         _ projections: [Projection], log: FileEventLog, conninfo: String, starting: [ProjectionRunner]
     ) async throws {
@@ -92,7 +94,7 @@ struct Project: AsyncParsableCommand {
                     let key = "\(projection.name)/\(version.version)"
                     let runner = try runners[key] ?? ProjectionRunner(
                         projection: projection, store: log, session: DatabaseSession(conninfo, logger: options.logger),
-                        logger: options.logger, target: .init(schema: version.schema, trackedVersion: version.version))
+                        logger: options.logger, target: .init(schema: version.schema, trackedVersion: version.version, whileActive: true))
                     do {
                         try await runner.catchUp(batchSize: batchSize)
                         next = min(next, try await runner.checkpoint())

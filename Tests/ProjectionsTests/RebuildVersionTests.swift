@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import Migue
 import Postgres
 @testable import Projections
 import Testing
@@ -144,6 +145,37 @@ import TestSupport
             target: .init(schema: "migue_v1", trackedVersion: 1))
 
         await #expect(throws: VersionNotRegistered(projection: "migue", version: 1)) { try await runner.catchUp() }
+    }
+
+    /// A runner following the live schema stops at its first batch once a swap retired its
+    /// version, writing nothing however many events wait (`project --follow` then follows the new
+    /// one); a runner of a version whatever its status (a rollback's) goes on applying them.
+    @Test func aRunnerOfTheActiveVersionStopsOnceASwapRetiresIt() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let store = setup.rebuilder.builder.store
+        let following = try #require(try await ProjectionRunner.runners(
+            for: ProjectionCatalog.migue, store: store, conninfo: setup.database.conninfo, logger: TestServer.logger
+        ).first)
+        #expect(following.target == .init(schema: "migue", trackedVersion: 1, whileActive: true))
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        let conversation = (UUID(namespace: Migue.namespace, name: "bulk-conversation-0"), "+34620000000")
+        for index in 0..<30 { try await BulkMessages.appendOne(index: index, conversation: conversation, to: store) }
+        let checkpoint = try await following.checkpoint()
+        let messages = { try setup.database.connect().query("SELECT count(*) AS n FROM migue_v1.messages_v2")[0].decode("n", as: Int.self) }
+        let before = try messages()
+
+        #expect(try await following.applyNextBatch(limit: 10) == .retired)
+        #expect(try await following.catchUp(batchSize: 10) == 0)
+        #expect(try await following.checkpoint() == checkpoint)
+        #expect(try messages() == before)
+
+        let anyStatus = ProjectionRunner(
+            projection: ProjectionCatalog.migue, store: store,
+            session: try DatabaseSession(setup.database.conninfo, logger: TestServer.logger), logger: TestServer.logger,
+            target: .init(schema: "migue_v1", trackedVersion: 1))
+        #expect(try await anyStatus.catchUp(batchSize: 10) == 30)
+        #expect(try messages() == before + 30)
     }
 
     /// A function taking the schema's own types keeps its grants across a swap (and PUBLIC stays
