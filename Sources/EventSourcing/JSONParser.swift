@@ -255,6 +255,6 @@ struct JSONParser {
         guard !refusingInexactNumbers || DecimalForm(text.utf8) == DecimalForm("\(value)".utf8) else {
             return refuse(.inexactNumber, at: start)
         }
-        return .double(value)
+        return .number(value)
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 /// Any JSON value, kept as parsed, so a command's fields can be checked one by one with precise messages.
 ///
 /// Integers that fit `Int64` stay exact; other numbers are `Double` (a command refuses a number
-/// that would change on the way: `12345678901234567890`, `1.00000000000000001`). Objects encode with sorted keys
-/// through `JSONValue.encoded`, so the same value always gives the same bytes.
+/// that would change on the way: `12345678901234567890`, `1.00000000000000001`). A whole number
+/// below 2^53 is `.integer` however it is written (`4.0`, `4e0`), as `JSONValue.number` makes it: equal numbers are equal values, and a value equals what its encoding parses back to.
+/// Objects encode with sorted keys through `JSONValue.encoded`, so the same value always gives
+/// the same bytes.
 public enum JSONValue: Hashable, Sendable, Codable {
     case null
     case bool(Bool)
@@ -27,7 +29,7 @@ public enum JSONValue: Hashable, Sendable, Codable {
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
+            self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -48,6 +50,15 @@ public enum JSONValue: Hashable, Sendable, Codable {
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
         }
+    }
+
+    /// A finite number: `.integer` when it is whole and below 2^53 in magnitude, else `.double`.
+    /// The parser and the encoder make every number through it, so `4.0`, decided from a command,
+    /// equals the `4` its event is written with and read back as. From 2^53 on, a whole double
+    /// may be an integer beyond `Int64` rounded (`-9223372036854775809`): it stays a double.
+    public static func number(_ value: Double) -> JSONValue {
+        if value.magnitude < 0x20_0000_0000_0000, let whole = Int64(exactly: value) { return .integer(whole) }
+        return .double(value)
     }
 
     /// What the value is, as a rejection names it: `a string`, `an object`, ...

@@ -191,7 +191,7 @@ struct ValueEncoding: Encoder {
             guard number.isFinite else {
                 throw EncodingError.invalidValue(number, .init(codingPath: path(), debugDescription: "JSON has no \(number)"))
             }
-            return .value(.double(number))
+            return .value(.number(number))
         }
         return nil
     }
@@ -247,7 +247,7 @@ enum JSONNumbers {
         guard value.isFinite else {
             throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "JSON has no \(value)"))
         }
-        return .double(value)
+        return .number(value)
     }
 
     static func exact(_ value: UInt64, at path: [any CodingKey]) throws -> JSONValue {

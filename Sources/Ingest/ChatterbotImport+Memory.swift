@@ -43,7 +43,7 @@ extension ChatterbotImport {
             var data: [String: JSONValue] = [
                 "memory_id": place.idText(note.label), "user_id": place.user, "type": .string(note.type),
                 "content": .string(note.content), "category": .string(note.category),
-                "relevance": .double(Double(note.relevance) / 100),
+                "relevance": .number(Double(note.relevance) / 100),
             ]
             if note.embedded { data["embedding"] = .array(TextEmbedding.vector(note.content).map(JSONValue.double)) }
             return place.command(note.label, "memory.record", at: place.at(Self.memoriesWritten + Int64(offset)), data)

@@ -13,7 +13,7 @@ extension ChatterbotImport {
         return [
             place.command("location", "location.record", at: place.at(shared), [
                 "location_id": place.idText("location"), "user_id": place.user, "conversation_id": place.conversation,
-                "latitude": .double(point.latitude), "longitude": .double(point.longitude), "name": .string(city.name),
+                "latitude": .number(point.latitude), "longitude": .number(point.longitude), "name": .string(city.name),
                 "address": .string("\(city.name), \(city.country)"), "timestamp": .string(place.at(shared).description),
             ]),
             interaction(place, label: "cta", type: "cta_button_tap", after: shared + Self.minute, [

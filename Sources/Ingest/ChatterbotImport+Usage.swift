@@ -90,7 +90,7 @@ extension ChatterbotImport {
         let units = cost ?? ((input ?? 0) * model.input + (output ?? 0) * model.output)
         var data: [String: JSONValue] = [
             "usage_id": place.idText("ai-usage/\(task)"), "provider": .string(model.provider), "task_type": .string(task),
-            "model": .string(model.name), "cost_usd": .double(Double(units) / 1e8), "user_id": place.user,
+            "model": .string(model.name), "cost_usd": .number(Double(units) / 1e8), "user_id": place.user,
             "conversation_id": place.conversation, "metadata": .object(metadata),
         ]
         if let input { data["tokens_input"] = .integer(input) }

@@ -21,8 +21,15 @@ extension CommandFields {
     /// A whole number that PostgreSQL's `INT` holds (-2147483648 to 2147483647).
     mutating func optionalInt32(_ key: String) throws(CommandRejection) -> Int32? {
         guard let value = optionalJSON(key) else { return nil }
-        guard case .integer(let number) = value else {
-            throw CommandRejection(field: field(key), "expected a whole number, found \(value.kind)")
+        let number: Int64
+        switch value {
+        case .integer(let whole): number = whole
+        // Whole numbers below 2^53 are integers however written (`30.0`): a double here has a
+        // fraction or is far past INT.
+        case .double(let other) where other.rounded() != other:
+            throw CommandRejection(field: field(key), "expected a whole number, found \(other)")
+        case .double(let other): throw CommandRejection(field: field(key), "\(other) does not fit an INT column")
+        default: throw CommandRejection(field: field(key), "expected a whole number, found \(value.kind)")
         }
         guard let small = Int32(exactly: number) else {
             throw CommandRejection(field: field(key), "\(number) does not fit an INT column")

@@ -75,6 +75,29 @@ import Testing
         }
     }
 
+    /// `4.0` in a command is the `4` its event stores: a profile update decides alike on the state
+    /// the service caches after deciding and on the state a new process reads from the log.
+    @Test func aWholeNumberWrittenWithAFractionDecidesAlikeFromTheCacheAndFromTheLog() async throws {
+        let store = InMemoryEventStore()
+        let user = Migue.userID(phoneNumber: "+34600000001").lowercasedText
+        func line(_ name: String, _ type: String, _ data: String) -> [UInt8] {
+            let id = UUID(namespace: Migue.namespace, name: name).lowercasedText
+            return Array(#"{"id":"\#(id)","product":"migue","type":"\#(type)","at":"2026-11-22T10:00:00Z","actor":"a","data":\#(data)}"#.utf8)
+        }
+        let cached = MigueService(store: store)
+        let registered = try await cached.handle(json: line("register", "user.register", #"{"phone_number":"+34600000001","preferences":{"n":4.0}}"#))
+        #expect(registered.appendedAnything)
+        let head = await store.head()
+
+        let sameProcess = try await cached.handle(json: line("same", "user.update-profile", #"{"user_id":"\#(user)","preferences":{"n":4}}"#))
+        let newProcess = try await MigueService(store: store).handle(
+            json: line("new", "user.update-profile", #"{"user_id":"\#(user)","preferences":{"n":4.0}}"#))
+
+        #expect(sameProcess == .accepted([]))
+        #expect(newProcess == .accepted([]))
+        #expect(await store.head() == head)
+    }
+
     @Test func payloadsAreSortedSnakeCaseJSON() throws {
         let event = Reminder.Event.statusChanged(Reminder.StatusChanged(
             reminderID: UUID(uuidString: "7f3e0000-0000-4000-8000-000000000001")!, from: .pending, to: .sent,

@@ -34,6 +34,10 @@ import Testing
         #expect(Self.parse("call.change-status", ["call_id": "wacid.1", "status": "ended", "duration_seconds": 42, "end_reason": "completed"])
             == .success(.changeCallStatus(CallLog.ChangeStatus(
                 callLogID: Migue.callLogID(callID: "wacid.1"), to: .ended, durationSeconds: 42, endReason: .completed, at: F.t0))))
+        // `42.0` in a command's text is the whole number 42.
+        #expect(Self.parse("call.change-status", ["call_id": "wacid.1", "status": "ended", "duration_seconds": JSONValue(parsing: Array("42.0".utf8))!])
+            == .success(.changeCallStatus(CallLog.ChangeStatus(
+                callLogID: Migue.callLogID(callID: "wacid.1"), to: .ended, durationSeconds: 42, endReason: nil, at: F.t0))))
     }
 
     @Test func messagesSayWhetherTheyAreProactiveOrCameThroughAFreeEntryPoint() {
@@ -89,7 +93,11 @@ import Testing
          #"data.status: expected one of "pending", "in_progress", "completed", "expired", "failed""#),
         ("call.initiate", ["call_id": "c", "user_id": F.uuid(F.userID), "direction": "up"], #"data.direction: expected one of "inbound", "outbound""#),
         ("call.change-status", ["call_id": "c", "status": "ended", "duration_seconds": .double(1.5)],
-         "data.duration_seconds: expected a whole number, found a number"),
+         "data.duration_seconds: expected a whole number, found 1.5"),
+        ("call.change-status", ["call_id": "c", "status": "ended", "duration_seconds": .double(1e19)],
+         "data.duration_seconds: 1e+19 does not fit an INT column"),
+        ("call.change-status", ["call_id": "c", "status": "ended", "duration_seconds": "30"],
+         "data.duration_seconds: expected a whole number, found a string"),
         ("call.change-status", ["call_id": "c", "status": "ended", "duration_seconds": 2_147_483_648],
          "data.duration_seconds: 2147483648 does not fit an INT column"),
         ("call.change-status", ["call_id": "c", "status": "ended", "end_reason": "hung_up"],
