@@ -58,7 +58,8 @@ public struct CommandEnvelope: Hashable, Sendable {
                     "the number at byte \(byte) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double")
             case .duplicateKey(let key):
                 let shown = key.unicodeScalars.count > 64 ? String(String.UnicodeScalarView(key.unicodeScalars.prefix(64))) + "…" : key
-                throw CommandRejection("not valid JSON: the key \"\(shown)\" appears twice in one object (again at byte \(byte))")
+                // Quoted as a JSON string: a newline or quote in the key cannot break the message's line.
+                throw CommandRejection("not valid JSON: the key \(JSONValue.string(shown).encoded) appears twice in one object (again at byte \(byte))")
             case .tooDeep:
                 throw CommandRejection("not valid JSON: arrays and objects nest deeper than \(JSONParser.maximumDepth) at byte \(byte)")
             case .invalidUTF8:

@@ -82,7 +82,7 @@ public enum Message: Decider {
                 "message \(short(id)): only an inbound message comes through a free entry point"
             case .mimeTypeWithoutMedia(let id): "message \(short(id)): a media_mime_type goes only with a media_url"
             case .invalidMimeType(let id, let text):
-                "message \(short(id)): media_mime_type \"\(text.prefix(40))\" is not a MIME type such as image/jpeg"
+                "message \(short(id)): media_mime_type \(CommandRejection.quoted(text)) is not a MIME type such as image/jpeg"
             }
         }
     }

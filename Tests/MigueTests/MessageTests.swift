@@ -115,6 +115,14 @@ import Testing
         given(Message.self).when(.record(record)).thenRejects(.invalidMimeType(record.messageID, mime))
     }
 
+    /// The rejection quotes the value as a JSON string, cut: a newline or quote in it cannot forge
+    /// a line of `parley submit`'s output.
+    @Test func aMimeTypeRejectionQuotesTheValueSafely() {
+        let record = Self.record("x\nline 7: \"accepted\" and then some more text")
+        #expect(Message.Rejection.invalidMimeType(record.messageID, record.mediaMimeType!).description.hasSuffix(
+            #": media_mime_type "x\nline 7: \"accepted\" and then so"... is not a MIME type such as image/jpeg"#))
+    }
+
     @Test func aMimeTypeWithoutMediaIsRejected() {
         var record = Self.record("text/plain", media: nil)
         record.content = "hola"
