@@ -82,8 +82,14 @@ public struct CommandEnvelope: Hashable, Sendable {
         let causationID = try fields.optionalUUID("causation_id")
         let data = try fields.json("data")
         try fields.finish()
-        for (key, name) in [("product", product), ("type", type), ("actor", actor)] where name.utf8.count > Self.maximumNameSize {
-            throw CommandRejection(field: key, "is \(name.utf8.count) bytes; at most \(Self.maximumNameSize)")
+        for (key, name) in [("product", product), ("type", type), ("actor", actor)] {
+            if name.utf8.count > Self.maximumNameSize {
+                throw CommandRejection(field: key, "is \(name.utf8.count) bytes; at most \(Self.maximumNameSize)")
+            }
+            // Names are shown in the audit, history and explain reports, one line each.
+            if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw CommandRejection(field: key, "must not hold a control character (a newline, a tab, an escape)")
+            }
         }
         guard case .object(let members) = data else {
             throw CommandRejection(field: "data", "expected an object, found \(data.kind)")

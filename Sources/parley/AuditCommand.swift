@@ -65,8 +65,9 @@ struct Audit: AsyncParsableCommand {
             return
         }
         for transition in transitions {
-            print("\(transition.at)  \(transition.category)-\(transition.id)  \(transition.from) -> \(transition.to)  "
-                + "by \(transition.actor)  command \(transition.command.map { $0.lowercasedText } ?? "-")  position \(transition.position)")
+            print("\(transition.at)  \(PlainText.shown("\(transition.category)-\(transition.id)"))  \(transition.from) -> \(transition.to)  "
+                + "\(PlainText.shown(transition.eventType))  by \(PlainText.shown(transition.actor))  "
+                + "command \(transition.command.map { $0.lowercasedText } ?? "-")  position \(transition.position)")
         }
         if transitions.isEmpty { print("no transitions") }
     }

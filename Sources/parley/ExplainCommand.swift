@@ -56,8 +56,8 @@ struct Explain: AsyncParsableCommand {
             return
         }
         for write in writes {
-            print("position \(write.position)  \(write.at)  \(write.verb.padding(6))  \(write.eventType) in \(write.stream)  "
-                + "by \(write.actor)  command \(write.command?.lowercasedText ?? "-")")
+            print("position \(write.position)  \(write.at)  \(write.verb.padding(6))  \(PlainText.shown(write.eventType)) in "
+                + "\(PlainText.shown("\(write.stream)"))  by \(PlainText.shown(write.actor))  command \(write.command?.lowercasedText ?? "-")")
         }
     }
 }

@@ -31,8 +31,9 @@ struct History: AsyncParsableCommand {
                 print(EventJSON.line(event))
             } else {
                 let payload = String(decoding: event.payload, as: UTF8.self)
-                print("v\(event.version)  position \(event.position)  \(event.recordedAt)  \(event.type) v\(event.schemaVersion)  by \(event.metadata.actor)")
-                print("    \(payload)")
+                print("v\(event.version)  position \(event.position)  \(event.recordedAt)  \(PlainText.shown(event.type)) v\(event.schemaVersion)  "
+                    + "by \(PlainText.shown(event.metadata.actor))")
+                print("    \(PlainText.shown(payload))")
             }
         }
     }

@@ -1,3 +1,4 @@
+import EventSourcing
 import Foundation
 
 /// Writes one JSON object per line to standard output, keys sorted, so scripts can diff runs.
@@ -15,5 +16,14 @@ enum JSONLines {
             exit(1)
         }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}
+
+/// Text from the log or a command shown in a line of a text report.
+enum PlainText {
+    /// `text` as it is, or quoted as a JSON string when it holds a control character (a newline,
+    /// a carriage return, an escape), which would forge a line of the report or drive the terminal.
+    static func shown(_ text: String) -> String {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control } ? JSONValue.string(text).encoded : text
     }
 }

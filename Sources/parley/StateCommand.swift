@@ -66,19 +66,20 @@ struct StateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The value as indented `key: value` lines: objects nested, strings bare, anything else as its JSON text.
+    /// The value as indented `key: value` lines: objects nested, strings bare (quoted when they
+    /// hold a control character, see `PlainText`), anything else as its JSON text.
     static func outline(_ value: JSONValue, indent: String) -> [String] {
         guard case .object(let members) = value else { return [indent + scalar(value)] }
         return members.keys.sorted().flatMap { key -> [String] in
             let member = members[key] ?? .null
             if case .object(let inner) = member, !inner.isEmpty {
-                return ["\(indent)\(key):"] + outline(member, indent: indent + "  ")
+                return ["\(indent)\(PlainText.shown(key)):"] + outline(member, indent: indent + "  ")
             }
-            return ["\(indent)\(key): \(scalar(member))"]
+            return ["\(indent)\(PlainText.shown(key)): \(scalar(member))"]
         }
     }
 
     private static func scalar(_ value: JSONValue) -> String {
-        if case .string(let text) = value { text } else { value.encoded }
+        if case .string(let text) = value { PlainText.shown(text) } else { value.encoded }
     }
 }

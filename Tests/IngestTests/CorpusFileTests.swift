@@ -117,6 +117,10 @@ import Testing
         #expect(throws: ImportError("english/odd.yml:2: unknown key \"conversation\"; expected categories and conversations")) {
             try parse("categories: [x]\nconversation:\n- - Hi\n")
         }
+        // Quoted as a JSON string: a newline in the key cannot break the error's line.
+        #expect(throws: ImportError(#"english/odd.yml:2: unknown key "a\nb\""; expected categories and conversations"#)) {
+            try parse("categories: [x]\n\"a\\nb\\\"\":\n- - Hi\n")
+        }
     }
 
     /// PostgreSQL text cannot hold U+0000: the file fails before any of its commands is appended.

@@ -133,6 +133,6 @@ import Testing
         #expect(one.map { "\($0["from"] ?? "") -> \($0["to"] ?? "")" } == ["pending -> expired"])
         let text = try ParleyBinary.run(["audit", "migue", "--aggregate", "call", "--log", directory])
         #expect(text.status == 0)
-        #expect(text.standardOutput.contains("migue.call-\(Self.call("wacid.1"))  accepted -> ended  by whatsapp  command \(Self.commandID(8))"))
+        #expect(text.standardOutput.contains("migue.call-\(Self.call("wacid.1"))  accepted -> ended  migue.call.status-changed  by whatsapp  command \(Self.commandID(8))"))
     }
 }
