@@ -101,7 +101,8 @@ enum IndexSnapshot {
             guard let segment = reader.read(UInt32.self), let length = reader.read(UInt32.self),
                 let offset = reader.read(Int64.self), let first = reader.read(UInt64.self), let count = reader.read(UInt32.self),
                 Int(segment) < bases.count, first == index.blocks.last.map({ $0.endPosition }) ?? 0,
-                offset >= Int64(SegmentHeader.size), Int(length) >= BlockHeader.size, offset <= Int64.max - Int64(length)
+                offset >= Int64(SegmentHeader.size), Int(length) >= BlockHeader.size,
+                Int(length) <= BlockHeader.size + BlockHeader.maximumBodySize, count > 0, offset <= Int64.max - Int64(length)
             else { return nil }
             // A segment's first block starts at the segment's base position.
             if segment != index.blocks.last.map({ UInt32($0.segment) }), first != bases[Int(segment)] { return nil }

@@ -32,13 +32,8 @@ public struct LogSubscription: AsyncSequence, Sendable {
             while pageIndex == page.count {
                 try Task.checkCancellation()
                 if log.isClosed { return nil }
-                let searchedUpTo: LogPosition
-                if let category {
-                    (page, searchedUpTo) = try log.readCategoryNow(category, from: next, limit: pageSize)
-                } else {
-                    page = try log.readAllNow(from: next, limit: pageSize)
-                    searchedUpTo = page.last?.position.next ?? next
-                }
+                guard let (read, searchedUpTo) = try readPage() else { return nil }
+                page = read
                 pageIndex = 0
                 next = page.last?.position.next ?? searchedUpTo
                 if page.isEmpty {
@@ -47,6 +42,20 @@ public struct LogSubscription: AsyncSequence, Sendable {
             }
             defer { pageIndex += 1 }
             return page[pageIndex]
+        }
+
+        /// The next page and how far it searched; nil when the log closed after the check in
+        /// `next()` and before the read: the sequence ends then, as it does after the check.
+        private func readPage() throws(LogError) -> (events: [RecordedEvent], searchedUpTo: LogPosition)? {
+            do {
+                if let category { return try log.readCategoryNow(category, from: next, limit: pageSize) }
+                let events = try log.readAllNow(from: next, limit: pageSize)
+                return (events, events.last?.position.next ?? next)
+            } catch .closed {
+                return nil
+            } catch {
+                throw error
+            }
         }
     }
 }

@@ -139,7 +139,8 @@ struct SegmentScanner {
     /// The id, stream and version of every record of a block, checking the count.
     static func identities(of records: [UInt8], count: UInt32) throws(BlockHeader.Problem) -> [(id: UUID, stream: String, version: StreamVersion)] {
         var result: [(id: UUID, stream: String, version: StreamVersion)] = []
-        result.reserveCapacity(Int(count))
+        // The count comes from disk: reserve no more than the records' bytes can hold.
+        result.reserveCapacity(min(Int(count), records.count / RecordCodec.fixedHeaderSize))
         var problem: BlockHeader.Problem?
         records.withUnsafeBytes { raw in
             var reader = ByteReader(raw)

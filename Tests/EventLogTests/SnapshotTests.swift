@@ -105,6 +105,40 @@ import Testing
         #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
     }
 
+    /// A block length from the snapshot or a record count from a block header is a number to
+    /// check, not a size to allocate: a snapshot naming a block longer than a block can be is not
+    /// trusted, and a checksum-valid block declaring 2^32 - 1 records is corruption, not a crash.
+    @Test func hugeLengthsAndCountsFromDiskAreCheckedBeforeAnythingIsAllocated() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await recovery.writeLog(temp, batches: 2)
+        // The first of the two blocks' entries (after the 40-byte header and 8 bytes a segment): 4 GiB long.
+        try editSnapshot(temp) { bytes in
+            let entry = 40 + 8 * (Int(bytes[12]) | Int(bytes[13]) << 8)
+            bytes.replaceSubrange((entry + 4)..<(entry + 8), with: [0xFF, 0xFF, 0xFF, 0xFF])
+        }
+        let log = try temp.open()
+        #expect(!FileManager.default.fileExists(atPath: temp.directory + "/" + IndexSnapshot.fileName), "a rejected snapshot is removed")
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+        try log.close()
+
+        let segment = try #require(temp.segments.last)
+        try recovery.modify(segment) { bytes in
+            let blocks = SegmentBlocks.of(bytes).starts
+            let (start, end) = (blocks[0], blocks[1])
+            bytes.replaceSubrange((start + 20)..<(start + 24), with: [0xFF, 0xFF, 0xFF, 0xFF])
+            let checksum = bytes.withUnsafeBytes { all in
+                BlockHeader.checksum(
+                    header: UnsafeRawBufferPointer(rebasing: all[start..<(start + 32)]), body: UnsafeRawBufferPointer(rebasing: all[(start + 32)..<end]))
+            }
+            bytes.replaceSubrange((start + 4)..<(start + 8), with: withUnsafeBytes(of: checksum.littleEndian, Array.init))
+        }
+        let error = try #require(throws: LogError.self) { try verify(temp) }
+        guard case .corrupt(let path, let offset, let position, let reason) = error else { Issue.record("\(error)"); return }
+        #expect((path, offset, position) == (segment, 32, 0))
+        #expect(reason.contains("block declares 4294967295 records, holds 20"), "\(reason)")
+    }
+
     /// A snapshot whose checksum holds but whose stream numbers do not match the records (edited,
     /// or written by a faulty build): reads report it, never return another stream's event.
     @Test func aChecksumValidSnapshotThatMisplacesAnEventIsReportedByReads() async throws {
