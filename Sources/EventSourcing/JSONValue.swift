@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Integers that fit `Int64` stay exact; other numbers are `Double` (a command refuses a number
 /// that would change on the way: `12345678901234567890`, `1.00000000000000001`). A whole number
-/// below 2^53 is `.integer` however it is written (`4.0`, `4e0`), as `JSONValue.number` makes it: equal numbers are equal values, and a value equals what its encoding parses back to.
+/// below 2^53 is `.integer` however it is written (`4.0`, `4e0`), as `JSONValue.number` makes it:
+/// equal numbers are equal values, and a value equals what its encoding parses back to.
 /// Objects encode with sorted keys through `JSONValue.encoded`, so the same value always gives
 /// the same bytes.
 public enum JSONValue: Hashable, Sendable, Codable {
