@@ -8,33 +8,21 @@ import Testing
 @Suite struct AuditCommandTests {
     /// A log with one user and a reminder moved pending -> failed -> pending -> sent.
     func makeLog() async throws -> (directory: String, reminder: String, commands: [String]) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-audit-\(UUID())").path
-        let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
-        let service = MigueService(store: log)
+        var story = try MigueFileLog(prefix: "audit")
         let user = Migue.userID(phoneNumber: "+34600000009").lowercasedText
         let reminder = UUID(namespace: Migue.namespace, name: "audit-reminder").lowercasedText
-        var ids: [String] = []
-        func submit(_ type: String, _ data: String, at second: Int, actor: String) async throws {
-            let id = UUID(namespace: Migue.namespace, name: "audit-\(ids.count)").lowercasedText
-            ids.append(id)
-            let at = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!.adding(seconds: Int64(second))
-            let line = #"{"id":"\#(id)","product":"migue","type":"\#(type)","at":"\#(at)","actor":"\#(actor)","data":\#(data)}"#
-            guard case .accepted = try await service.handle(json: Array(line.utf8)) else { throw Failed(line: line) }
-        }
-        try await submit("user.register", #"{"phone_number":"+34600000009"}"#, at: 0, actor: "whatsapp")
-        try await submit(
+        try await story.submit("user.register", #"{"phone_number":"+34600000009"}"#, second: 0, actor: "whatsapp")
+        try await story.submit(
             "reminder.create", #"{"reminder_id":"\#(reminder)","user_id":"\#(user)","title":"pagar la luz","scheduled_time":"2026-11-23T08:00:00Z"}"#,
-            at: 1, actor: "assistant")
-        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, at: 2, actor: "scheduler")
-        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"pending"}"#, at: 3, actor: "ops")
-        try await submit(
-            "reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"sent","send_token":"\#(UUID().lowercasedText)"}"#, at: 4,
+            second: 1, actor: "assistant")
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, second: 2, actor: "scheduler")
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"pending"}"#, second: 3, actor: "ops")
+        try await story.submit(
+            "reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"sent","send_token":"\#(UUID().lowercasedText)"}"#, second: 4,
             actor: "scheduler")
-        try log.close()
-        return (directory, reminder, ids)
+        try story.log.close()
+        return (story.directory, reminder, story.commands)
     }
-
-    struct Failed: Error { var line: String }
 
     @Test func auditListsEachTransitionWithItsCommandActorAndPosition() async throws {
         let (directory, reminder, commands) = try await makeLog()

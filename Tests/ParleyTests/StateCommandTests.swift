@@ -16,29 +16,18 @@ import Testing
         var positions: [UInt64]
     }
 
-    struct Failed: Error { var line: String }
-
     static func makeLog() async throws -> Story {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-state-\(UUID())").path
-        let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
-        let service = MigueService(store: log)
+        var story = try MigueFileLog(prefix: "state")
+        let (directory, log) = (story.directory, story.log)
         let user = Migue.userID(phoneNumber: "+34600000010").lowercasedText
         let reminder = UUID(namespace: Migue.namespace, name: "state-reminder").lowercasedText
-        var count = 0
-        func submit(_ type: String, _ data: String, minute: Int) async throws {
-            count += 1
-            let id = UUID(namespace: Migue.namespace, name: "state-\(count)").lowercasedText
-            let at = Timestamp(rfc3339: "2026-11-22T10:00:00Z")!.adding(seconds: Int64(minute * 60))
-            let line = #"{"id":"\#(id)","product":"migue","type":"\#(type)","at":"\#(at)","actor":"test","data":\#(data)}"#
-            guard case .accepted = try await service.handle(json: Array(line.utf8)) else { throw Failed(line: line) }
-        }
-        try await submit("user.register", #"{"phone_number":"+34600000010"}"#, minute: 0)
-        try await submit(
+        try await story.submit("user.register", #"{"phone_number":"+34600000010"}"#, second: 0)
+        try await story.submit(
             "reminder.create", #"{"reminder_id":"\#(reminder)","user_id":"\#(user)","title":"pagar la luz","scheduled_time":"2026-11-23T08:00:00Z"}"#,
-            minute: 1)
-        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, minute: 10)
-        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"pending"}"#, minute: 20)
-        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"sent"}"#, minute: 30)
+            second: 60)
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, second: 600)
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"pending"}"#, second: 1200)
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"sent"}"#, second: 1800)
         let message = Migue.messageID(waMessageID: "wamid.v1")
         let v1 = #"{"content":"hola","conversation_id":"\#(UUID(namespace: Migue.namespace, name: "c").uuidString)","#
             + #""direction":"inbound","message_id":"\#(message.uuidString)","recorded_at":"2026-11-22T10:05:00.000000Z","#

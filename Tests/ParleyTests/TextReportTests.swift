@@ -13,23 +13,16 @@ import Testing
     /// A log whose reminder has a title with a newline, and a last status change stored with
     /// `forgedActor` (appended directly: a command with such an actor is refused).
     static func makeLog() async throws -> (directory: String, reminder: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-text-\(UUID())").path
-        let log = try FileEventLog(directory: directory, logger: Logger(label: "test"))
-        let service = MigueService(store: log)
+        var story = try MigueFileLog(prefix: "text")
+        let (directory, log) = (story.directory, story.log)
         let user = Migue.userID(phoneNumber: "+34600000011").lowercasedText
         let reminder = UUID(namespace: Migue.namespace, name: "text-reminder").lowercasedText
-        var count = 0
-        func submit(_ type: String, _ data: String) async throws {
-            count += 1
-            let id = UUID(namespace: Migue.namespace, name: "text-\(count)").lowercasedText
-            let line = #"{"id":"\#(id)","product":"migue","type":"\#(type)","at":"2026-11-22T10:00:0\#(count)Z","actor":"test","data":\#(data)}"#
-            guard case .accepted = try await service.handle(json: Array(line.utf8)) else { throw Failed(line: line) }
-        }
-        try await submit("user.register", #"{"phone_number":"+34600000011"}"#)
-        try await submit(
+        try await story.submit("user.register", #"{"phone_number":"+34600000011"}"#, second: 1)
+        try await story.submit(
             "reminder.create",
-            #"{"reminder_id":"\#(reminder)","user_id":"\#(user)","title":"Pay\n  status: cancelled","scheduled_time":"2026-11-23T08:00:00Z"}"#)
-        try await submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#)
+            #"{"reminder_id":"\#(reminder)","user_id":"\#(user)","title":"Pay\n  status: cancelled","scheduled_time":"2026-11-23T08:00:00Z"}"#,
+            second: 2)
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, second: 3)
         let stream = try #require(StreamName("migue.reminder-\(reminder)"))
         let moved = try #require(try await log.read(stream: stream, from: StreamVersion(1), direction: .forwards, limit: 1).first)
         var event = moved.event
@@ -39,8 +32,6 @@ import Testing
         try log.close()
         return (directory, reminder)
     }
-
-    struct Failed: Error { var line: String }
 
     @Test func aCommandWithAControlCharacterInItsActorIsRefused() async throws {
         let line = #"{"id":"4f1c2a52-9d1e-4c7a-8f6e-0b2d3c4e5f60","product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a\u001b[2Jb","data":{}}"#
