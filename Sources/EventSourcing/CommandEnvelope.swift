@@ -57,9 +57,8 @@ public struct CommandEnvelope: Hashable, Sendable {
                 throw CommandRejection(
                     "the number at byte \(byte) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double")
             case .duplicateKey(let key):
-                let shown = key.unicodeScalars.count > 64 ? String(String.UnicodeScalarView(key.unicodeScalars.prefix(64))) + "…" : key
-                // Quoted as a JSON string: a newline or quote in the key cannot break the message's line.
-                throw CommandRejection("not valid JSON: the key \(JSONValue.string(shown).encoded) appears twice in one object (again at byte \(byte))")
+                throw CommandRejection(
+                    "not valid JSON: the key \(CommandRejection.quoted(key, limit: 64)) appears twice in one object (again at byte \(byte))")
             case .tooDeep:
                 throw CommandRejection("not valid JSON: arrays and objects nest deeper than \(JSONParser.maximumDepth) at byte \(byte)")
             case .invalidUTF8:
@@ -87,7 +86,7 @@ public struct CommandEnvelope: Hashable, Sendable {
                 throw CommandRejection(field: key, "is \(name.utf8.count) bytes; at most \(Self.maximumNameSize)")
             }
             // Names are shown in the audit, history and explain reports, one line each.
-            if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            if name.holdsControlCharacter {
                 throw CommandRejection(field: key, "must not hold a control character (a newline, a tab, an escape)")
             }
         }

@@ -178,3 +178,11 @@ public struct CommandRejection: Error, Hashable, Sendable, CustomStringConvertib
         JSONValue.string(String(text.prefix(limit))).encoded + (text.count > limit ? "..." : "")
     }
 }
+
+extension String {
+    /// Whether the text holds a Unicode control character (U+0000 to U+001F, U+007F to U+009F):
+    /// a newline, a carriage return or an escape, which would break or forge a line of a report.
+    public var holdsControlCharacter: Bool {
+        unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+}

@@ -43,7 +43,7 @@ public struct CorpusFile: Hashable, Sendable {
         }
         // A misspelt key would otherwise leave its conversations out without a word.
         for key in mapping.keys where !["categories", "conversations"].contains(key.string ?? "") {
-            throw ImportError("\(place):\(Self.line(key)): unknown key \(JSONValue.string(key.string ?? "?").encoded); expected categories and conversations")
+            throw ImportError("\(place):\(Self.line(key)): unknown key \(CommandRejection.quoted(key.string ?? "?", limit: 64)); expected categories and conversations")
         }
         let categories = try Self.lines(of: mapping["categories"], in: place, emptyItem: "an empty category in the list of categories")
         guard let list = mapping["conversations"] else {

@@ -22,14 +22,14 @@ extension CommandFields {
     mutating func optionalInt32(_ key: String) throws(CommandRejection) -> Int32? {
         guard let value = optionalJSON(key) else { return nil }
         let number: Int64
-        switch value {
+        // A double is judged as `JSONValue.number` makes it: `30.0` is the integer 30.
+        let canonical = if case .double(let other) = value { JSONValue.number(other) } else { value }
+        switch canonical {
         case .integer(let whole): number = whole
-        // Whole numbers below 2^53 are integers however written (`30.0`): a double here has a
-        // fraction or is far past INT.
         case .double(let other) where other.rounded() != other:
             throw CommandRejection(field: field(key), "expected a whole number, found \(other)")
         case .double(let other): throw CommandRejection(field: field(key), "\(other) does not fit an INT column")
-        default: throw CommandRejection(field: field(key), "expected a whole number, found \(value.kind)")
+        case let other: throw CommandRejection(field: field(key), "expected a whole number, found \(other.kind)")
         }
         guard let small = Int32(exactly: number) else {
             throw CommandRejection(field: field(key), "\(number) does not fit an INT column")

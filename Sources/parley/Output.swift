@@ -24,6 +24,6 @@ enum PlainText {
     /// `text` as it is, or quoted as a JSON string when it holds a control character (a newline,
     /// a carriage return, an escape), which would forge a line of the report or drive the terminal.
     static func shown(_ text: String) -> String {
-        text.unicodeScalars.contains { $0.properties.generalCategory == .control } ? JSONValue.string(text).encoded : text
+        text.holdsControlCharacter ? JSONValue.string(text).encoded : text
     }
 }

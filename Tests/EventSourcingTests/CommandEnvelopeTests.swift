@@ -65,6 +65,8 @@ import Testing
         (#"{"id":"x","data":{"a":1,"b":2,"a":3}}"#, #"not valid JSON: the key "a" appears twice in one object (again at byte 31)"#),
         (#"{"id":"x","id":"y"}"#, #"not valid JSON: the key "id" appears twice in one object (again at byte 11)"#),
         (#"{"id":"x","a\nb\"":1,"a\nb\"":2}"#, #"not valid JSON: the key "a\nb\"" appears twice in one object (again at byte 22)"#),
+        (#"{"\#(String(repeating: "k", count: 70))":1,"\#(String(repeating: "k", count: 70))":2}"#,
+         #"not valid JSON: the key "\#(String(repeating: "k", count: 64))"... appears twice in one object (again at byte 77)"#),
         ("{\"data\":" + String(repeating: "[", count: 600), "not valid JSON: arrays and objects nest deeper than 512 at byte 520"),
         ("[1]", "expected an object, found an array"),
         (#"{"product":"migue","type":"t","at":"2026-11-22T10:00:00Z","actor":"a","data":{}}"#, "id: is required"),

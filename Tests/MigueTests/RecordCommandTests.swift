@@ -34,10 +34,12 @@ import Testing
         #expect(Self.parse("call.change-status", ["call_id": "wacid.1", "status": "ended", "duration_seconds": 42, "end_reason": "completed"])
             == .success(.changeCallStatus(CallLog.ChangeStatus(
                 callLogID: Migue.callLogID(callID: "wacid.1"), to: .ended, durationSeconds: 42, endReason: .completed, at: F.t0))))
-        // `42.0` in a command's text is the whole number 42.
-        #expect(Self.parse("call.change-status", ["call_id": "wacid.1", "status": "ended", "duration_seconds": JSONValue(parsing: Array("42.0".utf8))!])
-            == .success(.changeCallStatus(CallLog.ChangeStatus(
-                callLogID: Migue.callLogID(callID: "wacid.1"), to: .ended, durationSeconds: 42, endReason: nil, at: F.t0))))
+        // `42.0` in a command's text, or a double made in code, is the whole number 42.
+        for whole in [JSONValue(parsing: Array("42.0".utf8))!, .double(42)] {
+            #expect(Self.parse("call.change-status", ["call_id": "wacid.1", "status": "ended", "duration_seconds": whole])
+                == .success(.changeCallStatus(CallLog.ChangeStatus(
+                    callLogID: Migue.callLogID(callID: "wacid.1"), to: .ended, durationSeconds: 42, endReason: nil, at: F.t0))))
+        }
     }
 
     @Test func messagesSayWhetherTheyAreProactiveOrCameThroughAFreeEntryPoint() {
