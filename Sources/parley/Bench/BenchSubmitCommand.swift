@@ -119,23 +119,19 @@ struct BenchSubmit: AsyncParsableCommand {
                 let pending = try log.startSync()
                 return { try pending.finish() }
             }
-            var latencies = Latencies()
-            var started: [ContinuousClock.Instant] = []
+            var latencies = ConfirmationLatencies()
             func record(_ outcomes: [SubmitOutcome]) throws {
-                guard !outcomes.isEmpty else { return }
-                let now = ContinuousClock.now
                 for outcome in outcomes {
                     guard outcome.result.appendedAnything else { throw BenchFailure(text: "message \(outcome.line) appended nothing: \(outcome.result)") }
                 }
-                started.forEach { latencies.record(now - $0) }
-                started.removeAll(keepingCapacity: true)
+                latencies.confirmed(outcomes.count)
             }
             try await PreparedCommands.forEach(lines) { index, command in
-                started.append(.now)
+                latencies.handling()
                 try record(try await submitter.submit(command, line: index + 1))
             }
             try record(try await submitter.confirm())
-            return latencies
+            return latencies.latencies
         }
         try log.close()
         return SubmitFigures(rate: Double(lines.count) / time.seconds, seconds: time.seconds, latencies: latencies)

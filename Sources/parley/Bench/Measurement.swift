@@ -7,10 +7,35 @@ struct Latencies {
     mutating func record(_ duration: Duration) { samples.append(duration) }
     mutating func append(contentsOf other: Latencies) { samples += other.samples }
 
+    /// The nearest-rank percentile: the smallest sample that `fraction` of the samples do not
+    /// exceed (of 100 samples, p99 is the 99th, p50 the 50th); zero when there are none.
     func percentile(_ fraction: Double) -> Duration {
         guard !samples.isEmpty else { return .zero }
         let sorted = samples.sorted()
-        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
+        let rank = Int((Double(sorted.count) * fraction).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+}
+
+/// Each command's latency from its handling to the sync that confirmed it, when confirmations
+/// come back in handling order and later than the handling (a group after the next one closes).
+struct ConfirmationLatencies {
+    private var started: [ContinuousClock.Instant] = []
+    private var confirmedCount = 0
+    private(set) var latencies = Latencies()
+
+    /// A command is handled now.
+    mutating func handling(at instant: ContinuousClock.Instant = .now) { started.append(instant) }
+
+    /// The oldest `count` commands not yet confirmed are confirmed now.
+    mutating func confirmed(_ count: Int, at instant: ContinuousClock.Instant = .now) {
+        precondition(count <= started.count - confirmedCount, "more confirmations than commands handled")
+        for start in started[confirmedCount..<confirmedCount + count] { latencies.record(instant - start) }
+        confirmedCount += count
+        if confirmedCount * 2 >= started.count {
+            started.removeFirst(confirmedCount)
+            confirmedCount = 0
+        }
     }
 }
 
