@@ -21,9 +21,15 @@ public enum ConnectionString {
     /// Every value is single-quoted with `\` and `'` escaped, so any value survives; the password,
     /// if any, is kept (the result is for connecting, not for printing).
     public static func replacingDatabase(in conninfo: String, with database: String) -> String? {
+        setting("dbname", to: database, in: conninfo)
+    }
+
+    /// The same connection string as a keyword/value list, with `keyword` set to `value` (in place
+    /// of any value it had), quoted as `replacingDatabase` quotes.
+    public static func setting(_ keyword: String, to value: String, in conninfo: String) -> String? {
         guard case .success(let pairs) = LibPQ.parseConninfo(conninfo) else { return nil }
-        var kept = pairs.filter { $0.keyword != "dbname" }
-        kept.append((keyword: "dbname", value: database, secret: false))
+        var kept = pairs.filter { $0.keyword != keyword }
+        kept.append((keyword: keyword, value: value, secret: false))
         return kept.map { pair in
             let escaped = pair.value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'")
             return "\(pair.keyword)='\(escaped)'"

@@ -27,7 +27,8 @@ final class Interruption: Sendable {
     private nonisolated(unsafe) let sources: [any DispatchSourceSignal]
 
     /// Installs the handlers for SIGINT and SIGTERM; the caller keeps the result for the rest of its
-    /// run. `onSignal` runs once, on a dispatch thread, when the first signal arrives.
+    /// run. `onSignal` runs once, on a thread of its own, when the first signal arrives; a second
+    /// signal ends the process even while it runs.
     static func install(onSignal: (@Sendable (Int32) -> Void)? = nil) throws(CommandFailure) -> Interruption {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw CommandFailure("cannot prepare for Ctrl-C: pipe failed (\(Errno(rawValue: errno)))") }
@@ -54,7 +55,9 @@ final class Interruption: Sendable {
                     return
                 }
                 _ = try? write.writeAll([UInt8(1)])
-                onSignal?(number)
+                // On its own thread: a source runs one handler at a time, so a handler that waited
+                // for `onSignal` (which may never return) would never see the second signal.
+                if let onSignal { Thread.detachNewThread { onSignal(number) } }
             }
             source.resume()
             return source

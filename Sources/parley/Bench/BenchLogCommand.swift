@@ -41,9 +41,7 @@ struct BenchLog: AsyncParsableCommand {
     private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let cases = try BenchCases(only, known: Self.cases)
-        let scratch = try ScratchFolder.prepare(directory)
-        leftovers.add("the folder \(scratch.path)") { scratch.remove() }
-        defer { scratch.remove() }
+        try ScratchFolder.prepare(directory, leftovers: leftovers)
         let payloads = CorpusPayloads.messages(20_000, sentences: try CorpusPayloads.sentences(corpus: corpus))
         let maker = EventMaker(payloads: payloads)
         var report = LogBenchReport()

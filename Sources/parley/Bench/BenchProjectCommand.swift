@@ -47,12 +47,9 @@ struct BenchProject: AsyncParsableCommand {
 
     private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
-        let folder = try ScratchFolder.prepare(directory)
-        leftovers.add("the folder \(folder.path)") { folder.remove() }
-        defer { folder.remove() }
+        let folder = try ScratchFolder.prepare(directory, leftovers: leftovers)
         let server = try options.databaseLocation().conninfo
         let scratch = try ScratchBenchDatabase(server: server, logger: options.logger, migrations: migrations, leftovers: leftovers)
-        defer { scratch.drop() }
 
         // Message events only: outbound replies record the message and nothing else (an inbound one
         // would add a window event), so the runner and COPY load exactly the same rows.

@@ -41,12 +41,9 @@ struct BenchRebuild: AsyncParsableCommand {
 
     private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
-        let folder = try ScratchFolder.prepare(directory, keeping: reuseLog)
-        if !reuseLog { leftovers.add("the folder \(folder.path)") { folder.remove() } }
-        defer { if !reuseLog { folder.remove() } }
+        let folder = try ScratchFolder.prepare(directory, keeping: reuseLog, leftovers: leftovers)
         let scratch = try ScratchBenchDatabase(
             server: try options.databaseLocation().conninfo, logger: options.logger, migrations: migrations, leftovers: leftovers)
-        defer { scratch.drop() }
         let log = try await self.log(in: folder.path + "/log")
         let head = try await log.head()
 

@@ -60,9 +60,7 @@ struct BenchSubmit: AsyncParsableCommand {
     private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let cases = try BenchCases(only, known: Self.cases)
-        let scratch = try ScratchFolder.prepare(directory)
-        leftovers.add("the folder \(scratch.path)") { scratch.remove() }
-        defer { scratch.remove() }
+        try ScratchFolder.prepare(directory, leftovers: leftovers)
         progress.step("generating \(grouped(Double(commands))) message commands from the corpus")
         let workload = try SubmitWorkload.make(messages: commands, corpus: corpus)
         if let writeCommands {

@@ -5,38 +5,39 @@ import Migue
 import Postgres
 import Projections
 
-/// A migrated database of its own on the server, for one benchmark run, dropped afterwards.
+/// A migrated database of its own on the server, for one benchmark run, dropped by `leftovers`
+/// when the run ends or a signal stops it.
 struct ScratchBenchDatabase {
-    let server: String
     let name: String
     let conninfo: String
 
-    /// Creates and migrates the database; `leftovers` drops it on a signal from before it exists.
+    /// Creates and migrates the database. Its drop is registered before the `CREATE DATABASE`: a
+    /// signal during that statement cancels it on the server and waits for it to end before the
+    /// drop (a drop could not see a database still being created, which would then stay).
     init(server: String, logger: Logger, migrations: String = "migrations", leftovers: BenchLeftovers) throws {
-        self.server = server
-        name = "parley_bench_\(UUID().uuidString.lowercased().prefix(8))"
+        let name = "parley_bench_\(UUID().uuidString.lowercased().prefix(8))"
         guard let conninfo = ConnectionString.replacingDatabase(in: server, with: name) else {
             throw PostgresError(kind: .usage, message: "the database URL does not parse")
         }
+        self.name = name
         self.conninfo = conninfo
         let files = try MigrationFile.load(from: migrations)
-        let name = name
-        leftovers.add("the database \(name)") { Self.drop(name, on: server) }
-        try Connection(server, logger: logger).execute("CREATE DATABASE \(name)")
-        do {
-            try Migrator(connection: try Connection(conninfo, logger: logger), files: files, logger: logger).migrate()
-        } catch {
-            drop()
-            throw error
+        let creation = QueryCancellation(), creating = NSLock()
+        leftovers.add("the database \(name)") {
+            creation.cancel(reason: "the benchmark was stopped")
+            try creating.withLock { try Self.drop(name, on: server) }
         }
+        let connection = try QueryCancellation.$current.withValue(creation) { try Connection(server, logger: logger) }
+        _ = try creating.withLock { try connection.execute("CREATE DATABASE \(name)") }
+        try Migrator(connection: try Connection(conninfo, logger: logger), files: files, logger: logger).migrate()
     }
 
-    func drop() { Self.drop(name, on: server) }
-
-    private static func drop(_ name: String, on server: String) {
+    /// Drops the database, giving up on a server that does not answer within 10 seconds.
+    private static func drop(_ name: String, on server: String) throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
-        _ = try? Connection(server, logger: logger).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        let bounded = ConnectionString.setting("connect_timeout", to: "10", in: server) ?? server
+        try Connection(bounded, logger: logger).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 }
 
