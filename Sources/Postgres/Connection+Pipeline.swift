@@ -51,9 +51,13 @@ extension Connection {
     ) throws(PostgresError) -> [Int] {
         try checkNotCancelled()
         let bindings = Array(bindings)
-        if preparedStatements.count >= Self.preparedStatementLimit {
+        // A prepared statement keeps the parameter types the server inferred when it was
+        // prepared, even after a migration changes its columns' types (then it fails with 42804
+        // or 0A000): so after a failure, as after many statements, they are all prepared again.
+        if preparedStatements.count >= Self.preparedStatementLimit || preparedStatementsSuspect {
             try execute("DEALLOCATE ALL")
             preparedStatements = [:]
+            preparedStatementsSuspect = false
         }
         guard LibPQ.enterPipelineMode(handle) else {
             guard LibPQ.isConnected(handle) else { throw brokenConnection() }
@@ -93,8 +97,16 @@ extension Connection {
         guard LibPQ.pipelineSync(handle) else { throw brokenConnection() }
         var counts: [Int] = []
         var failure: PostgresError?
+        // A session that ends mid-pipeline (57P01) first sends its reason as a statement's result;
+        // that error, redacted, says more than libpq's "server closed the connection", whose
+        // message also gathers every error of the pipeline unredacted.
+        func lost() -> PostgresError {
+            guard var failure else { return brokenConnection() }
+            failure.kind = .connection
+            return failure
+        }
         for item in expected {
-            guard let result = LibPQ.nextResult(handle) else { throw brokenConnection() }
+            guard let result = LibPQ.nextResult(handle) else { throw lost() }
             let succeeded = !LibPQ.isPipelineAborted(result) && LibPQ.outcome(result) == .success
             switch item {
             case .preparation(let key, let name):
@@ -111,16 +123,18 @@ extension Connection {
             // Each command's results end with a null result.
             if let extra = LibPQ.nextResult(handle) { LibPQ.clear(extra) }
         }
-        guard let sync = LibPQ.nextResult(handle) else { throw brokenConnection() }
+        guard let sync = LibPQ.nextResult(handle) else { throw lost() }
         let synced = LibPQ.isPipelineSync(sync)
         LibPQ.clear(sync)
         guard synced else {
             // The server ends a session it terminates with an error, not the synchronisation.
-            if let failure, failure.kind == .connection { throw failure }
-            guard LibPQ.isConnected(handle) else { throw brokenConnection() }
+            guard LibPQ.isConnected(handle) else { throw lost() }
             throw PostgresError(kind: .usage, message: "the pipeline ended without its synchronisation result", context: "talking to \(endpoint)")
         }
-        if let failure { throw failure }
+        if let failure {
+            preparedStatementsSuspect = true
+            throw failure
+        }
         return counts
     }
 }

@@ -15,6 +15,8 @@ public final class Connection {
     let cancellation: QueryCancellation?
     /// Statements this session has prepared for pipelines, by SQL text and parameter types.
     var preparedStatements: [PreparedKey: String] = [:]
+    /// Set when a pipeline's statement failed: the next pipeline prepares its statements anew.
+    var preparedStatementsSuspect = false
 
     struct PreparedKey: Hashable {
         var sql: String
@@ -42,6 +44,13 @@ public final class Connection {
             let message = LibPQ.errorMessage(handle).trimmingTrailingNewlines()
             LibPQ.finish(handle)
             throw PostgresError(kind: .connection, message: "could not set client_encoding to UTF8: \(message)", context: context)
+        }
+        // Values come back as the decoders read them whatever the role's or PGDATESTYLE's settings:
+        // ISO dates, and doubles with every digit (extra_float_digits 0 or less rounds them).
+        guard LibPQ.run(handle, "SET DateStyle = ISO; SET extra_float_digits = 3") else {
+            let message = LibPQ.errorMessage(handle).trimmingTrailingNewlines()
+            LibPQ.finish(handle)
+            throw PostgresError(kind: .connection, message: "could not set DateStyle and extra_float_digits: \(message)", context: context)
         }
         self.handle = handle
         self.endpoint = endpoint

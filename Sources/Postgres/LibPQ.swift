@@ -119,6 +119,12 @@ enum LibPQ {
 
     /// Runs `sql`, which may hold several statements separated by semicolons, without parameters.
     static func executeScript(_ connection: OpaquePointer, _ sql: String) -> OpaquePointer? { PQexec(connection, sql) }
+    /// Runs `sql` (no parameters, no rows wanted); whether it succeeded.
+    static func run(_ connection: OpaquePointer, _ sql: String) -> Bool {
+        guard let result = PQexec(connection, sql) else { return false }
+        defer { PQclear(result) }
+        return outcome(result) == .success
+    }
 
     /// Sends one chunk of COPY data: 1 when queued, -1 on failure.
     static func putCopyData(_ connection: OpaquePointer, _ bytes: [UInt8]) -> Int32 {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `timestamptz`: sent as ISO 8601 text in UTC with microseconds; read from the server's ISO output
-/// (`DateStyle` ISO, the default) at any UTC offset. `infinity` and BC dates do not decode.
+/// (`DateStyle` ISO, which every connection sets) at any UTC offset. `infinity` and BC dates do not decode.
 extension Date: PostgresEncodable, PostgresDecodable {
     public var postgresText: String {
         let micros = Int64((timeIntervalSince1970 * 1_000_000).rounded())

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import TestSupport
 @testable import Postgres
@@ -131,6 +132,38 @@ import Testing
             }
         }
         #expect(error.kind == .connection, "\(error.description)")
+    }
+
+    /// A role's or the environment's output settings do not change what values decode to.
+    @Test func datesAndDoublesDecodeWhateverTheSessionsDefaults() throws {
+        let conninfo = ConnectionString.setting("options", to: "-c DateStyle=SQL,DMY -c extra_float_digits=-3", in: try TestServer.url())!
+        let connection = try TestServer.connect(conninfo)
+        let row = try connection.query("SELECT '2026-11-24 10:20:30.5+00'::timestamptz AS at, 0.1::float8 + 0.2::float8 AS sum")[0]
+        #expect(try row.decode("at", as: Date.self) == Date(timeIntervalSince1970: 1_795_515_630.5))
+        #expect(try row.decode("sum", as: Double.self) == 0.1 + 0.2)
+    }
+
+    /// A session ended while its statement runs is a connection error; a pipeline's keeps the
+    /// server's reason (57P01), which comes as a statement's result before the socket closes
+    /// (libpq folds a single statement's into "server closed the connection unexpectedly").
+    @Test(arguments: [false, true])
+    func aSessionEndedMidStatementKeepsTheServersReason(pipelined: Bool) throws {
+        let connection = try TestServer.connect()
+        let pid = try Self.pid(of: connection)
+        let terminator = Thread {
+            usleep(300_000)
+            _ = try? TestServer.connect().query("SELECT pg_terminate_backend($1, 5000)", [pid])
+        }
+        terminator.start()
+        let error = try #require(throws: PostgresError.self) {
+            if pipelined {
+                _ = try connection.pipeline([.init("SELECT pg_sleep(5)", []), .init("SELECT 2", []), .init("SELECT $1::int", ["3"])])
+            } else {
+                _ = try connection.query("SELECT pg_sleep(5)")
+            }
+        }
+        #expect(error.kind == .connection, "\(error.description)")
+        if pipelined { #expect(error.code == .adminShutdown, "\(error.description)") }
     }
 
     /// A COPY whose session ends while its rows stream fails as a connection error too.

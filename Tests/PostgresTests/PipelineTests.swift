@@ -91,5 +91,21 @@ import Testing
         #expect(try connection.pipeline([.init("SELECT $1::int + 0", [7])]) == [1])
         #expect(try preparedCount(connection) == 257)
     }
-}
 
+    /// A statement prepared before a migration changed a column's type keeps the old parameter
+    /// type and fails once (42804); the failure makes the next pipeline prepare it again, so a
+    /// caller's retry (the projection runner's) succeeds rather than blames its data.
+    @Test func aStatementPreparedBeforeAColumnChangedTypeIsPreparedAgainAfterItFails() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE typed (value text)")
+        let insert = "INSERT INTO typed (value) VALUES ($1)"
+        #expect(try connection.pipeline([.init(insert, ["a"])]) == [1])
+        try connection.execute("ALTER TABLE typed ALTER COLUMN value TYPE uuid USING NULL")
+        let id = "6f1e2a3b-0000-4000-8000-000000000001"
+        let stale = try #require(throws: PostgresError.self) { try connection.pipeline([.init(insert, [id])]) }
+        #expect(stale.code == SQLState("42804"), "\(stale)")
+        #expect(try connection.pipeline([.init(insert, [id])]) == [1])
+        #expect(try connection.query("SELECT count(value) AS n FROM typed")[0].decode("n", as: Int.self) == 1)
+        #expect(try preparedCount(connection) == 1)
+    }
+}
