@@ -61,6 +61,10 @@ public final class Connection {
         logger.debug("connected", metadata: ["endpoint": "\(endpoint)"])
     }
 
+    /// Whether the connection is still up, as far as libpq knows: it finds a lost one on the
+    /// first call that uses it, which fails.
+    public var isConnected: Bool { LibPQ.isConnected(handle) }
+
     deinit {
         cancellation?.leave(self)
         LibPQ.finish(handle)

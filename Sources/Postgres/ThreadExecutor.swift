@@ -98,10 +98,11 @@ public actor DatabaseSession {
     }
 
     /// Runs `body` with the connection on the session's thread and returns its result; the first
-    /// call opens the connection.
+    /// call opens the connection, and so does the call after one that found it lost (a restarted
+    /// server, a terminated backend): that call failed, the next one connects again.
     @discardableResult
     public func run<Result: Sendable>(_ body: (Connection) throws -> Result) throws -> Result {
-        if let connection { return try body(connection) }
+        if let connection, connection.isConnected { return try body(connection) }
         let opened = try QueryCancellation.$current.withValue(cancellation) { try Connection(conninfo, logger: logger) }
         connection = opened
         return try body(opened)

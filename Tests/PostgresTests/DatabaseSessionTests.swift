@@ -35,6 +35,17 @@ import Testing
         }
     }
 
+    /// A session whose connection was lost fails the call that finds it so, and connects again at
+    /// the next, rather than fail every call after.
+    @Test func aLostConnectionIsOpenedAgainAtTheNextCall() async throws {
+        let session = try DatabaseSession(try TestServer.url(), logger: Logger(label: "test"))
+        let pid = try await session.run { try $0.query("SELECT pg_backend_pid() AS pid")[0].decode("pid", as: Int.self) }
+        _ = try TestServer.connect().query("SELECT pg_terminate_backend($1, 5000)", [pid])
+        await #expect(throws: PostgresError.self) { try await session.run { try $0.execute("SELECT 1") } }
+        let again = try await session.run { try $0.query("SELECT pg_backend_pid() AS pid")[0].decode("pid", as: Int.self) }
+        #expect(again != pid)
+    }
+
     /// Records each logged message and whether the watched session's thread logged it.
     final class ThreadRecorder: Sendable {
         let watched = Mutex<ThreadExecutor?>(nil)
