@@ -29,6 +29,15 @@ extension FileDescriptor {
         }
     }
 
+    /// Asks the kernel to drop the file's clean cached pages, so that later reads come from the
+    /// device (a hint: dirty pages and pages in use stay).
+    func dropCachedPages() throws(Errno) {
+        #if canImport(Glibc)
+        let result = posix_fadvise(rawValue, 0, 0, POSIX_FADV_DONTNEED)
+        if result != 0 { throw Errno(rawValue: result) }
+        #endif
+    }
+
     /// Takes an exclusive advisory lock without waiting; false when another process holds it.
     func tryLockExclusive() throws(Errno) -> Bool {
         try tryLock(LOCK_EX)
@@ -117,12 +126,19 @@ func directoryEntries(_ path: String) throws(Errno) -> [String] {
     }
 }
 
-/// Creates `path` and its parents; succeeds when it already exists.
+/// Creates `path` and its parents; succeeds when it already exists. The folder holding each one
+/// it creates is synced, so that a power cut cannot take a new log's folder, marker and all, away
+/// with its name (an open would then start an empty log without a word).
 func makeDirectory(_ path: String) throws(Errno) {
     var prefix = path.hasPrefix("/") ? "" : "."
     for part in path.split(separator: "/") {
+        let parent = prefix.isEmpty ? "/" : prefix
         prefix += "/" + part
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw Errno(rawValue: errno) }
+        if mkdir(prefix, 0o755) == 0 {
+            try FileEventLog.syncDirectory(parent)
+        } else if errno != EEXIST {
+            throw Errno(rawValue: errno)
+        }
     }
 }
 

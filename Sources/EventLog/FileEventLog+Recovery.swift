@@ -25,6 +25,7 @@ extension FileEventLog {
             if options.readOnly { return }
             state.segments.append(try createSegment(directory: directory, base: 0))
         }
+        if !options.readOnly, let last = state.segments.last { try settle(last, logger: logger) }
         var start = (segment: 0, offset: Int64(SegmentHeader.size))
         switch IndexSnapshot.load(directory: directory, segments: state.segments) {
         case .loaded(let snapshot):
@@ -160,6 +161,17 @@ extension FileEventLog {
             return Segment(base: base, path: path, descriptor: descriptor, size: Int64(header.count), allocated: Int64(header.count))
         } catch {
             throw .io(operation: "creating", path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    /// Before a writer judges the last segment: syncs what the last writer left (it may have died
+    /// before its sync), then drops the segment's cached pages, so the scan reads what the device
+    /// holds. After a failed `fdatasync` Linux may keep pages it never wrote cached as clean: read
+    /// from the cache, a batch whose append failed would look whole and be vouched for.
+    private static func settle(_ segment: Segment, logger: Logger) throws(LogError) {
+        do { try segment.descriptor.dataSync() } catch { throw .io(operation: "syncing", path: segment.path, errno: error) }
+        do { try segment.descriptor.dropCachedPages() } catch {
+            logger.warning("could not drop the cached pages of \(segment.path) before scanning it: \(error)")
         }
     }
 

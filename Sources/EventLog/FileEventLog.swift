@@ -129,12 +129,9 @@ public final class FileEventLog: EventStore, Sendable {
         self.state = Mutex(state)
     }
 
-    /// Syncs what recovery kept (the last writer may have died before its sync), then marks it
-    /// synced for readers in other processes.
+    /// Marks what recovery kept (synced by then: `settle`, or the cut of a torn tail) synced for
+    /// readers in other processes.
     private static func startMarker(directory: String, state: State) throws(LogError) -> SyncedMarker.Writer {
-        if let last = state.segments.last {
-            do { try last.descriptor.dataSync() } catch { throw .io(operation: "syncing", path: last.path, errno: error) }
-        }
         let marker = try SyncedMarker.Writer(directory: directory)
         do { try marker.advance(to: state.index.count) } catch { throw .io(operation: "writing", path: marker.path, errno: error) }
         do { try marker.sync() } catch { throw .io(operation: "syncing", path: marker.path, errno: error) }
