@@ -40,6 +40,10 @@ public final class FileEventLog: EventStore, Sendable {
     let syncQueue = DispatchQueue(label: "parley.eventlog.sync")
     /// Held across each `fdatasync` and the marker write after it: syncs run one at a time.
     let syncing = Mutex<Void>(())
+    /// Held across `close()`, so a second close returns only once the first is done.
+    private let closing = Mutex<Void>(())
+    /// Held while `writeIndexSnapshot` writes: its temporary file has one writer at a time.
+    let snapshotting = Mutex<Void>(())
     /// Appends under way, from their check to their return; a lone one syncs on its own thread.
     let appending = Atomic<Int>(0)
     /// The open `writer.lock`, held until `close()`; nil when read-only or closed.
@@ -161,8 +165,13 @@ public final class FileEventLog: EventStore, Sendable {
 
     /// Syncs, cuts the zeroed tail, saves the index snapshot so the next open is fast, stops
     /// reads and appends and releases the writer lock, even when a step before fails (the error
-    /// is thrown after), so the log can be opened again. The segment files close when the log is freed.
+    /// is thrown after), so the log can be opened again. The segment files close when the log is
+    /// freed. A second close returns when the first is done, without doing anything.
     public func close() throws(LogError) {
+        try closing.withLock { _ throws(LogError) in try closeOnce() }
+    }
+
+    private func closeOnce() throws(LogError) {
         // Refuse new appends first; then one last sync covers every batch already written, so
         // each of their waiters is answered before the files close.
         let wasClosed = state.withLock { state in

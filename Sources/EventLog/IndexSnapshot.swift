@@ -176,6 +176,10 @@ extension FileEventLog {
     /// Saves the index of everything durable to `index.snapshot` (atomically: temp file, sync, rename).
     public func writeIndexSnapshot() throws(LogError) {
         guard !options.readOnly else { throw .readOnly }
+        try snapshotting.withLock { _ throws(LogError) in try writeSnapshot() }
+    }
+
+    private func writeSnapshot() throws(LogError) {
         // Read under one lock: once every indexed event is synced, every block is framed and
         // written, so the block table covers the index. After a close there are no segments.
         let taken = try state.withLock { state throws(LogError) -> (LogIndex, [Segment])? in

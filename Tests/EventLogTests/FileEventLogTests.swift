@@ -246,6 +246,24 @@ import Testing
         try reopened.close()
     }
 
+    /// A second close returns once the first is done (its last sync, the snapshot, the lock).
+    @Test func aSecondCloseWaitsForTheFirst() async throws {
+        for _ in 0..<10 {
+            let temp = TemporaryLog()
+            defer { temp.remove() }
+            let log = try temp.open()
+            _ = try await log.append(Events.make(2000), to: .test("message", "1"), expected: .any, durability: .buffered)
+            let first = Thread { try? log.close() }
+            first.start()
+            while !log.state.withLock({ $0.closed }) { usleep(50) }
+            try log.close()
+            #expect(FileManager.default.fileExists(atPath: temp.directory + "/index.snapshot"), "the first close is not done")
+            let next = try temp.open()
+            #expect(try await next.readAll(from: .start, limit: 3000).count == 2000)
+            try next.close()
+        }
+    }
+
     @Test func aCloseThatFailsStillReleasesTheLogAndAnswersItsWaiters() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
