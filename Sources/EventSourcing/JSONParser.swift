@@ -58,11 +58,12 @@ struct JSONParser {
         }
     }
 
+    /// Reads `literal`; when the text differs, stops at the first byte that does (or the end).
     private mutating func consume(_ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard index + count <= bytes.count else { return false }
-        for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] { return false }
-        index += count
+        for offset in 0..<literal.utf8CodeUnitCount {
+            guard index < bytes.count, bytes[index] == literal.utf8Start[offset] else { return false }
+            index += 1
+        }
         return true
     }
 
@@ -106,10 +107,11 @@ struct JSONParser {
             guard members.updateValue(member, forKey: key) == nil else { return refuse(.duplicateKey(key), at: keyStart) }
             skipWhitespace()
             guard index < bytes.count else { return nil }
-            index += 1
-            switch bytes[index - 1] {
-            case UInt8(ascii: ","): continue
-            case UInt8(ascii: "}"): return .object(members)
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return .object(members)
             default: return nil
             }
         }
@@ -131,10 +133,11 @@ struct JSONParser {
             elements.append(element)
             skipWhitespace()
             guard index < bytes.count else { return nil }
-            index += 1
-            switch bytes[index - 1] {
-            case UInt8(ascii: ","): continue
-            case UInt8(ascii: "]"): return .array(elements)
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return .array(elements)
             default: return nil
             }
         }
@@ -178,9 +181,13 @@ struct JSONParser {
                 case UInt8(ascii: "u"):
                     guard let scalar = escapedScalar() else { return nil }
                     unescaped.append(contentsOf: String(Character(scalar)).utf8)
-                default: return nil
+                default:
+                    index -= 1
+                    return nil
                 }
-            case ..<0x20: return nil
+            case ..<0x20:
+                index -= 1
+                return nil
             default: unescaped.append(byte)
             }
         }
@@ -201,24 +208,27 @@ struct JSONParser {
         refuse(.invalidUTF8, at: start + UTF8Check.firstInvalidOffset(in: bytes[start...]))
     }
 
-    /// The scalar of `\uXXXX` (after the `u`), joining a surrogate pair.
+    /// The scalar of `\uXXXX` (after the `u`), joining a surrogate pair. A lone surrogate stops
+    /// reading at its backslash; a byte that is not a hex digit, at that byte.
     private mutating func escapedScalar() -> Unicode.Scalar? {
+        let escape = index - 2
         guard let high = hex4() else { return nil }
         if (0xD800..<0xDC00).contains(high) {
-            guard consume("\\u"), let low = hex4(), (0xDC00..<0xE000).contains(low) else { return nil }
+            let lowEscape = index
+            guard consume("\\u"), let low = hex4() else { return nil }
+            guard (0xDC00..<0xE000).contains(low) else { return refuse(.notJSON, at: lowEscape) }
             return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
         }
-        return Unicode.Scalar(high)
+        return Unicode.Scalar(high) ?? refuse(.notJSON, at: escape)
     }
 
     private mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count else { return nil }
         var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            guard let digit = Character(Unicode.Scalar(byte)).hexDigitValue else { return nil }
+        for _ in 0..<4 {
+            guard index < bytes.count, let digit = Character(Unicode.Scalar(bytes[index])).hexDigitValue else { return nil }
             value = value << 4 | UInt32(digit)
+            index += 1
         }
-        index += 4
         return value
     }
 
@@ -232,7 +242,9 @@ struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         let integerStart = index
         let integerDigits = digits()
-        guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { return nil }
+        guard integerDigits > 0 else { return nil }
+        // A leading zero: the digit after it cannot continue the number.
+        guard integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { return refuse(.notJSON, at: integerStart + 1) }
         var integral = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1

@@ -90,7 +90,14 @@ extension ValueDecoding: SingleValueDecodingContainer {
         }
     }
 
-    func decode(_: Float.Type) throws -> Float { Float(try decode(Double.self)) }
+    func decode(_: Float.Type) throws -> Float {
+        let number = try decode(Double.self)
+        let float = Float(number)
+        guard float.isFinite else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(number) does not fit a Float"))
+        }
+        return float
+    }
 
     func decode<T: BinaryInteger & Decodable>(integer _: T.Type) throws -> T {
         let exact: T? =

@@ -58,7 +58,8 @@ struct KeyedValueEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { member(key).unkeyedContainer() }
-    mutating func superEncoder() -> any Encoder { ValueEncoding(codingPath: codingPath) }
+    /// The same object: a superclass's members join the subclass's, as `superDecoder()` reads them.
+    mutating func superEncoder() -> any Encoder { ValueEncoding(codingPath: codingPath, box: box) }
     mutating func superEncoder(forKey key: Key) -> any Encoder { member(key) }
 }
 

@@ -163,7 +163,8 @@ final class EncodingBox {
 /// One value being encoded, with where it is.
 struct ValueEncoding: Encoder {
     let codingPath: [any CodingKey]
-    let box = EncodingBox()
+    /// A new value's box, or for a keyed container's `superEncoder()` that container's own.
+    var box = EncodingBox()
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func encodeValue<T: Encodable>(_ value: T) throws {

@@ -32,9 +32,12 @@ enum JSONWriter {
         }
     }
 
+    /// Shortest round-tripping text; a whole number below 2^53 without its `.0`, as
+    /// `JSONValue.number` reads it back (an integer). 2^53 keeps it: read back, it stays a double.
     private static func writeDouble(_ number: Double, into output: inout [UInt8]) {
+        precondition(number.isFinite, "JSON has no NaN or infinity; make numbers with JSONValue.number")
         var text = number.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
+        if text.hasSuffix(".0"), number.magnitude < 0x20_0000_0000_0000 { text.removeLast(2) }
         output.append(contentsOf: text.utf8)
     }
 

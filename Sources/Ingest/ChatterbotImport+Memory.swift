@@ -45,7 +45,7 @@ extension ChatterbotImport {
                 "content": .string(note.content), "category": .string(note.category),
                 "relevance": .number(Double(note.relevance) / 100),
             ]
-            if note.embedded { data["embedding"] = .array(TextEmbedding.vector(note.content).map(JSONValue.double)) }
+            if note.embedded { data["embedding"] = .array(TextEmbedding.vector(note.content).map(JSONValue.number)) }
             return place.command(note.label, "memory.record", at: place.at(Self.memoriesWritten + Int64(offset)), data)
         }
     }

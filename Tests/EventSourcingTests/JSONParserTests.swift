@@ -37,6 +37,10 @@ import Testing
     @Test func encodedTextParsesBackToTheSameValue() {
         let value: JSONValue = ["k": ["x": .double(1.5), "y": "a\"b\n", "z": [.null, false, -7]]]
         #expect(JSONValue(parsing: Array(value.encoded.utf8)) == value)
+        // 2^53, the one whole double past the integers written without an exponent, stays a double.
+        for number in [JSONValue.double(9_007_199_254_740_992), .double(-9_007_199_254_740_992), .double(1e16), .integer(9_007_199_254_740_992)] {
+            #expect(JSONValue(parsing: Array(number.encoded.utf8)) == number, "\(number.encoded)")
+        }
     }
 }
 

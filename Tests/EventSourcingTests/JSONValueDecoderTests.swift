@@ -57,6 +57,42 @@ import Testing
         #expect(try decoder.decode(Int32.self, from: Array("-3e2".utf8)) == -300)
     }
 
+    /// A number past `Float`'s range is refused, not made infinite.
+    @Test func aFloatOutOfRangeIsRefused() throws {
+        #expect(throws: DecodingError.self) { try JSONValueDecoder().decode([Float].self, from: Array("[1e300]".utf8)) }
+        #expect(try JSONValueDecoder().decode([Float].self, from: Array("[1.5, -2]".utf8)) == [1.5, -2])
+    }
+
+    /// A subclass encoding its superclass through `superEncoder()` keeps its fields, in the same
+    /// object, where `superDecoder()` reads them.
+    @Test func aSuperclassEncodedThroughSuperEncoderKeepsItsFields() throws {
+        class Base: Codable {
+            var name = "base"
+            init() {}
+        }
+        final class Derived: Base {
+            var level = 3
+            enum Keys: String, CodingKey { case level }
+            override init() { super.init() }
+            required init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: Keys.self)
+                level = try container.decode(Int.self, forKey: .level)
+                try super.init(from: container.superDecoder())
+            }
+            override func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(level, forKey: .level)
+                try super.encode(to: container.superEncoder())
+            }
+        }
+        let value = Derived()
+        value.name = "kept"
+        let encoded = try JSONValueEncoder().encodeValue(value)
+        #expect(encoded == ["level": 3, "name": "kept"])
+        let decoded = try JSONValueDecoder().decode(Derived.self, from: try JSONValueEncoder().encode(value))
+        #expect(decoded.name == "kept" && decoded.level == 3)
+    }
+
     @Test func uuidTextParsesBothCasesAndRefusesTheRest() throws {
         for _ in 0..<50 {
             let id = UUID()

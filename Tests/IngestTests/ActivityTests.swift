@@ -20,7 +20,7 @@ import Testing
             if case .string(let text) = value, UUID(uuidString: text) != nil { data[key] = .string("<id>") }
         }
         if case .array(let numbers)? = data["embedding"] {
-            data["embedding"] = .string("<\(numbers.count) numbers, \(numbers.count { $0 != .double(0) }) non-zero>")
+            data["embedding"] = .string("<\(numbers.count) numbers, \(numbers.count { $0 != .integer(0) }) non-zero>")
         }
         if data["raw_payload"] != nil { data["raw_payload"] = .string("<payload>") }
         let seconds = Double(command.at.microsecondsSinceEpoch - start.microsecondsSinceEpoch) / 1e6
