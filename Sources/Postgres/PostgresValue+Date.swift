@@ -1,7 +1,8 @@
 import Foundation
 
 /// `timestamptz`: sent as ISO 8601 text in UTC with microseconds; read from the server's ISO output
-/// (`DateStyle` ISO, which every connection sets) at any UTC offset. `infinity` and BC dates do not decode.
+/// (`DateStyle` ISO, which every connection sets) at any UTC offset. Years before 1 are written and
+/// read as the server spells them (year 0 is `0001 ... BC`); `infinity` does not decode.
 extension Date: PostgresEncodable, PostgresDecodable {
     public var postgresText: String {
         let micros = Int64((timeIntervalSince1970 * 1_000_000).rounded())
@@ -14,13 +15,13 @@ extension Date: PostgresEncodable, PostgresDecodable {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))+00"
+        return "\(pad(year > 0 ? year : 1 - year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))+00\(year > 0 ? "" : " BC")"
     }
 
     public init?(postgresText: String) {
         var scanner = DigitScanner(Array(postgresText.utf8))
-        guard let year = scanner.number(), scanner.skip("-"), let month = scanner.number(digits: 2), scanner.skip("-"),
+        guard var year = scanner.number(), scanner.skip("-"), let month = scanner.number(digits: 2), scanner.skip("-"),
             let day = scanner.number(digits: 2), scanner.skip(" ") || scanner.skip("T"),
             let hour = scanner.number(digits: 2), scanner.skip(":"), let minute = scanner.number(digits: 2),
             scanner.skip(":"), let second = scanner.number(digits: 2),
@@ -48,6 +49,10 @@ extension Date: PostgresEncodable, PostgresDecodable {
             offset = sign * seconds
         } else {
             return nil
+        }
+        if scanner.skip(" ") {
+            guard scanner.skip("B"), scanner.skip("C"), year > 0 else { return nil }
+            year = 1 - year
         }
         guard scanner.atEnd else { return nil }
         let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)

@@ -44,12 +44,21 @@ import Testing
         _ = try row.decode("fresh", as: UUID.self)
     }
 
-    @Test(arguments: [0.0, 1_763_800_000.123456, -86_400.5, 253_402_300_799.999999, 951_782_400.000001])
+    @Test(arguments: [0.0, 1_763_800_000.123456, -86_400.5, 253_402_300_799.999999, 951_782_400.000001,
+        -62_135_596_800, -62_167_219_200.5, -63_000_000_000])
     func timestamptzRoundTripsToTheMicrosecond(seconds: Double) throws {
         let connection = try TestServer.connect()
         let date = Date(timeIntervalSince1970: seconds)
         let back = try connection.query("SELECT $1::timestamptz AS at", [date])[0].decode("at", as: Date.self)
         #expect(abs(back.timeIntervalSince(date)) < 0.000_001)
+    }
+
+    @Test func yearsBeforeOneAreWrittenAsTheServerSpellsThem() throws {
+        let yearZero = Date(timeIntervalSince1970: -62_167_219_200)
+        #expect(yearZero.postgresText == "0001-01-01 00:00:00.000000+00 BC")
+        let connection = try TestServer.connect()
+        let row = try connection.query("SELECT $1::timestamptz = '0001-01-01 00:00:00+00 BC'::timestamptz AS same", [yearZero])[0]
+        #expect(try row.decode("same", as: Bool.self))
     }
 
     @Test(arguments: ["UTC", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"])
@@ -60,7 +69,8 @@ import Testing
         #expect(try row.decode("at", as: Date.self) == Date(timeIntervalSince1970: 1_795_342_530.25))
     }
 
-    @Test(arguments: ["infinity", "2026-11-22", "2026-13-01 00:00:00+00", "2026-11-22 10:15:30", "1999-01-08 04:05:06 BC"])
+    @Test(arguments: ["infinity", "2026-11-22", "2026-13-01 00:00:00+00", "2026-11-22 10:15:30", "1999-01-08 04:05:06 BC",
+        "1999-01-08 04:05:06+00 AD", "0000-01-08 04:05:06+00 BC"])
     func timestampsThatAreNotInstantsDoNotDecode(text: String) {
         #expect(Date(postgresText: text) == nil)
     }
