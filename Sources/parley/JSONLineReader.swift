@@ -54,6 +54,11 @@ struct JSONLineReader: ~Copyable {
         }
     }
 
+    /// Reads `descriptor`, which stays open: the caller owns it.
+    init(name: String, borrowing descriptor: FileDescriptor, burstSize: Int = 4 << 20) {
+        self.init(name: name, descriptor: descriptor, ownsDescriptor: false, burstSize: burstSize)
+    }
+
     private init(name: String, descriptor: FileDescriptor, ownsDescriptor: Bool, burstSize: Int) {
         precondition(burstSize > 0, "a burst holds at least one byte")
         self.name = name
@@ -69,12 +74,13 @@ struct JSONLineReader: ~Copyable {
 
     /// The next lines with their numbers: waits for input when none is there, then takes what is
     /// (up to a burst). Empty once the input has ended.
-    mutating func nextLines() throws(CommandFailure) -> [(number: Int, bytes: ArraySlice<UInt8>)] {
+    mutating func nextLines() async throws(CommandFailure) -> [(number: Int, bytes: ArraySlice<UInt8>)] {
         if let failure { throw failure }
         var lines: [(number: Int, bytes: ArraySlice<UInt8>)] = []
         var read = 0
         while !ended && (lines.isEmpty || (read < burstSize && hasInputNow)) {
-            if let interruption, !waitForInput(or: interruption) {
+            let ready = interruption?.signal == nil ? await waitForInput() : false
+            guard ready else {
                 interrupted = true
                 return lines
             }
@@ -100,14 +106,20 @@ struct JSONLineReader: ~Copyable {
         return ended || Glibc.poll(&poll, 1, 0) != 0
     }
 
-    /// Waits until the input can be read; false when a signal came first (or at the same time).
-    private func waitForInput(or interruption: Interruption) -> Bool {
-        var polls = [
-            pollfd(fd: descriptor.rawValue, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: interruption.descriptor.rawValue, events: Int16(POLLIN), revents: 0),
-        ]
-        while Glibc.poll(&polls, 2, -1) < 0 && errno == EINTR {}
-        return polls[1].revents == 0 && interruption.signal == nil
+    /// Waits until the input can be read, at once when it can; false when a signal came first (or
+    /// at the same time). The wait runs on a thread of its own: a producer may write nothing for
+    /// hours, and a thread of Swift's cooperative pool (two, on two cores) must not wait with it.
+    private func waitForInput() async -> Bool {
+        guard !hasInputNow else { return true }
+        let descriptors = [descriptor.rawValue] + (interruption.map { [$0.descriptor.rawValue] } ?? [])
+        let signalled = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var polls = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+                while Glibc.poll(&polls, nfds_t(polls.count), -1) < 0 && errno == EINTR {}
+                continuation.resume(returning: polls.count > 1 && polls[1].revents != 0)
+            }
+        }
+        return !signalled && interruption?.signal == nil
     }
 
     /// Appends what one read gives to the buffer; 0 at the end.

@@ -56,7 +56,7 @@ struct Submit: AsyncParsableCommand {
             return "syncing the log \(options.logPath): \(error); the results from line \(first) on are not confirmed: submit them again"
         }
         do {
-            while case let lines = try input.nextLines(), !lines.isEmpty {
+            while case let lines = try await input.nextLines(), !lines.isEmpty {
                 try await PreparedCommands.forEach(lines.map(\.bytes)) { index, command in
                     if let signal = interruption.signal { throw Interruption.Stopped(signal: signal) }
                     current = lines[index].number
