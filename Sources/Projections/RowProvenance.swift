@@ -4,9 +4,11 @@ import Foundation
 /// Which events wrote a row of a read model: the answer to "who changed this, and why".
 ///
 /// A projector statement writes a row of `table` when it targets that table (`INSERT INTO t`,
-/// `UPDATE t`, `DELETE FROM t`) and carries the row's id among its parameters. The events of the
-/// projection are replayed through its projector (no database involved) and those statements'
-/// events are returned, in log order, with the verb they applied.
+/// `UPDATE t`, `DELETE FROM t`) and gives the row's `id` column the id: the parameter an
+/// `INSERT` lists for `id`, or the one of `WHERE id = $n`. An id among the other parameters (a
+/// foreign key, a token) is another row's. The events of the projection are replayed through its
+/// projector (no database involved) and those statements' events are returned, in log order,
+/// with the verb they applied.
 public enum RowProvenance {
     /// One write of the row.
     public struct Write: Sendable, Encodable {
@@ -39,7 +41,7 @@ public enum RowProvenance {
         var writes: [Write] = []
         for event in events where projection.reads(event) {
             for statement in try projection.statements(event) {
-                guard let verb = target(of: statement.sql, is: table), statement.parameters.contains(.uuid(id)) else { continue }
+                guard let verb = target(of: statement.sql, is: table), rowKey(of: statement) == .uuid(id) else { continue }
                 writes.append(Write(
                     position: event.position, at: event.recordedAt, stream: event.stream.description, eventType: event.type,
                     actor: event.metadata.actor, command: event.metadata.causationID, verb: verb))
@@ -61,5 +63,57 @@ public enum RowProvenance {
         guard let name else { return nil }
         let bare = name.split(separator: ".").last.map(String.init) ?? String(name)
         return bare == table ? first : nil
+    }
+
+    /// The value `statement` gives its row's `id` column: the `$n` an `INSERT`'s `VALUES` puts
+    /// in the place of `id` in its column list, or the `$n` of an `UPDATE`'s or a `DELETE`'s
+    /// `WHERE id = $n` (first, or after an `AND`). Nil when the statement names no such parameter.
+    static func rowKey(of statement: SQLStatement) -> SQLValue? {
+        let sql = statement.sql
+        let number: Int?
+        if sql.prefix(while: { !$0.isWhitespace }).uppercased() == "INSERT" {
+            guard let columns = parenthesized(sql, after: "INTO"), let values = parenthesized(sql, after: "VALUES"),
+                let place = columns.firstIndex(where: { $0.lowercased() == "id" }), place < values.count
+            else { return nil }
+            number = parameterNumber(values[place])
+        } else {
+            let condition = sql.firstMatch(of: /(?i)\bWHERE\b/).map { sql[$0.range.upperBound...] } ?? ""
+            number = condition.firstMatch(of: /(?i)(?:^|\bAND)\s*id\s*=\s*(\$[0-9]+)/).flatMap { parameterNumber(String($0.1)) }
+        }
+        guard let number, (1...statement.parameters.count).contains(number) else { return nil }
+        return statement.parameters[number - 1]
+    }
+
+    /// The comma-separated items of the first parenthesized list after the word `keyword`,
+    /// trimmed; commas inside nested parentheses belong to their item.
+    private static func parenthesized(_ sql: String, after keyword: String) -> [String]? {
+        guard let word = sql.firstMatch(of: try! Regex("(?i)\\b\(keyword)\\b")),
+            let open = sql[word.range.upperBound...].firstIndex(of: "(")
+        else { return nil }
+        var items: [String] = []
+        var item = ""
+        var depth = 0
+        for character in sql[sql.index(after: open)...] {
+            switch character {
+            case "(": depth += 1
+            case ")" where depth == 0:
+                items.append(item.trimmingCharacters(in: .whitespacesAndNewlines))
+                return items
+            case ")": depth -= 1
+            case "," where depth == 0:
+                items.append(item.trimmingCharacters(in: .whitespacesAndNewlines))
+                item = ""
+                continue
+            default: break
+            }
+            item.append(character)
+        }
+        return nil
+    }
+
+    /// `n` of a parameter reference `$n`, with or without a cast (`$1::uuid`).
+    private static func parameterNumber(_ text: String) -> Int? {
+        guard let match = text.wholeMatch(of: /\$([0-9]+)(::[A-Za-z_ ]+)?/) else { return nil }
+        return Int(match.1)
     }
 }
