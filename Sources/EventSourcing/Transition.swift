@@ -1,9 +1,11 @@
 import Foundation
 
-/// One state transition, read from an event that carries the state it leaves and the one it enters.
+/// One state transition: an event that moved an aggregate from one state to another.
 ///
-/// Events that move a state machine write `from` and `to` in their payload (Specs/migue.md), so an
-/// audit is a read of the log, not a re-computation.
+/// Events that move a state machine carry the state they leave and the one they enter
+/// (Specs/migue.md), so an audit is a read of the log, not a re-computation. The product's own
+/// decoder reads them (`MigueTransitions`), so its upcasters apply and an event it cannot read is
+/// an error.
 public struct Transition: Hashable, Sendable, Encodable {
     public var position: LogPosition
     public var at: Timestamp
@@ -18,11 +20,8 @@ public struct Transition: Hashable, Sendable, Encodable {
     public var command: UUID?
     public var correlation: UUID?
 
-    /// The transition `event` records, or nil when its payload has no `from` and `to` strings.
-    public init?(_ event: RecordedEvent) {
-        guard let payload = JSONValue(parsing: event.payload), case .object(let fields) = payload,
-            case .string(let from) = fields["from"], case .string(let to) = fields["to"]
-        else { return nil }
+    /// The move from `from` to `to` that `event` records.
+    public init(_ event: RecordedEvent, from: String, to: String) {
         position = event.position
         at = event.recordedAt
         category = event.stream.category

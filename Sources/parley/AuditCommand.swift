@@ -2,8 +2,12 @@ import ArgumentParser
 import EventLog
 import EventSourcing
 import Foundation
+import Migue
 
 /// `parley audit`: state transitions, read from the events that carry both states.
+///
+/// Only the categories whose aggregates have states are read (`MigueTransitions.categories`), each
+/// through the category index, and every event of them through the product's decoder.
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List state transitions: when, which aggregate, from which state to which, which command and actor, position."
@@ -29,6 +33,10 @@ struct Audit: AsyncParsableCommand {
     func validate() throws {
         if aggregate != nil && product == nil { throw ValidationError("--aggregate needs a product, e.g. parley audit migue --aggregate reminder") }
         if let product { try Arguments.checkProduct(product, aggregate: aggregate) }
+        if let product, let aggregate, !MigueTransitions.categories.contains("\(product).\(aggregate)") {
+            let moving = MigueTransitions.categories.filter { $0.hasPrefix(product + ".") }.map { $0.dropFirst(product.count + 1) }
+            throw ValidationError("\(product).\(aggregate) has no states to move between (those that do: \(moving.joined(separator: ", ")))")
+        }
         let from = try since.map { try TimeOption.parse($0, option: "--since") }
         let to = try until.map { try TimeOption.parse($0, option: "--until") }
         if let from, let to, from > to {
@@ -43,19 +51,20 @@ struct Audit: AsyncParsableCommand {
             id: id, since: try since.map { try TimeOption.parse($0, option: "--since") }, until: try until.map { try TimeOption.parse($0, option: "--until") })
         let log = try LogAccess.openForReading(options)
         let categories = log.categories().filter { category in
-            aggregate == nil ? category.hasPrefix(filter.categoryPrefix) : category == filter.categoryPrefix
+            MigueTransitions.categories.contains(category)
+                && (aggregate == nil ? category.hasPrefix(filter.categoryPrefix) : category == filter.categoryPrefix)
         }
         var transitions: [Transition] = []
         for category in categories {
             if let id, let stream = StreamName(category: category, id: id) {
-                transitions += try await log.read(stream: stream, from: 0, direction: .forwards, limit: .max).filter(filter.admits).compactMap(Transition.init)
+                transitions += try Self.transitions(in: try await log.read(stream: stream, from: 0, direction: .forwards, limit: .max), filter)
                 continue
             }
             var position = LogPosition.start
             while true {
                 let page = try await log.readCategory(category, from: position, limit: 4096)
                 guard let last = page.last else { break }
-                transitions += page.filter(filter.admits).compactMap(Transition.init)
+                transitions += try Self.transitions(in: page, filter)
                 position = last.position.next
             }
         }
@@ -65,11 +74,26 @@ struct Audit: AsyncParsableCommand {
             return
         }
         for transition in transitions {
-            print("\(transition.at)  \(PlainText.shown("\(transition.category)-\(transition.id)"))  \(transition.from) -> \(transition.to)  "
+            print("\(transition.at)  \(PlainText.shown("\(transition.category)-\(transition.id)"))  "
+                + "\(PlainText.shown(transition.from)) -> \(PlainText.shown(transition.to))  "
                 + "\(PlainText.shown(transition.eventType))  by \(PlainText.shown(transition.actor))  "
                 + "command \(transition.command.map { $0.lowercasedText } ?? "-")  position \(transition.position)")
         }
         if transitions.isEmpty { print("no transitions") }
+    }
+
+    /// The transitions among `events` that `filter` admits; an event the product cannot read
+    /// stops the audit, naming its position.
+    private static func transitions(in events: [RecordedEvent], _ filter: Transition.Filter) throws(CommandFailure) -> [Transition] {
+        var transitions: [Transition] = []
+        for event in events where filter.admits(event) {
+            do {
+                if let transition = try MigueTransitions.transition(of: event) { transitions.append(transition) }
+            } catch {
+                throw CommandFailure("cannot read the event at position \(event.position) in \(PlainText.shown(event.stream.description)): \(error)")
+            }
+        }
+        return transitions
     }
 }
 

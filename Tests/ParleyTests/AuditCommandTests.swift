@@ -61,6 +61,38 @@ import Testing
         #expect(sameInstant.standardOutput.split(separator: "\n").count == 1)
     }
 
+    @Test func auditReadsTransitionsThroughTheProductsDecoder() async throws {
+        var story = try MigueFileLog(prefix: "audit-future")
+        defer { try? FileManager.default.removeItem(atPath: story.directory) }
+        let user = Migue.userID(phoneNumber: "+34600000012").lowercasedText
+        let reminder = UUID(namespace: Migue.namespace, name: "audit-future-reminder").lowercasedText
+        try await story.submit("user.register", #"{"phone_number":"+34600000012"}"#, second: 0)
+        try await story.submit(
+            "reminder.create", #"{"reminder_id":"\#(reminder)","user_id":"\#(user)","title":"t","scheduled_time":"2026-11-23T08:00:00Z"}"#,
+            second: 1)
+        try await story.submit("reminder.change-status", #"{"reminder_id":"\#(reminder)","status":"failed"}"#, second: 2)
+        // A status change stored by a later build, with a schema version this one cannot read.
+        let stream = try #require(StreamName("migue.reminder-\(reminder)"))
+        var future = try #require(try await story.log.read(stream: stream, from: StreamVersion(1), direction: .forwards, limit: 1).first).event
+        future.id = UUID(namespace: Migue.namespace, name: "audit-future-event")
+        future.schemaVersion = 2
+        guard case .appended(let stored) = try await story.log.append([future], to: stream, expected: .any) else {
+            Issue.record("the future event was not appended")
+            return
+        }
+        try story.log.close()
+
+        let audit = try ParleyBinary.run(["audit", "migue", "--log", story.directory])
+        #expect(audit.status == 1, "\(audit.standardOutput)")
+        #expect(audit.standardError.contains(
+            "cannot read the event at position \(stored.first) in migue.reminder-\(reminder): event migue.reminder.status-changed v2: unknown schema version"),
+            "\(audit.standardError)")
+        let messages = try ParleyBinary.run(["audit", "migue", "--aggregate", "message", "--log", story.directory])
+        #expect(messages.status == 64)
+        #expect(messages.standardError.contains("migue.message has no states to move between (those that do: conversation, reminder, "),
+            "\(messages.standardError)")
+    }
+
     @Test func historyPrintsEveryEventOfAStream() async throws {
         let (directory, reminder, _) = try await makeLog()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -39,7 +39,7 @@ import Testing
                 break
             }
             let event = try #require(await projected.store.readAll(from: LogPosition(batch.next.rawValue - 1), limit: 1).first)
-            if let transition = Transition(event), let table = Self.tables[event.stream.category] {
+            if let transition = try MigueTransitions.transition(of: event), let table = Self.tables[event.stream.category] {
                 let status = try connection.query("SELECT status::text AS s FROM migue.\(table) WHERE id = $1", [event.stream.id])
                 #expect(status.first?["s"] == transition.to, "\(event.type) at \(event.position): \(transition.from) -> \(transition.to)")
                 moves[table, default: 0] += 1
