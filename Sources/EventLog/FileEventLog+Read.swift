@@ -34,8 +34,12 @@ extension FileEventLog {
         try readCategoryNow(category, from: position, limit: limit).events
     }
 
-    /// Reads `$all` from `position`: every block is checked and decompressed once.
+    /// Reads `$all` from `position`: every block is checked and decompressed once. A read-only log
+    /// asked for events past what it shows first looks for the writer's new ones (`refresh()`), so
+    /// that a projection's catch-up, which reads until a read comes back empty, ends at the
+    /// writer's head rather than at the one this log had when it was opened.
     func readAllNow(from position: LogPosition, limit: Int) throws(LogError) -> [RecordedEvent] {
+        if options.readOnly, limit > 0, position.rawValue >= state.withLock({ $0.visible }) { try refresh() }
         // `end` is taken under the lock: a block sealed here may hold durable appends not yet synced.
         let (plan, end) = try state.withLock { state throws(LogError) -> ([(BlockLocation, Segment)], UInt64) in
             guard !state.closed else { throw .closed }

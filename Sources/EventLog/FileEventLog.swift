@@ -257,8 +257,11 @@ public final class FileEventLog: EventStore, Sendable {
     }
 
     /// The position the next event will take; events below it are readable.
+    /// The position after the last readable event. A read-only log first picks up what its writer
+    /// appended since it was opened (`refresh()`), so a catch-up that runs to the head follows it.
     public func head() async throws -> LogPosition {
-        LogPosition(state.withLock { $0.visible })
+        if options.readOnly { try refresh() }
+        return LogPosition(state.withLock { $0.visible })
     }
 
     public func version(of stream: StreamName) async throws -> StreamVersion? {

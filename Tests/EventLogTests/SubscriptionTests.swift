@@ -80,6 +80,24 @@ import Testing
         await #expect(throws: CancellationError.self) { try await reader.value }
     }
 
+    /// A projection's catch-up reads `$all` until a read comes back empty: on a read-only log it
+    /// must end at the writer's head, not at the one the log had when it was opened.
+    @Test func aReadOnlyLogsHeadAndReadAllFollowTheWriter() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(3), to: .test("user", "1"), expected: .any)
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.readAll(from: 0, limit: 100).count == 3)
+        _ = try await writer.append(Events.make(2), to: .test("user", "2"), expected: .any)
+        #expect(try await reader.readAll(from: 3, limit: 100).map(\.stream) == [.test("user", "2"), .test("user", "2")])
+        _ = try await writer.append(Events.make(4), to: .test("user", "3"), expected: .any)
+        #expect(try await reader.head() == 9)
+        #expect(try await reader.readAll(from: 5, limit: 100).count == 4)
+        try writer.close()
+        try reader.close()
+    }
+
     @Test func aReadOnlyReaderSeesTheWritersNewEvents() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
