@@ -46,11 +46,16 @@ public final class Connection {
             throw PostgresError(kind: .connection, message: "could not set client_encoding to UTF8: \(message)", context: context)
         }
         // Values come back as the decoders read them whatever the role's or PGDATESTYLE's settings:
-        // ISO dates, and doubles with every digit (extra_float_digits 0 or less rounds them).
-        guard LibPQ.run(handle, "SET DateStyle = ISO; SET extra_float_digits = 3") else {
+        // ISO dates, and doubles with every digit (extra_float_digits 0 or less rounds them). And
+        // transactions are READ COMMITTED unless they say otherwise: a projection runner reads its
+        // version's status after waiting for its checkpoint's lock, and must see a swap that
+        // committed meanwhile, which a REPEATABLE READ default would hide.
+        guard LibPQ.run(handle, "SET DateStyle = ISO; SET extra_float_digits = 3; SET default_transaction_isolation = 'read committed'") else {
             let message = LibPQ.errorMessage(handle).trimmingTrailingNewlines()
             LibPQ.finish(handle)
-            throw PostgresError(kind: .connection, message: "could not set DateStyle and extra_float_digits: \(message)", context: context)
+            throw PostgresError(
+                kind: .connection, message: "could not set DateStyle, extra_float_digits and default_transaction_isolation: \(message)",
+                context: context)
         }
         self.handle = handle
         self.endpoint = endpoint

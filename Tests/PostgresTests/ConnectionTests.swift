@@ -143,6 +143,14 @@ import Testing
         #expect(try row.decode("sum", as: Double.self) == 0.1 + 0.2)
     }
 
+    /// A role's or database's default isolation does not change what Parley's transactions see.
+    @Test func transactionsAreReadCommittedWhateverTheSessionsDefault() throws {
+        let conninfo = ConnectionString.setting("options", to: "-c default_transaction_isolation=repeatable\\ read", in: try TestServer.url())!
+        let connection = try TestServer.connect(conninfo)
+        let level = try connection.transaction { try $0.query("SHOW transaction_isolation")[0].decode("transaction_isolation", as: String.self) }
+        #expect(level == "read committed")
+    }
+
     /// A session ended while its statement runs is a connection error; a pipeline's keeps the
     /// server's reason (57P01), which comes as a statement's result before the socket closes
     /// (libpq folds a single statement's into "server closed the connection unexpectedly").
