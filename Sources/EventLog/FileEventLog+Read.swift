@@ -37,9 +37,10 @@ extension FileEventLog {
     /// Reads `$all` from `position`: every block is checked and decompressed once. A read-only log
     /// asked for events past what it shows first looks for the writer's new ones (`refresh()`), so
     /// that a projection's catch-up, which reads until a read comes back empty, ends at the
-    /// writer's head rather than at the one this log had when it was opened.
+    /// writer's head rather than at the one this log had when it was opened. A log opened to be
+    /// verified keeps to what it judged at open.
     func readAllNow(from position: LogPosition, limit: Int) throws(LogError) -> [RecordedEvent] {
-        if options.readOnly, limit > 0, position.rawValue >= state.withLock({ $0.visible }) { try refresh() }
+        if options.readOnly, !options.verifying, limit > 0, position.rawValue >= state.withLock({ $0.visible }) { try refresh() }
         // `end` is taken under the lock: a block sealed here may hold durable appends not yet synced.
         let (plan, end) = try state.withLock { state throws(LogError) -> ([(BlockLocation, Segment)], UInt64) in
             guard !state.closed else { throw .closed }
@@ -77,6 +78,10 @@ extension FileEventLog {
         let events = try events(at: positions, plan: plan)
         if let stray = events.first(where: { $0.stream.category != category }) {
             throw indexDisagrees(at: stray.position.rawValue, says: "an event of category \(category)", found: stray)
+        }
+        // A position whose record the blocks do not hold is corruption too, never a shorter answer.
+        if events.count != positions.count, let missing = positions.first(where: { wanted in !events.contains { $0.position.rawValue == wanted } }) {
+            throw indexDisagrees(at: missing, says: "an event of category \(category)", found: nil)
         }
         // Never before `position`: a subscriber that starts beyond the head must not go back.
         let searched = positions.count == limit && !positions.isEmpty ? positions.last! + 1 : max(visible, position.rawValue)

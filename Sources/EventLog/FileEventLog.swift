@@ -260,7 +260,7 @@ public final class FileEventLog: EventStore, Sendable {
     /// The position after the last readable event. A read-only log first picks up what its writer
     /// appended since it was opened (`refresh()`), so a catch-up that runs to the head follows it.
     public func head() async throws -> LogPosition {
-        if options.readOnly { try refresh() }
+        if options.readOnly, !options.verifying { try refresh() }
         return LogPosition(state.withLock { $0.visible })
     }
 

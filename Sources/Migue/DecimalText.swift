@@ -56,7 +56,7 @@ public struct DecimalText: Hashable, Sendable, Codable, CustomStringConvertible 
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let value = Double(text), let decimal = DecimalText(value), decimal.text == text else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a canonical decimal: \(text)")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a canonical decimal (\(text.utf8.count) bytes; payload values are not shown)")
         }
         self = decimal
     }

@@ -18,13 +18,7 @@ extension Connection {
     /// remains, and that is thrown rather than committed in silence (the server would answer COMMIT
     /// with ROLLBACK).
     public func transaction<Result>(_ body: (Connection) throws -> Result) throws -> Result {
-        guard !isInTransaction else {
-            throw PostgresError(
-                kind: .usage, message: "transaction(_:) called inside a transaction; transactions do not nest",
-                context: "talking to \(endpoint)"
-            )
-        }
-        try execute("BEGIN")
+        try begin()
         let result: Result
         do {
             result = try body(self)
@@ -32,6 +26,27 @@ extension Connection {
             rollBack()
             throw error
         }
+        try commit()
+        return result
+    }
+
+    /// Starts a transaction that stays open across calls, for work that waits on other sessions
+    /// between its statements (a rebuild holds the live checkpoint while its shadow catches up).
+    /// `commit()` or `rollBackIfOpen()` ends it; `transaction(_:)` is the form to prefer.
+    public func begin() throws {
+        guard !isInTransaction else {
+            throw PostgresError(
+                kind: .usage, message: "a transaction was started inside a transaction; transactions do not nest",
+                context: "talking to \(endpoint)"
+            )
+        }
+        try execute("BEGIN")
+    }
+
+    /// Commits the open transaction. One in which a statement failed (even one whose error was
+    /// caught) is rolled back and reported, rather than committed in silence: the server would
+    /// answer COMMIT with ROLLBACK. When COMMIT itself fails, nothing of the transaction remains.
+    public func commit() throws {
         if LibPQ.transactionStatus(handle) == .failedTransaction {
             rollBack()
             throw PostgresError(
@@ -44,7 +59,11 @@ extension Connection {
             if isInTransaction { rollBack() }
             throw error
         }
-        return result
+    }
+
+    /// Rolls back the open transaction, if there is one; a failing ROLLBACK is logged.
+    public func rollBackIfOpen() {
+        if isInTransaction { rollBack() }
     }
 
     /// Ends the current transaction without keeping its work.

@@ -8,48 +8,57 @@ extension Rebuilder {
     /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
     /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
     /// are re-pinned to the new one. The retiring version's files are recorded as
-    /// `parley.migrations` lists them, which then lists the files the new version was made from; with `strictFiles` (a rebuild), the swap is refused when the live schema has a
-    /// file the new version lacks.
+    /// `parley.migrations` lists them, which then lists the files the new version was made from;
+    /// with `strictFiles` (a rebuild), the swap is refused when the live schema has a file the new
+    /// version lacks.
     func swap(
+        retiring old: Version, activating new: Version, strictFiles: Bool, connection: Connection,
+        check: (Connection) throws -> Void = { _ in }
+    ) throws {
+        try connection.transaction { connection in
+            try swapInTransaction(retiring: old, activating: new, strictFiles: strictFiles, connection: connection, check: check)
+        }
+    }
+
+    /// The swap's work, inside a transaction the caller opened and commits.
+    func swapInTransaction(
         retiring old: Version, activating new: Version, strictFiles: Bool, connection: Connection,
         check: (Connection) throws -> Void = { _ in }
     ) throws {
         let live = projection.schema
         let parked = "\(projection.schema)_v\(old.version)"
-        try connection.transaction { connection in
-            try connection.execute(
-                "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
-                [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])
-            try check(connection)
-            try refuseDependents(
-                of: live, action: "swapping version \(new.version) of \(projection.name) in",
-                consequence: "would go on using version \(old.version)'s tables after the swap", connection: connection)
-            try copyPrivileges(from: live, to: new.schema, connection: connection)
-            try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(live)) RENAME TO \(ProjectionRunner.quoted(parked))")
-            try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(new.schema)) RENAME TO \(ProjectionRunner.quoted(live))")
-            try repinFunctions(in: parked, from: live, to: parked, connection: connection)
-            try repinFunctions(in: live, from: new.schema, to: live, connection: connection)
-            // Each row must still be as read before the swap: another rebuild, rollback or drop may
-            // have changed it since, and then this swap is stale.
-            let retired = try connection.execute(
-                """
-                UPDATE parley.projection_versions SET status = 'retired', schema_name = $3, retired_at = now()
-                WHERE projection = $1 AND version = $2 AND status = 'active'
-                """, [projection.name, old.version, parked])
-            let activated = try connection.execute(
-                """
-                UPDATE parley.projection_versions SET status = 'active', schema_name = $3, activated_at = now(), retired_at = NULL
-                WHERE projection = $1 AND version = $2 AND status = $4
-                """, [projection.name, new.version, live, new.status])
-            guard retired == 1, activated == 1 else {
-                throw Refusal(description: "projection \(projection.name)'s versions changed while swapping \(old.version) for \(new.version) "
-                    + "(another rebuild, rollback or drop ran); nothing was swapped")
-            }
-            // `parley.migrations` still lists the retiring schema's files, those migrated into it
-            // while it was live included: recorded now, a rollback to it restores them all.
-            try builder.versionFiles.recordLive(version: old.version, connection: connection)
-            try builder.versionFiles.makeLive(version: new.version, strict: strictFiles, connection: connection)
+        try connection.execute(
+            "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
+            [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])
+        try check(connection)
+        try refuseDependents(
+            of: live, action: "swapping version \(new.version) of \(projection.name) in",
+            consequence: "would go on using version \(old.version)'s tables after the swap", connection: connection)
+        try copyPrivileges(from: live, to: new.schema, connection: connection)
+        try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(live)) RENAME TO \(ProjectionRunner.quoted(parked))")
+        try connection.execute("ALTER SCHEMA \(ProjectionRunner.quoted(new.schema)) RENAME TO \(ProjectionRunner.quoted(live))")
+        try repinFunctions(in: parked, from: live, to: parked, connection: connection)
+        try repinFunctions(in: live, from: new.schema, to: live, connection: connection)
+        // Each row must still be as read before the swap: another rebuild, rollback or drop may
+        // have changed it since, and then this swap is stale.
+        let retired = try connection.execute(
+            """
+            UPDATE parley.projection_versions SET status = 'retired', schema_name = $3, retired_at = now()
+            WHERE projection = $1 AND version = $2 AND status = 'active'
+            """, [projection.name, old.version, parked])
+        let activated = try connection.execute(
+            """
+            UPDATE parley.projection_versions SET status = 'active', schema_name = $3, activated_at = now(), retired_at = NULL
+            WHERE projection = $1 AND version = $2 AND status = $4
+            """, [projection.name, new.version, live, new.status])
+        guard retired == 1, activated == 1 else {
+            throw Refusal(description: "projection \(projection.name)'s versions changed while swapping \(old.version) for \(new.version) "
+                + "(another rebuild, rollback or drop ran); nothing was swapped")
         }
+        // `parley.migrations` still lists the retiring schema's files, those migrated into it
+        // while it was live included: recorded now, a rollback to it restores them all.
+        try builder.versionFiles.recordLive(version: old.version, connection: connection)
+        try builder.versionFiles.makeLive(version: new.version, strict: strictFiles, connection: connection)
     }
 
     /// `ALTER FUNCTION ... SET search_path` for every function of `schema` pinned to `from`.

@@ -41,28 +41,28 @@ public struct Rebuilder: Sendable {
     /// `acceptDifferentCounts` lets a version whose projector deliberately changed row counts swap.
     public func rebuild(acceptDifferentCounts: Bool = false, progress: (LogPosition) -> Void = { _ in }) async throws -> Outcome {
         let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
-        let (active, shadow) = try await admin.run { connection in try plan(connection) }
-        let runner = try runner(for: shadow, bulk: true)
-        try await runner.register()
-        let clock = ContinuousClock()
-        var start = clock.now
-        var applied = try await catchUp(runner, progress: progress)
-        builder.logger.info("caught up", metadata: ["schema": "\(shadow.schema)", "events": "\(applied)", "took": "\(clock.now - start)"])
-        // The indexes the load deferred, then what was appended while they were built.
-        start = clock.now
-        let built = try await admin.run { connection in try builder.deferredIndexes.create(in: shadow.schema, connection: connection) }
-        builder.logger.info("built deferred indexes", metadata: ["indexes": "\(built)", "took": "\(clock.now - start)"])
-        applied += try await catchUp(runner, progress: progress)
-        let tables = try await admin.run { connection in
-            try checkConstraintsValid(schema: shadow.schema, connection: connection)
-            var tables: [ProjectionVerifier.Table] = []
-            try swap(retiring: active, activating: shadow, strictFiles: true, connection: connection) { connection in
-                tables = try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
+        return try await exclusively(admin) {
+            let (active, shadow) = try await admin.run { connection in try plan(connection) }
+            let runner = try runner(for: shadow, bulk: true)
+            try await runner.register()
+            let clock = ContinuousClock()
+            var start = clock.now
+            var applied = try await catchUp(runner, progress: progress)
+            builder.logger.info("caught up", metadata: ["schema": "\(shadow.schema)", "events": "\(applied)", "took": "\(clock.now - start)"])
+            // The indexes the load deferred, then what was appended while they were built.
+            start = clock.now
+            let built = try await admin.run { connection in try builder.deferredIndexes.create(in: shadow.schema, connection: connection) }
+            builder.logger.info("built deferred indexes", metadata: ["indexes": "\(built)", "took": "\(clock.now - start)"])
+            applied += try await catchUp(runner, progress: progress)
+            try await admin.run { connection in try checkConstraintsValid(schema: shadow.schema, connection: connection) }
+            let (last, tables) = try await swapCaughtUp(
+                retiring: active, activating: shadow, runner: runner, strictFiles: true, admin: admin, progress: progress
+            ) { connection in
+                try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
             }
-            return tables
+            applied += last + (try await catchUpAfterSwap(shadow.version))
+            return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
         }
-        applied += try await catchUpAfterSwap(shadow.version)
-        return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
     }
 
     /// The active version and the one to build: a version left building, or a new one, whose
@@ -148,25 +148,28 @@ public struct Rebuilder: Sendable {
     /// catching it up.
     public func rollback() async throws -> (previous: Int, current: Int) {
         let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
-        let (active, retired) = try await admin.run { connection in
-            let versions = try Self.versions(of: projection.name, connection: connection)
-            let lastRetired = try connection.query(
-                """
-                SELECT version FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
-                ORDER BY retired_at DESC NULLS LAST, version DESC LIMIT 1
-                """, [projection.name]
-            ).first.map { try $0.decode("version", as: Int.self) }
-            guard let active = versions.first(where: { $0.status == "active" }),
-                let retired = versions.first(where: { $0.version == lastRetired && $0.status == "retired" })
-            else {
-                throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
+        return try await exclusively(admin) {
+            let (active, retired) = try await admin.run { connection in
+                let versions = try Self.versions(of: projection.name, connection: connection)
+                let lastRetired = try connection.query(
+                    """
+                    SELECT version FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
+                    ORDER BY retired_at DESC NULLS LAST, version DESC LIMIT 1
+                    """, [projection.name]
+                ).first.map { try $0.decode("version", as: Int.self) }
+                guard let active = versions.first(where: { $0.status == "active" }),
+                    let retired = versions.first(where: { $0.version == lastRetired && $0.status == "retired" })
+                else {
+                    throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
+                }
+                return (active, retired)
             }
-            return (active, retired)
+            let runner = try runner(for: retired)
+            try await runner.catchUp()
+            _ = try await swapCaughtUp(retiring: active, activating: retired, runner: runner, strictFiles: false, admin: admin, progress: { _ in }) { _ in }
+            try await catchUpAfterSwap(retired.version)
+            return (active.version, retired.version)
         }
-        try await runner(for: retired).catchUp()
-        try await admin.run { connection in try swap(retiring: active, activating: retired, strictFiles: false, connection: connection) }
-        try await catchUpAfterSwap(retired.version)
-        return (active.version, retired.version)
     }
 
     /// Drops the schemas of retired versions and forgets them; returns their numbers.
@@ -174,22 +177,25 @@ public struct Rebuilder: Sendable {
     /// The versions are chosen by the statement that deletes them: a version a concurrent
     /// rollback has just made active again is no longer retired there, and stays.
     public func dropPrevious() async throws -> [Int] {
-        try await DatabaseSession(builder.conninfo, logger: builder.logger).run { connection in
-            try connection.transaction { connection in
-                let dropped = try connection.query(
-                    """
-                    DELETE FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
-                    RETURNING version, schema_name
-                    """, [projection.name])
-                var versions: [Int] = []
-                for row in dropped {
-                    let schema: String = try row.decode("schema_name")
-                    try refuseDependents(
-                        of: schema, action: "dropping \(schema)", consequence: "would be dropped with it", connection: connection)
-                    try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(try row.decode("schema_name", as: String.self))) CASCADE")
-                    versions.append(try row.decode("version"))
+        let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
+        return try await exclusively(admin) {
+            try await admin.run { connection in
+                try connection.transaction { connection in
+                    let dropped = try connection.query(
+                        """
+                        DELETE FROM parley.projection_versions WHERE projection = $1 AND status = 'retired'
+                        RETURNING version, schema_name
+                        """, [projection.name])
+                    var versions: [Int] = []
+                    for row in dropped {
+                        let schema: String = try row.decode("schema_name")
+                        try refuseDependents(
+                            of: schema, action: "dropping \(schema)", consequence: "would be dropped with it", connection: connection)
+                        try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(try row.decode("schema_name", as: String.self))) CASCADE")
+                        versions.append(try row.decode("version"))
+                    }
+                    return versions.sorted()
                 }
-                return versions.sorted()
             }
         }
     }

@@ -101,7 +101,7 @@ struct Audit: AsyncParsableCommand {
 enum TimeOption {
     static func parse(_ text: String, option: String) throws -> Timestamp {
         guard let time = Timestamp(rfc3339: text) else {
-            throw ValidationError("\(option) \(text): expected an RFC 3339 time such as 2026-11-22T10:15:30Z")
+            throw ValidationError("\(option) \(text): expected an RFC 3339 time such as 2026-11-22T10:15:30Z (to the microsecond at most: 6 fraction digits)")
         }
         return time
     }

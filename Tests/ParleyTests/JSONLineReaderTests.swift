@@ -29,9 +29,10 @@ import Testing
             }
         }
         let flags = Flags()
-        // A thread, not a task, writes the lines: after the probe ran, or after 10 s without it.
+        // A thread, not a task, writes the lines: after the probe ran, or after 60 s without it
+        // (other suites' tasks may hold the pool for a while; with waits on the pool, it never runs).
         let writer = Thread {
-            let deadline = Date().addingTimeInterval(10)
+            let deadline = Date().addingTimeInterval(60)
             while !flags.probeRan.load(ordering: .acquiring) && Date() < deadline { usleep(1_000) }
             flags.gaveUp.store(!flags.probeRan.load(ordering: .acquiring), ordering: .releasing)
             for pipe in pipes { _ = try? pipe.writeEnd.writeAll(Array("{\"a\": 1}\n".utf8)) }

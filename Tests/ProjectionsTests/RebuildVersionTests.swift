@@ -83,6 +83,62 @@ import TestSupport
         #expect(try await setup.rebuilder.dropPrevious() == [])
     }
 
+    /// Two rebuilds of one projection would rename each other's schemas: the second is refused
+    /// at once, naming the server process of the first, and changes nothing.
+    @Test func aRebuildWhileAnotherRunsIsRefused() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let other = try setup.database.connect()
+        let pid: Int32 = try other.query("SELECT pg_backend_pid() AS pid")[0].decode("pid")
+        try other.execute("SELECT pg_advisory_lock($1, hashtext($2))", [Rebuilder.lockClass, "migue"])
+        for attempt in [{ _ = try await setup.rebuilder.rebuild() }, { _ = try await setup.rebuilder.rollback() }, { _ = try await setup.rebuilder.dropPrevious() }] {
+            await #expect {
+                try await attempt()
+            } throws: {
+                "\($0)" == "another rebuild, rollback or drop of migue is running (server process \(pid)); wait for it to end"
+            }
+        }
+        #expect(try setup.versions() == ["v1 active migue"])
+        try other.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Rebuilder.lockClass, "migue"])
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+    }
+
+    /// The live runner applied events the shadow has not: the swap catches the shadow up while it
+    /// holds the live checkpoint, so the read model never goes back.
+    @Test func theSwapNeverTakesTheReadModelBack() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let builder = setup.rebuilder.builder
+        let admin = try DatabaseSession(builder.conninfo, logger: TestServer.logger)
+        let (active, shadow) = try await admin.run { try setup.rebuilder.plan($0) }
+        let target = ProjectionRunner.Target(schema: shadow.schema, trackedVersion: shadow.version, bulk: true)
+        let shadowRunner = ProjectionRunner(
+            projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger, target: target)
+        try await shadowRunner.register()
+        try await shadowRunner.catchUp()
+        // Appended and applied live after the shadow's last pass.
+        let conversation = (id: UUID(namespace: Migue.namespace, name: "bulk-conversation-0"), phone: "+34620000000")
+        for index in 0..<25 { try await BulkMessages.appendOne(index: 10_000 + index, conversation: conversation, to: builder.store) }
+        let live = ProjectionRunner(
+            projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger)
+        #expect(try await live.catchUp() == 25)
+        let liveMessages: Int64 = try setup.database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n")
+
+        let (applied, _) = try await setup.rebuilder.swapCaughtUp(
+            retiring: active, activating: shadow, runner: shadowRunner, strictFiles: true, admin: admin, progress: { _ in }) { _ in }
+        #expect(applied == 25)
+        let connection = try setup.database.connect()
+        #expect(try connection.query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int64.self) == liveMessages)
+        let head = try await builder.store.head()
+        let checkpoint: Int64 = try connection.query(
+            "SELECT next_position FROM parley.projection_checkpoints WHERE projection = 'migue' AND version = $1", [shadow.version])[0]
+            .decode("next_position")
+        #expect(checkpoint == Int64(head.rawValue))
+        #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+    }
+
     /// A swap planned from versions that changed before it ran (here, the version it would
     /// activate is no longer building) swaps nothing.
     @Test func aStaleSwapChangesNothing() async throws {
