@@ -32,7 +32,9 @@ public struct CorpusFile: Hashable, Sendable {
         let place = "\(language.folder)/\(name).yml"
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // UTF-8 named, not taken from `YAMS_DEFAULT_ENCODING`, whose reading Yams announces on
+            // standard output, once per file, ahead of `--json`'s object.
+            root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch {
             throw ImportError("\(place): not valid YAML: \(Self.summary(of: error))")
         }
@@ -45,7 +47,11 @@ public struct CorpusFile: Hashable, Sendable {
         for key in mapping.keys where !["categories", "conversations"].contains(key.string ?? "") {
             throw ImportError("\(place):\(Self.line(key)): unknown key \(CommandRejection.quoted(key.string ?? "?", limit: 64)); expected categories and conversations")
         }
-        let categories = try Self.lines(of: mapping["categories"], in: place, emptyItem: "an empty category in the list of categories")
+        // `categories: ~` is no category, as a missing key is (the file's name stands in), not one named "~".
+        var categories: [String] = []
+        if let listed = mapping["categories"], !Self.isNull(listed) {
+            categories = try Self.lines(of: listed, in: place, emptyItem: "an empty category in the list of categories")
+        }
         guard let list = mapping["conversations"] else {
             throw ImportError("\(place):\(Self.line(root)): no conversations key; expected categories and conversations")
         }
@@ -54,8 +60,12 @@ public struct CorpusFile: Hashable, Sendable {
             guard let entries = list.sequence else {
                 throw ImportError("\(place):\(Self.line(list)): conversations: expected a list")
             }
+            let source = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
             for entry in entries {
-                let said = try Self.lines(of: entry, in: place, emptyItem: "an empty line inside a conversation; every line is a turn")
+                var said = try Self.foldedConversation(entry, source: source, in: place) ?? []
+                if said.isEmpty {
+                    said = try Self.lines(of: entry, in: place, emptyItem: "an empty line inside a conversation; every line is a turn")
+                }
                 if !said.isEmpty { conversations.append(said) }
             }
         }
@@ -94,7 +104,8 @@ public struct CorpusFile: Hashable, Sendable {
         return text
     }
 
-    /// Whether `conversations:` is null (a line `~` or `null` is text, as written: `oddScalarsStayTheTextWritten`).
+    /// Whether `conversations:` or `categories:` is null (a line `~` or `null` is text, as written:
+    /// `oddScalarsStayTheTextWritten`).
     private static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node else { return false }
         return scalar.string.isEmpty || (scalar.style == .plain && ["~", "null", "Null", "NULL"].contains(scalar.string))

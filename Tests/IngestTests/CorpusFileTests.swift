@@ -30,6 +30,29 @@ import Testing
         #expect(file.position == 3)
     }
 
+    /// Eight corpus entries lost one `- `: YAML folds their answers into the question's text.
+    @Test func aLineFollowedByListItemsIsTheConversationItLostItsDashFor() throws {
+        let file = try parse("""
+            categories:
+            - trivia
+            conversations:
+            - In a game of bingo, which number is represented by the phrase "two little ducks"?
+              - '22'
+            - a long line
+              wrapped - onto the next
+            - Hi
+              - Hello
+              - How are you?
+            - - a
+              - b
+            """)
+        #expect(try parse("categories: ~\nconversations:\n- - a\n").categories == [])
+        #expect(file.conversations == [
+            [#"In a game of bingo, which number is represented by the phrase "two little ducks"?"#, "22"],
+            ["a long line wrapped - onto the next"], ["Hi", "Hello", "How are you?"], ["a", "b"],
+        ])
+    }
+
     @Test func oddScalarsStayTheTextWritten() throws {
         let file = try parse("""
             categories: trivia

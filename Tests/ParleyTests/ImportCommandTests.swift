@@ -27,7 +27,9 @@ import Testing
         let logs = [SubmitFixture.scratch(), SubmitFixture.scratch()]
         defer { ([corpus] + logs).forEach { try? FileManager.default.removeItem(atPath: $0) } }
         let arguments = ["import", "chatterbot", "--corpus", corpus, "--languages", "en,de", "--limit", "5", "--json"]
-        let first = try ParleyBinary.run(arguments + ["--log", logs[0]])
+        // Yams announces YAMS_DEFAULT_ENCODING on standard output when it reads it: the import names its encoding.
+        let environment = ProcessInfo.processInfo.environment.merging(["YAMS_DEFAULT_ENCODING": "UTF8"]) { $1 }
+        let first = try ParleyBinary.run(arguments + ["--log", logs[0]], environment: environment)
         #expect(first.status == 0, "\(first.standardError)")
         let counts = try summary(first)
         #expect(counts["conversations"] as? Int == 7)
