@@ -106,6 +106,9 @@ struct JSONLineReader: ~Copyable {
         return ended || Glibc.poll(&poll, 1, 0) != 0
     }
 
+    /// The name of the thread a wait for input runs on, as `/proc/self/task/*/comm` shows it.
+    static let waitingThreadName = "parley-input"
+
     /// Waits until the input can be read, at once when it can; false when a signal came first (or
     /// at the same time). The wait runs on a thread of its own: a producer may write nothing for
     /// hours, and a thread of Swift's cooperative pool (two, on two cores) must not wait with it.
@@ -113,11 +116,17 @@ struct JSONLineReader: ~Copyable {
         guard !hasInputNow else { return true }
         let descriptors = [descriptor.rawValue] + (interruption.map { [$0.descriptor.rawValue] } ?? [])
         let signalled = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
+            let thread = Thread {
+                // Named for `top -H` and debuggers (Foundation's `name` does not reach the kernel here).
+                if let comm = try? FileDescriptor.open("/proc/thread-self/comm", .writeOnly) {
+                    _ = try? comm.writeAll(Array(Self.waitingThreadName.utf8))
+                    try? comm.close()
+                }
                 var polls = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
                 while Glibc.poll(&polls, nfds_t(polls.count), -1) < 0 && errno == EINTR {}
                 continuation.resume(returning: polls.count > 1 && polls[1].revents != 0)
             }
+            thread.start()
         }
         return !signalled && interruption?.signal == nil
     }

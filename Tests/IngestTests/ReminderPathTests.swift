@@ -54,7 +54,8 @@ struct InstalledCorpusTests {
         #expect(conversations.count == 7644)
         let proactive = conversations.count { $0.activity.contains { $0.data["proactive"] == .bool(true) } }
         #expect(proactive == 3764)
-        #expect(plan.messages == 19_597 + proactive)
+        // 19,597 lines until the eight entries that lost a `- ` were read as the conversations they are.
+        #expect(plan.messages == 19_610 + proactive)
         #expect(plan.rows.list.filter { $0.rows == 0 }.map(\.table) == [])
         let phones = conversations.map { $0.setup[0].data["phone_number"] }
         #expect(Set(phones).count == phones.count)
