@@ -11,11 +11,11 @@ extension Rebuilder {
     /// rather than left to fail halfway on a schema the first one renamed.
     func exclusively<Result: Sendable>(_ admin: DatabaseSession, _ body: () async throws -> Result) async throws -> Result {
         let name = projection.name
-        let holder: Int32?? = try await admin.run { connection in
+        let (taken, holder) = try await admin.run { connection -> (Bool, Int32?) in
             let taken: Bool = try connection.query("SELECT pg_try_advisory_lock($1, hashtext($2)) AS taken", [Self.lockClass, name])[0]
                 .decode("taken")
-            guard !taken else { return .none }
-            return .some(try connection.query(
+            guard !taken else { return (true, nil) }
+            return (false, try connection.query(
                 """
                 SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
                 AND classid = $1::int4::oid AND objid = hashtext($2)::oid
@@ -23,18 +23,24 @@ extension Rebuilder {
                 """, [Self.lockClass, name]
             ).first.map { try $0.decode("pid", as: Int32.self) })
         }
-        if let holder {
+        guard taken else {
             throw Refusal(description: "another rebuild, rollback or drop of \(name) is running (server process "
                 + "\(holder.map(String.init) ?? "unknown")); wait for it to end")
         }
-        do {
-            let result = try await body()
-            try await admin.run { connection in try connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.lockClass, name]) }
-            return result
-        } catch {
+        // Released whatever `body` did; a release that fails changes nothing `body` did (a lost
+        // connection has released the lock with it), so it is not reported in its place.
+        func release() async {
             _ = try? await admin.run { connection in try connection.execute("SELECT pg_advisory_unlock($1, hashtext($2))", [Self.lockClass, name]) }
+        }
+        let result: Result
+        do {
+            result = try await body()
+        } catch {
+            await release()
             throw error
         }
+        await release()
+        return result
     }
 
     /// Catches `new` up to the head of the log and swaps it in for `old`, holding `old`'s

@@ -72,7 +72,7 @@ public enum RowProvenance {
         let sql = statement.sql
         let number: Int?
         if sql.prefix(while: { !$0.isWhitespace }).uppercased() == "INSERT" {
-            guard let columns = parenthesized(sql, after: "INTO"), let values = parenthesized(sql, after: "VALUES"),
+            guard let columns = parenthesized(sql, after: /(?i)\bINTO\b/), let values = parenthesized(sql, after: /(?i)\bVALUES\b/),
                 let place = columns.firstIndex(where: { $0.lowercased() == "id" }), place < values.count
             else { return nil }
             number = parameterNumber(values[place])
@@ -84,11 +84,10 @@ public enum RowProvenance {
         return statement.parameters[number - 1]
     }
 
-    /// The comma-separated items of the first parenthesized list after the word `keyword`,
-    /// trimmed; commas inside nested parentheses belong to their item.
-    private static func parenthesized(_ sql: String, after keyword: String) -> [String]? {
-        guard let word = sql.firstMatch(of: try! Regex("(?i)\\b\(keyword)\\b")),
-            let open = sql[word.range.upperBound...].firstIndex(of: "(")
+    /// The comma-separated items of the first parenthesized list after the first match of
+    /// `keyword`, trimmed; commas inside nested parentheses belong to their item.
+    private static func parenthesized(_ sql: String, after keyword: Regex<Substring>) -> [String]? {
+        guard let word = sql.firstRange(of: keyword), let open = sql[word.upperBound...].firstIndex(of: "(")
         else { return nil }
         var items: [String] = []
         var item = ""
