@@ -55,9 +55,13 @@ struct Audit: AsyncParsableCommand {
                 && (aggregate == nil ? category.hasPrefix(filter.categoryPrefix) : category == filter.categoryPrefix)
         }
         var transitions: [Transition] = []
+        var idFound = false
         for category in categories {
-            if let id, let stream = StreamName(category: category, id: id) {
-                transitions += try Self.transitions(in: try await log.read(stream: stream, from: 0, direction: .forwards, limit: .max), filter)
+            if let id {
+                guard let stream = StreamName(category: category, id: id) else { continue }
+                let events = try await log.read(stream: stream, from: 0, direction: .forwards, limit: .max)
+                idFound = idFound || !events.isEmpty
+                transitions += try Self.transitions(in: events, filter)
                 continue
             }
             var position = LogPosition.start
@@ -67,6 +71,10 @@ struct Audit: AsyncParsableCommand {
                 transitions += try Self.transitions(in: page, filter)
                 position = last.position.next
             }
+        }
+        if let id, !idFound {
+            let searched = categories.isEmpty ? "(the log has no stream to search)" : categories.joined(separator: ", ")
+            throw CommandFailure("no aggregate \(PlainText.shown(id)) in \(searched)")
         }
         transitions.sort { $0.position < $1.position }
         if options.json {

@@ -31,6 +31,9 @@ struct LogDump: AsyncParsableCommand {
         var remaining = limit
         var next = from
         let streamName = try stream.map(Arguments.stream)
+        if let streamName, try await log.version(of: streamName) == nil {
+            throw CommandFailure("stream \(streamName) has no events")
+        }
         while remaining > 0 {
             let page: [RecordedEvent]
             if let streamName {

@@ -45,8 +45,12 @@ struct StateCommand: AsyncParsableCommand {
             JSONLines.print(snapshot, keepingKeys: true)
             return
         }
+        var described = "\(point)"
+        if case .before(let position) = point, case let head = try await log.head(), position > head {
+            described += ", past the log's end at \(head): the state now"
+        }
         print("\(snapshot.stream)  version \(snapshot.version)  position \(snapshot.position)  \(snapshot.recordedAt)  "
-            + "(\(snapshot.events) event\(snapshot.events == 1 ? "" : "s"), \(point))")
+            + "(\(snapshot.events) event\(snapshot.events == 1 ? "" : "s"), \(described))")
         for line in Self.outline(snapshot.state, indent: "  ") { print(line) }
     }
 

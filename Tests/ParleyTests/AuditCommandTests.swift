@@ -59,6 +59,15 @@ import Testing
         ])
         #expect(sameInstant.status == 0, "\(sameInstant.standardError)")
         #expect(sameInstant.standardOutput.split(separator: "\n").count == 1)
+
+        // An id the log has no aggregate of is an error naming where it was looked for; a known
+        // one without transitions in the window is an empty answer.
+        let typo = try ParleyBinary.run(["audit", "migue", "--aggregate", "reminder", "--id", reminder + "0", "--log", directory])
+        #expect(typo.status == 1 && typo.standardOutput.isEmpty)
+        #expect(typo.standardError.contains("no aggregate \(reminder)0 in migue.reminder"), "\(typo.standardError)")
+        let quiet = try ParleyBinary.run(["audit", "migue", "--id", reminder, "--until", "2026-11-22T10:00:01Z", "--log", directory])
+        #expect(quiet.status == 0, "\(quiet.standardError)")
+        #expect(quiet.standardOutput == "no transitions\n")
     }
 
     @Test func auditReadsTransitionsThroughTheProductsDecoder() async throws {

@@ -87,6 +87,12 @@ import Testing
         #expect(lines.first??["recorded_at"] as? String == "1970-01-01T00:00:03.000000Z")
         let all = try ParleyBinary.run(["log", "dump", "--log", directory, "--from", "4"])
         #expect(all.standardOutput.split(separator: "\n").count == 2)
+        // A stream the log does not have is an error, as in `history`; a version past its end is not.
+        let unknown = try ParleyBinary.run(["log", "dump", "--log", directory, "--stream", "reminder-2"])
+        #expect(unknown.status == 1 && unknown.standardOutput.isEmpty)
+        #expect(unknown.standardError.contains("stream reminder-2 has no events"), "\(unknown.standardError)")
+        let pastEnd = try ParleyBinary.run(["log", "dump", "--log", directory, "--stream", "reminder-1", "--from", "3"])
+        #expect(pastEnd.status == 0 && pastEnd.standardOutput.isEmpty, "\(pastEnd.standardError)")
     }
 
     @Test func dumpPrintsPayloadsAsStoredOnOneLineAndStopsAtTheLastPosition() async throws {

@@ -80,6 +80,12 @@ import Testing
         #expect(lines.contains("  status: sent"))
         #expect(lines.contains("  created:") && lines.contains("    title: pagar la luz"))
         #expect(lines.contains("    created_at: 2026-11-22T10:01:00.000000Z"))
+        // A position past the log's end is the state now, and says so.
+        let past = try ParleyBinary.run(["state", stream, "--at-position", "1000", "--log", story.directory])
+        #expect(past.status == 0, "\(past.standardError)")
+        #expect(past.standardOutput.split(separator: "\n").first.map(String.init)
+            == "\(stream)  version 3  position \(story.positions[3])  2026-11-22T10:30:00.000000Z  "
+            + "(4 events, before position 1000, past the log's end at \(story.positions[3] + 2): the state now)")
     }
 
     @Test func aV1MessageIsShownInTheCurrentShape() async throws {
