@@ -11,9 +11,15 @@ import Postgres
 /// and `migue_v<n+1>` to `migue`.
 public struct Rebuilder: Sendable {
     public let builder: SchemaBuilder
+    /// The build whose projector this rebuilder runs (`ProjectorBuild.current`); a version left
+    /// building is resumed only under the build that started it.
+    public let projectorBuild: String?
     var projection: Projection { builder.projection }
 
-    public init(builder: SchemaBuilder) { self.builder = builder }
+    public init(builder: SchemaBuilder, projectorBuild: String? = ProjectorBuild.current) {
+        self.builder = builder
+        self.projectorBuild = projectorBuild
+    }
 
     /// A version row of `parley.projection_versions`.
     public struct Version: Sendable, Equatable, Encodable {
@@ -68,8 +74,9 @@ public struct Rebuilder: Sendable {
     /// The active version and the one to build: a version left building, or a new one, whose
     /// schema and version row commit together, so a crash leaves both or neither.
     ///
-    /// A version left building from other migration files than the folder's is dropped and
-    /// built again: the swap would otherwise bring in a schema the files do not describe.
+    /// A version left building from other migration files than the folder's, or by another
+    /// build's projector, is dropped and built again: the swap would otherwise bring in a schema
+    /// the files do not describe, or rows two projectors wrote.
     func plan(_ connection: Connection) throws -> (active: Version, shadow: Version) {
         let files = builder.versionFiles
         _ = try files.pending(connection: connection)
@@ -78,16 +85,20 @@ public struct Rebuilder: Sendable {
             throw Refusal(description: "projection \(projection.name) has no active version yet: run parley project first")
         }
         if let building = versions.first(where: { $0.status == "building" }) {
-            if try files.matchesFolder(version: building.version, connection: connection) { return (active, building) }
-            builder.logger.notice(
-                "version \(building.version) was building from other migration files than the folder's: building it again",
-                metadata: ["schema": "\(building.schema)"])
-            try connection.transaction { connection in
-                try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(building.schema)) CASCADE")
-                try connection.execute(
-                    "DELETE FROM parley.projection_versions WHERE projection = $1 AND version = $2 AND status = 'building'",
-                    [projection.name, building.version])
+            let startedBy = try connection.query(
+                "SELECT projector_build FROM parley.projection_versions WHERE projection = $1 AND version = $2",
+                [projection.name, building.version]
+            ).first?.decodeIfPresent("projector_build", as: String.self)
+            let reason: String
+            if !(try files.matchesFolder(version: building.version, connection: connection)) {
+                reason = "from other migration files than the folder's"
+            } else if projectorBuild == nil || startedBy != projectorBuild {
+                reason = "by another build of the projector (\(startedBy ?? "unknown"), this one \(projectorBuild ?? "unknown"))"
+            } else {
+                return (active, building)
             }
+            builder.logger.notice("version \(building.version) was building \(reason): building it again", metadata: ["schema": "\(building.schema)"])
+            try connection.transaction { connection in try drop(building, connection: connection) }
             versions = try Self.versions(of: projection.name, connection: connection)
         }
         let next = (versions.map(\.version).max() ?? 0) + 1
@@ -95,8 +106,10 @@ public struct Rebuilder: Sendable {
         try connection.transaction { connection in
             let durations = try builder.migrate(shadow.schema, connection: connection)
             try connection.execute(
-                "INSERT INTO parley.projection_versions (projection, version, schema_name, status) VALUES ($1, $2, $3, 'building')",
-                [projection.name, shadow.version, shadow.schema])
+                """
+                INSERT INTO parley.projection_versions (projection, version, schema_name, status, projector_build)
+                VALUES ($1, $2, $3, 'building', $4)
+                """, [projection.name, shadow.version, shadow.schema, projectorBuild])
             try connection.execute(
                 "INSERT INTO parley.projection_checkpoints (projection, version) VALUES ($1, $2)", [projection.name, shadow.version])
             try files.record(version: shadow.version, durations: durations, connection: connection)
@@ -170,6 +183,30 @@ public struct Rebuilder: Sendable {
             try await catchUpAfterSwap(retired.version)
             return (active.version, retired.version)
         }
+    }
+
+    /// Drops the version left building by an interrupted or refused rebuild, schema and all;
+    /// returns its number, nil when none was building.
+    public func abandon() async throws -> Int? {
+        let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
+        return try await exclusively(admin) {
+            try await admin.run { connection in
+                try connection.transaction { connection in
+                    guard let building = try Self.versions(of: projection.name, connection: connection).first(where: { $0.status == "building" })
+                    else { return nil }
+                    try drop(building, connection: connection)
+                    return building.version
+                }
+            }
+        }
+    }
+
+    /// Drops a building version's schema and rows (its checkpoint and files cascade).
+    private func drop(_ building: Version, connection: Connection) throws {
+        try connection.execute("DROP SCHEMA IF EXISTS \(ProjectionRunner.quoted(building.schema)) CASCADE")
+        try connection.execute(
+            "DELETE FROM parley.projection_versions WHERE projection = $1 AND version = $2 AND status = 'building'",
+            [projection.name, building.version])
     }
 
     /// Drops the schemas of retired versions and forgets them; returns their numbers.

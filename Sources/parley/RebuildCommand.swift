@@ -23,6 +23,9 @@ struct Rebuild: AsyncParsableCommand {
     @Flag(help: "Drop the schemas of previous versions.")
     var dropPrevious = false
 
+    @Flag(help: "Drop the version an interrupted or refused rebuild left building, instead of resuming it.")
+    var abandon = false
+
     @Flag(help: "Swap even when a table's row count differs from the live one (a deliberate projector change).")
     var acceptDifferentCounts = false
 
@@ -30,7 +33,8 @@ struct Rebuild: AsyncParsableCommand {
     var migrations = "migrations"
 
     func validate() throws {
-        guard !(rollback && dropPrevious) else { throw ValidationError("--rollback and --drop-previous are separate steps") }
+        let steps = [("--rollback", rollback), ("--drop-previous", dropPrevious), ("--abandon", abandon)].filter(\.1).map(\.0)
+        guard steps.count <= 1 else { throw ValidationError("\(steps.joined(separator: " and ")) are separate steps") }
         _ = try ProjectionSelection.resolve(product)
     }
 
@@ -52,6 +56,11 @@ struct Rebuild: AsyncParsableCommand {
             if options.json { return JSONLines.print(Dropped(projection: product, dropped: dropped)) }
             return print(dropped.isEmpty ? "\(product): no previous version to drop" : "\(product): dropped version(s) \(dropped.map(String.init).joined(separator: ", "))")
         }
+        if abandon {
+            let dropped = try await rebuilder.abandon()
+            if options.json { return JSONLines.print(Dropped(projection: product, dropped: dropped.map { [$0] } ?? [])) }
+            return print(dropped.map { "\(product): dropped version \($0), which was building" } ?? "\(product): no version is building")
+        }
         let head = try await log.head()
         let progress = Progress(enabled: !options.json, label: "rebuilding \(product):")
         let outcome = try await rebuilder.rebuild(acceptDifferentCounts: acceptDifferentCounts) { progress.update($0.rawValue, of: head.rawValue) }
@@ -70,7 +79,7 @@ struct Rebuild: AsyncParsableCommand {
         var active: Int
     }
 
-    /// What `--drop-previous --json` prints.
+    /// What `--drop-previous --json` and `--abandon --json` print.
     struct Dropped: Encodable {
         var projection: String
         var dropped: [Int]

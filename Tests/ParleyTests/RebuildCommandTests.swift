@@ -35,5 +35,18 @@ import TestSupport
         let drop = try ParleyBinary.run(["rebuild", "migue", "--drop-previous"] + common)
         #expect(drop.status == 0, "\(drop.standardError)")
         #expect(try json(drop)["dropped"] as? [Int] == [2])
+
+        // A rebuild refused at the swap leaves its version building; --abandon drops it.
+        let view = try database.connect()
+        try view.execute("CREATE VIEW public.named_users AS SELECT id FROM migue.users")
+        let refused = try ParleyBinary.run(["rebuild", "migue", "--migrations", MigrateCommandTests.migrations] + common)
+        #expect(refused.status == 1 && refused.standardError.contains("view public.named_users"), "\(refused.standardError)")
+        let abandon = try ParleyBinary.run(["rebuild", "migue", "--abandon"] + common)
+        #expect(abandon.status == 0, "\(abandon.standardError)")
+        #expect(try json(abandon)["dropped"] as? [Int] == [2])
+        let again = try ParleyBinary.run(["rebuild", "migue", "--abandon"] + common.dropLast())
+        #expect(again.standardOutput == "migue: no version is building\n", "\(again.standardError)")
+        let both = try ParleyBinary.run(["rebuild", "migue", "--abandon", "--rollback"] + common)
+        #expect(both.status == 64 && both.standardError.contains("--rollback and --abandon are separate steps"), "\(both.standardError)")
     }
 }

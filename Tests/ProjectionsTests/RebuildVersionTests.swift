@@ -103,6 +103,41 @@ import TestSupport
         #expect(try await setup.rebuilder.rebuild().current == 2)
     }
 
+    /// A version left building resumes only under the projector build that started it; another
+    /// build (or one without a build id) builds it again, and `abandon` drops it.
+    @Test func aVersionLeftBuildingResumesOnlyUnderItsBuildOrIsAbandoned() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let connection = try setup.database.connect()
+        // A view outside the schema refuses every swap, so each rebuild leaves v2 building.
+        try connection.execute("CREATE VIEW public.named_users AS SELECT id, name FROM migue.users")
+        func leaveBuilding(_ build: String?) async throws -> (startedBy: String?, marked: Bool) {
+            await #expect(throws: Rebuilder.Refusal.self) {
+                try await Rebuilder(builder: setup.rebuilder.builder, projectorBuild: build).rebuild()
+            }
+            #expect(try setup.versions() == ["v1 active migue", "v2 building migue_v2"])
+            let row = try connection.query(
+                "SELECT projector_build, obj_description('migue_v2'::regnamespace, 'pg_namespace') AS mark FROM parley.projection_versions WHERE version = 2")[0]
+            let marked = try row.decodeIfPresent("mark", as: String.self) == "mark"
+            try connection.execute("COMMENT ON SCHEMA migue_v2 IS 'mark'")
+            return (try row.decodeIfPresent("projector_build", as: String.self), marked)
+        }
+        #expect(try await leaveBuilding("a") == ("a", false))
+        #expect(try await leaveBuilding("a") == ("a", true), "resumed: the schema kept its mark")
+        #expect(try await leaveBuilding("b") == ("b", false), "another build starts over")
+        #expect(try await leaveBuilding(nil) == (nil, false), "no build id never resumes")
+        #expect(try await leaveBuilding(nil) == (nil, false))
+
+        #expect(try await setup.rebuilder.abandon() == 2)
+        #expect(try setup.versions() == ["v1 active migue"])
+        #expect(try connection.query("SELECT 1 FROM pg_namespace WHERE nspname = 'migue_v2'").isEmpty)
+        #expect(try await setup.rebuilder.abandon() == nil)
+        try connection.execute("DROP VIEW public.named_users")
+        #expect(try await setup.rebuilder.rebuild().current == 2)
+        #expect(try await setup.rebuilder.abandon() == nil, "an active version is not abandoned")
+        #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+    }
+
     /// The live runner applied events the shadow has not: the swap catches the shadow up while it
     /// holds the live checkpoint, so the read model never goes back.
     @Test func theSwapNeverTakesTheReadModelBack() async throws {
