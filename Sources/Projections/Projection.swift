@@ -6,7 +6,8 @@ import Postgres
 public struct Projection: Sendable {
     /// The projection's name in `parley.projection_versions`, e.g. `migue`.
     public var name: String
-    /// Bumped with every migration or projector change that needs a rebuild.
+    /// The number of the first version, which `parley project` registers; rebuilds number the
+    /// next ones. Which projector wrote a version is its build (`ProjectorBuild`), not this.
     public var version: Int
     /// The schema the projector's SQL writes to.
     public var schema: String
