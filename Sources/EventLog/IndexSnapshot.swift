@@ -119,11 +119,16 @@ enum IndexSnapshot {
         var ids: [UUID] = [], numbers: [UInt32] = []
         ids.reserveCapacity(Int(eventCount))
         numbers.reserveCapacity(Int(eventCount))
+        // The table is in order of first events: a position's number is one already used or the next.
+        var used: UInt32 = 0
         for _ in 0..<eventCount {
-            guard let id = RecordCodec.readUUID(&reader), let number = reader.read(UInt32.self), Int(number) < streams.count else { return nil }
+            guard let id = RecordCodec.readUUID(&reader), let number = reader.read(UInt32.self), number <= used, Int(number) < streams.count
+            else { return nil }
+            if number == used { used += 1 }
             ids.append(id)
             numbers.append(number)
         }
+        guard Int(used) == streams.count else { return nil }
         // Consecutive events of one stream (a batch) enter the index together.
         var start = 0
         while start < ids.count {
@@ -132,7 +137,8 @@ enum IndexSnapshot {
             index.addEvents(count: end - start, stream: streams[Int(numbers[start])]) { [start] in ids[start + $0] }
             start = end
         }
-        guard reader.remaining == 0, index.count == (index.blocks.last?.endPosition ?? 0) else { return nil }
+        // A name listed twice would have merged into one stream.
+        guard reader.remaining == 0, index.count == (index.blocks.last?.endPosition ?? 0), index.streams.count == streams.count else { return nil }
         return (index, bases)
     }
 

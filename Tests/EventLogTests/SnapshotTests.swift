@@ -167,6 +167,38 @@ import Testing
         #expect(try await log.readAll(from: .start, limit: 100).count == 40)
     }
 
+    /// The stream table lists each stream once, in order of its first event: a table in another
+    /// order, with a name twice or a name no event uses is not trusted, even when every
+    /// position's stream would come out right.
+    @Test(arguments: ["swapped", "twice", "unused"])
+    func aStreamTableOutOfFirstEventOrderIsNotTrusted(edit: String) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let written = try await recovery.writeLog(temp, batches: 2)
+        #expect(try verify(temp).indexSnapshot == "sound")
+        try editSnapshot(temp) { bytes in
+            let name = Array("conversation-0".utf8)
+            let table = bytes.firstRange(of: name)!.lowerBound
+            let events = bytes.count - 4 - 40 * 20
+            switch edit {
+            case "swapped":
+                // conversation-1 listed first, and each position's number pointing at its own name.
+                bytes[table + 13] = UInt8(ascii: "1")
+                bytes[table + 2 + 14 + 13] = UInt8(ascii: "0")
+                for entry in stride(from: events, to: bytes.count - 4, by: 20) { bytes[entry + 16] ^= 1 }
+            case "twice":
+                bytes[table + 2 + 14 + 13] = UInt8(ascii: "0")
+            default:
+                // Every position on the first stream: the second name is used by none.
+                for entry in stride(from: events, to: bytes.count - 4, by: 20) { bytes[entry + 16] = 0 }
+            }
+        }
+        #expect(try verify(temp).indexSnapshot == "damaged")
+        let log = try temp.open(.init(readOnly: true))
+        #expect(try await log.readAll(from: .start, limit: 100).map(\.event) == written)
+        #expect(try await log.read(stream: .test("conversation", "1"), from: 0, direction: .forwards, limit: 100).count == 20)
+    }
+
     @Test func aDamagedSegmentHeaderIsCorruptionUnderASoundSnapshot() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
