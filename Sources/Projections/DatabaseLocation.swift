@@ -54,7 +54,9 @@ public struct DatabaseLocation: Sendable, Equatable {
         let socket = lines[4].trimmingCharacters(in: .whitespaces)
         let listen = lines[5].trimmingCharacters(in: .whitespaces)
         let host = socket.isEmpty ? (listen == "*" || listen.isEmpty ? "127.0.0.1" : listen) : socket
-        return "host=\(host) port=\(port) user=postgres dbname=parley"
+        // Quoted, so that a folder with a space or a quote in its path stays one value.
+        let quoted = host.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        return "host='\(quoted)' port=\(port) user=postgres dbname=parley"
     }
 }
 
