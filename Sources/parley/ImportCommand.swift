@@ -18,7 +18,7 @@ struct ImportChatterbot: AsyncParsableCommand {
         commandName: "chatterbot",
         abstract: "Import the chatterbot dialog corpus as migue commands; a second run adds nothing.",
         discussion: "Every id, phone number and time derives from the conversation's language, file and index "
-            + "(Specs/import.md). Appends are buffered and synced once at the end: what a machine crash loses, running the "
+            + "(Specs/import.md). Appends are deferred (written a MiB at a time) and synced once at the end: what a crash loses, running the "
             + "import again restores."
     )
 
@@ -60,7 +60,7 @@ struct ImportChatterbot: AsyncParsableCommand {
         // From here on, Ctrl-C or SIGTERM ends the run after the command under way, and the close syncs.
         let interruption = try Interruption.install()
         let log = try LogAccess.openForWriting(options)
-        let router = CommandRouter(store: log, durability: durable ? .durable : .buffered)
+        let router = CommandRouter(store: log, durability: durable ? .durable : .deferred)
         let commands = plan.commands
         let progress = Progress(enabled: !options.json, label: "commands")
         let report: CommandRun.Report
@@ -88,7 +88,7 @@ struct ImportChatterbot: AsyncParsableCommand {
         do {
             try log.close()
         } catch {
-            // The appends were buffered: the close's sync is what makes them durable.
+            // The appends were deferred: the close writes and syncs them; only then are they durable.
             throw CommandFailure(
                 "\(handled) (\(report.tally.eventsAppended) events appended, \(report.tally.rejected) rejected), "
                     + "but syncing and closing the log failed: \(error). What was appended may not be durable: "

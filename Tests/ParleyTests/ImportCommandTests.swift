@@ -122,7 +122,7 @@ import Testing
         #expect(counts["events_appended"] as? Int == 19 - 1)
     }
 
-    /// The close is what syncs a buffered import: when it fails, the run fails, even with a
+    /// The close is what syncs a deferred import: when it fails, the run fails, even with a
     /// command rejected (exit 1, not 65), and says how far it got and what to do.
     @Test func aCloseThatFailsFailsTheRunOverARejection() throws {
         let (corpus, log) = try corpusAndALogWhoseUserTakesTheFirstSpanishPhone()
