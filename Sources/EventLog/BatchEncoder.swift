@@ -25,9 +25,8 @@ struct CheckedBatch: Sendable {
         var sizes: [Int] = []
         sizes.reserveCapacity(events.count)
         for index in events.indices {
-            guard let size = RecordCodec.size(of: events[index], streamLength: streamBytes.count), size <= BlockHeader.maximumBodySize else {
-                throw .invalidBatch(
-                    reason: "event \(events[index].id) has a stream name, type or actor over 65535 bytes, or is over \(BlockHeader.maximumBodySize >> 20) MiB in all")
+            guard let size = RecordCodec.size(of: events[index], streamLength: streamBytes.count) else {
+                throw .invalidBatch(reason: EventLimits.refusal(of: events[index].id))
             }
             sizes.append(size)
         }

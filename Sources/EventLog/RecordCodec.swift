@@ -6,29 +6,19 @@ import Foundation
 /// A 56-byte fixed header, then the optional correlation and causation ids, then the variable
 /// fields in order: stream name, type, actor, custom metadata, payload.
 enum RecordCodec {
-    static let fixedHeaderSize = 56
+    static let fixedHeaderSize = EventLimits.fixedBytes
     static let hasCorrelation: UInt16 = 1 << 0
     static let hasCausation: UInt16 = 1 << 1
-
-    /// The largest stream name, type or actor, in UTF-8 bytes.
-    static let maximumNameLength = Int(UInt16.max)
 
     /// The encoded size of a record, or nil when a field is too long for the format.
     static func size(of event: ProposedEvent, stream: StreamName) -> Int? {
         size(of: event, streamLength: stream.description.utf8.count)
     }
 
-    /// The encoded size of a record whose stream name is `streamLength` bytes, or nil when a field
-    /// is too long for the format.
+    /// The encoded size of a record whose stream name is `streamLength` bytes, or nil when it is
+    /// over the limits every store keeps (`EventLimits`), which the format's fields can hold.
     static func size(of event: ProposedEvent, streamLength: Int) -> Int? {
-        let type = event.type.utf8.count, actor = event.metadata.actor.utf8.count
-        guard streamLength <= maximumNameLength, type <= maximumNameLength, actor <= maximumNameLength,
-            event.metadata.custom.count <= Int(UInt32.max), event.payload.count <= Int(UInt32.max)
-        else { return nil }
-        var size = fixedHeaderSize + streamLength + type + actor + event.metadata.custom.count + event.payload.count
-        if event.metadata.correlationID != nil { size += 16 }
-        if event.metadata.causationID != nil { size += 16 }
-        return size <= Int(UInt32.max) ? size : nil
+        EventLimits.size(of: event, streamNameBytes: streamLength)
     }
 
     /// Appends the record; the caller has checked `size(of:stream:)`.

@@ -11,11 +11,14 @@ public actor InMemoryEventStore: EventStore {
         case emptyBatch(StreamName)
         /// The same id appears twice in one batch.
         case repeatedIDInBatch(UUID)
+        /// An event is over `EventLimits`, as the file log would refuse it.
+        case overLimits(UUID)
 
         public var description: String {
             switch self {
             case .emptyBatch(let stream): "an append to \(stream) holds no events"
             case .repeatedIDInBatch(let id): "event id \(id) appears twice in one batch"
+            case .overLimits(let id): EventLimits.refusal(of: id)
             }
         }
     }
@@ -32,6 +35,8 @@ public actor InMemoryEventStore: EventStore {
         guard !batch.isEmpty else { throw AppendError.emptyBatch(stream) }
         var seen = Set<UUID>()
         for event in batch where !seen.insert(event.id).inserted { throw AppendError.repeatedIDInBatch(event.id) }
+        let nameBytes = stream.description.utf8.count
+        for event in batch where EventLimits.size(of: event, streamNameBytes: nameBytes) == nil { throw AppendError.overLimits(event.id) }
 
         let stored = batch.compactMap { indexByID[$0.id] }
         if !stored.isEmpty {

@@ -49,4 +49,45 @@ import Testing
             == memoryLog.map { [$0.id.uuidString, $0.stream.description, "\($0.version.rawValue)", "\($0.position.rawValue)"] })
         try file.close()
     }
+
+    /// Both stores take an event at the limits and refuse one a byte over, storing nothing of its
+    /// batch; the in-memory store does not accept what the file log would refuse.
+    @Test func bothStoresRefuseAnEventOverTheLimits() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let file = try temp.open()
+        let memory = InMemoryEventStore()
+        let stream = StreamName.test("chat", "limits")
+        func event(type: Int, payload: Int) -> ProposedEvent {
+            var event = Events.make(1, seed: UInt64(type + payload))[0]
+            event.type = String(repeating: "t", count: type)
+            event.payload = [UInt8](repeating: 0x61, count: payload)
+            return event
+        }
+        let nameBytes = stream.description.utf8.count
+        // The payload that brings a one-byte-type event to exactly the largest size.
+        let largest = EventLimits.maximumEventBytes - EventLimits.size(of: event(type: 1, payload: 0), streamNameBytes: nameBytes)!
+        for (event, fits) in [
+            (event(type: EventLimits.maximumNameBytes, payload: 10), true), (event(type: EventLimits.maximumNameBytes + 1, payload: 10), false),
+            (event(type: 1, payload: largest), true), (event(type: 1, payload: largest + 1), false),
+        ] {
+            #expect((EventLimits.size(of: event, streamNameBytes: nameBytes) != nil) == fits)
+            let batch = [Events.make(1, seed: 99 + UInt64(event.payload.count))[0], event]
+            if fits {
+                let fromFile = try await file.append(batch, to: stream, expected: .any)
+                #expect(try await memory.append(batch, to: stream, expected: .any, durability: .durable) == fromFile)
+                guard case .appended = fromFile else { Issue.record("\(fromFile)"); continue }
+            } else {
+                await #expect(throws: LogError.invalidBatch(reason: EventLimits.refusal(of: event.id))) {
+                    try await file.append(batch, to: stream, expected: .any)
+                }
+                await #expect(throws: InMemoryEventStore.AppendError.overLimits(event.id)) {
+                    try await memory.append(batch, to: stream, expected: .any, durability: .durable)
+                }
+            }
+        }
+        #expect(try await file.head() == LogPosition(4))
+        #expect(await memory.head() == LogPosition(4))
+        try file.close()
+    }
 }
