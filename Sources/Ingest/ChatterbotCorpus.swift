@@ -22,9 +22,16 @@ public struct ChatterbotCorpus: Sendable {
     }
 
     /// The `.yml` files of `language`, sorted by name, each parsed.
+    ///
+    /// A `.yaml` file is refused rather than passed over: the corpus names its files `.yml`, and
+    /// one left out would import nothing without a word.
     public func files(of language: ChatterbotLanguage) throws(ImportError) -> [CorpusFile] {
         let folder = dataDirectory + "/" + language.folder
-        let names = try listing(folder).filter { $0.hasSuffix(".yml") }.sorted()
+        let listed = try listing(folder)
+        if let other = listed.filter({ $0.lowercased().hasSuffix(".yaml") || $0.hasSuffix(".YML") }).sorted().first {
+            throw ImportError("\(folder)/\(other): the corpus's files end in .yml; rename it to be imported, or move it out of the folder")
+        }
+        let names = listed.filter { $0.hasSuffix(".yml") }.sorted()
         var files: [CorpusFile] = []
         for (position, file) in names.enumerated() {
             let path = folder + "/" + file

@@ -54,7 +54,7 @@ public struct ChatterbotImport: Sendable {
     /// The place of conversation `index` of `file`, refused when the file has no such conversation,
     /// a phone number has no digits for it, or its file name makes a WhatsApp id too long.
     func place(_ index: Int, of file: CorpusFile) throws(ImportError) -> Place {
-        guard file.conversations.indices.contains(index) else {
+        guard file.conversations.indices.contains(index), !file.conversations[index].isEmpty else {
             throw ImportError("\(file.language.folder)/\(file.name).yml has no conversation \(index)")
         }
         guard file.position < Self.limits.files, index < Self.limits.conversations else {

@@ -16,8 +16,13 @@ public struct CorpusFile: Hashable, Sendable {
     /// The file's place among its language folder's `.yml` files, sorted by name, from 0.
     public var position: Int
     public var categories: [String]
-    /// Every conversation in file order; none is empty.
+    /// Every entry of `conversations` in file order, at its index there. An empty entry is an
+    /// empty list, kept so that the entries after it keep their numbers (and the ids made from
+    /// them) whether or not it is filled in later.
     public var conversations: [[String]]
+
+    /// The indices of the conversations that have lines: those an import makes.
+    public var conversationIndices: [Int] { conversations.indices.filter { !conversations[$0].isEmpty } }
 
     public init(language: ChatterbotLanguage, name: String, position: Int, categories: [String], conversations: [[String]]) {
         self.language = language
@@ -66,7 +71,7 @@ public struct CorpusFile: Hashable, Sendable {
                 if said.isEmpty {
                     said = try Self.lines(of: entry, in: place, emptyItem: "an empty line inside a conversation; every line is a turn")
                 }
-                if !said.isEmpty { conversations.append(said) }
+                conversations.append(said)
             }
         }
         self.init(language: language, name: name, position: position, categories: categories, conversations: conversations)

@@ -41,7 +41,7 @@ public struct ImportPlan: Sendable {
         for language in languages {
             var taken = 0
             files: for file in try corpus.files(of: language) {
-                for index in file.conversations.indices {
+                for index in file.conversationIndices {
                     if let limit, taken >= limit { break files }
                     places.append(try generator.place(index, of: file))
                     taken += 1

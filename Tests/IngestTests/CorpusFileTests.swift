@@ -75,10 +75,31 @@ import Testing
         ])
     }
 
-    @Test func emptyEntriesGiveNoConversation() throws {
+    /// Empty entries give no conversation, yet keep their place: the conversation after one keeps
+    /// its number (and so its ids) when the empty entry is filled in later.
+    @Test func emptyEntriesGiveNoConversationAndKeepTheirPlace() throws {
         #expect(try parse("conversations:\n").conversations.isEmpty)
         #expect(try parse("conversations: ~\n").conversations.isEmpty)
-        #expect(try parse("conversations:\n- []\n- ''\n- - ''\n- - Hi\n").conversations == [["Hi"]])
+        let file = try parse("conversations:\n- []\n- ''\n- - ''\n- - Hi\n")
+        #expect(file.conversations == [[], [], [], ["Hi"]])
+        #expect(file.conversationIndices == [3])
+        let filled = try parse("conversations:\n- - Hello\n- ''\n- - ''\n- - Hi\n")
+        #expect(filled.conversationIndices == [0, 3])
+        let generator = try ChatterbotImport(round: 0)
+        #expect(try generator.conversation(3, of: file).setup.map(\.id) == generator.conversation(3, of: filled).setup.map(\.id))
+        #expect(throws: ImportError("english/odd.yml has no conversation 1")) { try generator.conversation(1, of: file) }
+    }
+
+    /// A `.yaml` file in a language folder is named, not passed over.
+    @Test func aYAMLFileNotEndingInYmlIsRefusedNotSkipped() throws {
+        let root = try TestCorpus.make()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let corpus = ChatterbotCorpus(directory: root)
+        #expect(try corpus.files(of: english).map(\.name) == ["greetings", "trivia"])
+        try Data("conversations:\n- - Hi\n".utf8).write(to: URL(fileURLWithPath: corpus.dataDirectory + "/english/extra.yaml"))
+        #expect(throws: ImportError(
+            "\(corpus.dataDirectory)/english/extra.yaml: the corpus's files end in .yml; rename it to be imported, or move it out of the folder"
+        )) { try corpus.files(of: english) }
     }
 
     /// Dropped, an empty line would make the bot say what the user said, and the other way round.

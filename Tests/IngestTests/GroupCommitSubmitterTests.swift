@@ -11,7 +11,7 @@ import Testing
             language: ChatterbotLanguage.named("en")!, name: "groups", position: 3, categories: [],
             conversations: (0..<7).map { ["Hello \($0)", "Hi"] })
         let generator = try! ChatterbotImport()
-        return file.conversations.indices.flatMap { index in
+        return file.conversationIndices.flatMap { index in
             let conversation = try! generator.conversation(index, of: file)
             return conversation.setup + conversation.messages
         }

@@ -191,7 +191,7 @@ struct SubmitWorkload: Sendable {
             let generator = try ChatterbotImport(round: workload.rounds)
             workload.rounds += 1
             for file in files {
-                for index in file.conversations.indices where workload.messages.count < count {
+                for index in file.conversationIndices where workload.messages.count < count {
                     let conversation = try generator.conversation(index, of: file)
                     workload.setup += conversation.setup
                     for message in conversation.messages.prefix(count - workload.messages.count) {
