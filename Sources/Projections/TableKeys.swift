@@ -27,12 +27,20 @@ public struct TableKeys: Sendable, Equatable {
     }
 
     /// Reads the tables of `schema`.
+    ///
+    /// A column's type is named without its modifier, so that a merged update casts to the
+    /// unconstrained type and the assignment to the column checks the length as a single
+    /// statement's would; `character` and `bit` are named `bpchar` and `varbit`, since without a
+    /// length they mean length 1, and a cast to them cuts `'abc'` to `'a'` without a word.
     public static func of(schema: String, connection: Connection) throws -> TableKeys {
         var keys = TableKeys()
         for row in try connection.query(
             """
             SELECT c.relname AS table_name, a.attname AS column_name,
-                   CASE WHEN t.typnamespace = n.oid THEN quote_ident(t.typname) ELSE format_type(t.oid, NULL) END AS type_name
+                   CASE WHEN t.typnamespace = n.oid THEN quote_ident(t.typname)
+                        WHEN t.oid = 'bpchar'::regtype THEN 'bpchar' WHEN t.oid = 'bpchar[]'::regtype THEN 'bpchar[]'
+                        WHEN t.oid = 'bit'::regtype THEN 'varbit' WHEN t.oid = 'bit[]'::regtype THEN 'varbit[]'
+                        ELSE format_type(t.oid, NULL) END AS type_name
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             JOIN pg_type t ON t.oid = a.atttypid

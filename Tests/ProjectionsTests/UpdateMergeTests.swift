@@ -67,6 +67,36 @@ import TestSupport
         #expect(touch.keyParameters(keys) == [0])
     }
 
+    /// A merged update casts to the column's type without a length: `character` and `bit` alone
+    /// mean length 1, and `'abc'::character` is `'a'`, so a `char(3)` would be cut without a word;
+    /// a value too long for its column is refused as a single statement refuses it.
+    @Test func mergedUpdatesKeepEveryCharacterAndRefuseWhatIsTooLong() throws {
+        try MigratedDatabase.withRollback(schema: "merge_lengths") { connection in
+            try connection.execute("CREATE SCHEMA merge_lengths")
+            try connection.execute("CREATE TABLE merge_lengths.t (id int PRIMARY KEY, code char(3), flags bit(3), label varchar(4))")
+            try connection.execute("INSERT INTO merge_lengths.t (id) VALUES (1), (2)")
+            let keys = try TableKeys.of(schema: "merge_lengths", connection: connection)
+            #expect(keys.columnTypes["t"] == ["id": "integer", "code": "bpchar", "flags": "varbit", "label": "character varying"])
+            let sql = "UPDATE t SET code = $2, flags = $3, label = $4 WHERE id = $1"
+            let shape = try #require(UpdateShape(sql))
+            func merged(_ label: String) -> SQLStatement {
+                shape.merge(
+                    [1, 2].map { SQLStatement(sql, [.text("\($0)"), .text("ab\($0)"), .text($0 == 1 ? "101" : "110"), .text(label)]) }[...],
+                    types: keys.columnTypes["t"]!)
+            }
+            let statement = merged("four")
+            try connection.execute(statement.sql, statement.parameters.map { $0.parameter })
+            let rows = try connection.query("SELECT code, flags::text AS flags, label FROM merge_lengths.t ORDER BY id")
+            #expect(try rows.map { [try $0.decode("code", as: String.self), try $0.decode("flags"), try $0.decode("label")] }
+                == [["ab1", "101", "four"], ["ab2", "110", "four"]])
+            try connection.execute("SAVEPOINT long")
+            let tooLong = merged("fives")
+            let error = #expect(throws: PostgresError.self) { try connection.execute(tooLong.sql, tooLong.parameters.map { $0.parameter }) }
+            #expect(error?.code == .stringDataRightTruncation, "as a single UPDATE refuses it")
+            try connection.execute("ROLLBACK TO SAVEPOINT long")
+        }
+    }
+
     @Test func mergedWindowUpdatesWriteTheRowsSingleStatementsWrite() async throws {
         let store = InMemoryEventStore()
         var commands = MigueCommands()
