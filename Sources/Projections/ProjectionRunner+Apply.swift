@@ -7,28 +7,33 @@ extension ProjectionRunner {
     /// Applies `prepared` and moves the checkpoint past it, or reports that another runner moved
     /// it first or that a swap retired the version.
     func commit(_ prepared: Prepared) async throws -> Step {
+        do {
+            let outcome = try await retryingTransient("a batch") { try await apply(prepared.writes, from: prepared.from, to: prepared.next) }
+            if let stopped = Self.stop(outcome, expected: prepared.from) { return stopped }
+        } catch let error where Self.blamesAnEvent(error) {
+            // Find the event at fault: apply one event per transaction up to it. When every event
+            // applies on its own (the batch's grouping by table was the trouble), the batch is done.
+            logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
+            if let stopped = try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next) {
+                return stopped
+            }
+        }
+        return .applied(Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next))
+    }
+
+    /// Runs `body` again after a transient error (a deadlock, a serialization failure, a lock not
+    /// granted in time), which says nothing about the events: the same transaction again, after a
+    /// pause that grows, at most `transientRetries` times; `what` names the work in the warning.
+    func retryingTransient<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         var retries = 0
         while true {
             do {
-                if let stopped = Self.stop(try await apply(prepared.writes, from: prepared.from, to: prepared.next), expected: prepared.from) {
-                    return stopped
-                }
+                return try await body()
             } catch let error as PostgresError where error.code?.isTransient == true && retries < Self.transientRetries {
-                // A deadlock or serialization failure says nothing about the events: the same
-                // transaction again, after a pause that grows.
                 retries += 1
-                logger.warning("a batch met a transient database error; trying it again", metadata: ["error": "\(error)", "attempt": "\(retries + 1)"])
+                logger.warning("\(what) met a transient database error; trying it again", metadata: ["error": "\(error)", "attempt": "\(retries + 1)"])
                 try await Task.sleep(for: Self.pause(beforeRetry: retries))
-                continue
-            } catch let error where Self.blamesAnEvent(error) {
-                // Find the event at fault: apply one event per transaction up to it. When every event
-                // applies on its own (the batch's grouping by table was the trouble), the batch is done.
-                logger.warning("a batch failed; applying its events one by one", metadata: ["error": "\(error)"])
-                if let stopped = try await applyOneByOne(prepared.events, from: prepared.from, through: prepared.next) {
-                    return stopped
-                }
             }
-            return .applied(Batch(read: prepared.read, applied: prepared.events.count, statements: prepared.writes.count, next: prepared.next))
         }
     }
 
@@ -130,9 +135,10 @@ extension ProjectionRunner {
         for event in events {
             let writes = try projection.statements(event).map(PlannedWrite.statement)
             do {
-                if let stopped = Self.stop(try await apply(writes, from: checkpoint, to: event.position.next), expected: checkpoint) {
-                    return stopped
+                let outcome = try await retryingTransient("the event at position \(event.position)") {
+                    try await apply(writes, from: checkpoint, to: event.position.next)
                 }
+                if let stopped = Self.stop(outcome, expected: checkpoint) { return stopped }
             } catch let error as PostgresError where Self.blamesAnEvent(error) {
                 throw ProjectionError(
                     projection: projection.name, position: event.position, eventType: event.type, stream: event.stream,
@@ -144,7 +150,7 @@ extension ProjectionRunner {
             }
             checkpoint = event.position.next
         }
-        return Self.stop(try await apply([], from: checkpoint, to: end), expected: checkpoint)
+        return Self.stop(try await retryingTransient("the batch's checkpoint") { try await apply([], from: checkpoint, to: end) }, expected: checkpoint)
     }
 
     /// The step a batch ends with when `outcome` wrote nothing; nil when it applied.

@@ -81,6 +81,36 @@ import TestSupport
         #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
     }
 
+    /// A transient error while the events of a refused batch are applied one by one is tried
+    /// again there too, rather than stopping the run: a trigger refuses the batch's first message
+    /// (a check violation, blamed on an event), then fails the next insert with a serialization
+    /// failure, then lets everything through.
+    @Test func aTransientErrorWhileApplyingOneByOneIsTriedAgain() async throws {
+        let warnings = Warnings()
+        let (database, runner, _) = try await Self.setUp(statementTimeout: false, logger: warnings.logger)
+        defer { database.drop() }
+        try database.connect().executeScript(
+            """
+            CREATE SEQUENCE public.message_inserts;
+            CREATE FUNCTION public.flaky() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                CASE nextval('public.message_inserts')
+                    WHEN 1 THEN RAISE EXCEPTION 'refused once' USING ERRCODE = 'check_violation';
+                    WHEN 2 THEN RAISE EXCEPTION 'could not serialize' USING ERRCODE = 'serialization_failure';
+                    ELSE RETURN NEW;
+                END CASE;
+            END $$;
+            CREATE TRIGGER flaky BEFORE INSERT ON migue.messages_v2 FOR EACH ROW EXECUTE FUNCTION public.flaky();
+            """, name: "flaky")
+        let applied = try await runner.catchUp()
+        #expect(try database.connect().query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n", as: Int.self) == 4)
+        #expect(try await runner.checkpoint().rawValue == UInt64(applied))
+        let messages = warnings.messages
+        #expect(messages.first == "a batch failed; applying its events one by one", "\(messages)")
+        #expect(messages.dropFirst().count == 1, "\(messages)")
+        #expect(messages.last?.hasPrefix("the event at position ") == true && messages.last?.hasSuffix(" met a transient database error; trying it again") == true)
+    }
+
     /// A transient error is tried again three times, after 50, 200 and 800 ms: 1.05 s in all
     /// before it stops the run, long enough for a deadlock's victim, short enough to report a lock held for good.
     @Test func retriesPauseLongerEachTime() {
