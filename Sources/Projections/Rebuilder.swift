@@ -85,10 +85,7 @@ public struct Rebuilder: Sendable {
             throw Refusal(description: "projection \(projection.name) has no active version yet: run parley project first")
         }
         if let building = versions.first(where: { $0.status == "building" }) {
-            let startedBy = try connection.query(
-                "SELECT projector_build FROM parley.projection_versions WHERE projection = $1 AND version = $2",
-                [projection.name, building.version]
-            ).first?.decodeIfPresent("projector_build", as: String.self)
+            let startedBy = try Self.projectorBuild(of: projection.name, version: building.version, connection: connection)
             let reason: String
             if !(try files.matchesFolder(version: building.version, connection: connection)) {
                 reason = "from other migration files than the folder's"
@@ -175,6 +172,15 @@ public struct Rebuilder: Sendable {
                 else {
                     throw Refusal(description: "projection \(projection.name) has no retired version to roll back to")
                 }
+                // The catch-up runs this build's projector: the one being rolled away from, when
+                // this build made the active version.
+                if let build = projectorBuild, try Self.projectorBuild(of: projection.name, version: active.version, connection: connection) == build {
+                    builder.logger.warning(
+                        """
+                        this build of parley built version \(active.version): its projector writes the events since that swap into \
+                        version \(retired.version) too; to undo a projector change, run the rollback with the build before it
+                        """, metadata: ["build": "\(build)"])
+                }
                 return (active, retired)
             }
             let runner = try runner(for: retired)
@@ -235,6 +241,14 @@ public struct Rebuilder: Sendable {
                 }
             }
         }
+    }
+
+    /// The build recorded for a version (`ProjectorBuild`): nil for one made before builds were
+    /// recorded, or by `parley project`.
+    static func projectorBuild(of projection: String, version: Int, connection: Connection) throws -> String? {
+        try connection.query(
+            "SELECT projector_build FROM parley.projection_versions WHERE projection = $1 AND version = $2", [projection, version]
+        ).first?.decodeIfPresent("projector_build", as: String.self)
     }
 
     public static func versions(of projection: String, connection: Connection) throws -> [Version] {

@@ -138,6 +138,25 @@ import TestSupport
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
     }
 
+    /// A rollback run by the build that made the active version warns that its projector is the
+    /// one catching the old version up; another build's rollback does not.
+    @Test func aRollbackByTheBuildItRollsAwayFromSaysSo() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let warnings = Warnings()
+        let base = setup.rebuilder.builder
+        let builder = SchemaBuilder(projection: base.projection, store: base.store, conninfo: base.conninfo, migrations: base.migrations, logger: warnings.logger)
+        #expect(try await Rebuilder(builder: builder, projectorBuild: "new").rebuild().current == 2)
+        #expect(try await Rebuilder(builder: builder, projectorBuild: "old").rollback() == (previous: 2, current: 1))
+        #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+        #expect(try await Rebuilder(builder: builder, projectorBuild: "new").rebuild().current == 3)
+        #expect(try await Rebuilder(builder: builder, projectorBuild: "new").rollback() == (previous: 3, current: 1))
+        #expect(warnings.messages == [
+            "this build of parley built version 3: its projector writes the events since that swap into version 1 too; "
+                + "to undo a projector change, run the rollback with the build before it",
+        ])
+    }
+
     /// The live runner applied events the shadow has not: the swap catches the shadow up while it
     /// holds the live checkpoint, so the read model never goes back.
     @Test func theSwapNeverTakesTheReadModelBack() async throws {
