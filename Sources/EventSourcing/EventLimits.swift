@@ -16,6 +16,7 @@ public enum EventLimits {
 
     /// The event's size in a stream whose name is `streamNameBytes` long, or nil when a name is too
     /// long or the whole over `maximumEventBytes`.
+    @inlinable
     public static func size(of event: ProposedEvent, streamNameBytes: Int) -> Int? {
         let type = event.type.utf8.count, actor = event.metadata.actor.utf8.count
         guard streamNameBytes <= maximumNameBytes, type <= maximumNameBytes, actor <= maximumNameBytes,
