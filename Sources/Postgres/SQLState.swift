@@ -30,6 +30,7 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let raiseException = SQLState("P0001")
     public static let insufficientPrivilege = SQLState("42501")
     public static let undefinedTable = SQLState("42P01")
+    public static let undefinedColumn = SQLState("42703")
     public static let undefinedObject = SQLState("42704")
     public static let undefinedFunction = SQLState("42883")
     public static let duplicateSchema = SQLState("42P06")

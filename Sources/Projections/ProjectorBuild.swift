@@ -18,22 +18,24 @@ public enum ProjectorBuild {
     }()
 
     /// The `NT_GNU_BUILD_ID` note of a 64-bit little-endian ELF file, found through its program
-    /// headers; `read(offset, count)` returns up to `count` bytes from `offset`.
+    /// headers; `read(offset, count)` returns up to `count` bytes from `offset`, which is never
+    /// past `Int64.max` (a file offset; Foundation traps beyond it).
     static func buildID(readingAt read: (UInt64, Int) throws -> [UInt8]) throws -> String? {
         let header = try read(0, 64)
         guard header.count == 64, header.starts(with: [0x7F, 0x45, 0x4C, 0x46]), header[4] == 2, header[5] == 1 else { return nil }
         let tableOffset = little(header, at: 0x20, width: 8)
         let entrySize = Int(little(header, at: 0x36, width: 2))
         let entries = Int(little(header, at: 0x38, width: 2))
-        guard entrySize >= 56, entries > 0, entrySize * entries <= 1 << 20 else { return nil }
+        guard entrySize >= 56, entries > 0, entrySize * entries <= 1 << 20, tableOffset <= UInt64(Int64.max) else { return nil }
         let table = try read(tableOffset, entrySize * entries)
         guard table.count == entrySize * entries else { return nil }
         for entry in 0..<entries {
             let base = entry * entrySize
             guard little(table, at: base, width: 4) == 4 else { continue }  // PT_NOTE
             let size = little(table, at: base + 0x20, width: 8)
-            guard size <= 1 << 16 else { continue }
-            let notes = try read(little(table, at: base + 0x08, width: 8), Int(size))
+            let offset = little(table, at: base + 0x08, width: 8)
+            guard size <= 1 << 16, offset <= UInt64(Int64.max) else { continue }
+            let notes = try read(offset, Int(size))
             if let id = gnuBuildID(inNotes: notes) { return id }
         }
         return nil

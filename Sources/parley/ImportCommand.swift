@@ -70,15 +70,17 @@ struct ImportChatterbot: AsyncParsableCommand {
             }
         } catch {
             progress.finish()
-            // What was appended before the failure is kept (and synced by the close, when it can be).
+            // The close writes and syncs what was appended before the failure, when it still can: a
+            // failed write poisons the log, and the batches it held are lost (never part of one).
             let closed = Result { try log.close() }
             let command = error.line > 0
                 ? " (\(plan.origin(ofCommand: error.line)): \(commands[error.line - 1].type) \(commands[error.line - 1].id.lowercasedText))" : ""
             let tally = error.report.tally
             var text = "command \(error.line) of \(commands.count)\(command) failed: \(error.underlying). "
                 + "The \(error.line - 1) commands before it were handled (\(tally.eventsAppended) events appended, "
-                + "\(tally.rejected) rejected); it may have stored part of its events. Run the same import again to go on: "
-                + "what is stored is recognised, not appended twice."
+                + "\(tally.rejected) rejected), though what they appended may not all be stored when the failure was the log's; "
+                + "it may have stored part of its events. Run the same import again to go on: what is stored is recognised, "
+                + "not appended twice."
             if case .failure(let closing) = closed { text += " Closing the log failed too: \(closing)." }
             throw CommandFailure(text)
         }

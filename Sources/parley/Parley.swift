@@ -27,9 +27,16 @@ struct Parley: AsyncParsableCommand {
         }
     }
 
-    /// A database without Parley's bookkeeping tables has not been migrated: say so.
+    /// A database without Parley's bookkeeping tables has not been migrated, and one whose tables
+    /// lack a column this build uses was migrated by an older build: say so.
     static func hinted(_ error: any Error) -> any Error {
-        guard let error = error as? PostgresError, error.code == .undefinedTable, error.message.contains("\"parley.") else { return error }
-        return CommandFailure("\(error); the database has no Parley tables yet: run parley migrate first")
+        guard let error = error as? PostgresError else { return error }
+        if error.code == .undefinedTable, error.message.contains("\"parley.") {
+            return CommandFailure("\(error); the database has no Parley tables yet: run parley migrate first")
+        }
+        if error.code == .undefinedColumn {
+            return CommandFailure("\(error); the database's tables lack a column this build of parley uses: if an older build migrated it, run parley migrate")
+        }
+        return error
     }
 }

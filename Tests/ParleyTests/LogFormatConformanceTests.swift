@@ -64,7 +64,7 @@ import Testing
         let corpus = try ImportCommandTests().makeCorpus()
         let log = SubmitFixture.scratch()
         defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
-        // Correlation and causation ids, custom metadata, buffered blocks raw and compressed, a snapshot.
+        // Correlation and causation ids, custom metadata, deferred batches sharing blocks, a snapshot.
         let imported = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--log", log, "--json"])
         #expect(imported.status == 0, "\(imported.standardError)")
         try expectReaderMatchesDump(log, atLeast: 100)

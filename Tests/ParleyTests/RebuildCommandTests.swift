@@ -49,4 +49,27 @@ import TestSupport
         let both = try ParleyBinary.run(["rebuild", "migue", "--abandon", "--rollback"] + common)
         #expect(both.status == 64 && both.standardError.contains("--rollback and --abandon are separate steps"), "\(both.standardError)")
     }
+
+    /// A database an older build migrated, without the bookkeeping column this build records
+    /// rebuilds in: the error says to migrate, and once migrated the rebuild runs.
+    @Test func aDatabaseMigratedByAnOlderBuildIsToldToMigrate() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let (log, _, _) = try await AuditCommandTests().makeLog()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let common = ["--log", log, "--database-url", database.conninfo]
+        let migrations = ["--migrations", MigrateCommandTests.migrations]
+        #expect(try ParleyBinary.run(["migrate"] + migrations + common).status == 0)
+        #expect(try ParleyBinary.run(["project"] + common).status == 0)
+        let connection = try database.connect()
+        try connection.execute("ALTER TABLE parley.projection_versions DROP COLUMN projector_build")
+        try connection.execute("DELETE FROM parley.migrations WHERE schema_name = 'parley' AND file_name = '0003_projector_build.sql'")
+        let old = try ParleyBinary.run(["rebuild", "migue"] + migrations + common)
+        #expect(old.status == 1)
+        #expect(old.standardError.contains("column \"projector_build\" of relation \"projection_versions\" does not exist"), "\(old.standardError)")
+        #expect(old.standardError.contains("if an older build migrated it, run parley migrate"), "\(old.standardError)")
+        #expect(try ParleyBinary.run(["migrate"] + migrations + common).status == 0)
+        let rebuilt = try ParleyBinary.run(["rebuild", "migue"] + migrations + common)
+        #expect(rebuilt.status == 0, "\(rebuilt.standardError)")
+    }
 }

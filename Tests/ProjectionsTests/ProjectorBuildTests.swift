@@ -26,8 +26,10 @@ import Testing
         return header + load + noteHeader + notes
     }
 
+    /// Reads `file` as FileHandle would, refusing (as a test failure) an offset it would trap on.
     static func read(_ file: [UInt8]) -> (UInt64, Int) -> [UInt8] {
         { offset, count in
+            #expect(offset <= UInt64(Int64.max), "an offset past Int64.max reaches the file")
             let start = Int(min(offset, UInt64(file.count)))
             return Array(file[start..<min(file.count, start + count)])
         }
@@ -46,6 +48,12 @@ import Testing
         bigEndian[5] = 2
         #expect(try ProjectorBuild.buildID(readingAt: Self.read(bigEndian)) == nil)
         #expect(try ProjectorBuild.buildID(readingAt: Self.read(Array("#!/bin/sh\n".utf8))) == nil)
+        // Offsets past Int64.max (program headers, a note segment) are not read.
+        for field in [0x20, 64 + 56 + 0x08] {
+            var far = file
+            far.replaceSubrange(field..<field + 8, with: repeatElement(0xFF, count: 8))
+            #expect(try ProjectorBuild.buildID(readingAt: Self.read(far)) == nil)
+        }
         // Every truncation and every single-byte change reads without a crash.
         for length in 0..<file.count { _ = try ProjectorBuild.buildID(readingAt: Self.read(Array(file.prefix(length)))) }
         for index in file.indices {
