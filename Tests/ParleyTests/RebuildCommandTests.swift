@@ -8,16 +8,24 @@ import TestSupport
         try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
     }
 
-    @Test func everyStepPrintsVersionsAsNumbers() async throws {
+    /// A scratch database migrated and projected from the audit story's log; the options that
+    /// name both; a closure that removes them.
+    func projectedStory() async throws -> (database: ScratchDatabase, common: [String], remove: () -> Void) {
         let database = try ScratchDatabase.create()
-        defer { database.drop() }
         let (log, _, _) = try await AuditCommandTests().makeLog()
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let common = ["--log", log, "--database-url", database.conninfo, "--json"]
+        let remove = { database.drop(); try? FileManager.default.removeItem(atPath: log) }
+        let common = ["--log", log, "--database-url", database.conninfo]
         let migrate = try ParleyBinary.run(["migrate", "--migrations", MigrateCommandTests.migrations] + common)
         #expect(migrate.status == 0, "\(migrate.standardError)")
         let project = try ParleyBinary.run(["project"] + common)
         #expect(project.status == 0, "\(project.standardError)")
+        return (database, common, remove)
+    }
+
+    @Test func everyStepPrintsVersionsAsNumbers() async throws {
+        let (database, story, remove) = try await projectedStory()
+        defer { remove() }
+        let common = story + ["--json"]
 
         let rebuild = try ParleyBinary.run(["rebuild", "migue", "--migrations", MigrateCommandTests.migrations] + common)
         #expect(rebuild.status == 0, "\(rebuild.standardError)")
@@ -53,14 +61,9 @@ import TestSupport
     /// A database an older build migrated, without the bookkeeping column this build records
     /// rebuilds in: the error says to migrate, and once migrated the rebuild runs.
     @Test func aDatabaseMigratedByAnOlderBuildIsToldToMigrate() async throws {
-        let database = try ScratchDatabase.create()
-        defer { database.drop() }
-        let (log, _, _) = try await AuditCommandTests().makeLog()
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let common = ["--log", log, "--database-url", database.conninfo]
+        let (database, common, remove) = try await projectedStory()
+        defer { remove() }
         let migrations = ["--migrations", MigrateCommandTests.migrations]
-        #expect(try ParleyBinary.run(["migrate"] + migrations + common).status == 0)
-        #expect(try ParleyBinary.run(["project"] + common).status == 0)
         let connection = try database.connect()
         try connection.execute("ALTER TABLE parley.projection_versions DROP COLUMN projector_build")
         try connection.execute("DELETE FROM parley.migrations WHERE schema_name = 'parley' AND file_name = '0003_projector_build.sql'")
