@@ -28,7 +28,11 @@ public struct ChatterbotCorpus: Sendable {
     public func files(of language: ChatterbotLanguage) throws(ImportError) -> [CorpusFile] {
         let folder = dataDirectory + "/" + language.folder
         let listed = try listing(folder)
-        if let other = listed.filter({ $0.lowercased().hasSuffix(".yaml") || $0.hasSuffix(".YML") }).sorted().first {
+        let misnamed = listed.filter { name in
+            let lower = name.lowercased()
+            return (lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")) && !name.hasSuffix(".yml")
+        }
+        if let other = misnamed.sorted().first {
             throw ImportError("\(folder)/\(other): the corpus's files end in .yml; rename it to be imported, or move it out of the folder")
         }
         let names = listed.filter { $0.hasSuffix(".yml") }.sorted()

@@ -30,10 +30,13 @@ public enum ConnectionString {
         guard case .success(let pairs) = LibPQ.parseConninfo(conninfo) else { return nil }
         var kept = pairs.filter { $0.keyword != keyword }
         kept.append((keyword: keyword, value: value, secret: false))
-        return kept.map { pair in
-            let escaped = pair.value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'")
-            return "\(pair.keyword)='\(escaped)'"
-        }.joined(separator: " ")
+        return kept.map { "\($0.keyword)=\(quoted($0.value))" }.joined(separator: " ")
+    }
+
+    /// A value for a keyword/value list: single-quoted, with `\` and `'` escaped, so that spaces,
+    /// quotes and backslashes stay one value.
+    public static func quoted(_ value: String) -> String {
+        "'" + value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
     }
 
     /// Why libpq cannot parse `conninfo`, or nil when it can.

@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import Postgres
 
 /// Which PostgreSQL Parley talks to: the URL given, else `PARLEY_DATABASE_URL`, else the
 /// embedded server that `tools/pg start` runs under `.parley/`.
@@ -55,8 +56,7 @@ public struct DatabaseLocation: Sendable, Equatable {
         let listen = lines[5].trimmingCharacters(in: .whitespaces)
         let host = socket.isEmpty ? (listen == "*" || listen.isEmpty ? "127.0.0.1" : listen) : socket
         // Quoted, so that a folder with a space or a quote in its path stays one value.
-        let quoted = host.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
-        return "host='\(quoted)' port=\(port) user=postgres dbname=parley"
+        return "host=\(ConnectionString.quoted(host)) port=\(port) user=postgres dbname=parley"
     }
 }
 

@@ -100,6 +100,11 @@ import Testing
         #expect(throws: ImportError(
             "\(corpus.dataDirectory)/english/extra.yaml: the corpus's files end in .yml; rename it to be imported, or move it out of the folder"
         )) { try corpus.files(of: english) }
+        try FileManager.default.removeItem(atPath: corpus.dataDirectory + "/english/extra.yaml")
+        try Data("conversations:\n- - Hi\n".utf8).write(to: URL(fileURLWithPath: corpus.dataDirectory + "/english/more.Yml"))
+        #expect(throws: ImportError(
+            "\(corpus.dataDirectory)/english/more.Yml: the corpus's files end in .yml; rename it to be imported, or move it out of the folder"
+        )) { try corpus.files(of: english) }
     }
 
     /// Dropped, an empty line would make the bot say what the user said, and the other way round.
