@@ -23,7 +23,7 @@ public struct DatabaseLocation: Sendable, Equatable {
 
     /// Resolves the location in order: option, environment, embedded server.
     ///
-    /// - Parameter home: the folder of the embedded server, by default `$PARLEY_HOME` or `./.parley`.
+    /// - Parameter home: the folder of the embedded server, by default `$PARLEY_HOME` (when not empty) or `./.parley`.
     public static func resolve(
         option: String?, environment: [String: String] = ProcessInfo.processInfo.environment, home: String? = nil
     ) throws(DatabaseLocationError) -> DatabaseLocation {
@@ -31,7 +31,7 @@ public struct DatabaseLocation: Sendable, Equatable {
         if let url = environment["PARLEY_DATABASE_URL"], !url.isEmpty {
             return DatabaseLocation(conninfo: url, source: .environment)
         }
-        let home = home ?? environment["PARLEY_HOME"] ?? FileManager.default.currentDirectoryPath + "/.parley"
+        let home = home ?? environment["PARLEY_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.currentDirectoryPath + "/.parley"
         return try embedded(home: home)
     }
 

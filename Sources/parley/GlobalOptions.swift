@@ -9,7 +9,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "libpq connection string (else PARLEY_DATABASE_URL, else the embedded server).")
     var databaseURL: String?
 
-    @Option(name: .customLong("log"), help: "Event log folder (else PARLEY_LOG, else .parley/log).")
+    @Option(name: .customLong("log"), help: "Event log folder (else PARLEY_LOG, else $PARLEY_HOME/log, else .parley/log).")
     var logDirectory: String?
 
     @Flag(name: .long, help: "Print JSON lines instead of text.")
@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
     /// so is an empty `--log` or `--database-url` (`--log "$UNSET"`), rather than the default.
     func validate() throws {
         if logDirectory?.isEmpty == true {
-            throw ValidationError("--log is empty; name a folder, or leave the option out for PARLEY_LOG or .parley/log")
+            throw ValidationError("--log is empty; name a folder, or leave the option out for PARLEY_LOG or \(ParleyHome.path)/log")
         }
         if databaseURL?.isEmpty == true {
             throw ValidationError("--database-url is empty; give a connection string, or leave the option out for PARLEY_DATABASE_URL or the embedded server")
@@ -36,11 +36,11 @@ struct GlobalOptions: ParsableArguments {
         try DatabaseLocation.resolve(option: databaseURL)
     }
 
-    /// The event log folder: `--log`, else `PARLEY_LOG`, else `.parley/log`.
+    /// The event log folder: `--log`, else `PARLEY_LOG`, else `log` in `ParleyHome`.
     var logPath: String {
         if let logDirectory { return logDirectory }
         if let path = ProcessInfo.processInfo.environment["PARLEY_LOG"], !path.isEmpty { return path }
-        return FileManager.default.currentDirectoryPath + "/.parley/log"
+        return ParleyHome.path + "/log"
     }
 
     var logger: Logger {

@@ -30,8 +30,8 @@ struct ImportChatterbot: AsyncParsableCommand {
     @Option(help: "At most this many corpus conversations from each language.")
     var limit: Int?
 
-    @Option(help: "The folder holding chatterbot_corpus/ (installed by tools/setup).")
-    var corpus = ".parley/corpus"
+    @Option(help: "The folder holding chatterbot_corpus/, as tools/setup installs it (else PARLEY_CORPUS, else $PARLEY_HOME/corpus).")
+    var corpus = ParleyHome.corpus
 
     @Flag(help: "Wait for every command's fdatasync instead of syncing once at the end.")
     var durable = false

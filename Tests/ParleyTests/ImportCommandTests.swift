@@ -148,4 +148,26 @@ import Testing
         #expect(counts["already_stored"] as? Int == 15, "the commands that appended the 18 events")
         #expect(counts["rejected"] as? Int == 1)
     }
+
+    /// `PARLEY_HOME`, which `tools/pg` asks root to set, moves the corpus and log defaults too.
+    @Test func theCorpusAndLogDefaultsFollowParleyHome() throws {
+        let home = try makeCorpus()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home + "/corpus", withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: home + "/chatterbot_corpus", toPath: home + "/corpus/chatterbot_corpus")
+        var environment = ProcessInfo.processInfo.environment.merging(["YAMS_DEFAULT_ENCODING": "UTF8", "PARLEY_HOME": home]) { $1 }
+        environment["PARLEY_CORPUS"] = nil
+        environment["PARLEY_LOG"] = nil
+        let imported = try ParleyBinary.run(["import", "chatterbot", "--languages", "es", "--json"], environment: environment)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(try summary(imported)["conversations"] as? Int == 1)
+        let verified = try ParleyBinary.run(["log", "verify", "--json"], environment: environment)
+        #expect(verified.status == 0, "\(verified.standardError)")
+        #expect(FileManager.default.fileExists(atPath: home + "/log/00000000000000000000.seg"))
+        // PARLEY_CORPUS, which tools/test sets, comes before the home.
+        environment["PARLEY_CORPUS"] = home + "/nowhere"
+        let elsewhere = try ParleyBinary.run(["import", "chatterbot", "--json"], environment: environment)
+        #expect(elsewhere.status != 0)
+        #expect(elsewhere.standardError.contains(home + "/nowhere"), "\(elsewhere.standardError)")
+    }
 }

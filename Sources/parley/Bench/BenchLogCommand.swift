@@ -17,10 +17,10 @@ struct BenchLog: AsyncParsableCommand {
     var events = 1_000_000
 
     @Option(help: "Scratch folder on the disk to measure (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
-    var directory = ".parley/bench-log"
+    var directory = ParleyHome.path + "/bench-log"
 
-    @Option(help: "Dialog corpus folder (installed by tools/setup).")
-    var corpus = ".parley/corpus"
+    @Option(help: "The folder holding chatterbot_corpus/, as tools/setup installs it (else PARLEY_CORPUS, else $PARLEY_HOME/corpus).")
+    var corpus = ParleyHome.corpus
 
     @Option(help: "Cases to run, comma-separated: single, concurrent, batches, large.")
     var only = "single,concurrent,batches,large"

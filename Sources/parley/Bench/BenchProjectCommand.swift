@@ -25,10 +25,10 @@ struct BenchProject: AsyncParsableCommand {
     var batchSize = 1000
 
     @Option(help: "Scratch folder for the log (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
-    var directory = ".parley/bench-project"
+    var directory = ParleyHome.path + "/bench-project"
 
-    @Option(help: "Dialog corpus folder (installed by tools/setup).")
-    var corpus = ".parley/corpus"
+    @Option(help: "The folder holding chatterbot_corpus/, as tools/setup installs it (else PARLEY_CORPUS, else $PARLEY_HOME/corpus).")
+    var corpus = ParleyHome.corpus
 
     @Option(help: "Migrations folder.")
     var migrations = "migrations"

@@ -28,10 +28,10 @@ struct BenchSubmit: AsyncParsableCommand {
     var bufferedSubmitters = 4
 
     @Option(help: "Scratch folder on the disk to measure (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
-    var directory = ".parley/bench-submit"
+    var directory = ParleyHome.path + "/bench-submit"
 
-    @Option(help: "The folder holding chatterbot_corpus/ (installed by tools/setup).")
-    var corpus = ".parley/corpus"
+    @Option(help: "The folder holding chatterbot_corpus/, as tools/setup installs it (else PARLEY_CORPUS, else $PARLEY_HOME/corpus).")
+    var corpus = ParleyHome.corpus
 
     @Option(help: "Commands per fdatasync in the bulk case (parley submit's --sync-every).")
     var syncEvery = 1000
