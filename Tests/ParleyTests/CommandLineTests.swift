@@ -44,13 +44,17 @@ enum ParleyBinary {
     private static let pipesFailInsteadOfSignalling: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// Runs the binary to its end. With `terminal`, its standard error is a pseudo-terminal (where
-    /// progress is drawn), read back with the terminal's `\r\n` line ends as `\n`.
-    static func run(_ arguments: [String], environment: [String: String]? = nil, input: String? = nil, terminal: Bool = false) throws -> Outcome {
+    /// progress is drawn), read back with the terminal's `\r\n` line ends as `\n`. `directory` is its
+    /// working folder (by default the tests').
+    static func run(
+        _ arguments: [String], environment: [String: String]? = nil, input: String? = nil, terminal: Bool = false, directory: String? = nil
+    ) throws -> Outcome {
         _ = pipesFailInsteadOfSignalling
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let standardInput = Pipe()
         if input != nil { process.standardInput = standardInput }
         let output = Pipe()

@@ -158,16 +158,19 @@ import Testing
         var environment = ProcessInfo.processInfo.environment.merging(["YAMS_DEFAULT_ENCODING": "UTF8", "PARLEY_HOME": home]) { $1 }
         environment["PARLEY_CORPUS"] = nil
         environment["PARLEY_LOG"] = nil
-        let imported = try ParleyBinary.run(["import", "chatterbot", "--languages", "es", "--json"], environment: environment)
+        // Run elsewhere, so that the checkout's own .parley is out of reach.
+        let elsewhere = home + "/elsewhere"
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let imported = try ParleyBinary.run(["import", "chatterbot", "--languages", "es", "--json"], environment: environment, directory: elsewhere)
         #expect(imported.status == 0, "\(imported.standardError)")
         #expect(try summary(imported)["conversations"] as? Int == 1)
-        let verified = try ParleyBinary.run(["log", "verify", "--json"], environment: environment)
+        let verified = try ParleyBinary.run(["log", "verify", "--json"], environment: environment, directory: elsewhere)
         #expect(verified.status == 0, "\(verified.standardError)")
         #expect(FileManager.default.fileExists(atPath: home + "/log/00000000000000000000.seg"))
         // PARLEY_CORPUS, which tools/test sets, comes before the home.
         environment["PARLEY_CORPUS"] = home + "/nowhere"
-        let elsewhere = try ParleyBinary.run(["import", "chatterbot", "--json"], environment: environment)
-        #expect(elsewhere.status != 0)
-        #expect(elsewhere.standardError.contains(home + "/nowhere"), "\(elsewhere.standardError)")
+        let missing = try ParleyBinary.run(["import", "chatterbot", "--json"], environment: environment, directory: elsewhere)
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains(home + "/nowhere"), "\(missing.standardError)")
     }
 }
