@@ -5,14 +5,19 @@ extension FileEventLog {
     /// up to the position the writer's synced marker names (`SyncedMarker`).
     ///
     /// Returns whether anything new became readable. A batch still being written is left for the next call;
-    /// damage followed by valid data is corruption, as on open.
+    /// damage followed by valid data is corruption, as on open, and so is a log that ends (damaged or
+    /// cut) before the position the marker read at the start vouches for: the writer moves the marker
+    /// only past bytes its files already hold.
     @discardableResult
     public func refresh() throws(LogError) -> Bool {
         guard options.readOnly else { return false }
         let (woken, grew) = try state.withLock { state throws(LogError) -> ([Watcher], Bool) in
             guard !state.closed else { return ([], false) }
             let before = state.visible
+            // Read before the segments are listed, as on open.
+            let acknowledged = try SyncedMarker.read(directory: directory).position
             try Self.openNewSegments(directory: directory, state: &state)
+            var lastDamage: (offset: Int64, position: UInt64, reason: String)?
             var number = max(0, state.index.blocks.last?.segment ?? 0)
             while number < state.segments.count {
                 let segment = state.segments[number]
@@ -30,8 +35,18 @@ extension FileEventLog {
                 } else if let damage = outcome.damage, outcome.damageConfirmed == true {
                     // Damage read twice with a valid block at or after it is not a write in progress.
                     throw .corrupt(segment: segment.path, offset: damage.offset, position: LogPosition(damage.position), reason: damage.reason)
+                } else {
+                    lastDamage = outcome.damage
                 }
                 number += 1
+            }
+            if let acknowledged, state.index.count < acknowledged, let last = state.segments.last {
+                if let damage = lastDamage {
+                    throw .corrupt(
+                        segment: last.path, offset: damage.offset, position: LogPosition(damage.position),
+                        reason: "\(damage.reason), below the synced marker's position \(acknowledged): not a write in progress")
+                }
+                try Self.checkReachesMarker(state.index.count, acknowledged: acknowledged, directory: directory, last: last, blocksEnd: last.size)
             }
             state.synced = state.index.count
             state.visible = try Self.readableEnd(of: state.index.count, directory: directory, known: state.visible)

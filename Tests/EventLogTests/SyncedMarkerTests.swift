@@ -45,6 +45,42 @@ import Testing
         #expect(try await late.head() == 5)
     }
 
+    /// A reader already open meets acknowledged events that are damaged or gone as corruption, as
+    /// an open does, rather than as a write under way to wait for.
+    @Test(arguments: ["damaged", "cut"])
+    func acknowledgedEventsMissingUnderAnOpenReaderAreCorruption(_ harm: String) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(3, seed: 1), to: .test("chat", "a"), expected: .any)
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.head() == 3)
+        let segment = try #require(temp.segments.last)
+        let offset = try SegmentBlocks.of(file: segment).end
+        _ = try await writer.append(Events.make(2, seed: 2), to: .test("chat", "b"), expected: .any)
+        let handle = try #require(FileHandle(forUpdatingAtPath: segment))
+        if harm == "damaged" {
+            try handle.seek(toOffset: UInt64(offset + 40))
+            let byte = try #require(try handle.read(upToCount: 1)?.first)
+            try handle.seek(toOffset: UInt64(offset + 40))
+            try handle.write(contentsOf: [byte ^ 0x01])
+        } else {
+            try handle.truncate(atOffset: UInt64(offset))
+        }
+        try handle.close()
+        let error = #expect(throws: LogError.self) { try reader.refresh() }
+        guard case .corrupt(let path, let at, let position, let reason) = error else {
+            Issue.record("expected corruption, got \(String(describing: error))")
+            return
+        }
+        #expect(path == segment)
+        #expect(at == Int64(offset))
+        #expect(position == LogPosition(3))
+        #expect(reason.contains(harm == "damaged" ? "below the synced marker's position 5" : "2 acknowledged events are missing"), "\(reason)")
+        // And keeps saying so, to every read that looks for new events.
+        await #expect(throws: LogError.self) { try await reader.head() }
+    }
+
     @Test func theMarkerRoundTripsAndRefusesDamage() {
         for position: UInt64 in [0, 1, 255, 1 << 40, .max] {
             #expect(SyncedMarker.decode(SyncedMarker.encode(position)) == position)
