@@ -53,11 +53,13 @@ extension FileEventLog {
         case .awaitVisible(let result, let end):
             await waitForVisible(beyond: end - 1)
             // The original's sync may have failed instead: then it is not durable, and neither is this.
-            let unanswered = state.withLock { state -> LogError? in
-                if let reason = state.poisoned { return .poisoned(reason: reason) }
-                return state.visible >= end ? nil : .closed
+            let (visible, unanswered) = state.withLock { state -> (Bool, LogError?) in
+                if let reason = state.poisoned { return (false, .poisoned(reason: reason)) }
+                return state.visible >= end ? (true, nil) : (false, state.closed ? .closed : nil)
             }
             if let unanswered { throw unanswered }
+            // Not yet visible, the log open: the task was cancelled.
+            if !visible { throw CancellationError() }
             return result
         }
     }

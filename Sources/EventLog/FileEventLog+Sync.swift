@@ -187,8 +187,9 @@ extension FileEventLog {
     }
 
     /// Returns once the event at `position` is readable, the log closes or is poisoned, or the
-    /// task is cancelled.
-    public func waitForVisible(beyond position: UInt64) async {
+    /// task is cancelled. Only the writing log's appends wake it (a read-only log polls instead:
+    /// `waitForMore`).
+    func waitForVisible(beyond position: UInt64) async {
         let id = state.withLock { state in
             defer { state.nextWatcherID += 1 }
             return state.nextWatcherID

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Pull-based: the iterator reads one page at a time when the consumer asks, so a slow consumer
 /// holds at most one page in memory. Live events arrive by notification in the writing process
-/// and by polling `refresh()` in a read-only one.
+/// and by polling `refresh()` in a read-only one. It never ends by itself: closing the log ends
+/// it with `LogError.closed` (once the page in hand is delivered), so a consumer can tell that
+/// from having caught up; cancelling the task, with `CancellationError`.
 public struct LogSubscription: AsyncSequence, Sendable {
     public typealias Element = RecordedEvent
 
@@ -31,8 +33,7 @@ public struct LogSubscription: AsyncSequence, Sendable {
         public mutating func next() async throws -> RecordedEvent? {
             while pageIndex == page.count {
                 try Task.checkCancellation()
-                if log.isClosed { return nil }
-                guard let (read, searchedUpTo) = try readPage() else { return nil }
+                let (read, searchedUpTo) = try readPage()
                 page = read
                 pageIndex = 0
                 next = page.last?.position.next ?? searchedUpTo
@@ -44,18 +45,11 @@ public struct LogSubscription: AsyncSequence, Sendable {
             return page[pageIndex]
         }
 
-        /// The next page and how far it searched; nil when the log closed after the check in
-        /// `next()` and before the read: the sequence ends then, as it does after the check.
-        private func readPage() throws(LogError) -> (events: [RecordedEvent], searchedUpTo: LogPosition)? {
-            do {
-                if let category { return try log.readCategoryNow(category, from: next, limit: pageSize) }
-                let events = try log.readAllNow(from: next, limit: pageSize)
-                return (events, events.last?.position.next ?? next)
-            } catch .closed {
-                return nil
-            } catch {
-                throw error
-            }
+        /// The next page and how far it searched.
+        private func readPage() throws(LogError) -> (events: [RecordedEvent], searchedUpTo: LogPosition) {
+            if let category { return try log.readCategoryNow(category, from: next, limit: pageSize) }
+            let events = try log.readAllNow(from: next, limit: pageSize)
+            return (events, events.last?.position.next ?? next)
         }
     }
 }
@@ -82,18 +76,19 @@ extension FileEventLog {
 
     /// Waits until the head passes `position`: by notification when writing, by polling every
     /// `pollInterval` when read-only. Throws `LogError.poisoned` when the writing log can append
-    /// no more and nothing beyond `position` is readable.
+    /// no more, `LogError.closed` when the log closed, and `CancellationError` when the task is
+    /// cancelled, each only while nothing beyond `position` is readable.
     func waitForMore(after position: LogPosition, pollInterval: Duration = .milliseconds(20)) async throws {
-        guard options.readOnly else {
-            await waitForVisible(beyond: position.rawValue)
-            let poisoned = state.withLock { $0.visible > position.rawValue ? nil : $0.poisoned }
-            if let reason = poisoned { throw LogError.poisoned(reason: reason) }
-            return
-        }
+        if !options.readOnly { await waitForVisible(beyond: position.rawValue) }
         // Another reader of this log may have refreshed first: wait for the head, not for this call's growth.
         while true {
-            try refresh()
-            if state.withLock({ $0.visible > position.rawValue }) || isClosed { return }
+            if options.readOnly { try refresh() }
+            let (readable, closed, poisoned) = state.withLock { ($0.visible > position.rawValue, $0.closed, $0.poisoned) }
+            if readable { return }
+            if let poisoned, !options.readOnly { throw LogError.poisoned(reason: poisoned) }
+            if closed { throw LogError.closed }
+            try Task.checkCancellation()
+            guard options.readOnly else { return }
             try await Task.sleep(for: pollInterval)
         }
     }
@@ -101,9 +96,9 @@ extension FileEventLog {
 
 extension FileEventLog {
     /// Returns once the event at `position` is readable: notified in the writing process, by
-    /// polling `refresh()` every 20 ms in a read-only one. Throws `CancellationError` when cancelled.
+    /// polling `refresh()` every 20 ms in a read-only one. Throws `CancellationError` when cancelled
+    /// and `LogError.closed` when the log closes first.
     public func waitUntilReadable(_ position: LogPosition) async throws {
         try await waitForMore(after: position)
-        try Task.checkCancellation()
     }
 }

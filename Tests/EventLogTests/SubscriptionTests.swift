@@ -1,7 +1,9 @@
-import EventLog
 import EventSourcing
 import Foundation
+import Synchronization
 import Testing
+
+@testable import EventLog
 
 @Suite struct SubscriptionTests {
     @Test func catchesUpThenFollowsLiveAppends() async throws {
@@ -18,7 +20,8 @@ import Testing
             }
             return seen
         }
-        try await Task.sleep(for: .milliseconds(50))
+        // Caught up and waiting: what follows arrives live.
+        try await waitForWatcher(log)
         _ = try await log.append(Events.make(1), to: .test("user", "2"), expected: .any)
         _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any)
         #expect(try await reader.value == [1, 2, 6, 7, 8])
@@ -75,9 +78,40 @@ import Testing
         let reader = Task {
             for try await _ in log.subscribe() {}
         }
-        try await Task.sleep(for: .milliseconds(30))
+        try await waitForWatcher(log)
         reader.cancel()
         await #expect(throws: CancellationError.self) { try await reader.value }
+        #expect(log.state.withLock { $0.watchers.isEmpty })
+    }
+
+    /// A subscription never ends as if caught up: closing its log ends it with `.closed`, after
+    /// the events already read, in the writing process and in a read-only one.
+    @Test(arguments: [false, true])
+    func closingTheLogEndsASubscriptionWithClosed(readOnly: Bool) async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(3), to: .test("user", "1"), expected: .any)
+        let log = readOnly ? try temp.open(FileEventLog.Options(readOnly: true)) : writer
+        let seen = Mutex<[LogPosition]>([])
+        let subscriber = Task {
+            for try await event in log.subscribe(pageSize: 2) { seen.withLock { $0.append(event.position) } }
+        }
+        let waiter = Task { try await log.waitUntilReadable(3) }
+        if readOnly {
+            while seen.withLock({ $0.count }) < 3 { try await Task.sleep(for: .milliseconds(1)) }
+        } else {
+            while log.state.withLock({ $0.watchers.count }) < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        try log.close()
+        await #expect(throws: LogError.closed) { try await subscriber.value }
+        await #expect(throws: LogError.closed) { try await waiter.value }
+        #expect(seen.withLock { $0 } == [0, 1, 2])
+    }
+
+    /// Waits until a subscriber of `log` (the writing one) waits for appends.
+    private func waitForWatcher(_ log: FileEventLog) async throws {
+        while log.state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
     }
 
     /// A projection's catch-up reads `$all` until a read comes back empty: on a read-only log it

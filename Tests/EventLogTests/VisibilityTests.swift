@@ -6,7 +6,10 @@ import Testing
 
 /// What a reader in the writing process may see: a durable batch only once it is synced, and a
 /// poisoned log as an error rather than a wait that never ends.
-@Suite struct VisibilityTests {
+///
+/// Serialized: an append held by `SyncHold` blocks its pool thread (it leads the sync), and two
+/// held at once would block both of a 2-core machine's, leaving no thread to release them.
+@Suite(.serialized) struct VisibilityTests {
     /// Holds the log's sync lock on a thread of its own until `release` is called, so that a
     /// durable append stays staged and unsynced.
     final class SyncHold: Sendable {
@@ -76,5 +79,26 @@ import Testing
         // A subscription started now ends the same way at once.
         await #expect(throws: error) { for try await _ in log.subscribe(from: 2) {} }
         #expect(throws: error) { try log.close() }
+    }
+
+    /// A repeated buffered append waits for its durable original to become visible; cancelled
+    /// meanwhile, it says so (not `.closed`), and the original is stored all the same.
+    @Test func aCancelledRepeatOfAnUnsyncedBatchThrowsCancellation() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let events = Events.make(2, seed: 3)
+        let hold = SyncHold(log)
+        let original = Task { try await log.append(events, to: .test("chat", "a"), expected: .noStream) }
+        while log.state.withLock({ $0.index.count }) < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        // Buffered: a durable repeat would wait for the sync instead (`waitUntilSynced`).
+        let repeated = Task { try await log.append(events, to: .test("chat", "a"), expected: .noStream, durability: .buffered) }
+        while log.state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+        repeated.cancel()
+        await #expect(throws: CancellationError.self) { try await repeated.value }
+        hold.release()
+        guard case .appended = try await original.value else { Issue.record("the original was not stored"); return }
+        #expect(try await log.readAll(from: .start, limit: 10).map(\.id) == events.map(\.id))
+        try log.close()
     }
 }
