@@ -97,17 +97,27 @@ import Testing
             try await Task.sleep(for: .milliseconds(10))
         }
         let reader = try FileEventLog(directory: directory, options: .init(readOnly: true), logger: Logger(label: "reader"))
-        var previous: UInt64?
-        var seen = 0
+        // Every stress event is in the category, so the follower sees positions 0, 1, 2... with
+        // none skipped, across the segment rolls (about one per 100 KB).
+        var followed: [(position: UInt64, id: UUID)] = []
         for try await event in reader.subscribe(category: "stress") {
-            if let previous { #expect(event.position.rawValue > previous) }
-            previous = event.position.rawValue
-            seen += 1
-            if seen == 1000 { break }
+            followed.append((event.position.rawValue, event.id))
+            if followed.count == 1000 { break }
         }
-        #expect(seen == 1000)
+        #expect(followed.map(\.position) == Array(0..<1000))
         // A second writer is refused, naming the writer process.
         let error = try #require(throws: LogError.self) { try FileEventLog(directory: directory, logger: Logger(label: "second")) }
         #expect(error == .locked(directory: directory, holderPID: process.processIdentifier))
+        // What it followed is what a reader opened afresh finds at those positions.
+        let fresh = try FileEventLog(directory: directory, options: .init(readOnly: true), logger: Logger(label: "fresh"))
+        var stored: [UUID] = []
+        while stored.count < 1000 {
+            let page = try await fresh.readAll(from: LogPosition(UInt64(stored.count)), limit: 1000 - stored.count)
+            if page.isEmpty { break }
+            stored += page.map(\.id)
+        }
+        #expect(stored == followed.map(\.id))
+        let segments = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".seg") }
+        #expect(segments.count > 1, "the writer never rolled a segment")
     }
 }
