@@ -238,15 +238,15 @@ public final class FileEventLog: EventStore, Sendable {
         }
         do {
             guard try Self.lockExclusive(descriptor) else {
-                var buffer = [UInt8](repeating: 0, count: 32)
-                let count = (try? buffer.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }) ?? 0
-                let holder = Int32(String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                let holder = lockHolder(descriptor)
                 try? descriptor.close()
                 throw LogError.locked(directory: directory, holderPID: holder)
             }
+            // Written over the old number, then cut to length: the file is never empty for a
+            // refused writer to read, and its first line is always this process's number.
             let pid = Array("\(currentProcessID)\n".utf8)
-            try descriptor.truncate(to: 0)
             try pid.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
+            try descriptor.truncate(to: Int64(pid.count))
         } catch let error as LogError {
             throw error
         } catch {
@@ -256,7 +256,20 @@ public final class FileEventLog: EventStore, Sendable {
         return descriptor
     }
 
-    /// The position the next event will take; events below it are readable.
+    /// The process number on the first line of the lock file; nil while a new file is still
+    /// empty after a few short waits (its writer has locked it but not yet written).
+    private static func lockHolder(_ descriptor: FileDescriptor) -> Int32? {
+        for attempt in 0..<20 {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = (try? buffer.withUnsafeMutableBytes { try descriptor.readFully(into: $0, at: 0) }) ?? 0
+            if let line = buffer[..<count].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).first, !line.isEmpty {
+                return Int32(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+            }
+            if attempt < 19 { usleep(1000) }
+        }
+        return nil
+    }
+
     /// The position after the last readable event. A read-only log first picks up what its writer
     /// appended since it was opened (`refresh()`), so a catch-up that runs to the head follows it.
     public func head() async throws -> LogPosition {

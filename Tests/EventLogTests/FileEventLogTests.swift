@@ -225,6 +225,22 @@ import Testing
         try next.close()
     }
 
+    /// The holder's number is the lock file's first line: a writer writes its number over a
+    /// longer one before cutting the file, and a refused writer may read between the two.
+    @Test func theHolderIsTheLockFilesFirstLine() throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        let path = temp.directory + "/writer.lock"
+        let pid = ProcessInfo.processInfo.processIdentifier
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "\(pid)\n")
+        // A longer number left by an earlier writer, under the one just written.
+        try Data("\(pid)\n123456789\n".utf8).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: LogError.self) { try temp.open() }
+        #expect(error == .locked(directory: temp.directory, holderPID: pid))
+        try log.close()
+    }
+
     @Test func aFailedSyncPoisonsTheLogAndNoLaterSyncVouchesForIt() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
