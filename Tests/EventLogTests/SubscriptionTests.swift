@@ -41,11 +41,9 @@ import Testing
             }
             return seen
         }
-        while true {
-            try await Task.sleep(for: .milliseconds(50))
-            _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any)
-            if try await log.head() >= 9 { break }
-        }
+        // Waiting beyond the head (3) before anything reaches position 6.
+        try await waitForWatcher(log)
+        for _ in 0..<2 { _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any) }
         #expect(try await reader.value == [6, 7, 8])
     }
 
@@ -140,15 +138,15 @@ import Testing
         let reader = try temp.open(FileEventLog.Options(readOnly: true))
         #expect(try await reader.head() == 2)
         let follower = Task {
-            var count = 0
-            for try await _ in reader.subscribe(from: 2) {
-                count += 1
-                if count == 4 { break }
+            var seen: [LogPosition] = []
+            for try await event in reader.subscribe(from: 2) {
+                seen.append(event.position)
+                if seen.count == 4 { break }
             }
-            return count
+            return seen
         }
         _ = try await writer.append(Events.make(4), to: .test("user", "2"), expected: .any)
-        #expect(try await follower.value == 4)
+        #expect(try await follower.value == [2, 3, 4, 5])
         #expect(try await reader.read(stream: .test("user", "2"), from: 0, direction: .forwards, limit: 10).count == 4)
         await #expect(throws: LogError.readOnly) {
             try await reader.append(Events.make(1), to: .test("user", "3"), expected: .any)

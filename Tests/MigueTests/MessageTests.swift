@@ -103,7 +103,9 @@ import Testing
 
     @Test(arguments: ["image/jpeg", "audio/ogg; codecs=opus", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "video/mp4"])
     func aMimeTypeGoesWithTheMedia(mime: String) throws {
-        let events = try Message.decide(.record(Self.record(mime)), Message.initial)
+        let record = Self.record(mime)
+        let events = try Message.decide(.record(record), Message.initial)
+        #expect(events == [MessageTests.recorded(record)])
         guard case .recorded(let body) = events.first else { throw Missing() }
         #expect(body.mediaMimeType == mime)
     }
