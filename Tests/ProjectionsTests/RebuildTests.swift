@@ -26,9 +26,10 @@ import TestSupport
         let store = InMemoryEventStore()
         let conversations = try await BulkMessages.write(messages: 100_000, conversations: 50, to: store)
 
+        // The live runner as `parley project --follow` runs it: it stops once a swap retires its version.
         let live = ProjectionRunner(
             projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
-            logger: TestServer.logger)
+            logger: TestServer.logger, target: .init(schema: "migue", trackedVersion: 1, whileActive: true))
         try await live.register()
         try await live.catchUp(batchSize: 2000)
 
@@ -69,6 +70,15 @@ import TestSupport
         let versions = try Rebuilder.versions(of: "migue", connection: connection)
         #expect(versions.map(\.status) == ["retired", "active"])
         #expect(versions.map(\.schema) == ["migue_v1", "migue"])
+        // The active version's runner takes over where the rebuild's catch-up stopped: every
+        // message, those appended during the rebuild and after its swap too, is in the new tables.
+        let followers = try await ProjectionRunner.runners(
+            for: ProjectionCatalog.migue, store: store, conninfo: database.conninfo, logger: TestServer.logger)
+        #expect(followers.map(\.target.trackedVersion) == [2])
+        for follower in followers { _ = try await follower.catchUp() }
+        let messages: Int64 = try connection.query("SELECT count(*) AS n FROM migue.messages_v2")[0].decode("n")
+        #expect(messages == Int64(100_000 + appended))
+        #expect(try await followers.first?.checkpoint() == store.head())
     }
 
     struct Reads: Sendable {
