@@ -70,12 +70,16 @@ import TestSupport
         await #expect(throws: ProjectionError.self) { try await Rebuilder(builder: interrupted).rebuild() }
         let connection = try database.connect()
         #expect(try Self.indexes(of: "migue_v2", connection: connection).count < Self.indexes(of: "migue", connection: connection).count)
+        // Marked, to tell a resumed version from one dropped and built again.
+        try connection.execute("COMMENT ON SCHEMA migue_v2 IS 'interrupted'")
 
         let builder = SchemaBuilder(
             projection: ProjectionCatalog.migue, store: interrupted.store, conninfo: database.conninfo, migrations: interrupted.migrations,
             logger: TestServer.logger)
         let outcome = try await Rebuilder(builder: builder).rebuild()
         #expect(outcome.current == 2)
+        let mark: String? = try connection.query("SELECT obj_description('migue'::regnamespace, 'pg_namespace') AS mark")[0].decode("mark")
+        #expect(mark == "interrupted", "the version was built again, not resumed")
         let rebuilt = try Self.indexes(of: "migue", connection: connection)
         let migrated = try Self.indexes(of: "migue_v1", connection: connection)
         #expect(rebuilt == migrated)

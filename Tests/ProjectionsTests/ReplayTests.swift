@@ -32,6 +32,9 @@ import Testing
         // A replay that was interrupted says so, and is replaced like any other.
         try connection.execute("COMMENT ON SCHEMA migue_past IS 'made by parley replay of migue: incomplete'")
         #expect(try await builder.build(into: "migue_past", until: LogPosition(100), replace: true) == 100)
+        #expect(try connection.query(mark)[0].decode("mark", as: String.self) == "made by parley replay of migue: complete, the events before position 100")
+        let messagesBefore100 = before200.prefix(100).filter { $0.event.type == "migue.message.recorded" }.count
+        #expect(try connection.query("SELECT count(*) AS n FROM migue_past.messages_v2")[0].decode("n", as: Int.self) == messagesBefore100)
 
         // Another product's schema and one made by hand stay as they are.
         try connection.executeScript("CREATE SCHEMA notes; CREATE TABLE notes.kept (id int); INSERT INTO notes.kept VALUES (1);", name: "notes")
