@@ -63,5 +63,16 @@ import Testing
         let events = try await SubmitFixture.events(in: log)
         #expect(events.count == appended + (rest["events_appended"] as? Int ?? -1))
         #expect(events.map(\.position.rawValue) == Array(0..<UInt64(events.count)))
+
+        // The two runs wrote what one uninterrupted run writes, and the first stopped where a
+        // command begins: the event after its last has another causing command.
+        let clean = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: clean) }
+        let whole = try ParleyBinary.run(["import", "chatterbot", "--corpus", corpus, "--languages", "en", "--log", clean, "--json"])
+        #expect(whole.status == 0, "\(whole.standardError)")
+        let uninterrupted = try await SubmitFixture.events(in: clean)
+        #expect(events.map(\.id) == uninterrupted.map(\.id))
+        let boundary = try #require(uninterrupted.indices.contains(appended) ? appended : nil, "the first run appended everything")
+        #expect(uninterrupted[boundary].metadata.causationID != uninterrupted[boundary - 1].metadata.causationID)
     }
 }
