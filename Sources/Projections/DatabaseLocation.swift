@@ -31,8 +31,14 @@ public struct DatabaseLocation: Sendable, Equatable {
         if let url = environment["PARLEY_DATABASE_URL"], !url.isEmpty {
             return DatabaseLocation(conninfo: url, source: .environment)
         }
-        let home = home ?? environment["PARLEY_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.currentDirectoryPath + "/.parley"
-        return try embedded(home: home)
+        return try embedded(home: home ?? defaultHome(environment: environment))
+    }
+
+    /// The folder of what the tools install (`tools/setup`, `tools/pg`): `$PARLEY_HOME` when not
+    /// empty, else `.parley` in the working folder.
+    public static func defaultHome(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let home = environment["PARLEY_HOME"], !home.isEmpty { return home }
+        return FileManager.default.currentDirectoryPath + "/.parley"
     }
 
     /// The embedded server's connection string, read from its `postmaster.pid`.

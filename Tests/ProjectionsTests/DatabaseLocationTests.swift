@@ -12,6 +12,18 @@ import Testing
             == DatabaseLocation(conninfo: "host=env", source: .environment))
     }
 
+    /// `PARLEY_HOME` names the embedded server's folder when set and not empty, as in tools/pg.
+    @Test func theHomeIsParleyHomeUnlessEmpty() {
+        let here = FileManager.default.currentDirectoryPath + "/.parley"
+        #expect(DatabaseLocation.defaultHome(environment: ["PARLEY_HOME": "/srv/parley"]) == "/srv/parley")
+        #expect(DatabaseLocation.defaultHome(environment: ["PARLEY_HOME": ""]) == here)
+        #expect(DatabaseLocation.defaultHome(environment: [:]) == here)
+        let error = #expect(throws: DatabaseLocationError.self) {
+            try DatabaseLocation.resolve(option: nil, environment: ["PARLEY_HOME": "/nonexistent/home"])
+        }
+        #expect(error == .embeddedNotRunning(pidFile: "/nonexistent/home/pgdata/postmaster.pid"))
+    }
+
     @Test func embeddedServerIsReadFromItsPidFile() throws {
         // A space and a quote in the path: the host stays one value.
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("parley location's-\(UUID())").path
