@@ -21,7 +21,7 @@ import Testing
             return seen
         }
         // Caught up and waiting: what follows arrives live.
-        try await waitForWatcher(log)
+        try await log.waitForWatcher()
         _ = try await log.append(Events.make(1), to: .test("user", "2"), expected: .any)
         _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any)
         #expect(try await reader.value == [1, 2, 6, 7, 8])
@@ -42,7 +42,7 @@ import Testing
             return seen
         }
         // Waiting beyond the head (3) before anything reaches position 6.
-        try await waitForWatcher(log)
+        try await log.waitForWatcher()
         for _ in 0..<2 { _ = try await log.append(Events.make(3), to: .test("reminder", "2"), expected: .any) }
         #expect(try await reader.value == [6, 7, 8])
     }
@@ -76,7 +76,7 @@ import Testing
         let reader = Task {
             for try await _ in log.subscribe() {}
         }
-        try await waitForWatcher(log)
+        try await log.waitForWatcher()
         reader.cancel()
         await #expect(throws: CancellationError.self) { try await reader.value }
         #expect(log.state.withLock { $0.watchers.isEmpty })
@@ -105,11 +105,6 @@ import Testing
         await #expect(throws: LogError.closed) { try await subscriber.value }
         await #expect(throws: LogError.closed) { try await waiter.value }
         #expect(seen.withLock { $0 } == [0, 1, 2])
-    }
-
-    /// Waits until a subscriber of `log` (the writing one) waits for appends.
-    private func waitForWatcher(_ log: FileEventLog) async throws {
-        while log.state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
     }
 
     /// A projection's catch-up reads `$all` until a read comes back empty: on a read-only log it
@@ -151,5 +146,12 @@ import Testing
         await #expect(throws: LogError.readOnly) {
             try await reader.append(Events.make(1), to: .test("user", "3"), expected: .any)
         }
+    }
+}
+
+extension FileEventLog {
+    /// Waits until something waits for this (writing) log's appends: a subscriber or a repeat.
+    func waitForWatcher() async throws {
+        while state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
     }
 }

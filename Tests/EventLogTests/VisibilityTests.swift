@@ -63,7 +63,7 @@ import Testing
                 return (seen, error as? LogError)
             }
         }
-        while log.state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+        try await log.waitForWatcher()
         let restore = log.pointLastSegmentAtDevNull()
         let error = try await #require(throws: LogError.self) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
         restore()
@@ -93,7 +93,7 @@ import Testing
         while log.state.withLock({ $0.index.count }) < 2 { try await Task.sleep(for: .milliseconds(1)) }
         // Buffered: a durable repeat would wait for the sync instead (`waitUntilSynced`).
         let repeated = Task { try await log.append(events, to: .test("chat", "a"), expected: .noStream, durability: .buffered) }
-        while log.state.withLock({ $0.watchers.isEmpty }) { try await Task.sleep(for: .milliseconds(1)) }
+        try await log.waitForWatcher()
         repeated.cancel()
         await #expect(throws: CancellationError.self) { try await repeated.value }
         hold.release()
