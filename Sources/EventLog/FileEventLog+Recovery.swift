@@ -44,6 +44,7 @@ extension FileEventLog {
             break
         }
         var scanned: UInt64 = 0
+        let limit = options.readOnly && !options.verifying ? indexLimit(marker, known: 0) : nil
         // Segments the snapshot covers are not scanned, but their headers are checked all the same.
         for number in 0..<start.segment {
             try checkHeader(state.segments[number], expectedBase: state.segments[number].base, isLast: false, readOnly: options.readOnly, logger: logger)
@@ -57,7 +58,13 @@ extension FileEventLog {
             let before = state.index.count
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
             // A read-only open may meet a block the writer is still copying.
-            var outcome = try options.readOnly ? scanner.scanSettled(from: offset, into: &state.index) : scanner.scan(from: offset, into: &state.index)
+            var outcome = try options.readOnly ? scanner.scanSettled(from: offset, into: &state.index, limit: limit) : scanner.scan(from: offset, into: &state.index)
+            if outcome.reachedLimit {
+                // The rest is read by `refresh` once the marker vouches for it.
+                state.segments[number].size = outcome.committedEnd
+                for later in number + 1..<state.segments.count { state.segments[later].size = Int64(SegmentHeader.size) }
+                break
+            }
             if options.verifying && isLast && outcome.damageConfirmed == true { outcome.damageConfirmed = false }
             scanned += state.index.count - before
             switch try scanner.ending(of: outcome, isLast: isLast, indexed: state.index.count, acknowledged: acknowledged) {

@@ -2,12 +2,13 @@ import EventSourcing
 
 extension FileEventLog {
     /// Picks up batches another process appended since this read-only log was opened or refreshed,
-    /// up to the position the writer's synced marker names (`SyncedMarker`).
+    /// up to the position the writer's synced marker names (`SyncedMarker`), and indexes nothing
+    /// past it (`indexLimit`).
     ///
-    /// Returns whether anything new became readable. A batch still being written is left for the next call;
-    /// damage followed by valid data is corruption, as on open, and so is a log that ends (damaged or
-    /// cut) before the position the marker read at the start vouches for: the writer moves the marker
-    /// only past bytes its files already hold.
+    /// Returns whether anything new became readable. A log that ends (damaged or cut) before the
+    /// position the marker read at the start vouches for is corruption: the writer moves the marker
+    /// only past bytes its files already hold. In a log without a marker, a batch still being
+    /// written is left for the next call, and damage followed by valid data is corruption, as on open.
     @discardableResult
     public func refresh() throws(LogError) -> Bool {
         guard options.readOnly else { return false }
@@ -15,7 +16,9 @@ extension FileEventLog {
             guard !state.closed else { return ([], false) }
             let before = state.visible
             // Read before the segments are listed, as on open.
-            let acknowledged = try SyncedMarker.read(directory: directory).position
+            let marker = try SyncedMarker.read(directory: directory)
+            let acknowledged = marker.position
+            let limit = Self.indexLimit(marker, known: before)
             try Self.openNewSegments(directory: directory, state: &state)
             var lastDamage: (offset: Int64, position: UInt64, reason: String)?
             var number = max(0, state.index.blocks.last?.segment ?? 0)
@@ -27,9 +30,11 @@ extension FileEventLog {
                     try Self.checkHeader(segment, expectedBase: state.index.count, isLast: isLast, readOnly: true, logger: logger)
                 }
                 let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-                let outcome = try scanner.scanSettled(from: start, into: &state.index)
+                let outcome = try scanner.scanSettled(from: start, into: &state.index, limit: limit)
                 state.segments[number].size = outcome.committedEnd
-                if !isLast {
+                if outcome.reachedLimit {
+                    break
+                } else if !isLast {
                     // The writer finished it before starting the next: it must end with a whole batch.
                     _ = try scanner.ending(of: outcome, isLast: false, indexed: state.index.count, acknowledged: nil)
                 } else if let damage = outcome.damage, outcome.damageConfirmed == true {

@@ -154,6 +154,18 @@ public final class FileEventLog: EventStore, Sendable {
         }
     }
 
+    /// For a read-only log: how many positions it may index, given the marker it read: what the
+    /// marker vouches for (`known` while it is unreadable), or all there is in a log without one.
+    /// Blocks past the marker are written but not synced: a writer whose sync failed cuts them
+    /// when it reopens the log and writes other batches at their positions and offsets.
+    static func indexLimit(_ marker: SyncedMarker.Reading, known: UInt64) -> UInt64? {
+        switch marker {
+        case .absent: nil
+        case .position(let synced): synced
+        case .unreadable: known
+        }
+    }
+
     deinit {
         state.withLock { state in
             state.segments.forEach { try? $0.descriptor.close() }

@@ -25,6 +25,8 @@ struct SegmentScanner {
         /// Set by `scanSettled` when there is damage: whether it was read twice, with a valid block
         /// at or after it in between (corruption), rather than once (a write in progress, maybe).
         var damageConfirmed: Bool?
+        /// Whether the scan stopped at its `limit`, before blocks it was not to index.
+        var reachedLimit = false
     }
 
     /// What zero bytes where a block should start mean (Specs/log-format.md, "The zeroed tail").
@@ -36,8 +38,11 @@ struct SegmentScanner {
         case live
     }
 
-    /// Scans from `offset` (just after the segment header, or a block boundary) to the end.
-    func scan(from offset: Int64, into index: inout LogIndex, zeros: ZeroTail = .checked) throws(LogError) -> Outcome {
+    /// Scans from `offset` (just after the segment header, or a block boundary) to the end, or
+    /// until the index would reach past `limit` positions: a reader beside a writer indexes only
+    /// what the synced marker vouches for, since a writer whose sync failed may cut the rest and
+    /// write other batches at the same positions and offsets.
+    func scan(from offset: Int64, into index: inout LogIndex, zeros: ZeroTail = .checked, limit: UInt64? = nil) throws(LogError) -> Outcome {
         var outcome = Outcome(committedEnd: offset)
         var cursor = offset
         var pendingBlocks: [BlockLocation] = []
@@ -47,6 +52,10 @@ struct SegmentScanner {
         var headerBytes = [UInt8](repeating: 0, count: BlockHeader.size)
         while true {
             let expectedPosition = index.count + UInt64(pendingEvents.count)
+            if let limit, expectedPosition >= limit, pendingEvents.isEmpty {
+                outcome.reachedLimit = true
+                return outcome
+            }
             func damage(_ reason: String) -> Outcome {
                 var result = outcome
                 result.damage = (cursor, expectedPosition, reason)
@@ -104,6 +113,11 @@ struct SegmentScanner {
             pendingRaw += Int64(header.rawLength)
             cursor += Int64(header.totalLength)
             if header.endsBatch {
+                // Left out whole; the caller judges an index short of a marker (corruption).
+                if let limit, index.count + UInt64(pendingEvents.count) > limit {
+                    outcome.reachedLimit = true
+                    return outcome
+                }
                 pendingBlocks.forEach { index.addBlock($0) }
                 pendingEvents.forEach { index.addEvent(id: $0.id, stream: $0.stream) }
                 outcome.rawBytes += pendingRaw
@@ -122,14 +136,14 @@ struct SegmentScanner {
     /// whole batch; only damage met again at the same offset is confirmed (the writer copies in
     /// order, so by then every block before the valid one was whole). Damage without a valid
     /// block after it, or met further on the second time, is left unconfirmed, for the next look.
-    func scanSettled(from offset: Int64, into index: inout LogIndex) throws(LogError) -> Outcome {
-        var first = try scan(from: offset, into: &index, zeros: .live)
+    func scanSettled(from offset: Int64, into index: inout LogIndex, limit: UInt64? = nil) throws(LogError) -> Outcome {
+        var first = try scan(from: offset, into: &index, zeros: .live, limit: limit)
         guard let damage = first.damage else { return first }
         guard try hasValidBlock(atOrAfter: damage.offset) else {
             first.damageConfirmed = false
             return first
         }
-        var second = try scan(from: first.committedEnd, into: &index, zeros: .live)
+        var second = try scan(from: first.committedEnd, into: &index, zeros: .live, limit: limit)
         second.rawBytes += first.rawBytes
         second.storedBytes += first.storedBytes
         if let again = second.damage { second.damageConfirmed = again.offset == damage.offset }

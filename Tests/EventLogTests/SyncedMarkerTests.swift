@@ -81,6 +81,48 @@ import Testing
         await #expect(throws: LogError.self) { try await reader.head() }
     }
 
+    /// Written but unsynced batches are not the reader's to index: a writer whose sync failed cuts
+    /// them when it reopens the log and writes others at the same positions and offsets, which a
+    /// reader that had indexed them would read under the old streams and ids.
+    @Test func aReaderIndexesNothingPastTheMarker() async throws {
+        let temp = TemporaryLog(), other = TemporaryLog()
+        defer {
+            temp.remove()
+            other.remove()
+        }
+        let kept = Events.make(3, seed: 1), cut = Events.make(2, seed: 2), rewritten = Events.make(2, seed: 3)
+        let writer = try temp.open()
+        _ = try await writer.append(kept, to: .test("chat", "a"), expected: .any)
+        let segment = try #require(temp.segments.last)
+        let keptEnd = try SegmentBlocks.of(file: segment).end
+        _ = try await writer.append(cut, to: .test("chat", "b"), expected: .any, durability: .buffered)
+        try writer.close()
+        // The same positions in another log, for the batch a second writer puts where the cut one was.
+        let elsewhere = try other.open()
+        _ = try await elsewhere.append(Events.make(3, seed: 4), to: .test("chat", "x"), expected: .any)
+        _ = try await elsewhere.append(rewritten, to: .test("chat", "c"), expected: .any)
+        try elsewhere.close()
+        let otherBytes = try Data(contentsOf: URL(fileURLWithPath: try #require(other.segments.last)))
+        let rewrittenBlock = otherBytes[try SegmentBlocks.of(file: try #require(other.segments.last)).starts[1]...]
+
+        // The first writer's sync of the buffered batch failed: the marker still says 3, and no
+        // index snapshot was saved.
+        try FileManager.default.removeItem(atPath: temp.directory + "/index.snapshot")
+        try Data(SyncedMarker.encode(3)).write(to: URL(fileURLWithPath: temp.directory + "/synced"))
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.head() == 3)
+        // A second writer cut the batch and appended another at positions 3 and 4, and synced it.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        try (bytes[..<keptEnd] + rewrittenBlock).write(to: URL(fileURLWithPath: segment))
+        try Data(SyncedMarker.encode(5)).write(to: URL(fileURLWithPath: temp.directory + "/synced"))
+
+        #expect(try reader.refresh() == true)
+        #expect(try await reader.readAll(from: .start, limit: 10).map(\.id) == (kept + rewritten).map(\.id))
+        #expect(try await reader.read(stream: .test("chat", "c"), from: 0, direction: .forwards, limit: 10).map(\.id) == rewritten.map(\.id))
+        #expect(try await reader.read(stream: .test("chat", "b"), from: 0, direction: .forwards, limit: 10).isEmpty)
+        #expect(try await reader.readCategory("chat", from: .start, limit: 10).map(\.stream.description) == ["chat-a", "chat-a", "chat-a", "chat-c", "chat-c"])
+    }
+
     @Test func theMarkerRoundTripsAndRefusesDamage() {
         for position: UInt64 in [0, 1, 255, 1 << 40, .max] {
             #expect(SyncedMarker.decode(SyncedMarker.encode(position)) == position)
