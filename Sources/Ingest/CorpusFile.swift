@@ -41,7 +41,7 @@ public struct CorpusFile: Hashable, Sendable {
             // standard output, once per file, ahead of `--json`'s object.
             root = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch {
-            throw ImportError("\(place): not valid YAML: \(Self.summary(of: error))")
+            throw ImportError("\(place): not valid YAML: \(Self.summary(of: error, in: yaml))")
         }
         // An empty file, like one without the key, would import nothing without a word.
         guard let root else { throw ImportError("\(place): empty; expected a mapping with categories and conversations") }
@@ -127,14 +127,32 @@ public struct CorpusFile: Hashable, Sendable {
 
     private static func line(_ node: Node) -> String { node.mark.map { "\($0.line)" } ?? "?" }
 
+    /// The first line after `first` (1-based, as Yams counts) where plain `key:` starts at the same
+    /// column: the key's repeat in a block mapping. Nil when written otherwise (quoted, in a flow).
+    private static func repeatLine(of key: String, after first: Mark, in yaml: String) -> Int? {
+        let indent = String(repeating: " ", count: max(0, first.column - 1))
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard first.line < lines.count else { return nil }
+        for number in first.line..<lines.count {
+            let line = lines[number]
+            guard line.hasPrefix(indent + key) else { continue }
+            if line.dropFirst(indent.count + key.count).drop(while: { $0 == " " }).first == ":" { return number + 1 }
+        }
+        return nil
+    }
+
     /// A parser error's position, problem and context, without the YAML text Yams appends.
-    private static func summary(of error: any Error) -> String {
+    private static func summary(of error: any Error, in yaml: String) -> String {
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _)?, .parser(let context, let problem, let mark, _)?,
             .composer(let context, let problem, let mark, _)?:
             let during = context.map { " (\($0.text) in line \($0.mark.line), column \($0.mark.column))" } ?? ""
             return "line \(mark.line), column \(mark.column): \(problem)\(during)"
         case .duplicatedKeysInMapping(let duplicates, let context)?:
+            // Yams marks the first key's first use; the error is where it comes again.
+            if duplicates.count == 1, let key = duplicates.first, let again = repeatLine(of: key, after: context.mark, in: yaml) {
+                return "line \(again): the key \(key) comes a second time in one mapping (first in line \(context.mark.line))"
+            }
             return "line \(context.mark.line): the keys \(duplicates.sorted().joined(separator: ", ")) appear twice in one mapping"
         default:
             let text = String(describing: error)

@@ -161,6 +161,17 @@ import Testing
         }
     }
 
+    /// A repeated key would otherwise keep one of its values without a word.
+    @Test func aRepeatedKeyIsAnErrorNamingWhereItComesAgain() throws {
+        #expect(throws: ImportError("english/odd.yml: not valid YAML: line 4: the key conversations comes a second time in one mapping (first in line 2)")) {
+            try parse("categories: [x]\nconversations:\n- - Hi\nconversations:\n- - Bye\n")
+        }
+        // Indented keys too: their column is the first's.
+        #expect(throws: ImportError("english/odd.yml: not valid YAML: line 6: the key a comes a second time in one mapping (first in line 4)")) {
+            try parse("categories: [x]\nconversations:\n- - Hi\n- a: 1\n  b: 2\n  a: 3\n")
+        }
+    }
+
     /// A misspelt key would leave its conversations out silently.
     @Test func anUnknownKeyIsAnErrorNamingTheLine() throws {
         #expect(throws: ImportError("english/odd.yml:2: unknown key \"conversation\"; expected categories and conversations")) {
