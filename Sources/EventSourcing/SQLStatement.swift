@@ -31,7 +31,7 @@ public enum SQLValue: Hashable, Sendable, CustomStringConvertible {
         case .uuid(let value): value.lowercasedText
         case .timestamp(let value): value.description
         case .bytes(let value):
-            "\\x" + value.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+            "\\x" + value.lowercaseHex
         }
     }
 

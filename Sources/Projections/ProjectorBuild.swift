@@ -1,3 +1,4 @@
+import EventSourcing
 import Foundation
 
 /// The build of the running program, which holds the projectors.
@@ -52,7 +53,7 @@ public enum ProjectorBuild {
             let descriptor = name + (nameSize + 3) & ~3
             guard descriptor + descriptorSize <= notes.count else { return nil }
             if type == 3, nameSize == 4, notes[name..<name + 4].elementsEqual("GNU\0".utf8), descriptorSize > 0 {
-                return notes[descriptor..<descriptor + descriptorSize].map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+                return notes[descriptor..<descriptor + descriptorSize].lowercaseHex
             }
             offset = descriptor + (descriptorSize + 3) & ~3
         }
