@@ -96,4 +96,18 @@ public enum MigratedDatabase {
         try connection.execute("SET LOCAL search_path TO \(schema), public")
         return try body(connection)
     }
+
+    /// `withRollback` in a migrated database of its own, dropped afterwards: for a test whose DDL
+    /// locks tables until it ends, which in the shared database could deadlock with the other
+    /// tests' transactions on them.
+    public static func withOwnDatabase<T>(schema: String, _ body: (Connection) throws -> T) throws -> T {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let connection = try database.connect()
+        try Migrator(connection: connection, files: try MigrationFile.load(from: TestServer.migrationsDirectory), logger: TestServer.logger).migrate()
+        try connection.execute("BEGIN")
+        defer { _ = try? connection.execute("ROLLBACK") }
+        try connection.execute("SET LOCAL search_path TO \(schema), public")
+        return try body(connection)
+    }
 }
