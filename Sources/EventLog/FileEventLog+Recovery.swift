@@ -4,7 +4,8 @@ import SystemPackage
 
 extension FileEventLog {
     /// Opens every segment, loads the index snapshot when it is sound, scans what it does not
-    /// cover, and cuts a torn tail (never in read-only mode, which just stops before it).
+    /// cover, and cuts a torn tail (never in read-only mode, which just stops before it). A
+    /// read-only open scans no further than the synced marker (`indexLimit`).
     static func recover(directory: String, options: Options, logger: Logger, into state: inout State) throws(LogError) {
         // Read before the segments are listed: a running writer moves the marker only past what
         // its files hold, so a reader beside it may use it too.
@@ -45,6 +46,7 @@ extension FileEventLog {
         }
         var scanned: UInt64 = 0
         let limit = options.readOnly && !options.verifying ? indexLimit(marker, known: 0) : nil
+        var stoppedIn: Int?
         // Segments the snapshot covers are not scanned, but their headers are checked all the same.
         for number in 0..<start.segment {
             try checkHeader(state.segments[number], expectedBase: state.segments[number].base, isLast: false, readOnly: options.readOnly, logger: logger)
@@ -57,12 +59,13 @@ extension FileEventLog {
             try checkHeader(segment, expectedBase: base, isLast: isLast, readOnly: options.readOnly, logger: logger)
             let before = state.index.count
             let scanner = SegmentScanner(segment: segment, segmentNumber: number)
-            // A read-only open may meet a block the writer is still copying.
+            // A read-only open of a log without a marker may meet a block the writer is still copying.
             var outcome = try options.readOnly ? scanner.scanSettled(from: offset, into: &state.index, limit: limit) : scanner.scan(from: offset, into: &state.index)
             if outcome.reachedLimit {
                 // The rest is read by `refresh` once the marker vouches for it.
                 state.segments[number].size = outcome.committedEnd
                 for later in number + 1..<state.segments.count { state.segments[later].size = Int64(SegmentHeader.size) }
+                stoppedIn = number
                 break
             }
             if options.verifying && isLast && outcome.damageConfirmed == true { outcome.damageConfirmed = false }
@@ -88,8 +91,8 @@ extension FileEventLog {
                 state.segments[number].allocated = tail.offset
             }
         }
-        try checkReachesMarker(
-            state.index.count, acknowledged: acknowledged, directory: directory, last: state.segments.last, blocksEnd: state.segments.last?.size ?? 0)
+        let end = stoppedIn.map { state.segments[$0] } ?? state.segments.last
+        try checkReachesMarker(state.index.count, acknowledged: acknowledged, directory: directory, last: end, blocksEnd: end?.size ?? 0)
         if scanned > 100_000 && !options.readOnly {
             logger.info("scanned events not in the index snapshot", metadata: ["events": "\(scanned)"])
         }

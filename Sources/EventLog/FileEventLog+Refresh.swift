@@ -45,7 +45,9 @@ extension FileEventLog {
                 }
                 number += 1
             }
-            if let acknowledged, state.index.count < acknowledged, let last = state.segments.last {
+            // The segment the scan ended in: the last, or the one it stopped in at the limit.
+            if let acknowledged, state.index.count < acknowledged, !state.segments.isEmpty {
+                let last = state.segments[min(number, state.segments.count - 1)]
                 if let damage = lastDamage {
                     throw .corrupt(
                         segment: last.path, offset: damage.offset, position: LogPosition(damage.position),

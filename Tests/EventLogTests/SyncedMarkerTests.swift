@@ -123,6 +123,33 @@ import Testing
         #expect(try await reader.readCategory("chat", from: .start, limit: 10).map(\.stream.description) == ["chat-a", "chat-a", "chat-a", "chat-c", "chat-c"])
     }
 
+    /// The marker may lag several segment rolls (a roll syncs its segment but moves no marker):
+    /// a reader stops in an earlier segment, then reads the later ones from their headers once
+    /// the marker passes them.
+    @Test func aReaderStoppedSegmentsBeforeTheLastReadsOnOnceTheMarkerMoves() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open(FileEventLog.Options(segmentSize: 4096))
+        let durable = Events.make(3, seed: 1)
+        _ = try await writer.append(durable, to: .test("chat", "a"), expected: .any)
+        var buffered: [ProposedEvent] = []
+        for seed in 2...24 {
+            let events = Events.make(4, seed: UInt64(seed))
+            buffered += events
+            _ = try await writer.append(events, to: .test("chat", "b"), expected: .any, durability: .buffered)
+        }
+        #expect(temp.segments.count >= 3)
+        let reader = try temp.open(FileEventLog.Options(readOnly: true))
+        #expect(try await reader.head() == 3)
+        #expect(try reader.refresh() == false)
+        try writer.sync()
+        #expect(try reader.refresh() == true)
+        let read = try await reader.readAll(from: .start, limit: 1000)
+        #expect(read.map(\.id) == (durable + buffered).map(\.id))
+        #expect(read.map(\.position.rawValue) == Array(0..<UInt64(durable.count + buffered.count)))
+        try writer.close()
+    }
+
     @Test func theMarkerRoundTripsAndRefusesDamage() {
         for position: UInt64 in [0, 1, 255, 1 << 40, .max] {
             #expect(SyncedMarker.decode(SyncedMarker.encode(position)) == position)

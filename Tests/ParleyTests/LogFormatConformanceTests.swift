@@ -14,12 +14,12 @@ import Testing
 
     /// Runs the reader on `log` (standard-library Python 3, which tools/setup needs anyway); its
     /// exit status and summary, and the events it read, parsed.
-    func read(_ log: String) throws -> (status: Int32, summary: String, events: [NSDictionary]) {
+    func read(_ log: String, live: Bool = false) throws -> (status: Int32, summary: String, events: [NSDictionary]) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("parley-reader-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.reader, log, "--jsonl", output]
+        process.arguments = ["python3", Self.reader, log, "--jsonl", output] + (live ? ["--live"] : [])
         let summary = Pipe()
         process.standardOutput = summary
         process.standardError = summary
@@ -145,6 +145,34 @@ import Testing
             #expect(summary.contains("TORN TAIL: segment \(name) offset \(torn), \(bytes.count - torn) bytes, position 10: "), "\(summary)")
             #expect(events.count == 10)
         }
+    }
+
+    /// A reader beside the writer (`--live`) reads no further than the synced marker, as a
+    /// read-only Parley log does: past it, batches are written but not synced, and a writer whose
+    /// sync failed cuts them.
+    @Test func aLiveReaderStopsAtTheSyncedMarkerAsDumpDoes() async throws {
+        let log = SubmitFixture.scratch()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let writer = try FileEventLog(directory: log, logger: Logger(label: "test"))
+        let stream = StreamName(category: "chat", id: "live")!
+        for (count, durability) in [(3, Durability.durable), (2, .buffered)] {
+            let events = (0..<count).map {
+                ProposedEvent(
+                    id: UUID(), type: "test.said", recordedAt: Timestamp(microsecondsSinceEpoch: 1_763_800_000_000_000 + Int64($0)),
+                    metadata: EventMetadata(actor: "test"), payload: Array(#"{"index":\#($0)}"#.utf8))
+            }
+            _ = try await writer.append(events, to: stream, expected: .any, durability: durability)
+        }
+        let (status, summary, events) = try read(log, live: true)
+        #expect(status == 0, "\(summary)")
+        #expect(summary.contains("stopped at the synced marker, position 3"), "\(summary)")
+        #expect(events.count == 3)
+        let dump = try ParleyBinary.run(["log", "dump", "--log", log])
+        #expect(try lines(dump.standardOutput) == events)
+        // Synced, the two buffered events are read too.
+        try writer.sync()
+        #expect(try read(log, live: true).events.count == 5)
+        try writer.close()
     }
 
     /// Where each block of segment bytes starts, and its first position.
