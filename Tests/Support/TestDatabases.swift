@@ -74,10 +74,13 @@ public enum MigratedDatabase {
     private static let shared: Result<ScratchDatabase, any Error> = Result {
         let database = try ScratchDatabase.create()
         atexit { MigratedDatabase.dropAtExit() }
-        let connection = try database.connect()
+        try migrate(database.connect())
+        return database
+    }
+
+    private static func migrate(_ connection: Connection) throws {
         let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
         try Migrator(connection: connection, files: files, logger: TestServer.logger).migrate()
-        return database
     }
 
     private static func dropAtExit() {
@@ -90,7 +93,10 @@ public enum MigratedDatabase {
 
     /// Runs `body` in a transaction with `schema` first on the search path, then rolls it back.
     public static func withRollback<T>(schema: String, _ body: (Connection) throws -> T) throws -> T {
-        let connection = try connect()
+        try inTransaction(connect(), schema: schema, body)
+    }
+
+    private static func inTransaction<T>(_ connection: Connection, schema: String, _ body: (Connection) throws -> T) throws -> T {
         try connection.execute("BEGIN")
         defer { _ = try? connection.execute("ROLLBACK") }
         try connection.execute("SET LOCAL search_path TO \(schema), public")
@@ -104,10 +110,7 @@ public enum MigratedDatabase {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
         let connection = try database.connect()
-        try Migrator(connection: connection, files: try MigrationFile.load(from: TestServer.migrationsDirectory), logger: TestServer.logger).migrate()
-        try connection.execute("BEGIN")
-        defer { _ = try? connection.execute("ROLLBACK") }
-        try connection.execute("SET LOCAL search_path TO \(schema), public")
-        return try body(connection)
+        try migrate(connection)
+        return try inTransaction(connection, schema: schema, body)
     }
 }
