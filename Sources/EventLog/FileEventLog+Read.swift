@@ -88,12 +88,24 @@ extension FileEventLog {
         return (events, LogPosition(searched))
     }
 
-    /// The index (from the snapshot or a scan) placed `position` where its record is not.
+    /// The index placed `position` where its record is not. Where the snapshot indexed it, the
+    /// snapshot is named; past it, the index came from the segments themselves, so the block is
+    /// named: its bytes changed after this log read or wrote them.
     private func indexDisagrees(at position: UInt64, says expected: String, found: RecordedEvent?) -> LogError {
         let record = found.map { "version \($0.version.rawValue) of \($0.stream)" } ?? "fewer records"
+        let block = state.withLock { state -> (path: String, offset: Int64)? in
+            guard position >= state.snapshotEnd, let number = state.index.blockIndex(containing: position) else { return nil }
+            let block = state.index.blocks[number]
+            return state.segments.indices.contains(block.segment) ? (state.segments[block.segment].path, block.offset) : nil
+        }
+        guard let block else {
+            return .corrupt(
+                segment: directory + "/" + IndexSnapshot.fileName, offset: 0, position: LogPosition(position),
+                reason: "the index expected \(expected) here, the segments hold \(record); delete the index snapshot to rebuild it")
+        }
         return .corrupt(
-            segment: directory + "/" + IndexSnapshot.fileName, offset: 0, position: LogPosition(position),
-            reason: "the index expected \(expected) here, the segments hold \(record); delete the index snapshot to rebuild it")
+            segment: block.path, offset: block.offset, position: LogPosition(position),
+            reason: "the index read from this segment expected \(expected) here, the block now holds \(record): the file changed after it was read")
     }
 
     /// The blocks holding `positions`, in the order first needed; the open block and pending

@@ -31,6 +31,7 @@ extension FileEventLog {
         switch IndexSnapshot.load(directory: directory, segments: state.segments) {
         case .loaded(let snapshot):
             state.index = snapshot.index
+            state.snapshotEnd = snapshot.index.count
             start = (snapshot.segment, snapshot.offset)
             logger.debug("loaded index snapshot", metadata: ["events": "\(snapshot.index.count)"])
         case .rejected(let reason):

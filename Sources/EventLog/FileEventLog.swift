@@ -74,6 +74,8 @@ public final class FileEventLog: EventStore, Sendable {
 
     struct State: Sendable {
         var index = LogIndex()
+        /// Positions below this were indexed from `index.snapshot`; the rest from the segments.
+        var snapshotEnd: UInt64 = 0
         var segments: [Segment] = []
         /// Durable batches at the end of the last segment (its `size` counts them) not yet
         /// written: the next sync, buffered append or segment roll writes them first.

@@ -167,6 +167,34 @@ import Testing
         #expect(try await log.readAll(from: .start, limit: 100).count == 40)
     }
 
+    /// An index read from the segments (no snapshot) that a segment no longer matches: the error
+    /// names that segment and block, not a snapshot the log never used.
+    @Test func aSegmentChangedAfterItWasReadIsNamedWithItsBlock() async throws {
+        let original = TemporaryLog(), other = TemporaryLog()
+        defer { original.remove(); other.remove() }
+        // The same events under two stream names of one length: the segments differ only in the names.
+        let events = Events.make(20)
+        for (temp, stream) in [(original, StreamName.test("chat", "a")), (other, .test("chat", "b"))] {
+            let log = try temp.open()
+            _ = try await log.append(events, to: stream, expected: .noStream)
+            try log.close()
+            try FileManager.default.removeItem(atPath: temp.directory + "/" + IndexSnapshot.fileName)
+        }
+        let segment = try #require(original.segments.first), replacement = try Data(contentsOf: URL(fileURLWithPath: try #require(other.segments.first)))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: segment)).count == replacement.count)
+        let log = try original.open(.init(readOnly: true))
+        let handle = try #require(FileHandle(forWritingAtPath: segment))
+        try handle.write(contentsOf: replacement)
+        try handle.close()
+        let error = try await #require(throws: LogError.self) {
+            try await log.read(stream: .test("chat", "a"), from: 0, direction: .forwards, limit: 100)
+        }
+        #expect(error == .corrupt(
+            segment: segment, offset: Int64(SegmentHeader.size), position: 0,
+            reason: "the index read from this segment expected version 0 of chat-a here, the block now holds version 0 of chat-b: "
+                + "the file changed after it was read"))
+    }
+
     /// The stream table lists each stream once, in order of its first event: a table in another
     /// order, with a name twice or a name no event uses is not trusted, even when every
     /// position's stream would come out right.
