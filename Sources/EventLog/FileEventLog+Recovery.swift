@@ -151,10 +151,18 @@ extension FileEventLog {
     static func openSegment(_ path: String, base: UInt64, readOnly: Bool) throws(LogError) -> Segment {
         do {
             let descriptor = try FileDescriptor.open(FilePath(path), readOnly ? .readOnly : .readWrite, options: [.closeOnExec])
-            let size = try descriptor.size()
+            let size = try closingOnError(descriptor) { try descriptor.size() }
             return Segment(base: base, path: path, descriptor: descriptor, size: size, allocated: size)
         } catch {
             throw .io(operation: "opening", path: path, errno: error as? Errno ?? .ioError)
+        }
+    }
+
+    /// `body`'s result; when it throws, `descriptor` is closed first (it has no other owner yet).
+    private static func closingOnError<T>(_ descriptor: FileDescriptor, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
+            try? descriptor.close()
+            throw error
         }
     }
 
@@ -166,9 +174,11 @@ extension FileEventLog {
                 FilePath(path), .readWrite, options: [.create, .exclusiveCreate, .closeOnExec],
                 permissions: [.ownerReadWrite, .groupRead, .otherRead])
             let header = SegmentHeader(basePosition: base).bytes
-            try header.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
-            try descriptor.dataSync()
-            try syncDirectory(directory)
+            try closingOnError(descriptor) {
+                try header.withUnsafeBytes { try descriptor.writeAll($0, at: 0) }
+                try descriptor.dataSync()
+                try syncDirectory(directory)
+            }
             return Segment(base: base, path: path, descriptor: descriptor, size: Int64(header.count), allocated: Int64(header.count))
         } catch {
             throw .io(operation: "creating", path: path, errno: error as? Errno ?? .ioError)
