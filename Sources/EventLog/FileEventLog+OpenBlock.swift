@@ -50,6 +50,8 @@ extension FileEventLog {
     func sealOpenBlock(_ state: inout State) throws(LogError) {
         let count = state.open.count, first = state.open.first
         guard count > 0 else { return }
+        // Closed: the segments are gone (`close()` syncs before it lets them go).
+        guard !state.segments.isEmpty else { throw .closed }
         try rollSegmentIfNeeded(adding: BlockEncoder.capacity(rawCount: state.open.records.count), base: first, state: &state)
         let number = state.segments.count - 1
         let offset = state.segments[number].size

@@ -89,6 +89,7 @@ extension FileEventLog {
     /// the same bytes every time.
     public func startSync() throws(LogError) -> PendingSync {
         try state.withLock { state throws(LogError) -> PendingSync in
+            if let reason = state.poisoned { throw .poisoned(reason: reason) }
             try sealOpenBlock(&state)
             state.syncStarted = max(state.syncStarted, state.index.count)
             return PendingSync(log: self, target: state.index.count)

@@ -48,8 +48,12 @@ extension FileEventLog {
     }
 
     /// Writes the pending bytes to the end of the last segment; a failure poisons the log.
+    ///
+    /// A poisoned log writes nothing more: its pending bytes may hold the batch whose failed write
+    /// poisoned it, which its caller was told is not stored.
     func flushPending(_ state: inout State) throws(LogError) {
         guard !state.pending.isEmpty, let number = state.segments.indices.last else { return }
+        if let reason = state.poisoned { throw .poisoned(reason: reason) }
         let offset = state.segments[number].size - Int64(state.pending.count)
         let pending = state.pending
         try writeAll(pending, to: number, at: offset, zeroingAhead: true, state: &state)
@@ -79,6 +83,7 @@ extension FileEventLog {
         guard let active = state.segments.last, active.size > Int64(SegmentHeader.size),
             active.size + Int64(count) > options.segmentSize
         else { return }
+        if let reason = state.poisoned { throw .poisoned(reason: reason) }
         try flushPending(&state)
         let last = state.segments.count - 1
         do {

@@ -1,6 +1,7 @@
 @testable import EventLog
 import EventSourcing
 import Foundation
+import SystemPackage
 import Testing
 
 /// Deferred batches are readable in the writing process at once and reach the file together.
@@ -54,6 +55,40 @@ import Testing
         let written = try await reader.readAll(from: .start, limit: 1000)
         #expect(written.count >= 100 && written.count < 200)
         #expect(written.map(\.id) == Array(ids.prefix(written.count)))
+    }
+
+    /// A deferred batch whose write failed poisons the log; its bytes, left among the pending
+    /// ones, are never written afterwards, even once the file takes writes again: its caller was
+    /// told it is not stored.
+    @Test func aDeferredBatchWhoseWriteFailedIsNeverWrittenLater() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let writer = try temp.open()
+        _ = try await writer.append(Events.make(2), to: .test("chat", "1"), expected: .any, durability: .deferred)
+        // Over 1 MiB of incompressible records in blocks of their own, pending after the small
+        // batch's: the pending bytes are written at once, and that write fails.
+        var random = SystemRandomNumberGenerator()
+        let large = (0..<160).map { index in
+            ProposedEvent(
+                id: UUID(), type: "noise", schemaVersion: 1, recordedAt: Timestamp(microsecondsSinceEpoch: Int64(index)),
+                metadata: EventMetadata(correlationID: nil, causationID: nil, actor: "test"),
+                payload: Array(#"{"noise":""#.utf8) + (0..<8 << 10).map { _ in UInt8.random(in: 0x61...0x7A, using: &random) } + Array(#""}"#.utf8))
+        }
+        let restore = writer.pointLastSegmentAtReadOnlyFile()
+        let error = try await #require(throws: LogError.self) {
+            try await writer.append(large, to: .test("noise", "1"), expected: .noStream, durability: .deferred)
+        }
+        restore()
+        let segment = try #require(temp.segments.last)
+        #expect(error == .io(operation: "writing", path: segment, errno: .badFileDescriptor))
+        let poisoned = LogError.poisoned(reason: "writing \(segment): \(Errno.badFileDescriptor)")
+        await #expect(throws: poisoned) { try await writer.readAll(from: .start, limit: 10) }
+        #expect(throws: poisoned) { try writer.sync() }
+        #expect(throws: poisoned) { try writer.close() }
+        #expect(throws: poisoned) { try writer.sync() }
+        let reopened = try temp.open()
+        #expect(try await reopened.readAll(from: .start, limit: 1000).isEmpty)
+        try reopened.close()
     }
 }
 

@@ -262,6 +262,23 @@ import Testing
         try reopened.close()
     }
 
+    /// A segment that cannot be started (its file is there already) poisons the log as `close()`
+    /// frames the open block, which stays unframed: a sync after the close reports the poison.
+    @Test func aSyncAfterACloseThatFailedToRollReportsThePoison() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        var options = FileEventLog.Options()
+        options.segmentSize = 1024
+        let log = try temp.open(options)
+        _ = try await log.append(Events.make(20), to: .test("message", "1"), expected: .any)
+        _ = try await log.append(Events.make(2), to: .test("message", "2"), expected: .any, durability: .deferred)
+        let next = temp.directory + "/" + SegmentHeader.fileName(basePosition: 20)
+        #expect(FileManager.default.createFile(atPath: next, contents: Data()))
+        let error = try #require(throws: LogError.self) { try log.close() }
+        #expect(error == .io(operation: "creating", path: next, errno: .fileExists))
+        #expect(throws: LogError.poisoned(reason: "\(error)")) { try log.sync() }
+    }
+
     /// A second close returns once the first is done (its last sync, the snapshot, the lock).
     @Test func aSecondCloseWaitsForTheFirst() async throws {
         for _ in 0..<10 {
@@ -312,6 +329,20 @@ import Testing
 }
 
 extension FileEventLog {
+    /// Makes the last segment's descriptor name the same file opened read-only, where writes
+    /// fail (EBADF) and reads go on; returns what puts the writable descriptor back.
+    func pointLastSegmentAtReadOnlyFile() -> () -> Void {
+        let (descriptor, path) = state.withLock { ($0.segments.last!.descriptor.rawValue, $0.segments.last!.path) }
+        let file = dup(descriptor)
+        let readOnly = open(path, O_RDONLY)
+        dup2(readOnly, descriptor)
+        Glibc.close(readOnly)
+        return {
+            dup2(file, descriptor)
+            Glibc.close(file)
+        }
+    }
+
     /// Makes the last segment's descriptor name /dev/null, where writes vanish and `fdatasync`
     /// fails (EINVAL); returns what puts the file back.
     func pointLastSegmentAtDevNull() -> () -> Void {
