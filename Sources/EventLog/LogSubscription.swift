@@ -31,8 +31,9 @@ public struct LogSubscription: AsyncSequence, Sendable {
         var pageIndex = 0
 
         public mutating func next() async throws -> RecordedEvent? {
+            // Checked for every event, not every page: a cancelled projection applies no more.
+            try Task.checkCancellation()
             while pageIndex == page.count {
-                try Task.checkCancellation()
                 let (read, searchedUpTo) = try readPage()
                 page = read
                 pageIndex = 0

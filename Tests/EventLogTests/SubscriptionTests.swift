@@ -82,6 +82,22 @@ import Testing
         #expect(log.state.withLock { $0.watchers.isEmpty })
     }
 
+    /// Cancelled in the middle of a page, a subscription delivers none of the page's rest.
+    @Test func cancellingASubscriberMidPageEndsItAtTheNextEvent() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(10), to: .test("user", "1"), expected: .any)
+        let reader = Task {
+            var events = log.subscribe(pageSize: 100).makeAsyncIterator()
+            #expect(try await events.next()?.position == .start)
+            withUnsafeCurrentTask { $0?.cancel() }
+            _ = try await events.next()
+        }
+        await #expect(throws: CancellationError.self) { try await reader.value }
+        try log.close()
+    }
+
     /// A subscription never ends as if caught up: closing its log ends it with `.closed`, after
     /// the events already read, in the writing process and in a read-only one.
     @Test(arguments: [false, true])
