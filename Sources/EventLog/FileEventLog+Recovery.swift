@@ -28,7 +28,8 @@ extension FileEventLog {
         }
         if !options.readOnly, let last = state.segments.last { try settle(last, logger: logger) }
         var start = (segment: 0, offset: Int64(SegmentHeader.size))
-        switch IndexSnapshot.load(directory: directory, segments: state.segments) {
+        let snapshot = options.verifying ? options.verifiedSnapshot : IndexSnapshot.contents(directory: directory)
+        switch IndexSnapshot.load(snapshot, segments: state.segments) {
         case .loaded(let snapshot):
             state.index = snapshot.index
             state.snapshotEnd = snapshot.index.count

@@ -25,6 +25,9 @@ public final class FileEventLog: EventStore, Sendable {
         /// verify's own scan, which judges it as the writer's open would (power cuts included)
         /// when no writer runs; the open stops before it.
         var verifying = false
+        /// For `verify`'s open: the snapshot bytes it read before the segments, used instead of
+        /// the file, which a writer closing meanwhile may have replaced.
+        var verifiedSnapshot: Data?
 
         public init(segmentSize: Int64 = 128 << 20, blockSize: Int = 64 << 10, readOnly: Bool = false) {
             self.segmentSize = segmentSize

@@ -55,11 +55,6 @@ enum IndexSnapshot {
         case rejected(reason: String)
     }
 
-    /// Reads the snapshot of `directory` and checks it against `segments`.
-    static func load(directory: String, segments: [FileEventLog.Segment]) -> Found {
-        load(contents(directory: directory), segments: segments)
-    }
-
     /// The bytes of the snapshot file of `directory`, nil when there is none.
     static func contents(directory: String) -> Data? {
         FileManager.default.contents(atPath: directory + "/" + fileName)

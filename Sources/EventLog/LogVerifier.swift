@@ -57,6 +57,7 @@ extension FileEventLog {
         var writerRunning = writerProbe()
         var options = Options(readOnly: true)
         options.verifying = true
+        options.verifiedSnapshot = snapshotContents
         let log = try FileEventLog(directory: directory, options: options, logger: logger)
         // Every record on disk is checked, synced or not: past the synced marker too.
         let segments = log.state.withLock { state in
@@ -87,13 +88,6 @@ extension FileEventLog {
             onDisk += try segment.fileSize()
         }
         try checkReachesMarker(rebuilt.count, acknowledged: acknowledged, directory: directory, last: segments.last, blocksEnd: blocksEnd)
-        var position = LogPosition.start
-        while true {
-            let page = try log.readAllNow(from: position, limit: 65_536)
-            guard let last = page.last else { break }
-            position = last.position.next
-            progress(position.rawValue)
-        }
         let snapshot: String
         switch IndexSnapshot.load(snapshotContents, segments: segments) {
         case .loaded(let loaded):
@@ -108,6 +102,15 @@ extension FileEventLog {
             snapshot = "damaged"
         case .absent:
             snapshot = "missing"
+        }
+        // Every event is read back through the log's index, which open built from that same
+        // snapshot: compared first, a snapshot that misplaces a block is named, not the segment.
+        var position = LogPosition.start
+        while true {
+            let page = try log.readAllNow(from: position, limit: 65_536)
+            guard let last = page.last else { break }
+            position = last.position.next
+            progress(position.rawValue)
         }
         return LogVerification(
             events: rebuilt.count, streams: rebuilt.streams.count, segments: segments.count, blocks: rebuilt.blocks.count,

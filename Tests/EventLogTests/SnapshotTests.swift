@@ -167,6 +167,22 @@ import Testing
         #expect(try await log.readAll(from: .start, limit: 100).count == 40)
     }
 
+    /// A checksum-valid snapshot that misplaces an earlier block (open checks only the last one):
+    /// verify names the snapshot, never the healthy segment the bad location points into.
+    @Test func verifyNamesASnapshotThatMisplacesAnEarlierBlock() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        _ = try await recovery.writeLog(temp, batches: 2)
+        try editSnapshot(temp) { bytes in
+            // The first block's offset: after the 40-byte head, one segment base (8) and 8 bytes of the block.
+            bytes.replaceSubrange(56..<64, with: withUnsafeBytes(of: Int64(SegmentHeader.size + 1).littleEndian, Array.init))
+        }
+        let error = try #require(throws: LogError.self) { try verify(temp) }
+        #expect(error == .corrupt(
+            segment: temp.directory + "/" + IndexSnapshot.fileName, offset: 0, position: 40,
+            reason: "the index snapshot is well-formed but disagrees with the segments; delete it to rebuild"))
+    }
+
     /// An index read from the segments (no snapshot) that a segment no longer matches: the error
     /// names that segment and block, not a snapshot the log never used.
     @Test func aSegmentChangedAfterItWasReadIsNamedWithItsBlock() async throws {
