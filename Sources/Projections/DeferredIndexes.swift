@@ -63,8 +63,10 @@ public struct DeferredIndexes: Sendable {
     }
 
     /// The indexes the migrations give `schema`, read from a reference copy that is rolled back.
+    /// The copy's name is drawn at random, so that no schema of the database (a replay's `--into`
+    /// may be any plain name) can be in its way.
     func defined(for schema: String, connection: Connection) throws -> [Index] {
-        let reference = "\(schema.prefix(50))_reference"
+        let reference = "parley_reference_" + String(UInt64.random(in: .min ... .max), radix: 16)
         var indexes: [Index] = []
         do {
             try connection.transaction { connection in

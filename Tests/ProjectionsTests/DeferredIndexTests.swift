@@ -47,6 +47,20 @@ import TestSupport
         } catch is Undo {}
     }
 
+    /// A schema named like the old reference copy (`<schema>_reference`, a replay's `--into` may
+    /// be any plain name) is not in the way of reading the indexes of `schema`.
+    @Test func aSchemaNamedLikeTheReferenceCopyIsNotInTheWay() throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let connection = try database.connect()
+        let files = try MigrationFile.load(from: TestServer.migrationsDirectory)
+        try Migrator(connection: connection, files: files, logger: TestServer.logger).migrate()
+        let migue = files.filter { $0.schema == "migue" }
+        for file in migue { try connection.executeScript(file.retargeted(to: "migue_reference"), name: file.name) }
+        let names = try DeferredIndexes(migrations: migue, kept: []).defined(for: "migue", connection: connection).map(\.name)
+        #expect(names.contains("idx_messages_v2_conv_ts") && names.contains("users_pkey"))
+    }
+
     @Test func aRebuiltSchemaHasTheIndexesOfAMigratedOne() async throws {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
