@@ -45,7 +45,9 @@ public enum ConnectionString {
     /// so then only a generic reason is given.
     public static func parseProblem(_ conninfo: String) -> String? {
         if hasAmbiguousUserInfo(conninfo) {
-            return "the connection URI's user name or password holds '@', '/', '?' or '#': percent-encode it (%40, %2F, %3F, %23)"
+            // `postgresql://host/db@x` reads as `postgresql://user:pa/ss@x`: which one is meant cannot be told.
+            return "the connection URI's user name or password holds '@', '/', '?' or '#', or its database name holds '@': "
+                + "percent-encode it (%40, %2F, %3F, %23)"
         }
         guard case .failure(let error) = LibPQ.parseConninfo(conninfo) else { return nil }
         if conninfo.contains("@") || conninfo.contains("password") {
