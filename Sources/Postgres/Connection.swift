@@ -213,12 +213,13 @@ public final class Connection {
     func error(from result: OpaquePointer, parameters: [String?]) -> PostgresError {
         let field = { (code: UInt8) in LibPQ.errorField(result, code) }
         let primary = field(ErrorField.message) ?? LibPQ.resultErrorMessage(result).trimmingTrailingNewlines()
+        let names = [ErrorField.constraint, ErrorField.schema, ErrorField.table, ErrorField.column].compactMap(field)
         return PostgresError(
             kind: LibPQ.isConnected(handle) ? .query : .connection,
             code: field(ErrorField.sqlState).map(SQLState.init(rawValue:)),
-            message: PostgresError.redacting(primary, parameters: parameters),
+            message: PostgresError.redacting(primary, parameters: parameters, keeping: names),
             detail: field(ErrorField.detail),
-            hint: field(ErrorField.hint).map { PostgresError.redacting($0, parameters: parameters) },
+            hint: field(ErrorField.hint).map { PostgresError.redacting($0, parameters: parameters, keeping: names) },
             constraint: field(ErrorField.constraint),
             schema: field(ErrorField.schema),
             table: field(ErrorField.table),

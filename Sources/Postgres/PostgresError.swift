@@ -71,7 +71,9 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
     /// for an array parameter it quotes the one element it could not read.
     ///
     /// Longer values go first, so a value that holds another is replaced whole, never in part.
-    static func redacting(_ message: String, parameters: [String?]) -> String {
+    /// The names in `keeping` (the constraint, table, column and schema the error is about) are
+    /// names, not values: they stay whole even when one holds a value (`uniq_active_per_user`).
+    static func redacting(_ message: String, parameters: [String?], keeping names: [String] = []) -> String {
         var replacements: [(value: String, placeholder: String)] = []
         for (index, value) in parameters.enumerated() {
             guard let value else { continue }
@@ -82,10 +84,15 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
                 replacements.append((element, "\(placeholder)[\(number + 1)]"))
             }
         }
+        // Each name is set aside behind a mark no value can hold (text values cannot hold NUL).
+        let names = Array(Set(names.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
+        let marks = names.indices.map { "\u{0}\($0)\u{0}" }
         var message = message
+        for (name, mark) in zip(names, marks) { message = message.replacingAll(name, with: mark) }
         for (value, placeholder) in replacements.sorted(by: { $0.value.count > $1.value.count }) {
             message = redacting(value, as: placeholder, in: message)
         }
+        for (name, mark) in zip(names, marks) { message = message.replacingAll(mark, with: name) }
         return message
     }
 

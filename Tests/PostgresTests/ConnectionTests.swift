@@ -74,6 +74,22 @@ import Testing
         #expect(error.description.contains("\"$2\""))
     }
 
+    /// The constraint the error is about is named whole, even when its name holds a value sent;
+    /// the value itself, quoted elsewhere in the message, is still replaced.
+    @Test func aConstraintNameHoldingAParameterIsKeptWhole() throws {
+        let connection = try TestServer.connect()
+        try connection.execute("CREATE TEMP TABLE chats (owner text, status text)")
+        try connection.execute("CREATE UNIQUE INDEX uniq_active_chat_per_owner ON chats (owner) WHERE status = 'active'")
+        try connection.execute("INSERT INTO chats VALUES ($1, $2)", ["ada", "active"])
+        let error = try #require(throws: PostgresError.self) {
+            try connection.execute("INSERT INTO chats VALUES ($1, $2)", ["ada", "active"])
+        }
+        #expect(error.code == .uniqueViolation)
+        #expect(error.message == "duplicate key value violates unique constraint \"uniq_active_chat_per_owner\"")
+        let cast = try #require(throws: PostgresError.self) { try connection.query("SELECT $1::uuid FROM chats", ["chats-secret"]) }
+        #expect(!cast.description.contains("chats-secret"), "\(cast.description)")
+    }
+
     /// Swift strings are UTF-8: a connection asked for another client encoding is set back to UTF8.
     @Test func aConnectionAlwaysTalksUTF8() throws {
         let url = try TestServer.url()
