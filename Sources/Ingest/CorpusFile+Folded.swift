@@ -17,9 +17,18 @@ extension CorpusFile {
         let first = source[mark.line - 1]
         guard let dash = first.firstIndex(where: { $0 != " " }), first[dash...].hasPrefix("- ") else { return nil }
         let indent = first.distance(from: first.startIndex, to: dash)
+        // A blank line does not end the entry (YAML folds it into the text too): one is kept when
+        // a deeper line follows it, so that no item after it is lost.
         var following: [Substring] = []
+        var blanks = 0
         for line in source[mark.line...] {
-            guard line.prefix(while: { $0 == " " }).count > indent, line.contains(where: { $0 != " " }) else { break }
+            guard line.contains(where: { $0 != " " }) else {
+                blanks += 1
+                continue
+            }
+            guard line.prefix(while: { $0 == " " }).count > indent else { break }
+            following += repeatElement("", count: blanks)
+            blanks = 0
             following.append(line.dropFirst(indent))
         }
         guard following.contains(where: { $0.drop { $0 == " " }.hasPrefix("- ") }) else { return nil }

@@ -43,13 +43,18 @@ import Testing
             - Hi
               - Hello
               - How are you?
+            - Question?
+              - answer 1
+
+              - answer 2
+
             - - a
               - b
             """)
         #expect(try parse("categories: ~\nconversations:\n- - a\n").categories == [])
         #expect(file.conversations == [
             [#"In a game of bingo, which number is represented by the phrase "two little ducks"?"#, "22"],
-            ["a long line wrapped - onto the next"], ["Hi", "Hello", "How are you?"], ["a", "b"],
+            ["a long line wrapped - onto the next"], ["Hi", "Hello", "How are you?"], ["Question?", "answer 1", "answer 2"], ["a", "b"],
         ])
     }
 
