@@ -84,15 +84,18 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
                 replacements.append((element, "\(placeholder)[\(number + 1)]"))
             }
         }
-        // Each name is set aside behind a mark no value can hold (text values cannot hold NUL).
-        let names = Array(Set(names.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
+        // Each name, where the server quotes it, is set aside behind a mark no value can hold (text
+        // values cannot hold NUL). A name that some value holds is not: the mark could split that
+        // value where the message quotes it, and it would then be printed.
+        let names = Array(Set(names.filter { name in !name.isEmpty && !replacements.contains { $0.value.contains(name) } }))
+            .sorted { $0.count > $1.count }
         let marks = names.indices.map { "\u{0}\($0)\u{0}" }
         var message = message
-        for (name, mark) in zip(names, marks) { message = message.replacingAll(name, with: mark) }
+        for (name, mark) in zip(names, marks) { message = message.replacingAll("\"\(name)\"", with: mark) }
         for (value, placeholder) in replacements.sorted(by: { $0.value.count > $1.value.count }) {
             message = redacting(value, as: placeholder, in: message)
         }
-        for (name, mark) in zip(names, marks) { message = message.replacingAll(mark, with: name) }
+        for (name, mark) in zip(names, marks) { message = message.replacingAll(mark, with: "\"\(name)\"") }
         return message
     }
 
