@@ -25,8 +25,14 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         try container.encode(description)
     }
 
+    /// This time `seconds` later (earlier when negative), held at the ends of the range: no command
+    /// time comes near them, but an event written by another tool may (Specs/commands.md), and
+    /// folding it must not trap.
     public func adding(seconds: Int64) -> Timestamp {
-        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000)
+        let (offset, tooFar) = seconds.multipliedReportingOverflow(by: 1_000_000)
+        let (sum, overflow) = microsecondsSinceEpoch.addingReportingOverflow(offset)
+        guard tooFar || overflow else { return Timestamp(microsecondsSinceEpoch: sum) }
+        return Timestamp(microsecondsSinceEpoch: seconds < 0 ? .min : .max)
     }
 
     /// RFC 3339 in UTC with microseconds, e.g. `2026-11-22T10:15:30.250000Z`; PostgreSQL parses it.

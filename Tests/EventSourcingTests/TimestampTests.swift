@@ -27,6 +27,17 @@ import Testing
     }
 
     /// A time a decider derives past 9999 (an expiry days after the input) reads back.
+    /// Past either end of the range, a time stays at that end instead of trapping.
+    @Test func addingHoldsAtTheEndsOfTheRange() {
+        let earliest = Timestamp(microsecondsSinceEpoch: .min), latest = Timestamp(microsecondsSinceEpoch: .max)
+        #expect(earliest.adding(seconds: -86_400) == earliest)
+        #expect(latest.adding(seconds: 86_400) == latest)
+        #expect(Timestamp(microsecondsSinceEpoch: 0).adding(seconds: .max) == latest)
+        #expect(Timestamp(microsecondsSinceEpoch: 0).adding(seconds: .min) == earliest)
+        #expect(earliest.adding(seconds: 1) == Timestamp(microsecondsSinceEpoch: .min + 1_000_000))
+        #expect(latest.adding(seconds: -86_400) == Timestamp(microsecondsSinceEpoch: .max - 86_400_000_000))
+    }
+
     @Test func yearsAfter9999PrintWithMoreDigitsAndParseBack() {
         for micros: Int64 in [253_402_300_800_000_000, 253_402_559_999_000_000, 9_000_000_000_000_000_000] {
             let time = Timestamp(microsecondsSinceEpoch: micros)

@@ -148,4 +148,14 @@ import Testing
         #expect(utcDay(Timestamp(rfc3339: "1970-01-02T00:00:00Z")!) == 1)
         #expect(utcDay(Timestamp(rfc3339: "1969-12-31T23:59:59Z")!) == -1)
     }
+
+    /// A window another tool wrote at the very start of time folds, and a message then opens anew.
+    @Test func aWindowAtTheStartOfTimeFoldsWithoutTrapping() throws {
+        var refreshed = Self.refreshed("wamid.0", at: 0, openedAt: 0)
+        refreshed.windowExpiresAt = Timestamp(microsecondsSinceEpoch: .min)
+        let state = W.fold([.opened(refreshed)])
+        #expect(state.lastUserMessageAt == Timestamp(microsecondsSinceEpoch: .min))
+        let events = try W.decide(Self.receive("wamid.1", at: 0), state)
+        #expect(events.map(\.type) == ["migue.window.opened"])
+    }
 }
