@@ -60,6 +60,20 @@ extension Context {
         throw ContentionError(stream: stream, attempts: service.maxAttempts)
     }
 
+    /// Releases the user's slot if it is still held by an activation that `command`'s conversation
+    /// has ended: the release an earlier submission stopped before (contention, a crash), which
+    /// comes after the batch that marks the command as submitted.
+    func releaseLeftHeld(by command: MigueCommand) async throws -> [WrittenBatch] {
+        guard case .changeConversationStatus(let change) = command else { return [] }
+        let conversation = try await load(Conversation.self, MigueStream.conversation(change.conversationID)).state
+        guard let userID = conversation.started?.userID else { return [] }
+        let user = try await load(User.self, MigueStream.user(userID)).state
+        guard let held = user.activeConversation, held.conversationID == change.conversationID,
+            conversation.endedActivations.contains(held.activationID)
+        else { return [] }
+        return try await release(userID, held, batch: "release")
+    }
+
     /// Whether the activation holding the slot is over: it appeared in its conversation and ended.
     private func hasEnded(_ held: User.ActiveClaim?, besides claim: User.ActiveClaim, current: Loaded<Conversation>)
         async throws -> Bool

@@ -77,7 +77,9 @@ public struct MigueService: Sendable {
             service: self, envelope: prepared.envelope, firstEventIDs: prepared.firstEventIDs, payloads: prepared.payloads,
             digest: prepared.digest)
         do {
-            if let earlier = try await context.earlierSubmission(of: command) { return .accepted(earlier) }
+            if let earlier = try await context.earlierSubmission(of: command) {
+                return .accepted(earlier + (try await context.releaseLeftHeld(by: command)))
+            }
             return .accepted(try await context.run(command))
         } catch let rejected as Rejected {
             return .rejected(rejected.rejection)

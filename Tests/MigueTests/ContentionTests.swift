@@ -99,6 +99,32 @@ import Testing
         #expect(try await scenario.state(Conversation.self, MigueStream.conversation(conversation)).status == .active)
     }
 
+    /// A deactivation whose release lost every race keeps its status change; submitted again, it
+    /// finds that change and releases the user's slot, which nothing else would free.
+    @Test func aContendedReleaseIsAppendedOnResubmission() async throws {
+        let scenario = Scenario()
+        let conversation = F.id("released")
+        try await scenario.given(S.register(), S.start(conversation))
+        let archive = S.move(conversation, to: "archived", name: "archive")
+        let (left, completed, appended) = try await contend(archive, on: MigueStream.user(F.userID), in: scenario)
+        #expect(left == ["migue.conversation.status-changed"])
+        guard case .accepted(let batches) = completed else {
+            Issue.record("the resubmission was rejected: \(completed)")
+            return
+        }
+        #expect(batches.map(\.eventTypes) == [["migue.conversation.status-changed"], ["migue.user.active-conversation-released"]])
+        #expect(batches.map(\.isDuplicate) == [true, false])
+        #expect(appended == ["migue.user.active-conversation-released"])
+        #expect(try await scenario.state(User.self, MigueStream.user(F.userID)).activeConversation == nil)
+        let again = try await scenario.when(archive)
+        guard case .accepted(let found) = again.0 else {
+            Issue.record("the third submission was rejected: \(again.0)")
+            return
+        }
+        #expect(found.map(\.isDuplicate) == [true, true])
+        #expect(again.1.isEmpty)
+    }
+
     /// The send token is claimed once, on the first attempt, and found again on resubmission.
     @Test func aContendedSendClaimsItsTokenOnce() async throws {
         let scenario = Scenario()
