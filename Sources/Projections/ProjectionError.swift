@@ -29,7 +29,7 @@ public struct CheckpointPastHead: Error, CustomStringConvertible {
 
     public var description: String {
         "projection \(projection) has applied the events before position \(checkpoint), but this log ends at \(head): "
-            + "the database was projected from another log (give its --log), or rebuild it from this one with parley rebuild"
+            + "the database was projected from another log (give its --log), or rebuild it from this one with parley rebuild --accept-shorter-log"
     }
 }
 

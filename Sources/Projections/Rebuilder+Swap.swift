@@ -1,3 +1,4 @@
+import EventSourcing
 import Foundation
 import Postgres
 
@@ -81,26 +82,51 @@ extension Rebuilder {
         }
     }
 
-    /// Compares row counts of the live and the shadow schema, inside the swap transaction, where
-    /// no runner can move either checkpoint.
+    /// Checks the shadow against the live version inside the swap transaction, where no runner can
+    /// move either checkpoint; returns the row counts and the shadow's checkpoint.
     ///
-    /// At equal checkpoints the counts must be equal. When the live runner is ahead or behind (it
-    /// follows appends on its own), each table may differ by at most the number of events between
-    /// the two checkpoints, since one migue event writes at most one row of a table.
-    func checkCounts(live: Version, shadow: Version, accept: Bool, connection: Connection) throws -> [ProjectionVerifier.Table] {
+    /// The shadow, caught up to the head of this log, must not be behind the live version: that
+    /// would take the read model back (`refuseShorterLog`). At equal checkpoints the counts must be
+    /// equal. When the live runner is behind (it follows appends on its own), each table may differ
+    /// by at most the number of events between the two checkpoints, since one migue event writes at
+    /// most one row of a table.
+    func checkCounts(live: Version, shadow: Version, accept: RebuildAcceptance, connection: Connection) throws
+        -> (tables: [ProjectionVerifier.Table], position: Int64)
+    {
         let checkpoints = try connection.query(
             "SELECT version, next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[])",
             [projection.name, PostgresArray(["\(live.version)", "\(shadow.version)"])])
         var positions: [Int: Int64] = [:]
         for row in checkpoints { positions[try row.decode("version")] = try row.decode("next_position", as: Int64.self) }
-        let gap = Int(abs((positions[live.version] ?? 0) - (positions[shadow.version] ?? 0)))
+        let livePosition = positions[live.version] ?? 0, shadowPosition = positions[shadow.version] ?? 0
+        if livePosition > shadowPosition && !accept.contains(.shorterLog) {
+            throw Refusal.shorterLog(projection: projection.name, live: live.version, checkpoint: livePosition, head: shadowPosition)
+        }
+        let gap = Int(abs(livePosition - shadowPosition))
         let tables = try compare(live: live.schema, shadow: shadow.schema, connection: connection)
-        if !accept, let differing = tables.first(where: { abs($0.liveRows - $0.rebuiltRows) > gap }) {
+        if !accept.contains(.differentCounts), let differing = tables.first(where: { abs($0.liveRows - $0.rebuiltRows) > gap }) {
             throw Refusal(description: "table \(differing.table) has \(differing.liveRows) rows live and \(differing.rebuiltRows) rebuilt, "
                 + "with \(gap) events between their checkpoints; not swapping (pass --accept-different-counts when the new "
                 + "version changes them on purpose)")
         }
-        return tables
+        return (tables, shadowPosition)
+    }
+
+    /// Refuses, before anything is built, when the live version has applied events past the end of
+    /// this log: it was projected from another log, or from this one before it was cut back, and a
+    /// version built from this log would take the read model back.
+    func refuseShorterLog(head: LogPosition, accept: RebuildAcceptance, connection: Connection) throws {
+        guard !accept.contains(.shorterLog) else { return }
+        let rows = try connection.query(
+            """
+            SELECT v.version, c.next_position FROM parley.projection_versions v
+            JOIN parley.projection_checkpoints c ON c.projection = v.projection AND c.version = v.version
+            WHERE v.projection = $1 AND v.status = 'active'
+            """, [projection.name])
+        guard let row = rows.first else { return }
+        let checkpoint: Int64 = try row.decode("next_position")
+        guard checkpoint > Int64(head.rawValue) else { return }
+        throw Refusal.shorterLog(projection: projection.name, live: try row.decode("version"), checkpoint: checkpoint, head: Int64(head.rawValue))
     }
 
     /// Row counts of the tables both schemas have; `matches` is whether the counts are equal.

@@ -3,6 +3,17 @@ import Foundation
 import Logging
 import Postgres
 
+/// What a rebuild may swap in although its checks would refuse it.
+public struct RebuildAcceptance: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Row counts that differ from the live version's by more than the events between them.
+    public static let differentCounts = RebuildAcceptance(rawValue: 1)
+    /// A log that ends before the live version's checkpoint.
+    public static let shorterLog = RebuildAcceptance(rawValue: 2)
+}
+
 /// Builds a projection's next version in a shadow schema while the live one serves, then swaps
 /// them in one transaction; the previous version stays for a rollback until dropped.
 ///
@@ -33,6 +44,9 @@ public struct Rebuilder: Sendable {
         public var projection: String
         public var previous: Int
         public var current: Int
+        /// The new version's checkpoint when it was swapped in: it holds the events before it.
+        public var position: Int64
+        /// The events this run applied; fewer than `position` when it resumed a version left building.
         public var applied: Int
         public var tables: [ProjectionVerifier.Table]
     }
@@ -40,14 +54,24 @@ public struct Rebuilder: Sendable {
     /// Why a rebuild stopped before swapping.
     public struct Refusal: Error, CustomStringConvertible {
         public var description: String
+
+        static func shorterLog(projection: String, live: Int, checkpoint: Int64, head: Int64) -> Refusal {
+            Refusal(description: "version \(live) of \(projection), the live one, has applied the events before position "
+                + "\(checkpoint), but this log ends at \(head): the live version was projected from another log (give its "
+                + "--log) or from this one before it was cut back; not rebuilding (pass --accept-shorter-log to replace it "
+                + "with a version built from this log, which holds fewer events)")
+        }
     }
 
     /// Builds the next version (or resumes one left building), catches up, checks, swaps.
     ///
-    /// `acceptDifferentCounts` lets a version whose projector deliberately changed row counts swap.
-    public func rebuild(acceptDifferentCounts: Bool = false, progress: (LogPosition) -> Void = { _ in }) async throws -> Outcome {
+    /// `accept` lets a version swap in that the checks would refuse: one whose projector changes
+    /// row counts on purpose, one built from a log shorter than the live version's.
+    public func rebuild(accept: RebuildAcceptance = [], progress: (LogPosition) -> Void = { _ in }) async throws -> Outcome {
         let admin = try DatabaseSession(builder.conninfo, logger: builder.logger)
         return try await exclusively(admin) {
+            let head = try await builder.store.head()
+            try await admin.run { connection in try refuseShorterLog(head: head, accept: accept, connection: connection) }
             let (active, shadow) = try await admin.run { connection in try plan(connection) }
             let runner = try runner(for: shadow, bulk: true)
             try await runner.register()
@@ -61,13 +85,15 @@ public struct Rebuilder: Sendable {
             builder.logger.info("built deferred indexes", metadata: ["indexes": "\(built)", "took": "\(clock.now - start)"])
             applied += try await catchUp(runner, progress: progress)
             try await admin.run { connection in try checkConstraintsValid(schema: shadow.schema, connection: connection) }
-            let (last, tables) = try await swapCaughtUp(
+            let (last, checked) = try await swapCaughtUp(
                 retiring: active, activating: shadow, runner: runner, strictFiles: true, admin: admin, progress: progress
             ) { connection in
-                try checkCounts(live: active, shadow: shadow, accept: acceptDifferentCounts, connection: connection)
+                try checkCounts(live: active, shadow: shadow, accept: accept, connection: connection)
             }
             applied += last + (try await catchUpAfterSwap(shadow.version))
-            return Outcome(projection: projection.name, previous: active.version, current: shadow.version, applied: applied, tables: tables)
+            return Outcome(
+                projection: projection.name, previous: active.version, current: shadow.version, position: checked.position,
+                applied: applied, tables: checked.tables)
         }
     }
 

@@ -29,6 +29,9 @@ struct Rebuild: AsyncParsableCommand {
     @Flag(help: "Swap even when a table's row count differs from the live one (a deliberate projector change).")
     var acceptDifferentCounts = false
 
+    @Flag(help: "Rebuild even when the live version has applied events past this log's end (projected from another log, or from this one before it was cut back).")
+    var acceptShorterLog = false
+
     @Option(help: "Migrations folder.")
     var migrations = "migrations"
 
@@ -63,10 +66,15 @@ struct Rebuild: AsyncParsableCommand {
         }
         let head = try await log.head()
         let progress = Progress(enabled: !options.json, label: "rebuilding \(product):")
-        let outcome = try await rebuilder.rebuild(acceptDifferentCounts: acceptDifferentCounts) { progress.update($0.rawValue, of: head.rawValue) }
+        var accept: RebuildAcceptance = []
+        if acceptDifferentCounts { accept.insert(.differentCounts) }
+        if acceptShorterLog { accept.insert(.shorterLog) }
+        let outcome = try await rebuilder.rebuild(accept: accept) { progress.update($0.rawValue, of: head.rawValue) }
         progress.finish()
         if options.json { return JSONLines.print(outcome) }
-        print("\(product): version \(outcome.current) built from \(outcome.applied) events and swapped in; version \(outcome.previous) kept for --rollback")
+        let resumed = outcome.applied < outcome.position ? " (\(outcome.applied) of them in this run)" : ""
+        print("\(product): version \(outcome.current) built from the events before position \(outcome.position)\(resumed) "
+            + "and swapped in; version \(outcome.previous) kept for --rollback")
         for table in outcome.tables {
             print("    \(table.table.padding(24)) live \(table.liveRows) rows, rebuilt \(table.rebuiltRows) rows\(table.matches ? "" : " (counts differ)")")
         }

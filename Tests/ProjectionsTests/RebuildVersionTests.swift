@@ -193,6 +193,58 @@ import TestSupport
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
     }
 
+    /// A log that ends before the live version's checkpoint (another log, or this one cut back)
+    /// would take the read model back: refused before anything is built, unless accepted.
+    @Test func aLogShorterThanTheLiveVersionsIsRefusedUnlessAccepted() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let live = setup.rebuilder.builder
+        let shorter = InMemoryEventStore()
+        _ = try await BulkMessages.write(messages: 50, conversations: 20, to: shorter)
+        let liveHead = try await live.store.head(), shorterHead = await shorter.head()
+        let rebuilder = Rebuilder(builder: SchemaBuilder(
+            projection: live.projection, store: shorter, conninfo: live.conninfo, migrations: live.migrations, logger: TestServer.logger))
+        let refusal = "version 1 of migue, the live one, has applied the events before position \(liveHead), but this log ends at "
+            + "\(shorterHead): the live version was projected from another log (give its --log) or from this one before it was "
+            + "cut back; not rebuilding (pass --accept-shorter-log to replace it with a version built from this log, which holds fewer events)"
+        await #expect { try await rebuilder.rebuild(accept: .differentCounts) } throws: { "\($0)" == refusal }
+        #expect(try setup.versions() == ["v1 active migue"])
+
+        let outcome = try await rebuilder.rebuild(accept: .shorterLog)
+        #expect(outcome.current == 2)
+        #expect(outcome.position == Int64(shorterHead.rawValue))
+        #expect(outcome.applied == Int(shorterHead.rawValue))
+        #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+    }
+
+    /// The same check holds in the swap's transaction, where the checkpoints are locked: a live
+    /// version that got past this log's end while the shadow was built is not replaced.
+    @Test func theSwapRefusesAShadowBehindTheLiveVersion() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let builder = setup.rebuilder.builder
+        let admin = try DatabaseSession(builder.conninfo, logger: TestServer.logger)
+        let (active, shadow) = try await admin.run { try setup.rebuilder.plan($0) }
+        let target = ProjectionRunner.Target(schema: shadow.schema, trackedVersion: shadow.version, bulk: true)
+        let shadowRunner = ProjectionRunner(
+            projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger, target: target)
+        try await shadowRunner.register()
+        try await shadowRunner.catchUp()
+        let head = Int64(try await builder.store.head().rawValue)
+        let connection = try setup.database.connect()
+        let (tables, position) = try setup.rebuilder.checkCounts(live: active, shadow: shadow, accept: [], connection: connection)
+        #expect(position == head)
+        #expect(tables.allSatisfy { $0.matches })
+        try connection.execute(
+            "UPDATE parley.projection_checkpoints SET next_position = $2 WHERE projection = 'migue' AND version = $1",
+            [active.version, head + 7])
+        #expect { _ = try setup.rebuilder.checkCounts(live: active, shadow: shadow, accept: .differentCounts, connection: connection) } throws: {
+            "\($0)".hasPrefix("version 1 of migue, the live one, has applied the events before position \(head + 7), but this log ends at \(head):")
+        }
+        #expect(try setup.rebuilder.checkCounts(live: active, shadow: shadow, accept: .shorterLog, connection: connection).position == head)
+    }
+
     /// A swap planned from versions that changed before it ran (here, the version it would
     /// activate is no longer building) swaps nothing.
     @Test func aStaleSwapChangesNothing() async throws {

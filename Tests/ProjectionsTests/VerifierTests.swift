@@ -89,6 +89,20 @@ import TestSupport
         #expect(during == before)
     }
 
+    /// A log that ends before the live checkpoint is not the one the read model came from.
+    @Test func aLogShorterThanTheLiveCheckpointIsNamedAsSuch() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let live = try await DeferredIndexTests.projected(database, messages: 300)
+        let shorter = InMemoryEventStore()
+        _ = try await BulkMessages.write(messages: 50, conversations: 20, to: shorter)
+        let builder = SchemaBuilder(
+            projection: live.projection, store: shorter, conninfo: live.conninfo, migrations: live.migrations, logger: TestServer.logger)
+        let expected = CheckpointPastHead(projection: "migue", checkpoint: try await live.store.head(), head: await shorter.head())
+        await #expect { try await ProjectionVerifier(builder: builder).verify() } throws: { "\($0)" == expected.description }
+        #expect(try Self.scratchSchemas(database) == [])
+    }
+
     @Test func aProjectionThatNeverRanIsRefusedByName() async throws {
         let database = try ScratchDatabase.create()
         defer { database.drop() }
