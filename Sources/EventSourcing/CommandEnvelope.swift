@@ -50,22 +50,7 @@ public struct CommandEnvelope: Hashable, Sendable {
         }
         switch JSONParser.parseOrStop(Array(bytes), refusingInexactNumbers: true) {
         case .success(let value): try self.init(json: value)
-        case .failure(let stop):
-            let byte = stop.offset + 1
-            switch stop.reason {
-            case .inexactNumber:
-                throw CommandRejection(
-                    "the number at byte \(byte) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double")
-            case .duplicateKey(let key):
-                throw CommandRejection(
-                    "not valid JSON: the key \(CommandRejection.quoted(key, limit: 64)) appears twice in one object (again at byte \(byte))")
-            case .tooDeep:
-                throw CommandRejection("not valid JSON: arrays and objects nest deeper than \(JSONParser.maximumDepth) at byte \(byte)")
-            case .invalidUTF8:
-                throw CommandRejection("not valid JSON: the byte at \(byte) is not UTF-8")
-            case .notJSON:
-                throw CommandRejection("not valid JSON (reading stopped at byte \(byte))")
-            }
+        case .failure(let stop): throw CommandRejection(stop.description)
         }
     }
 

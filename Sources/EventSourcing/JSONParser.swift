@@ -50,6 +50,20 @@ struct JSONParser {
 
         var offset: Int
         var reason: Reason
+
+        /// What stopped the reading and where, counting bytes from 1 (Specs/commands.md).
+        var description: String {
+            let byte = offset + 1
+            switch reason {
+            case .inexactNumber:
+                return "the number at byte \(byte) cannot be kept exactly: it is neither a 64-bit whole number nor as precise as a 64-bit double"
+            case .duplicateKey(let key):
+                return "not valid JSON: the key \(CommandRejection.quoted(key, limit: 64)) appears twice in one object (again at byte \(byte))"
+            case .tooDeep: return "not valid JSON: arrays and objects nest deeper than \(JSONParser.maximumDepth) at byte \(byte)"
+            case .invalidUTF8: return "not valid JSON: the byte at \(byte) is not UTF-8"
+            case .notJSON: return "not valid JSON (reading stopped at byte \(byte))"
+            }
+        }
     }
 
     private mutating func skipWhitespace() {
@@ -215,7 +229,9 @@ struct JSONParser {
         guard let high = hex4() else { return nil }
         if (0xD800..<0xDC00).contains(high) {
             let lowEscape = index
-            guard consume("\\u"), let low = hex4() else { return nil }
+            // Another escape (`\n`) stops at its backslash, the byte right after the high surrogate.
+            guard consume("\\u") else { return refuse(.notJSON, at: lowEscape) }
+            guard let low = hex4() else { return nil }
             guard (0xDC00..<0xE000).contains(low) else { return refuse(.notJSON, at: lowEscape) }
             return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
         }

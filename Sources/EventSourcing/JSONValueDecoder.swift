@@ -12,10 +12,10 @@ public struct JSONValueDecoder: Sendable {
 
     /// The value of type `T` that `bytes` (one JSON text) holds.
     public func decode<T: Decodable>(_: T.Type, from bytes: some Collection<UInt8>) throws -> T {
-        guard let value = JSONValue(parsing: bytes) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not valid JSON"))
+        switch JSONParser.parseOrStop(Array(bytes)) {
+        case .success(let value): return try decode(T.self, from: value)
+        case .failure(let stop): throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: stop.description))
         }
-        return try decode(T.self, from: value)
     }
 
     /// The value of type `T` that `value` holds.

@@ -3,7 +3,9 @@ import Foundation
 /// Encodes `Encodable` values as compact JSON with sorted keys: the fast path for event payloads.
 ///
 /// The bytes are those of Foundation's `JSONEncoder` with `.sortedKeys` and
-/// `.withoutEscapingSlashes` (a test holds the two side by side), without its per-call setup.
+/// `.withoutEscapingSlashes` (a test holds the two side by side), without its per-call setup,
+/// for what payloads hold; Specs/events.md lists where it departs (`-0.0`, doubles from 2^53,
+/// `Float`, `Data`, `URL`, `Decimal`).
 /// Members are kept as they are written, strings and ids as they are, and the writer sorts and
 /// escapes once at the end. Doubles must be finite; an encodable that throws passes its error on.
 public struct JSONValueEncoder: Sendable {

@@ -70,6 +70,8 @@ import Testing
         (#"{"id":"\u12G4"}"#, "not valid JSON (reading stopped at byte 12)"),
         (#"{"id":"\uD800x"}"#, "not valid JSON (reading stopped at byte 14)"),
         (#"{"id":"\uD800\u0041"}"#, "not valid JSON (reading stopped at byte 14)"),
+        (#"{"id":"\uD800\n"}"#, "not valid JSON (reading stopped at byte 14)"),
+        (#"{"id":"\uD800\"}"#, "not valid JSON (reading stopped at byte 14)"),
         (#"{"id":"\uDC00"}"#, "not valid JSON (reading stopped at byte 8)"),
         (#"{"id":"x","data":{"a":1,"b":2,"a":3}}"#, #"not valid JSON: the key "a" appears twice in one object (again at byte 31)"#),
         (#"{"id":"x","id":"y"}"#, #"not valid JSON: the key "id" appears twice in one object (again at byte 11)"#),

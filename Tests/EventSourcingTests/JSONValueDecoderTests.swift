@@ -47,6 +47,21 @@ import Testing
     }
 
     /// An integer beyond Int64 parses as a double, rounded: decoded, it would be another number.
+    /// Text that is not JSON is named with the byte where reading stopped, and why.
+    @Test(arguments: [
+        ("[1,2,", "not valid JSON (reading stopped at byte 6)"),
+        (#"{"a":1,"a":2}"#, #"not valid JSON: the key "a" appears twice in one object (again at byte 8)"#),
+        ("[1] x", "not valid JSON (reading stopped at byte 5)"),
+    ])
+    func badTextNamesWhereReadingStopped(text: String, message: String) {
+        #expect {
+            try JSONValueDecoder().decode([Int].self, from: Array(text.utf8))
+        } throws: { error in
+            guard case DecodingError.dataCorrupted(let context) = error else { return false }
+            return context.debugDescription == message
+        }
+    }
+
     @Test func anIntegerADoubleMayHaveRoundedIsRefused() throws {
         let decoder = JSONValueDecoder()
         #expect(throws: DecodingError.self) { try decoder.decode(UInt64.self, from: Array("18446744073709551000".utf8)) }
