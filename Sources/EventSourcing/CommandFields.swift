@@ -165,9 +165,14 @@ public struct CommandRejection: Error, Hashable, Sendable, CustomStringConvertib
         self.reason = reason
     }
 
-    /// A rejection carrying a domain rejection's readable text.
+    /// A rejection carrying a domain rejection's readable text, and the field it is about when it
+    /// names one (`FieldRejection`).
     public init(_ rejection: some Error & CustomStringConvertible) {
-        self.init(rejection.description)
+        if let fielded = rejection as? any FieldRejection, let (field, rule) = fielded.fieldAtFault {
+            self.init(field: field, rule)
+        } else {
+            self.init(rejection.description)
+        }
     }
 
     public var description: String { field.map { "\($0): \(reason)" } ?? reason }
@@ -185,4 +190,11 @@ extension String {
     public var holdsControlCharacter: Bool {
         unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
+}
+
+/// A decider's rejection that can be about one field of the command, so that `CommandRejection`
+/// names it (`data.phone_number: is not E.164 ...`) as it names a field the parsing refused.
+public protocol FieldRejection: CustomStringConvertible {
+    /// The field's JSON path and the rule it broke; nil when the rejection is about the command.
+    var fieldAtFault: (field: String, rule: String)? { get }
 }

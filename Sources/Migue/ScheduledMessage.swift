@@ -69,7 +69,7 @@ public enum ScheduledMessage: Decider {
         }
     }
 
-    public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Rejection: Error, Hashable, Sendable, FieldRejection {
         case alreadyScheduled(UUID)
         case notScheduled(UUID)
         case invalidPhoneNumber(String)
@@ -82,8 +82,7 @@ public enum ScheduledMessage: Decider {
             switch self {
             case .alreadyScheduled(let id): "scheduled message \(short(id)): already scheduled"
             case .notScheduled(let id): "scheduled message \(short(id)): not scheduled"
-            case .invalidPhoneNumber:
-                "phone_number is not E.164 (a + and 8 to 15 digits, the first not 0)"
+            case .invalidPhoneNumber: "phone_number \(User.notE164)"
             case .notTheUsersPhone(let id, let user, _):
                 "scheduled message \(short(id)): phone_number is not the phone number of user \(short(user))"
             case .invalidTransition(let id, let from, let to):
@@ -91,6 +90,14 @@ public enum ScheduledMessage: Decider {
             case .errorMessageRequired(let id): "scheduled message \(short(id)): failing needs an error_message"
             case .errorMessageOnlyWhenFailed(let id, let to):
                 "scheduled message \(short(id)): error_message goes only with status failed, not \(to.rawValue)"
+            }
+        }
+
+        public var fieldAtFault: (field: String, rule: String)? {
+            switch self {
+            case .invalidPhoneNumber: ("data.phone_number", User.notE164)
+            case .notTheUsersPhone(_, let user, _): ("data.phone_number", "is not the phone number of user \(short(user))")
+            default: nil
             }
         }
     }

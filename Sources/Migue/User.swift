@@ -72,7 +72,7 @@ public enum User: Decider {
         }
     }
 
-    public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Rejection: Error, Hashable, Sendable, FieldRejection {
         case invalidPhoneNumber(String)
         case alreadyRegistered(UUID)
         case notRegistered(UUID)
@@ -80,13 +80,17 @@ public enum User: Decider {
 
         public var description: String {
             switch self {
-            case .invalidPhoneNumber:
-                "phone_number is not E.164 (a + and 8 to 15 digits, the first not 0)"
+            case .invalidPhoneNumber: "phone_number \(User.notE164)"
             case .alreadyRegistered(let user): "user \(short(user)): already registered"
             case .notRegistered(let user): "user \(short(user)): not registered"
             case .anotherConversationActive(let user, let conversation):
                 "user \(short(user)): conversation \(short(conversation)) is already active"
             }
+        }
+
+        public var fieldAtFault: (field: String, rule: String)? {
+            guard case .invalidPhoneNumber = self else { return nil }
+            return ("data.phone_number", User.notE164)
         }
     }
 
@@ -136,6 +140,9 @@ public enum User: Decider {
         }
         return state
     }
+
+    /// The rule a phone number breaks when it is not E.164.
+    static let notE164 = "is not E.164 (a + and 8 to 15 digits, the first not 0)"
 
     /// Whether `text` matches `^[+][1-9][0-9]{7,14}$`, the seed's `chk_phone_e164`.
     public static func isE164(_ text: String) -> Bool {

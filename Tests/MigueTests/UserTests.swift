@@ -93,6 +93,11 @@ import Testing
     @Test func rejectionsReadWell() {
         #expect(User.Rejection.invalidPhoneNumber("+1").description
             == "phone_number is not E.164 (a + and 8 to 15 digits, the first not 0)")
+        // Handled as a command, the rejection names its field as the parsing's rejections do.
+        #expect(CommandRejection(User.Rejection.invalidPhoneNumber("+1")).description
+            == "data.phone_number: is not E.164 (a + and 8 to 15 digits, the first not 0)")
+        #expect(CommandRejection(User.Rejection.invalidPhoneNumber("+1")).field == "data.phone_number")
+        #expect(CommandRejection(User.Rejection.alreadyRegistered(F.userID)).field == nil)
         #expect(User.Rejection.anotherConversationActive(user: Self.user, conversation: Self.first.conversationID).description
             == "user \(Self.user.uuidString.lowercased().prefix(8))...: conversation "
             + "\(Self.first.conversationID.uuidString.lowercased().prefix(8))... is already active")
