@@ -14,7 +14,7 @@ struct History: AsyncParsableCommand {
     @Argument(help: "The stream, category-id, e.g. migue.reminder-7f3e...")
     var stream: String
 
-    @Option(help: "From this stream version.")
+    @Option(parsing: .unconditional, help: "From this stream version.")
     var from: UInt64 = 0
 
     func validate() throws { _ = try Arguments.stream(stream) }

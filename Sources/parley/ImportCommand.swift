@@ -27,7 +27,7 @@ struct ImportChatterbot: AsyncParsableCommand {
     @Option(help: "Comma-separated languages: folder names (english) or ISO codes (en). Default: every installed language.")
     var languages: String?
 
-    @Option(help: "At most this many corpus conversations from each language.")
+    @Option(parsing: .unconditional, help: "At most this many corpus conversations from each language.")
     var limit: Int?
 
     @Option(help: "The folder holding chatterbot_corpus/, as tools/setup installs it (else PARLEY_CORPUS, else $PARLEY_HOME/corpus).")

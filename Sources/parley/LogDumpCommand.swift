@@ -15,10 +15,10 @@ struct LogDump: AsyncParsableCommand {
     @Option(help: "Only this stream (category-id).")
     var stream: String?
 
-    @Option(help: "From this global position ($all) or stream version (--stream).")
+    @Option(parsing: .unconditional, help: "From this global position ($all) or stream version (--stream).")
     var from: UInt64 = 0
 
-    @Option(help: "At most this many events.")
+    @Option(parsing: .unconditional, help: "At most this many events.")
     var limit: Int = .max
 
     func validate() throws {

@@ -16,16 +16,16 @@ struct LogStressWriter: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Concurrent appenders.")
+    @Option(parsing: .unconditional, help: "Concurrent appenders.")
     var appenders = 4
 
-    @Option(help: "Largest batch, in events.")
+    @Option(parsing: .unconditional, help: "Largest batch, in events.")
     var maximumBatch = 50
 
-    @Option(help: "Segment size in bytes (small values exercise rolling).")
+    @Option(parsing: .unconditional, help: "Segment size in bytes (small values exercise rolling).")
     var segmentSize: Int64 = 256 << 10
 
-    @Option(help: "Events in every fifth batch of the first appender (0: none); over a block's worth, such a batch has blocks of its own.")
+    @Option(parsing: .unconditional, help: "Events in every fifth batch of the first appender (0: none); over a block's worth, such a batch has blocks of its own.")
     var largeBatch = 0
 
     @Flag(help: "Exit when standard input reaches its end, so that a writer outlives no test process that holds the other end.")

@@ -16,7 +16,7 @@ struct Project: AsyncParsableCommand {
     @Flag(help: "After catching up, keep applying new events until interrupted.")
     var follow = false
 
-    @Option(help: "Events per transaction.")
+    @Option(parsing: .unconditional, help: "Events per transaction.")
     var batchSize = 1000
 
     @Option(help: "Only this projection (default: all).")

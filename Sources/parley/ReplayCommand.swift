@@ -19,7 +19,7 @@ struct Replay: AsyncParsableCommand {
     @Option(help: "Include the events recorded up to this RFC 3339 time: the log up to the first event recorded after it.")
     var asOf: String?
 
-    @Option(help: "Include the events before this global position.")
+    @Option(parsing: .unconditional, help: "Include the events before this global position.")
     var atPosition: UInt64?
 
     @Option(help: "The schema to build into.")

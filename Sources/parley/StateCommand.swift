@@ -26,7 +26,7 @@ struct StateCommand: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "The state after the events recorded at or before this RFC 3339 time.")
     var asOf: String?
 
-    @Option(name: .customLong("at-position"), help: "The state after the events at log positions before this one.")
+    @Option(name: .customLong("at-position"), parsing: .unconditional, help: "The state after the events at log positions before this one.")
     var atPosition: UInt64?
 
     func validate() throws {

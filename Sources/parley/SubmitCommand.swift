@@ -23,7 +23,7 @@ struct Submit: AsyncParsableCommand {
     @Argument(help: "A file of JSON lines, or - for standard input.")
     var file = "-"
 
-    @Option(help: "Commands per fdatasync: their results are printed once it covered them, so every printed result is durable. 1 syncs each command on its own.")
+    @Option(parsing: .unconditional, help: "Commands per fdatasync: their results are printed once it covered them, so every printed result is durable. 1 syncs each command on its own.")
     var syncEvery = 1000
 
     func validate() throws {

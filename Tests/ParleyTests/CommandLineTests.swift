@@ -105,6 +105,21 @@ enum ParleyBinary {
         #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
     }
 
+    /// A negative number is taken as the option's value and refused for what it is, not as a
+    /// missing value; so is another option given where a number goes.
+    @Test(arguments: [
+        (["log", "dump", "--limit", "-3"], "--limit must be at least 1"),
+        (["log", "dump", "--from", "-1"], "The value '-1' is invalid for '--from <from>'"),
+        (["submit", "--sync-every", "-1", "-"], "--sync-every must be at least 1"),
+        (["import", "chatterbot", "--limit", "-3"], "--limit must be at least 1"),
+        (["log", "dump", "--limit", "--json"], "The value '--json' is invalid for '--limit <limit>'"),
+    ])
+    func aNegativeNumberIsRefusedAsAValue(arguments: [String], message: String) throws {
+        let outcome = try ParleyBinary.run(arguments, input: "")
+        #expect(outcome.status == 64)
+        #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
+    }
+
     /// An unknown product is refused before anything runs, with the subcommand's own usage.
     @Test(arguments: [
         ["verify", "nosuch"], ["rebuild", "nosuch"], ["project", "--projection", "nosuch"], ["replay", "nosuch", "--into", "x", "--at-position", "1"],

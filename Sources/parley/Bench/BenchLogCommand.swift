@@ -13,7 +13,7 @@ struct BenchLog: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Events in the large log used for read, size and open measurements.")
+    @Option(parsing: .unconditional, help: "Events in the large log used for read, size and open measurements.")
     var events = 1_000_000
 
     @Option(help: "Scratch folder on the disk to measure (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")

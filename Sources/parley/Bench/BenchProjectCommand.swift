@@ -15,13 +15,13 @@ struct BenchProject: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Message events to project.")
+    @Option(parsing: .unconditional, help: "Message events to project.")
     var messages = 200_000
 
-    @Option(help: "Rows loaded one INSERT per transaction (a sample: that path is slow by design).")
+    @Option(parsing: .unconditional, help: "Rows loaded one INSERT per transaction (a sample: that path is slow by design).")
     var perEventSample = 5_000
 
-    @Option(help: "Events per runner transaction.")
+    @Option(parsing: .unconditional, help: "Events per runner transaction.")
     var batchSize = 1000
 
     @Option(help: "Scratch folder for the log (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")

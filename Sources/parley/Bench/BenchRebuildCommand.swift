@@ -14,7 +14,7 @@ struct BenchRebuild: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Approximate number of events in the log (messages through the deciders; inbound ones also move a window).")
+    @Option(parsing: .unconditional, help: "Approximate number of events in the log (messages through the deciders; inbound ones also move a window).")
     var events = 1_000_000
 
     @Option(help: "Scratch folder for the log (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")

@@ -18,13 +18,13 @@ struct BenchSubmit: AsyncParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(help: "Message commands per case.")
+    @Option(parsing: .unconditional, help: "Message commands per case.")
     var commands = 200_000
 
-    @Option(help: "Concurrent submitters in the durable case (they share fdatasyncs through group commit).")
+    @Option(parsing: .unconditional, help: "Concurrent submitters in the durable case (they share fdatasyncs through group commit).")
     var submitters = 64
 
-    @Option(help: "Concurrent submitters in the concurrent buffered case.")
+    @Option(parsing: .unconditional, help: "Concurrent submitters in the concurrent buffered case.")
     var bufferedSubmitters = 4
 
     @Option(help: "Scratch folder on the disk to measure (made by the benchmark and removed afterwards; an existing folder it did not make is refused).")
@@ -33,7 +33,7 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(help: "The folder holding chatterbot_corpus/, as tools/setup installs it (else PARLEY_CORPUS, else $PARLEY_HOME/corpus).")
     var corpus = ParleyHome.corpus
 
-    @Option(help: "Commands per fdatasync in the bulk case (parley submit's --sync-every).")
+    @Option(parsing: .unconditional, help: "Commands per fdatasync in the bulk case (parley submit's --sync-every).")
     var syncEvery = 1000
 
     @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as one parley submit of setup and messages), bulk-cold (the same with the state cache emptied after the setup, as a new process), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
