@@ -16,7 +16,13 @@ public struct Migrator {
 
     /// A file and where it stands in the database.
     public struct Entry: Sendable, Equatable, Encodable {
-        public enum State: String, Sendable, Encodable { case applied, pending }
+        /// `changed`, `missing` and `out-of-order` are what `listing` reports where `status` throws:
+        /// an applied file whose bytes changed, one no longer in the folder, a pending file that
+        /// sorts before an applied one.
+        public enum State: String, Sendable, Encodable {
+            case applied, pending, changed, missing
+            case outOfOrder = "out-of-order"
+        }
         public var schema: String
         public var file: String
         public var state: State
@@ -40,25 +46,39 @@ public struct Migrator {
     ///
     /// Throws when an applied file changed, disappeared, or a pending file sorts before an applied one.
     public func status(schema: String? = nil) throws(MigrationError) -> [Entry] {
+        let (entries, problem) = try listing(schema: schema)
+        if let problem { throw problem }
+        return entries
+    }
+
+    /// As `status`, but a changed, missing or out-of-order file is listed in that state, and the
+    /// first such problem is returned beside the list instead of thrown (`parley migrate --status`).
+    public func listing(schema: String? = nil) throws(MigrationError) -> (entries: [Entry], problem: MigrationError?) {
         let applied = try appliedRecords().filter { record in schema.map { record.schema == $0 } ?? true }
         var entries: [Entry] = []
-        for record in applied {
-            guard let file = files.first(where: { $0.schema == record.schema && $0.fileName == record.file }) else {
-                throw .missing(file: record.name)
-            }
-            guard file.checksum == record.checksum else {
-                throw .changed(file: record.name, recorded: record.checksum, current: file.checksum)
+        var problems: [MigrationError] = []
+        for var record in applied {
+            if let file = files.first(where: { $0.schema == record.schema && $0.fileName == record.file }) {
+                if file.checksum != record.checksum {
+                    problems.append(.changed(file: record.name, recorded: record.checksum, current: file.checksum))
+                    record.state = .changed
+                }
+            } else {
+                problems.append(.missing(file: record.name))
+                record.state = .missing
             }
             entries.append(record)
         }
         let appliedNames = Set(applied.map(\.name))
         for file in files where !appliedNames.contains(file.name) {
+            var state = Entry.State.pending
             if let later = applied.first(where: { $0.schema == file.schema && $0.file > file.fileName }) {
-                throw .outOfOrder(pending: file.name, applied: later.name)
+                problems.append(.outOfOrder(pending: file.name, applied: later.name))
+                state = .outOfOrder
             }
-            entries.append(Entry(schema: file.schema, file: file.fileName, state: .pending, checksum: file.checksum))
+            entries.append(Entry(schema: file.schema, file: file.fileName, state: state, checksum: file.checksum))
         }
-        return entries
+        return (entries, problems.first)
     }
 
     /// Applies every pending file in order and returns the entries of those it applied; each is

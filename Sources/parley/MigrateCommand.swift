@@ -27,9 +27,11 @@ struct Migrate: ParsableCommand {
         let connection = try Connection(location.conninfo, logger: options.logger)
         let migrator = Migrator(connection: connection, files: files, logger: options.logger)
         if status {
-            let entries = try migrator.status()
+            // Every file is listed, a changed or missing one in that state; then the run fails on it.
+            let (entries, problem) = try migrator.listing()
             entries.forEach(report)
             if entries.isEmpty && !options.json { print("no migrations in \(directory)") }
+            if let problem { throw problem }
         } else {
             // Each file is reported as it commits: when a later one fails, those before it stay applied.
             let applied = try migrator.migrate(onApplied: report)

@@ -72,6 +72,30 @@ import TestSupport
         }
     }
 
+    /// `--status` lists every file even when an applied one changed, marks that one, then fails
+    /// on it; a pending file is still listed as pending.
+    @Test func statusListsAChangedFileAsChangedAndFails() throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let folder = NSTemporaryDirectory() + "parley-migrations-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func write(_ path: String, _ file: String, _ sql: String) throws {
+            try FileManager.default.createDirectory(atPath: folder + "/" + path, withIntermediateDirectories: true)
+            try sql.write(toFile: folder + "/\(path)/\(file)", atomically: true, encoding: .utf8)
+        }
+        try write("parley", "0001_bookkeeping.sql", try String(contentsOfFile: Self.migrations + "/parley/0001_bookkeeping.sql", encoding: .utf8))
+        try write("aaa", "0001_aaa.sql", "CREATE SCHEMA IF NOT EXISTS aaa; CREATE TABLE aaa.t (id int);")
+        let applied = try ParleyBinary.run(["migrate", "--migrations", folder, "--database-url", database.conninfo])
+        #expect(applied.status == 0, "\(applied.standardError)")
+        try write("aaa", "0001_aaa.sql", "CREATE SCHEMA IF NOT EXISTS aaa; CREATE TABLE aaa.t (id bigint);")
+        try write("aaa", "0002_more.sql", "CREATE TABLE aaa.u (id int);")
+        let outcome = try ParleyBinary.run(["migrate", "--status", "--migrations", folder, "--database-url", database.conninfo])
+        #expect(outcome.status == 1)
+        let lines = outcome.standardOutput.split(separator: "\n").map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+        #expect(lines == ["applied parley/0001_bookkeeping.sql", "changed aaa/0001_aaa.sql", "pending aaa/0002_more.sql"])
+        #expect(outcome.standardError.contains("aaa/0001_aaa.sql has changed since it was applied"), "\(outcome.standardError)")
+    }
+
     /// Ctrl-C during a long migration cancels its statement on the server at once (it does not run
     /// on after the process is gone, holding its locks) and exits 130, the file not recorded.
     @Test func ctrlCCancelsTheStatementUnderWay() throws {
