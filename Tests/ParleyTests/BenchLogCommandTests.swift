@@ -51,6 +51,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder), "the benchmark's folder is removed at the end")
     }
 
+    /// A commands file that cannot be written names its path and why, and the run fails.
+    @Test func anUnwritableCommandsFileIsNamed() throws {
+        let corpus = try makeCorpus()
+        let folder = NSTemporaryDirectory() + "parley-bench-\(UUID().uuidString)"
+        defer { [corpus, folder].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let target = folder + "-missing/commands.jsonl"
+        let outcome = try ParleyBinary.run([
+            "bench", "submit", "--commands", "10", "--only", "bulk", "--corpus", corpus, "--directory", folder, "--write-commands", target,
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("cannot write --write-commands \(target): No such file or directory"), "\(outcome.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the benchmark's folder is removed")
+    }
+
+    /// A server that cannot be reached fails the run with that reason alone: no database was
+    /// made, so none is reported as left behind.
+    @Test func anUnreachableServerLeavesNoDatabaseToRemove() throws {
+        let corpus = try makeCorpus()
+        let folder = NSTemporaryDirectory() + "parley-bench-\(UUID().uuidString)"
+        defer { [corpus, folder].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let outcome = try ParleyBinary.run([
+            "bench", "project", "--messages", "10", "--per-event-sample", "1", "--corpus", corpus, "--directory", folder,
+            "--database-url", "host=127.0.0.1 port=1 dbname=x connect_timeout=2",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("Connection refused"), "\(outcome.standardError)")
+        #expect(!outcome.standardError.contains("could not remove"), "\(outcome.standardError)")
+    }
+
     @Test(arguments: [
         (["bench", "log", "--only", "single,batch"], "--only: unknown case \"batch\"; the cases are single, concurrent, batches, large"),
         (["bench", "log", "--events", "0"], "--events must be at least 1"),

@@ -3,6 +3,7 @@ import EventLog
 import EventSourcing
 import Foundation
 import Ingest
+import SystemPackage
 
 /// `parley bench submit`: decide + append of corpus message commands through the router, as
 /// `parley submit` does (JSON text in, MigueService, FileEventLog).
@@ -57,6 +58,16 @@ struct BenchSubmit: AsyncParsableCommand {
         try await leftovers.guarding { try await runCases(leftovers) }
     }
 
+    /// Writes `text` to `path`, naming the path and the system's reason when it cannot.
+    private static func write(_ text: String, to path: String) throws {
+        do {
+            let file = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            try file.closeAfter { _ = try file.writeAll(text.utf8) }
+        } catch let error as Errno {
+            throw CommandFailure("cannot write --write-commands \(path): \(error)")
+        }
+    }
+
     private func runCases(_ leftovers: BenchLeftovers) async throws {
         let progress = BenchProgress(json: options.json)
         let cases = try BenchCases(only, known: Self.cases)
@@ -66,7 +77,7 @@ struct BenchSubmit: AsyncParsableCommand {
         if let writeCommands {
             var text = workload.setup.map { $0.json.encoded + "\n" }.joined()
             for line in workload.messages { text += String(decoding: line, as: UTF8.self) + "\n" }
-            try Data(text.utf8).write(to: URL(fileURLWithPath: writeCommands))
+            try Self.write(text, to: writeCommands)
         }
         var report = SubmitBenchReport(
             commands: commands, setupCommands: workload.setup.count, conversations: workload.conversations,

@@ -11,9 +11,10 @@ struct ScratchBenchDatabase {
     let name: String
     let conninfo: String
 
-    /// Creates and migrates the database. Its drop is registered before the `CREATE DATABASE`: a
-    /// signal during that statement cancels it on the server and waits for it to end before the
-    /// drop (a drop could not see a database still being created, which would then stay).
+    /// Creates and migrates the database. Its drop is registered once the server is connected (a
+    /// failed connection created nothing to drop) and before the `CREATE DATABASE`: a signal during
+    /// that statement cancels it on the server and waits for it to end before the drop (a drop
+    /// could not see a database still being created, which would then stay).
     init(server: String, logger: Logger, migrations: String = "migrations", leftovers: BenchLeftovers) throws {
         let name = "parley_bench_\(UUID().uuidString.lowercased().prefix(8))"
         guard let conninfo = ConnectionString.replacingDatabase(in: server, with: name) else {
@@ -23,11 +24,11 @@ struct ScratchBenchDatabase {
         self.conninfo = conninfo
         let files = try MigrationFile.load(from: migrations)
         let creation = QueryCancellation(), creating = NSLock()
+        let connection = try QueryCancellation.$current.withValue(creation) { try Connection(server, logger: logger) }
         leftovers.add("the database \(name)") {
             creation.cancel(reason: "the benchmark was stopped")
             try creating.withLock { try Self.drop(name, on: server) }
         }
-        let connection = try QueryCancellation.$current.withValue(creation) { try Connection(server, logger: logger) }
         _ = try creating.withLock { try connection.execute("CREATE DATABASE \(name)") }
         try Migrator(connection: try Connection(conninfo, logger: logger), files: files, logger: logger).migrate()
     }
