@@ -107,6 +107,27 @@ import Testing
         #expect(second.rejections.isEmpty)
     }
 
+    /// Over an import that writes every table, no statement reads the server's clock, draws a
+    /// random id or names its schema: the same events build the live schema, a replay and a
+    /// rebuild's shadow alike.
+    @Test func noStatementOfAnyTableUsesTheServersClockRandomIdsOrASchema() async throws {
+        let plan = try plan("en", limit: 4)
+        let store = InMemoryEventStore()
+        let run = try await CommandRun.run(plan.commands, through: CommandRouter(store: store))
+        #expect(run.rejections.isEmpty)
+        var tables: Set<String> = []
+        for record in await store.readAll(from: .start, limit: 100_000) {
+            for statement in try Projector.statements(for: record) {
+                #expect(!statement.sql.contains("now()") && !statement.sql.contains("gen_random_uuid"), "\(statement.sql)")
+                #expect(!statement.sql.contains("migue."), "\(statement.sql)")
+                if let table = statement.sql.firstMatch(of: /^(?:INSERT INTO|UPDATE|DELETE FROM) ([a-z_0-9]+)/)?.1 {
+                    tables.insert(String(table))
+                }
+            }
+        }
+        #expect(tables == Set(Projector.tables))
+    }
+
     @Test func everyTableGetsRowsFromFourConversations() throws {
         let plan = try plan("en", limit: 4)
         #expect(plan.rows.list.filter { $0.rows == 0 }.map(\.table) == [])

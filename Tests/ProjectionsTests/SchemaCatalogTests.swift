@@ -1,3 +1,4 @@
+import Migue
 import TestSupport
 import Postgres
 import Testing
@@ -69,6 +70,30 @@ import Testing
         for row in rows {
             #expect(try row.decode("secured", as: Bool.self), "\(row["relname"] ?? "")")
             #expect(try row.decode("policies", as: Int.self) == 1, "\(row["relname"] ?? "")")
+        }
+    }
+
+    /// Specs/migue-schema.md: RLS on all thirteen tables; one owner policy, `USING` equal to
+    /// `WITH CHECK`, on each user-owned table; none on the two operational ones.
+    @Test func everyMigueTableHasRowLevelSecurityAndTheOwnersPolicy() throws {
+        let connection = try MigratedDatabase.connect()
+        let rows = try connection.query(
+            """
+            SELECT c.relname, c.relrowsecurity AS secured,
+              (SELECT count(*) FROM pg_policies p WHERE p.schemaname = 'migue' AND p.tablename = c.relname) AS policies,
+              (SELECT count(*) FROM pg_policies p WHERE p.schemaname = 'migue' AND p.tablename = c.relname
+                AND p.policyname = c.relname || '_owner' AND p.cmd = 'ALL' AND p.qual = p.with_check) AS owner_policies
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'migue' AND c.relkind = 'r'
+            ORDER BY c.relname
+            """)
+        let operational: Set<String> = ["ai_usage_tracking", "webhook_failures"]
+        #expect(try Set(rows.map { try $0.decode("relname", as: String.self) }) == Set(Projector.tables))
+        for row in rows {
+            let table: String = try row.decode("relname")
+            #expect(try row.decode("secured", as: Bool.self), "\(table)")
+            let expected = operational.contains(table) ? 0 : 1
+            #expect(try row.decode("policies", as: Int.self) == expected, "\(table)")
+            #expect(try row.decode("owner_policies", as: Int.self) == expected, "\(table)")
         }
     }
 }
