@@ -31,6 +31,22 @@ import TestSupport
             _ = try? TestServer.connect().execute("DROP ROLE IF EXISTS \(reader)")
         }
 
+        /// A planned next version, caught up with the log by its own runner, not swapped in.
+        func caughtUpShadow() async throws
+            -> (admin: DatabaseSession, active: Rebuilder.Version, shadow: Rebuilder.Version, runner: ProjectionRunner)
+        {
+            let builder = rebuilder.builder
+            let admin = try DatabaseSession(builder.conninfo, logger: TestServer.logger)
+            let (active, shadow) = try await admin.run { try rebuilder.plan($0) }
+            let target = ProjectionRunner.Target(schema: shadow.schema, trackedVersion: shadow.version, bulk: true)
+            let runner = ProjectionRunner(
+                projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
+                logger: TestServer.logger, target: target)
+            try await runner.register()
+            try await runner.catchUp()
+            return (admin, active, shadow, runner)
+        }
+
         /// (status, schema) of each version, by version number.
         func versions() throws -> [String] {
             try Rebuilder.versions(of: "migue", connection: try database.connect()).map { "v\($0.version) \($0.status) \($0.schema)" }
@@ -163,14 +179,7 @@ import TestSupport
         let setup = try await Setup()
         defer { setup.tearDown() }
         let builder = setup.rebuilder.builder
-        let admin = try DatabaseSession(builder.conninfo, logger: TestServer.logger)
-        let (active, shadow) = try await admin.run { try setup.rebuilder.plan($0) }
-        let target = ProjectionRunner.Target(schema: shadow.schema, trackedVersion: shadow.version, bulk: true)
-        let shadowRunner = ProjectionRunner(
-            projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
-            logger: TestServer.logger, target: target)
-        try await shadowRunner.register()
-        try await shadowRunner.catchUp()
+        let (admin, active, shadow, shadowRunner) = try await setup.caughtUpShadow()
         // Appended and applied live after the shadow's last pass.
         let conversation = (id: UUID(namespace: Migue.namespace, name: "bulk-conversation-0"), phone: "+34620000000")
         for index in 0..<25 { try await BulkMessages.appendOne(index: 10_000 + index, conversation: conversation, to: builder.store) }
@@ -223,14 +232,7 @@ import TestSupport
         let setup = try await Setup()
         defer { setup.tearDown() }
         let builder = setup.rebuilder.builder
-        let admin = try DatabaseSession(builder.conninfo, logger: TestServer.logger)
-        let (active, shadow) = try await admin.run { try setup.rebuilder.plan($0) }
-        let target = ProjectionRunner.Target(schema: shadow.schema, trackedVersion: shadow.version, bulk: true)
-        let shadowRunner = ProjectionRunner(
-            projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
-            logger: TestServer.logger, target: target)
-        try await shadowRunner.register()
-        try await shadowRunner.catchUp()
+        let (_, active, shadow, _) = try await setup.caughtUpShadow()
         let head = Int64(try await builder.store.head().rawValue)
         let connection = try setup.database.connect()
         let (tables, position) = try setup.rebuilder.checkCounts(live: active, shadow: shadow, accept: [], connection: connection)
