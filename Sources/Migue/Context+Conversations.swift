@@ -62,9 +62,12 @@ extension Context {
 
     /// Releases the user's slot if it is still held by an activation that `command`'s conversation
     /// has ended: the release an earlier submission stopped before (contention, a crash), which
-    /// comes after the batch that marks the command as submitted.
-    func releaseLeftHeld(by command: MigueCommand) async throws -> [WrittenBatch] {
-        guard case .changeConversationStatus(let change) = command else { return [] }
+    /// comes after the batch that marks the command as submitted. Not when that submission wrote
+    /// its release: its ids are taken, and the slot is another command's business then.
+    func releaseLeftHeld(by command: MigueCommand, earlier: [WrittenBatch]) async throws -> [WrittenBatch] {
+        guard case .changeConversationStatus(let change) = command,
+            !earlier.contains(where: { $0.eventTypes.contains(User.Event.releasedType) })
+        else { return [] }
         let conversation = try await load(Conversation.self, MigueStream.conversation(change.conversationID)).state
         guard let userID = conversation.started?.userID else { return [] }
         let user = try await load(User.self, MigueStream.user(userID)).state

@@ -78,7 +78,7 @@ public struct MigueService: Sendable {
             digest: prepared.digest)
         do {
             if let earlier = try await context.earlierSubmission(of: command) {
-                return .accepted(earlier + (try await context.releaseLeftHeld(by: command)))
+                return .accepted(earlier + (try await context.releaseLeftHeld(by: command, earlier: earlier)))
             }
             return .accepted(try await context.run(command))
         } catch let rejected as Rejected {

@@ -17,9 +17,12 @@ extension User {
             case .registered: "migue.user.registered"
             case .profileChanged: "migue.user.profile-changed"
             case .activeConversationClaimed: "migue.user.active-conversation-claimed"
-            case .activeConversationReleased: "migue.user.active-conversation-released"
+            case .activeConversationReleased: Self.releasedType
             }
         }
+
+        /// The type name of `activeConversationReleased`.
+        static let releasedType = "migue.user.active-conversation-released"
 
         public var schemaVersion: UInt16 {
             switch self {

@@ -125,6 +125,30 @@ import Testing
         #expect(again.1.isEmpty)
     }
 
+    /// An earlier deactivation that wrote its release leaves a later one's lost release alone when
+    /// submitted again; the later one, submitted again, releases the slot itself.
+    @Test func aResubmittedDeactivationDoesNotReleaseForAnother() async throws {
+        let scenario = Scenario()
+        let conversation = F.id("twice")
+        let first = S.move(conversation, to: "archived", name: "archive-1", at: 2)
+        let second = S.move(conversation, to: "archived", name: "archive-2", at: 4)
+        try await scenario.given(S.register(), S.start(conversation), first, S.move(conversation, to: "active", name: "again", at: 3))
+        let user = MigueStream.user(F.userID)
+        let contended = MigueService(store: ContendedStore(base: scenario.store, contended: user), maxAttempts: 3)
+        await #expect(throws: ContentionError(stream: user, attempts: 3)) { try await contended.handle(second) }
+        let again = try await scenario.when(first)
+        guard case .accepted(let found) = again.0 else {
+            Issue.record("the first deactivation, again, was rejected: \(again.0)")
+            return
+        }
+        #expect(found.map(\.isDuplicate) == [true, true])
+        #expect(again.1.isEmpty)
+        #expect(try await scenario.state(User.self, user).activeConversation != nil, "still held, for the second to release")
+        let completed = try await scenario.when(second)
+        #expect(completed.1.map(\.1) == ["migue.user.active-conversation-released"])
+        #expect(try await scenario.state(User.self, user).activeConversation == nil)
+    }
+
     /// The send token is claimed once, on the first attempt, and found again on resubmission.
     @Test func aContendedSendClaimsItsTokenOnce() async throws {
         let scenario = Scenario()
