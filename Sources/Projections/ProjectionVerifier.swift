@@ -36,18 +36,10 @@ public struct ProjectionVerifier: Sendable {
         let (schema, position, live) = try await admin.run { connection in
             try connection.transaction { connection in
                 try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                let rows = try connection.query(
-                    """
-                    SELECT v.schema_name, c.next_position FROM parley.projection_versions v
-                    JOIN parley.projection_checkpoints c USING (projection, version)
-                    WHERE v.projection = $1 AND v.status = 'active'
-                    """, [projection.name])
-                guard let row = rows.first else {
+                guard let active = try Rebuilder.activeCheckpoint(of: projection.name, connection: connection) else {
                     throw SchemaBuilder.Refusal(description: "projection \(projection.name) has no active version: run parley project first")
                 }
-                let schema: String = try row.decode("schema_name")
-                let position = LogPosition(UInt64(try row.decode("next_position", as: Int64.self)))
-                return (schema, position, try TableFingerprint.of(schema: schema, connection: connection))
+                return (active.schema, active.position, try TableFingerprint.of(schema: active.schema, connection: connection))
             }
         }
         // A live version past this log's end was projected from another log: rebuilding the

@@ -116,17 +116,25 @@ extension Rebuilder {
     /// this log: it was projected from another log, or from this one before it was cut back, and a
     /// version built from this log would take the read model back.
     func refuseShorterLog(head: LogPosition, accept: RebuildAcceptance, connection: Connection) throws {
-        guard !accept.contains(.shorterLog) else { return }
+        guard !accept.contains(.shorterLog), let live = try Self.activeCheckpoint(of: projection.name, connection: connection),
+            live.position > head
+        else { return }
+        throw Refusal.shorterLog(
+            projection: projection.name, live: live.version, checkpoint: Int64(live.position.rawValue), head: Int64(head.rawValue))
+    }
+
+    /// The active version of `projection`, its schema and its checkpoint; nil before it first ran.
+    static func activeCheckpoint(of projection: String, connection: Connection) throws
+        -> (version: Int, schema: String, position: LogPosition)?
+    {
         let rows = try connection.query(
             """
-            SELECT v.version, c.next_position FROM parley.projection_versions v
-            JOIN parley.projection_checkpoints c ON c.projection = v.projection AND c.version = v.version
+            SELECT v.version, v.schema_name, c.next_position FROM parley.projection_versions v
+            JOIN parley.projection_checkpoints c USING (projection, version)
             WHERE v.projection = $1 AND v.status = 'active'
-            """, [projection.name])
-        guard let row = rows.first else { return }
-        let checkpoint: Int64 = try row.decode("next_position")
-        guard checkpoint > Int64(head.rawValue) else { return }
-        throw Refusal.shorterLog(projection: projection.name, live: try row.decode("version"), checkpoint: checkpoint, head: Int64(head.rawValue))
+            """, [projection])
+        guard let row = rows.first else { return nil }
+        return (try row.decode("version"), try row.decode("schema_name"), LogPosition(UInt64(try row.decode("next_position", as: Int64.self))))
     }
 
     /// Row counts of the tables both schemas have; `matches` is whether the counts are equal.

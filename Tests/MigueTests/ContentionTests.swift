@@ -78,20 +78,14 @@ import Testing
         let start = S.start(conversation)
         let (left, completed, appended) = try await contend(start, on: MigueStream.conversation(conversation), in: scenario)
         #expect(left == ["migue.user.active-conversation-claimed"])
-        guard case .accepted(let batches) = completed else {
-            Issue.record("the resubmission was rejected: \(completed)")
-            return
-        }
+        let batches = try #require(completed.batches, "the resubmission was rejected: \(completed)")
         // The claim is found already held for this command, so only the new batch is reported;
         // a third submission finds both.
         #expect(batches.map(\.eventTypes) == [["migue.conversation.started"]])
         #expect(batches.map(\.isDuplicate) == [false])
         #expect(appended == ["migue.conversation.started"])
         let again = try await scenario.service.handle(start)
-        guard case .accepted(let found) = again else {
-            Issue.record("the third submission was rejected: \(again)")
-            return
-        }
+        let found = try #require(again.batches, "the third submission was rejected: \(again)")
         #expect(found.map(\.eventTypes) == [["migue.user.active-conversation-claimed"], ["migue.conversation.started"]])
         #expect(found.map(\.isDuplicate) == [true, true])
         let user = try await scenario.state(User.self, MigueStream.user(F.userID))
@@ -108,19 +102,13 @@ import Testing
         let archive = S.move(conversation, to: "archived", name: "archive")
         let (left, completed, appended) = try await contend(archive, on: MigueStream.user(F.userID), in: scenario)
         #expect(left == ["migue.conversation.status-changed"])
-        guard case .accepted(let batches) = completed else {
-            Issue.record("the resubmission was rejected: \(completed)")
-            return
-        }
+        let batches = try #require(completed.batches, "the resubmission was rejected: \(completed)")
         #expect(batches.map(\.eventTypes) == [["migue.conversation.status-changed"], ["migue.user.active-conversation-released"]])
         #expect(batches.map(\.isDuplicate) == [true, false])
         #expect(appended == ["migue.user.active-conversation-released"])
         #expect(try await scenario.state(User.self, MigueStream.user(F.userID)).activeConversation == nil)
         let again = try await scenario.when(archive)
-        guard case .accepted(let found) = again.0 else {
-            Issue.record("the third submission was rejected: \(again.0)")
-            return
-        }
+        let found = try #require(again.0.batches, "the third submission was rejected: \(again.0)")
         #expect(found.map(\.isDuplicate) == [true, true])
         #expect(again.1.isEmpty)
     }
@@ -137,10 +125,7 @@ import Testing
         let contended = MigueService(store: ContendedStore(base: scenario.store, contended: user), maxAttempts: 3)
         await #expect(throws: ContentionError(stream: user, attempts: 3)) { try await contended.handle(second) }
         let again = try await scenario.when(first)
-        guard case .accepted(let found) = again.0 else {
-            Issue.record("the first deactivation, again, was rejected: \(again.0)")
-            return
-        }
+        let found = try #require(again.0.batches, "the first deactivation, again, was rejected: \(again.0)")
         #expect(found.map(\.isDuplicate) == [true, true])
         #expect(again.1.isEmpty)
         #expect(try await scenario.state(User.self, user).activeConversation != nil, "still held, for the second to release")
@@ -157,10 +142,7 @@ import Testing
         let (left, completed, appended) = try await contend(
             S.send(reminder, token: F.id("token"), name: "send"), on: MigueStream.reminder(reminder), in: scenario)
         #expect(left == ["migue.send-token.claimed"])
-        guard case .accepted(let batches) = completed else {
-            Issue.record("the resubmission was rejected: \(completed)")
-            return
-        }
+        let batches = try #require(completed.batches, "the resubmission was rejected: \(completed)")
         #expect(batches.map(\.eventTypes) == [["migue.reminder.status-changed"]])
         #expect(batches.map(\.isDuplicate) == [false])
         #expect(appended == ["migue.reminder.status-changed"])
@@ -180,5 +162,13 @@ import Testing
         #expect(left.count == 1 && left[0].hasPrefix("migue.window."), "\(left)")
         #expect(completed.appendedAnything)
         #expect(appended == ["migue.message.recorded"])
+    }
+}
+
+extension CommandResult {
+    /// The batches of an accepted command; nil when it was rejected.
+    fileprivate var batches: [WrittenBatch]? {
+        guard case .accepted(let batches) = self else { return nil }
+        return batches
     }
 }
