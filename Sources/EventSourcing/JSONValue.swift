@@ -85,7 +85,30 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
+    /// The first NaN or infinity in the value (keys in sorted order), with where it is inside
+    /// (`.scores[2]`, or empty for the value itself); nil when every number is finite.
+    var nonFiniteNumber: (number: Double, path: String)? {
+        switch self {
+        case .null, .bool, .integer, .string: return nil
+        case .double(let number): return number.isFinite ? nil : (number, "")
+        case .array(let values):
+            for (index, value) in values.enumerated() {
+                if let (number, inner) = value.nonFiniteNumber { return (number, "[\(index)]" + inner) }
+            }
+            return nil
+        case .object(let members):
+            for key in members.keys.sorted() {
+                if let (number, inner) = members[key]!.nonFiniteNumber { return (number, "." + key + inner) }
+            }
+            return nil
+        }
+    }
+
     /// The compact JSON text with sorted keys: equal values give equal bytes.
+    ///
+    /// The value must hold finite numbers only, as parsing and `JSONValue.number` make them; a
+    /// `.double(.nan)` or an infinity made by hand stops the program here. `JSONValueEncoder`
+    /// throws for one instead.
     public var encoded: String {
         var output: [UInt8] = []
         JSONWriter.write(self, into: &output)

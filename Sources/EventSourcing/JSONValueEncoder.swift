@@ -186,7 +186,7 @@ struct ValueEncoding: Encoder {
         if T.self == Timestamp.self { return .timestamp(same(value, as: Timestamp.self)) }
         if T.self == Bool.self { return .value(.bool(same(value, as: Bool.self))) }
         if T.self == Int.self { return .value(.integer(Int64(same(value, as: Int.self)))) }
-        if T.self == JSONValue.self { return .value(same(value, as: JSONValue.self)) }
+        if T.self == JSONValue.self { return .value(try JSONNumbers.finite(same(value, as: JSONValue.self), at: path())) }
         if T.self == Int64.self { return .value(.integer(same(value, as: Int64.self))) }
         if T.self == Int32.self { return .value(.integer(Int64(same(value, as: Int32.self)))) }
         if T.self == Double.self {
@@ -251,6 +251,14 @@ enum JSONNumbers {
             throw EncodingError.invalidValue(value, .init(codingPath: path, debugDescription: "JSON has no \(value)"))
         }
         return .number(value)
+    }
+
+    /// `value` itself when every number in it is finite: a `.double(.nan)` made by hand would
+    /// otherwise reach the writer, which has no text for it.
+    static func finite(_ value: JSONValue, at path: [any CodingKey]) throws -> JSONValue {
+        guard let (number, inner) = value.nonFiniteNumber else { return value }
+        let place = inner.isEmpty ? "" : " at \(inner)"
+        throw EncodingError.invalidValue(number, .init(codingPath: path, debugDescription: "JSON has no \(number)\(place)"))
     }
 
     static func exact(_ value: UInt64, at path: [any CodingKey]) throws -> JSONValue {

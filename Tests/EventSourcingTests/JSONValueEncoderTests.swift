@@ -61,6 +61,20 @@ import Testing
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(["x": Double.infinity]) }
     }
+
+    /// A `JSONValue` made by hand with a NaN inside is refused with where it is, not written.
+    @Test func refusesANonFiniteNumberInsideAJSONValue() throws {
+        struct Payload: Encodable { var data: JSONValue }
+        let payload = Payload(data: ["name": "x", "scores": [1, .double(-.infinity)]])
+        let error = try #require(throws: EncodingError.self) { try JSONValueEncoder().encode(payload) }
+        guard case .invalidValue(_, let context) = error else {
+            Issue.record("not invalidValue: \(error)")
+            return
+        }
+        #expect(context.codingPath.map(\.stringValue) == ["data"])
+        #expect(context.debugDescription == "JSON has no -inf at .scores[1]")
+        #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(JSONValue.double(.nan)) }
+    }
 }
 
 @Suite struct JSONValueEncoderKeyTests {
