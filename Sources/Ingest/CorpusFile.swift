@@ -65,7 +65,7 @@ public struct CorpusFile: Hashable, Sendable {
             guard let entries = list.sequence else {
                 throw ImportError("\(place):\(Self.line(list)): conversations: expected a list")
             }
-            let source = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+            let source = YAMLLines(yaml)
             for entry in entries {
                 var said = try Self.foldedConversation(entry, source: source, in: place) ?? []
                 if said.isEmpty {
@@ -131,7 +131,7 @@ public struct CorpusFile: Hashable, Sendable {
     /// column: the key's repeat in a block mapping. Nil when written otherwise (quoted, in a flow).
     private static func repeatLine(of key: String, after first: Mark, in yaml: String) -> Int? {
         let indent = String(repeating: " ", count: max(0, first.column - 1))
-        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = YAMLLines(yaml).lines
         guard first.line < lines.count else { return nil }
         for number in first.line..<lines.count {
             let line = lines[number]

@@ -58,6 +58,29 @@ import Testing
         ])
     }
 
+    /// Lines are counted where YAML counts them, so the entry found is the one the parser read:
+    /// CRLF (16 corpus files), a lone CR, NEL, and LS or PS inside a line of text.
+    @Test func theFoldedRepairCountsLinesAsYAMLDoes() throws {
+        let folded = "categories:\r\n- trivia\r\nconversations:\r\n- Two little ducks?\r\n  - '22'\r\n- - a\r\n  - b\r\n"
+        #expect(try parse(folded).conversations == [["Two little ducks?", "22"], ["a", "b"]])
+        #expect(try parse(folded.replacingOccurrences(of: "\r\n", with: "\r")).conversations == [["Two little ducks?", "22"], ["a", "b"]])
+        for separator in ["\u{2028}", "\u{2029}", "\u{85}"] {
+            let file = try parse("conversations:\n- - \"a\(separator)b\"\n  - c\n- Foo\n- Bar\n  - baz\n")
+            #expect(file.conversations.count == 3, "\(separator.unicodeScalars.first!.value)")
+            #expect(file.conversations[1] == ["Foo"])
+            #expect(file.conversations[2] == ["Bar", "baz"])
+        }
+        // A separator inside a repaired entry's items is kept as written, not turned into `\n`.
+        let kept = try parse("conversations:\n- Q?\n  - \"x\u{2028}\n    y\"\n")
+        #expect(kept.conversations == [["Q?", "x\u{2028}\ny"]])
+    }
+
+    @Test func aRepeatedKeyInACRLFFileIsNamedAtItsLine() throws {
+        #expect(throws: ImportError("english/odd.yml: not valid YAML: line 4: the key conversations comes a second time in one mapping (first in line 2)")) {
+            try parse("categories: [x]\r\nconversations:\r\n- - Hi\r\nconversations:\r\n- - Bye\r\n")
+        }
+    }
+
     @Test func oddScalarsStayTheTextWritten() throws {
         let file = try parse("""
             categories: trivia
