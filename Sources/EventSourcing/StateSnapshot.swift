@@ -103,15 +103,23 @@ extension Decider where State: Encodable {
             throw StateInspectionError.foreignEvent(stream, found: other.stream)
         }
         let state = fold(try kept.map(decode))
-        let json: JSONValue?
+        // Built as a value, not text parsed back: a state may nest as deep as a command's
+        // `preferences` (512) and more, which the parser refuses.
+        let json: JSONValue
         do {
-            json = JSONValue(parsing: try JSONEncoder().encode(state))
-        } catch {
-            throw StateInspectionError.unencodable(stream, reason: "\(error)")
+            json = try JSONValueEncoder().encodeValue(state)
+        } catch let error as EncodingError {
+            throw StateInspectionError.unencodable(stream, reason: Self.reason(error))
         }
-        guard let json else { throw StateInspectionError.unencodable(stream, reason: "not one JSON value") }
         return StateSnapshot(
             stream: stream, version: last.version, position: last.position, recordedAt: last.recordedAt,
             events: kept.count, state: json)
+    }
+
+    /// Where and why, without the value itself, which may hold a user's data.
+    private static func reason(_ error: EncodingError) -> String {
+        guard case .invalidValue(_, let context) = error else { return "an encoding error" }
+        let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return "\(context.debugDescription)\(path.isEmpty ? "" : " at \(path)")"
     }
 }

@@ -100,6 +100,18 @@ import Testing
         #expect(claim["conversation_id"] == .string(Self.c1.uuidString))
     }
 
+    /// Preferences as deep as a command may send (`submit` takes 512 levels) show in the state,
+    /// which wraps them two levels deeper than the parser would read back.
+    @Test func aUserWithPreferencesAsDeepAsACommandMaySendShowsItsState() async throws {
+        var deep: JSONValue = "bottom"
+        for _ in 0..<509 { deep = .array([deep]) }
+        let scenario = Scenario()
+        try await scenario.given(F.command("deep", "user.register", ["phone_number": .string(F.phone), "preferences": ["x": deep]]))
+        let snapshot = try await Self.state(scenario, MigueStream.user(F.userID), .head)
+        guard case .object(let state) = snapshot.state, case .object(let profile) = state["profile"] else { throw Unexpected() }
+        #expect(profile["preferences"] == ["x": deep])
+    }
+
     @Test func everyMigueCategoryFoldsToItsStateAtItsLastEvent() async throws {
         let scenario = Scenario()
         for command in RecordScript.commands + [S.reminder(Self.r1), S.send(Self.r1, token: F.id("token"), name: "send")] {
