@@ -79,8 +79,14 @@ struct ImportChatterbot: AsyncParsableCommand {
             var text = "command \(error.line) of \(commands.count)\(command) failed: \(error.underlying). "
                 + "The \(error.line - 1) commands before it were handled (\(tally.eventsAppended) events appended, "
                 + "\(tally.rejected) rejected), though what they appended may not all be stored when the failure was the log's; "
-                + "it may have stored part of its events. Run the same import again to go on: what is stored is recognised, "
-                + "not appended twice."
+                + "it may have stored part of its events. "
+            if case .corrupt? = error.underlying as? LogError {
+                // Running again meets the same damage: it is not a torn write the open would cut.
+                text += "The log is damaged where the error says: `parley log verify` reports what is sound; "
+                    + "an import cannot go on in it until the damage is dealt with."
+            } else {
+                text += "Run the same import again to go on: what is stored is recognised, not appended twice."
+            }
             if case .failure(let closing) = closed { text += " Closing the log failed too: \(closing)." }
             throw CommandFailure(text)
         }

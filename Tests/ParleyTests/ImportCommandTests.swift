@@ -149,6 +149,25 @@ import Testing
         #expect(counts["rejected"] as? Int == 1)
     }
 
+    /// Damage the rerun would meet again is not met with "run the same import again".
+    @Test func anImportThatMeetsADamagedBlockSaysSoInsteadOfAdvisingARerun() throws {
+        let corpus = try makeCorpus()
+        let log = SubmitFixture.scratch()
+        defer { [corpus, log].forEach { try? FileManager.default.removeItem(atPath: $0) } }
+        let arguments = ["import", "chatterbot", "--corpus", corpus, "--languages", "es", "--log", log]
+        // Durable: a block per command, so the damaged first one is not the tail an open would judge.
+        #expect(try ParleyBinary.run(arguments + ["--durable"]).status == 0)
+        let segment = log + "/00000000000000000000.seg"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: segment)))
+        bytes[32 + 40] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        let outcome = try ParleyBinary.run(arguments)
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("corrupt log: \(segment) at byte 32, position 0"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("The log is damaged where the error says: `parley log verify` reports what is sound"))
+        #expect(!outcome.standardError.contains("Run the same import again"))
+    }
+
     /// `PARLEY_HOME`, which `tools/pg` asks root to set, moves the corpus and log defaults too.
     @Test func theCorpusAndLogDefaultsFollowParleyHome() throws {
         let home = try makeCorpus()
