@@ -1,7 +1,8 @@
 /// Where UTF-8 text goes wrong, for errors that name the byte.
 public enum UTF8Check {
-    /// The offset (from 0) of the first byte of `bytes` that does not continue valid UTF-8, or of
-    /// the end when the text stops inside a sequence; the count when every byte is valid.
+    /// The offset (from 0) where valid UTF-8 stops: the first byte of the first sequence that is
+    /// not valid (a sequence cut short by the end included: `é` then `E2 82` gives 2, the `E2`);
+    /// the count when every byte is valid.
     public static func firstInvalidOffset(in bytes: some Sequence<UInt8>) -> Int {
         var decoder = Unicode.UTF8()
         var iterator = bytes.makeIterator()
