@@ -6,6 +6,8 @@ extension Rebuilder {
     /// Renames the schemas, gives the new live schema the privileges of the old one, and records
     /// the new statuses, in one transaction.
     ///
+    /// It waits for a `parley migrate` under way to finish (the migrations' advisory lock), so that
+    /// a file applied meanwhile is seen, and refused, by the check of the live schema's files.
     /// Both versions' checkpoint rows are locked first: a runner's batch holds the same lock, so no
     /// batch straddles the rename. Functions that pin their `search_path` to the old schema name
     /// are re-pinned to the new one. The retiring version's files are recorded as
@@ -28,6 +30,10 @@ extension Rebuilder {
     ) throws {
         let live = projection.schema
         let parked = "\(projection.schema)_v\(old.version)"
+        // A `parley migrate` under way holds this lock until its last file is recorded: without it,
+        // a file still running (a `CREATE INDEX` does not block the counts) would land in the
+        // parked schema and be recorded for the live one, which lacks it.
+        try connection.execute("SELECT pg_advisory_xact_lock($1)", [Migrator.lockKey])
         try connection.execute(
             "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = ANY($2::int[]) FOR UPDATE",
             [projection.name, PostgresArray(["\(old.version)", "\(new.version)"])])

@@ -1,5 +1,6 @@
 import EventSourcing
 import Foundation
+import Synchronization
 import Postgres
 @testable import Projections
 import Testing
@@ -156,5 +157,36 @@ import TestSupport
         }
         #expect(try Rebuilder.versions(of: "migue", connection: setup.connection).map(\.status) == ["active", "building"])
         #expect(try setup.hasNickname())
+    }
+
+    /// A migrate under way holds its lock until its last file is recorded; a swap in between
+    /// would record that file for a live schema that lacks it (a `CREATE INDEX` still running
+    /// does not block the swap's counts).
+    @Test func aSwapWaitsForAMigrateUnderWayAndThenRefusesWhatItApplied() async throws {
+        let setup = try await Setup()
+        defer { setup.database.drop() }
+        let rebuilder = Rebuilder(builder: setup.builder)
+        let (active, shadow) = try rebuilder.plan(setup.connection)
+        // The migrate's session: it holds the lock, as `Migrator.migrate` does across its files.
+        try setup.connection.execute("SELECT pg_advisory_lock($1)", [Migrator.lockKey])
+
+        let swapped = Mutex<Result<Void, any Error>?>(nil)
+        let conninfo = setup.database.conninfo
+        Thread.detachNewThread {
+            let result = Result { try rebuilder.swap(retiring: active, activating: shadow, strictFiles: true, connection: try Connection(conninfo, logger: TestServer.logger)) }
+            swapped.withLock { $0 = result }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(swapped.withLock { $0 == nil }, "the swap went ahead of the migrate under way")
+        try Migrator(connection: setup.connection, files: try setup.folder + [Self.added], logger: TestServer.logger).migrate()
+        try setup.connection.execute("SELECT pg_advisory_unlock($1)", [Migrator.lockKey])
+
+        let deadline = ContinuousClock.now + .seconds(30)
+        while swapped.withLock({ $0 == nil }) && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let result = try #require(swapped.withLock { $0 }, "the swap never ended")
+        #expect { try result.get() } throws: {
+            "\($0)".hasPrefix("migue/0005_user_nickname.sql was applied to the live schema after version 2 started building without it")
+        }
+        #expect(try Rebuilder.versions(of: "migue", connection: setup.connection).map(\.status) == ["active", "building"])
     }
 }
