@@ -26,6 +26,9 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
     /// A line still names the file's own schema after retargeting it to another (rebuilds,
     /// replays, verify), in a form the rewrite does not know.
     case notRetargetable(file: String, line: Int)
+    /// A function or procedure body (dollar-quoted text) names the file's own schema, which a
+    /// rebuild's swap renames under it (`MigrationFile.schemaInRoutineBody`); found before anything runs.
+    case schemaInRoutineBody(file: String, line: Int, schema: String)
     /// The server rejected the file; nothing of it was kept.
     case failed(file: String, error: PostgresError)
     /// The migrator's own work failed before any file ran: taking its lock or reading
@@ -63,6 +66,10 @@ public enum MigrationError: Error, Equatable, CustomStringConvertible {
         case .notRetargetable(let file, let line):
             "\(file) line \(line) names its schema in a form a rebuild cannot point at another schema (it would reach the live one): "
                 + "write `SET search_path TO <schema>, public;` and qualify names as `<schema>.name`, unquoted and in lowercase"
+        case .schemaInRoutineBody(let file, let line, let schema):
+            "\(file) line \(line): a function body names the schema \(schema); the body is looked up when it runs, so after a "
+                + "rebuild renames the schemas it would reach another version's tables: leave names in the body unqualified and "
+                + "pin the function with `SET search_path = \(schema), pg_catalog`; nothing was applied"
         case .failed(let file, let error):
             "\(file) failed and was rolled back: \(error)"
         case .bookkeeping(let action, let error):

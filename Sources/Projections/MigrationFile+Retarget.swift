@@ -13,11 +13,13 @@ extension MigrationFile {
     /// schema while building another.
     ///
     /// Throws `MigrationError.controlsTransaction` for a file that holds `COMMIT`, `BEGIN` or the
-    /// like: the builds run every file inside one transaction.
+    /// like: the builds run every file inside one transaction; and `schemaInRoutineBody` for a
+    /// function body that names the schema, which the rewrite would point at a name the swap renames.
     public func retargeted(to target: String) throws(MigrationError) -> String {
         if let control = transactionControl {
             throw .controlsTransaction(file: name, line: control.line, statement: control.statement)
         }
+        try checkRoutineBodies()
         var lines: [String] = []
         for (number, line) in sql.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let (code, comment) = Self.splitComment(line)

@@ -7,7 +7,8 @@ import Postgres
 /// Each pending file runs in its own transaction together with its record, so a file is either
 /// applied and recorded or not at all. Before anything runs, every applied file is compared with its
 /// recorded SHA-256; a changed or missing one stops the run, naming the file, and so does a pending
-/// file holding `COMMIT`, `BEGIN` or the like (`MigrationFile.transactionControl`). A session advisory
+/// file holding `COMMIT`, `BEGIN` or the like (`MigrationFile.transactionControl`) or a function
+/// body naming its own schema (`MigrationFile.schemaInRoutineBody`). A session advisory
 /// lock keeps two migrators from applying the same files at once.
 public struct Migrator {
     public let connection: Connection
@@ -93,6 +94,7 @@ public struct Migrator {
                 if let control = file.transactionControl {
                     throw .controlsTransaction(file: file.name, line: control.line, statement: control.statement)
                 }
+                try file.checkRoutineBodies()
             }
             var applied: [Entry] = []
             for file in pending {

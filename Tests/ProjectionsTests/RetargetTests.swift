@@ -11,14 +11,16 @@ import TestSupport
                 -- migue.ai: the tables of migue.users
                 CREATE SCHEMA IF NOT EXISTS migue;
                 SET search_path TO migue, public;
-                CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = migue, pg_catalog AS $$ SELECT count(*) FROM migue.users $$;
+                CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = migue, pg_catalog AS $$ SELECT count(*) FROM users $$;
+                DO $$ BEGIN PERFORM count(*) FROM migue.users; END $$;
                 SELECT 'migue.users -- not a comment', notmigue.users, auth.uid();
                 """, checksum: "")
         #expect(try file.retargeted(to: "shadow") == """
             -- migue.ai: the tables of migue.users
             CREATE SCHEMA IF NOT EXISTS shadow;
             SET search_path TO shadow, public;
-            CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = shadow, pg_catalog AS $$ SELECT count(*) FROM shadow.users $$;
+            CREATE FUNCTION f() RETURNS int LANGUAGE sql SET search_path = shadow, pg_catalog AS $$ SELECT count(*) FROM users $$;
+            DO $$ BEGIN PERFORM count(*) FROM shadow.users; END $$;
             SELECT 'shadow.users -- not a comment', notmigue.users, auth.uid();
             """)
     }
