@@ -36,13 +36,23 @@ public struct CheckpointPastHead: Error, CustomStringConvertible {
 /// A statement that affected another number of rows than its projector expected
 /// (`SQLStatement.expectedRows`): the read model no longer agrees with the events.
 struct RowsNotAsExpected: Error, CustomStringConvertible {
-    var statement: SQLStatement
+    /// The statement's SQL, or the COPY's: never its parameters or rows.
+    var sql: String
     var affected: Int
+    var expected: Int
 
-    /// The statement's SQL, never its parameters.
+    init(statement: SQLStatement, affected: Int) {
+        self.init(sql: statement.sql, affected: affected, expected: statement.expectedRows ?? 0)
+    }
+
+    init(sql: String, affected: Int, expected: Int) {
+        self.sql = sql
+        self.affected = affected
+        self.expected = expected
+    }
+
     var description: String {
-        let sql = statement.sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return "\(sql): \(affected) rows affected, \(statement.expectedRows ?? 0) expected; "
+        "\(sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")): \(affected) rows affected, \(expected) expected; "
             + "the read model no longer agrees with the events (rebuild it with parley rebuild)"
     }
 }

@@ -99,7 +99,11 @@ extension ProjectionRunner {
                     case .copy(let table, let columns, let rows):
                         try Self.run(pending, on: connection)
                         pending = []
-                        try connection.copyIn("COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN", rows: rows)
+                        // COPY skips what a `BEFORE INSERT` trigger returning NULL drops, where each
+                        // single INSERT it stands for would have failed its one-row check.
+                        let copy = "COPY \(table) (\(columns.joined(separator: ", "))) FROM STDIN"
+                        let stored = try connection.copyIn(copy, rows: rows)
+                        if stored != rows.count { throw RowsNotAsExpected(sql: copy, affected: stored, expected: rows.count) }
                     }
                 }
                 try Self.run(pending, on: connection)

@@ -43,8 +43,8 @@ public enum StatementCoalescer {
                 }
                 continue
             }
-            // A plain single-row INSERT affects its one row or fails, as COPY does; another
-            // expected count is left to the statement to check.
+            // The runner checks COPY's stored count against its rows (a trigger may drop one);
+            // another expected count is left to the statement to check.
             if run.count >= minimumCopyRows, run.allSatisfy({ ($0.expectedRows ?? 1) == 1 }), let copy = shape.copyColumns {
                 result.append(.copy(
                     table: copy.table, columns: copy.columns,

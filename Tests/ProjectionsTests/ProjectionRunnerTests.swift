@@ -137,6 +137,43 @@ import Testing
         #expect(values == [expected])
     }
 
+    /// A run of single-row INSERTs goes as one COPY, which stores nothing for a row a `BEFORE
+    /// INSERT` trigger drops: the count COPY returns is checked, so the runner still stops at the
+    /// event whose row is missing, as the INSERT alone would.
+    @Test func aCopyThatStoresFewerRowsStopsAtTheEventMissingOne() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let (store, events, culprit) = try await Self.conversationWithACulprit()
+        let connection = try database.connect()
+        try connection.executeScript(
+            """
+            CREATE SCHEMA probe; CREATE TABLE probe.seen (id bigint PRIMARY KEY);
+            CREATE FUNCTION probe.drop_one() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.id = \(culprit.position.rawValue) THEN RETURN NULL; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER drop_one BEFORE INSERT ON probe.seen FOR EACH ROW EXECUTE FUNCTION probe.drop_one();
+            """, name: "probe")
+        let probe = Projection(name: "probe", version: 1, schema: "probe", categoryPrefix: "migue.") { event in
+            [SQLStatement("INSERT INTO seen (id) VALUES ($1)", [.integer(Int64(event.position.rawValue))], expectedRows: 1)]
+        }
+        let plan = StatementCoalescer.plan(
+            try events.flatMap(probe.statements), order: try TableOrder.of(schema: "probe", connection: connection))
+        guard plan.count == 1, case .copy = plan[0] else {
+            Issue.record("the batch's INSERTs did not become one COPY: \(plan.count) writes")
+            return
+        }
+        let warnings = Warnings()
+        let runner = ProjectionRunner(
+            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: warnings.logger, target: .init(schema: "probe", trackedVersion: nil))
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(warnings.messages == ["a batch failed; applying its events one by one"])
+        #expect(error.position == culprit.position)
+        #expect(error.reason == "INSERT INTO seen (id) VALUES ($1): 0 rows affected, 1 expected; "
+            + "the read model no longer agrees with the events (rebuild it with parley rebuild)")
+        #expect(try await runner.checkpoint() == culprit.position)
+        #expect(try count(connection, "probe.seen") == Int(culprit.position.rawValue))
+    }
+
     /// An UPDATE that finds no row where its projector expects one: the read model drifted from
     /// the events, and the runner stops at the event whose statement missed, even when a batch
     /// merged that statement with others into one `UPDATE ... FROM unnest(...)`.
