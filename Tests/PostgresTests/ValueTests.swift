@@ -59,6 +59,8 @@ import Testing
         let connection = try TestServer.connect()
         let row = try connection.query("SELECT $1::timestamptz = '0001-01-01 00:00:00+00 BC'::timestamptz AS same", [yearZero])[0]
         #expect(try row.decode("same", as: Bool.self))
+        let back = try connection.query("SELECT '0001-01-01 00:00:00+00 BC'::timestamptz AS at")[0].decode("at", as: Date.self)
+        #expect(back == yearZero)
     }
 
     @Test(arguments: ["UTC", "Asia/Kolkata", "America/St_Johns", "Pacific/Chatham"])
