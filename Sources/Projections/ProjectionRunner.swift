@@ -213,16 +213,4 @@ public final class ProjectionRunner: Sendable {
         return Prepared(
             from: from, next: last.position.next, read: events.count, events: mine, writes: StatementCoalescer.plan(statements, order: order))
     }
-
-    /// Catches up, then keeps applying new events as `waitForEvents` reports them, until cancelled.
-    public func follow(
-        batchSize: Int = 1000, waitForEvents: @Sendable (LogPosition) async throws -> Void,
-        progress: (LogPosition) -> Void = { _ in }
-    ) async throws {
-        while !Task.isCancelled {
-            try await catchUp(batchSize: batchSize, progress: progress)
-            try await waitForEvents(try await checkpoint())
-        }
-        throw CancellationError()
-    }
 }
