@@ -17,7 +17,7 @@ struct Status: AsyncParsableCommand {
         var projections: [Line]
     }
 
-    struct Line: Encodable {
+    struct Line: Encodable, Sendable {
         var projection: String
         var version: Int
         var schema: String
@@ -33,21 +33,24 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let log = try LogAccess.openForReading(options)
         let head = try await log.head().rawValue
-        let connection = try Connection(try options.databaseLocation().conninfo, logger: options.logger)
-        let rows = try connection.query(
-            """
-            SELECT v.projection, v.version, v.schema_name, v.status, coalesce(c.next_position, 0) AS next_position
-            FROM parley.projection_versions v
-            LEFT JOIN parley.projection_checkpoints c USING (projection, version)
-            ORDER BY v.projection, v.version
-            """)
-        let lines = try rows.map { row in
-            let checkpoint = UInt64(try row.decode("next_position", as: Int64.self))
-            let schema: String = try row.decode("schema_name")
-            return Line(
-                projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,
-                status: try row.decode("status"), checkpoint: checkpoint, lag: head > checkpoint ? head - checkpoint : 0, pastEnd: checkpoint > head,
-                tables: try TableFingerprint.rowCounts(schema: schema, connection: connection))
+        // On the session's own thread: libpq blocks, and Swift's pool is not to wait on it.
+        let session = try DatabaseSession(try options.databaseLocation().conninfo, logger: options.logger)
+        let lines = try await session.run { connection in
+            let rows = try connection.query(
+                """
+                SELECT v.projection, v.version, v.schema_name, v.status, coalesce(c.next_position, 0) AS next_position
+                FROM parley.projection_versions v
+                LEFT JOIN parley.projection_checkpoints c USING (projection, version)
+                ORDER BY v.projection, v.version
+                """)
+            return try rows.map { row in
+                let checkpoint = UInt64(try row.decode("next_position", as: Int64.self))
+                let schema: String = try row.decode("schema_name")
+                return Line(
+                    projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,
+                    status: try row.decode("status"), checkpoint: checkpoint, lag: head > checkpoint ? head - checkpoint : 0,
+                    pastEnd: checkpoint > head, tables: try TableFingerprint.rowCounts(schema: schema, connection: connection))
+            }
         }
         if options.json {
             JSONLines.print(Report(log: options.logPath, head: head, projections: lines))
