@@ -116,7 +116,7 @@ extension FileEventLog {
             do {
                 try segment.descriptor.dataSync()
             } catch {
-                state.withLock { $0.poisoned = "fdatasync of \(segment.path), for positions below \(target): \(error)" }
+                state.withLock { $0.poison("fdatasync of \(segment.path), for positions below \(target): \(error)") }
                 return false
             }
             // A segment roll syncs the same file under the state lock, not this one: a write-back
@@ -211,5 +211,21 @@ extension FileEventLog {
             }
             watcher?.continuation.resume()
         }
+    }
+}
+
+extension FileEventLog.State {
+    /// Marks the log poisoned and answers everyone waiting on it at once: durable appenders get
+    /// `LogError.poisoned`, watchers (subscribers, retried duplicates) wake to find it. A write that
+    /// fails outside a sync (a buffered batch, a flush for a read, a segment roll) would otherwise
+    /// leave them waiting until `close()`. Resuming only enqueues their tasks, so it is safe under
+    /// the lock.
+    mutating func poison(_ reason: String) {
+        poisoned = reason
+        let failed = waiters, woken = watchers
+        waiters = []
+        watchers = []
+        failed.forEach { $0.continuation.resume(throwing: LogError.poisoned(reason: reason)) }
+        woken.forEach { $0.continuation.resume() }
     }
 }

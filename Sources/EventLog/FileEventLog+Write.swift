@@ -71,7 +71,7 @@ extension FileEventLog {
             if end > segment.allocated { state.segments[number].allocated = zeroingAhead ? try zeroAhead(of: end, in: segment) : end }
         } catch {
             let errno = error as? Errno ?? .ioError
-            state.poisoned = "writing \(segment.path): \(errno)"
+            state.poison("writing \(segment.path): \(errno)")
             throw .io(operation: "writing", path: segment.path, errno: errno)
         }
     }
@@ -91,13 +91,13 @@ extension FileEventLog {
             state.segments[last].allocated = state.segments[last].size
             try active.descriptor.dataSync()
         } catch {
-            state.poisoned = "syncing \(active.path): \(error)"
+            state.poison("syncing \(active.path): \(error)")
             throw .io(operation: "syncing", path: active.path, errno: error)
         }
         do {
             state.segments.append(try Self.createSegment(directory: directory, base: base))
         } catch {
-            state.poisoned = "\(error)"
+            state.poison("\(error)")
             throw error
         }
     }

@@ -67,18 +67,66 @@ import Testing
         let restore = log.pointLastSegmentAtDevNull()
         let error = try await #require(throws: LogError.self) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
         restore()
-        // Bounded: were the subscriber left waiting, the watchdog cancels it after 10 s.
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(10))
+        // Bounded: were the subscriber left waiting, the watchdog cancels it after 10 s (and a
+        // cancelled subscriber finds the poisoned log too, so the watchdog says whether it fired).
+        let watchdog = Task { () -> Bool in
+            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return false }
             subscriber.cancel()
+            return true
         }
         let (seen, ended) = await subscriber.value
         watchdog.cancel()
+        #expect(await watchdog.value == false, "the subscriber waited until cancelled")
         #expect(seen == 2)
         #expect(ended == error)
         // A subscription started now ends the same way at once.
         await #expect(throws: error) { for try await _ in log.subscribe(from: 2) {} }
         #expect(throws: error) { try log.close() }
+    }
+
+    /// A write that fails outside any sync (here a buffered batch's) poisons the log and ends a
+    /// waiting subscriber with the error at once, not when the log closes.
+    @Test func aFailedBufferedWriteEndsAWaitingSubscriberWithTheError() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let log = try temp.open()
+        _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
+        let subscriber = Task { () -> (Int, (any Error)?) in
+            var seen = 0
+            do {
+                for try await _ in log.subscribe() { seen += 1 }
+                return (seen, nil)
+            } catch {
+                return (seen, error)
+            }
+        }
+        try await log.waitForWatcher()
+        let restore = log.pointLastSegmentAtReadOnlyFile()
+        let failed = try await #require(throws: LogError.self) {
+            try await log.append(Events.make(1, seed: 9), to: .test("message", "1"), expected: .any, durability: .buffered)
+        }
+        restore()
+        guard case .io(operation: "writing", _, _) = failed else {
+            Issue.record("not the write's failure: \(failed)")
+            return
+        }
+        // Cancelled, a waiting subscriber also finds the poisoned log: the watchdog must not be
+        // what ended it.
+        let watchdog = Task { () -> Bool in
+            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return false }
+            subscriber.cancel()
+            return true
+        }
+        let (seen, ended) = await subscriber.value
+        watchdog.cancel()
+        #expect(await watchdog.value == false, "the subscriber waited until cancelled")
+        #expect(seen == 2)
+        guard case .poisoned(let reason)? = ended as? LogError else {
+            Issue.record("the subscriber ended with \(String(describing: ended)), not the poisoned log")
+            return
+        }
+        #expect(reason.hasPrefix("writing "))
+        try? log.close()
     }
 
     /// A repeated buffered append waits for its durable original to become visible; cancelled
