@@ -172,6 +172,17 @@ import Testing
         // Synced, the two buffered events are read too.
         try writer.sync()
         #expect(try read(log, live: true).events.count == 5)
+        // A marker caught mid-rewrite (short) vouches for nothing: a new reader shows nothing, as
+        // a new read-only Parley log does.
+        let marker = log + "/synced"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: marker))
+        try whole.prefix(5).write(to: URL(fileURLWithPath: marker))
+        let unreadable = try read(log, live: true)
+        #expect(unreadable.events.isEmpty, "\(unreadable.summary)")
+        #expect(unreadable.summary.contains("synced marker unreadable"), "\(unreadable.summary)")
+        let readOnly = try FileEventLog(directory: log, options: .init(readOnly: true), logger: Logger(label: "test"))
+        #expect(try await readOnly.readAll(from: .start, limit: 10).isEmpty)
+        try whole.write(to: URL(fileURLWithPath: marker))
         try writer.close()
     }
 
