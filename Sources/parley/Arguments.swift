@@ -75,8 +75,9 @@ enum LogAccess {
         }
     }
 
-    /// A file of a log: a segment or the synced marker.
-    private static func isLogFile(_ name: String) -> Bool { name.hasSuffix(".seg") || name == "synced" }
+    /// A file of a log: a segment (named as one: `x.seg` is not) or the synced marker, whose
+    /// folder without segments the open reports as segments gone.
+    private static func isLogFile(_ name: String) -> Bool { FileEventLog.isSegmentFileName(name) || name == "synced" }
 
     /// Files a log may leave without a segment or marker (its first open failed after taking the
     /// lock, the disk full): the folder is still a new log's, not someone else's.

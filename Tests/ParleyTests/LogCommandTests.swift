@@ -123,6 +123,23 @@ import Testing
         #expect(outcome.standardError.contains("no event log at /nonexistent/parley-log"))
     }
 
+    /// A folder whose only `.seg` file is not named as a segment holds no log: a reader refuses
+    /// it rather than report an empty log as sound, and a writer will not start one among it.
+    @Test func aFolderWithoutASegmentNamedAsOneHoldsNoLog() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-noseg-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data("not a segment".utf8).write(to: URL(fileURLWithPath: folder + "/x.seg"))
+        let verify = try ParleyBinary.run(["log", "verify", "--log", folder])
+        #expect(verify.status == 1)
+        #expect(verify.standardError.contains("\(folder) holds no event log (no segment files)"), "\(verify.standardError)")
+        let file = try SubmitFixture.write([])
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let submit = try ParleyBinary.run(["submit", file, "--log", folder])
+        #expect(submit.status == 1)
+        #expect(submit.standardError.contains("holds other files and no event log"), "\(submit.standardError)")
+    }
+
     /// A log folder that is there but cannot be read says why (a link loop stands in for a
     /// folder without permission, which root, running the tests, would read anyway).
     @Test func anUnreadableLogFolderSaysWhy() throws {
