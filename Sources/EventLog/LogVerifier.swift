@@ -31,6 +31,9 @@ public struct LogVerification: Sendable, Equatable {
 }
 
 extension FileEventLog {
+    /// About how many bytes of events verify holds at once while reading them back.
+    static let pageBytes = 32 << 20
+
     /// Checks every block, record and the index snapshot of the log in `directory`, read-only.
     ///
     /// Every block's CRC32C is checked and every record fully decoded; the index is rebuilt from
@@ -105,12 +108,17 @@ extension FileEventLog {
         }
         // Every event is read back through the log's index, which open built from that same
         // snapshot: compared first, a snapshot that misplaces a block is named, not the segment.
+        // Pages sized by the bytes their events hold, not their count alone: events may be up
+        // to 64 MiB each. The first page is small; each next one aims at `pageBytes`.
         var position = LogPosition.start
+        var limit = 1024
         while true {
-            let page = try log.readAllNow(from: position, limit: 65_536)
+            let page = try log.readAllNow(from: position, limit: limit)
             guard let last = page.last else { break }
             position = last.position.next
             progress(position.rawValue)
+            let bytes = page.reduce(0) { $0 + $1.payload.count + $1.metadata.custom.count + $1.type.utf8.count + $1.stream.description.utf8.count }
+            limit = max(1, min(65_536, Self.pageBytes / max(1, bytes / page.count)))
         }
         return LogVerification(
             events: rebuilt.count, streams: rebuilt.streams.count, segments: segments.count, blocks: rebuilt.blocks.count,
