@@ -91,6 +91,7 @@ extension FileEventLog {
             onDisk += try segment.fileSize()
         }
         try checkReachesMarker(rebuilt.count, acknowledged: acknowledged, directory: directory, last: segments.last, blocksEnd: blocksEnd)
+        try checkDistinctIDs(rebuilt, segments: segments)
         let snapshot: String
         switch IndexSnapshot.load(snapshotContents, segments: segments) {
         case .loaded(let loaded):
@@ -129,6 +130,18 @@ extension FileEventLog {
 }
 
 extension FileEventLog {
+    /// Every event id is stored once: an append of a stored id returns the original instead, so
+    /// only a faulty writer repeats one, and a retry would then resolve to the first copy.
+    static func checkDistinctIDs(_ index: LogIndex, segments: [Segment]) throws(LogError) {
+        for (position, id) in index.ids.ids.enumerated() {
+            guard let first = index.ids[id], first != UInt64(position), let number = index.blockIndex(containing: UInt64(position)) else { continue }
+            let block = index.blocks[number]
+            throw .corrupt(
+                segment: segments[block.segment].path, offset: block.offset, position: LogPosition(UInt64(position)),
+                reason: "the event id \(id) was stored before, at position \(first)")
+        }
+    }
+
     /// Whether a process holds the log's writer lock (`writer.lock`, exclusive `flock`).
     static func writerIsRunning(directory: String) -> Bool {
         guard let descriptor = try? FileDescriptor.open(FilePath(directory + "/writer.lock"), .readOnly, options: [.closeOnExec]) else {

@@ -159,6 +159,27 @@ extension TemporaryLog {
         #expect(reason.contains("disagrees with the segments"))
     }
 
+    /// An id stored twice (only a faulty writer does it: an append of a stored id returns the
+    /// original) is named by verify at the second copy.
+    @Test func verifyNamesAnEventIdStoredTwice() throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        try FileManager.default.createDirectory(atPath: temp.directory, withIntermediateDirectories: true)
+        let first = Events.make(2, seed: 4)
+        let events = first + [first[0]]
+        var writer = ByteWriter()
+        for (index, event) in events.enumerated() {
+            RecordCodec.encode(event, stream: .test("chat", "1"), version: StreamVersion(UInt64(index)), into: &writer)
+        }
+        var segment = SegmentHeader(basePosition: 0).bytes
+        writer.bytes.withUnsafeBytes { BlockEncoder.append(records: $0, count: 3, firstPosition: 0, horizon: 0, continued: false, to: &segment) }
+        let path = temp.directory + "/" + SegmentHeader.fileName(basePosition: 0)
+        try Data(segment).write(to: URL(fileURLWithPath: path))
+        let error = try #require(throws: LogError.self) { try FileEventLog.verify(directory: temp.directory, logger: Logger(label: "test")) }
+        #expect(error == .corrupt(
+            segment: path, offset: Int64(SegmentHeader.size), position: 2, reason: "the event id \(first[0].id) was stored before, at position 0"))
+    }
+
     /// Bytes after the last acknowledged batch that are not a block: a torn write, cut.
     @Test func garbageAppendedAfterTheLastBatchIsCut() async throws {
         let temp = TemporaryLog()
