@@ -166,7 +166,8 @@ enum IndexSnapshot {
         return .loaded(Loaded(index: index, segment: last.segment, offset: last.offset + Int64(last.length)))
     }
 
-    /// Deletes the snapshot of `directory`, if any.
+    /// Deletes the snapshot of `directory`, if any. The writer's open syncs the folder after
+    /// recovery (`startMarker`), so the removal is durable before anything is appended.
     static func remove(directory: String) throws(LogError) {
         let path = directory + "/" + fileName
         guard unlink(path) == 0 || errno == ENOENT else { throw .io(operation: "removing", path: path, errno: Errno(rawValue: errno)) }
