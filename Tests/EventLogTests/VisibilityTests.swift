@@ -29,6 +29,33 @@ import Testing
         func release() { released.signal() }
     }
 
+    /// A task counting the events of `log`'s subscription until it ends, and the error it ended with.
+    static func countingSubscriber(_ log: FileEventLog) -> Task<(Int, LogError?), Never> {
+        Task {
+            var seen = 0
+            do {
+                for try await _ in log.subscribe() { seen += 1 }
+                return (seen, nil)
+            } catch {
+                return (seen, error as? LogError)
+            }
+        }
+    }
+
+    /// What `subscriber` ended with. Bounded: a subscriber left waiting is cancelled after 10 s,
+    /// and an issue recorded, since a cancelled one finds a poisoned log too.
+    static func ending(_ subscriber: Task<(Int, LogError?), Never>) async -> (Int, LogError?) {
+        let watchdog = Task { () -> Bool in
+            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return false }
+            subscriber.cancel()
+            return true
+        }
+        let ended = await subscriber.value
+        watchdog.cancel()
+        #expect(await watchdog.value == false, "the subscriber waited until cancelled")
+        return ended
+    }
+
     @Test func aDurableBatchSharingABlockWithADeferredOneIsNotReadBeforeItsSync() async throws {
         let temp = TemporaryLog()
         defer { temp.remove() }
@@ -54,29 +81,12 @@ import Testing
         defer { temp.remove() }
         let log = try temp.open()
         _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
-        let subscriber = Task { () -> (Int, LogError?) in
-            var seen = 0
-            do {
-                for try await _ in log.subscribe() { seen += 1 }
-                return (seen, nil)
-            } catch {
-                return (seen, error as? LogError)
-            }
-        }
+        let subscriber = Self.countingSubscriber(log)
         try await log.waitForWatcher()
         let restore = log.pointLastSegmentAtDevNull()
         let error = try await #require(throws: LogError.self) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
         restore()
-        // Bounded: were the subscriber left waiting, the watchdog cancels it after 10 s (and a
-        // cancelled subscriber finds the poisoned log too, so the watchdog says whether it fired).
-        let watchdog = Task { () -> Bool in
-            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return false }
-            subscriber.cancel()
-            return true
-        }
-        let (seen, ended) = await subscriber.value
-        watchdog.cancel()
-        #expect(await watchdog.value == false, "the subscriber waited until cancelled")
+        let (seen, ended) = await Self.ending(subscriber)
         #expect(seen == 2)
         #expect(ended == error)
         // A subscription started now ends the same way at once.
@@ -91,15 +101,7 @@ import Testing
         defer { temp.remove() }
         let log = try temp.open()
         _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
-        let subscriber = Task { () -> (Int, (any Error)?) in
-            var seen = 0
-            do {
-                for try await _ in log.subscribe() { seen += 1 }
-                return (seen, nil)
-            } catch {
-                return (seen, error)
-            }
-        }
+        let subscriber = Self.countingSubscriber(log)
         try await log.waitForWatcher()
         let restore = log.pointLastSegmentAtReadOnlyFile()
         let failed = try await #require(throws: LogError.self) {
@@ -110,18 +112,9 @@ import Testing
             Issue.record("not the write's failure: \(failed)")
             return
         }
-        // Cancelled, a waiting subscriber also finds the poisoned log: the watchdog must not be
-        // what ended it.
-        let watchdog = Task { () -> Bool in
-            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return false }
-            subscriber.cancel()
-            return true
-        }
-        let (seen, ended) = await subscriber.value
-        watchdog.cancel()
-        #expect(await watchdog.value == false, "the subscriber waited until cancelled")
+        let (seen, ended) = await Self.ending(subscriber)
         #expect(seen == 2)
-        guard case .poisoned(let reason)? = ended as? LogError else {
+        guard case .poisoned(let reason)? = ended else {
             Issue.record("the subscriber ended with \(String(describing: ended)), not the poisoned log")
             return
         }

@@ -128,6 +128,17 @@ import Testing
         #expect(try migrator.status().map(\.state) == [.applied, .pending])
     }
 
+    /// A new migrations folder: parley's bookkeeping file, and `files` (name to SQL) in `demo/`.
+    static func demoFolder(_ files: [String: String]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-migrations-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: folder + "/parley", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: TestServer.migrationsDirectory + "/parley/0001_bookkeeping.sql", toPath: folder + "/parley/0001_bookkeeping.sql")
+        try FileManager.default.createDirectory(atPath: folder + "/demo", withIntermediateDirectories: true)
+        for (name, sql) in files { try sql.write(toFile: folder + "/demo/" + name, atomically: true, encoding: .utf8) }
+        return folder
+    }
+
     /// A pending file that would end or begin the transaction is refused before any pending file
     /// runs, even one before it: nothing of the run is applied, and the message names the line.
     @Test(arguments: [
@@ -136,14 +147,8 @@ import Testing
         ("-- a comment\nBEGIN;\nSELECT 1;\nCOMMIT;\n", 2, "BEGIN"),
     ])
     func aFileThatControlsItsTransactionIsRefusedBeforeAnythingRuns(sql: String, line: Int, statement: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-migrations-\(UUID())").path
+        let folder = try Self.demoFolder(["0001_first.sql": "CREATE TABLE public.first (id int);\n", "0002_commits.sql": sql])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/parley", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            atPath: TestServer.migrationsDirectory + "/parley/0001_bookkeeping.sql", toPath: folder + "/parley/0001_bookkeeping.sql")
-        try FileManager.default.createDirectory(atPath: folder + "/demo", withIntermediateDirectories: true)
-        try "CREATE TABLE public.first (id int);\n".write(toFile: folder + "/demo/0001_first.sql", atomically: true, encoding: .utf8)
-        try sql.write(toFile: folder + "/demo/0002_commits.sql", atomically: true, encoding: .utf8)
         let database = try ScratchDatabase.create()
         defer { database.drop() }
         let connection = try database.connect()

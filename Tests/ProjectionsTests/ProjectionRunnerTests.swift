@@ -137,6 +137,20 @@ import Testing
         #expect(values == [expected])
     }
 
+    /// Runs `probe` over the store's events, untracked, into schema `probe`, expecting it to stop
+    /// with a `ProjectionError` after the failed batch was tried one event at a time.
+    static func failingProbeRun(
+        _ probe: Projection, store: InMemoryEventStore, database: ScratchDatabase
+    ) async throws -> (ProjectionRunner, ProjectionError) {
+        let warnings = Warnings()
+        let runner = ProjectionRunner(
+            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: warnings.logger, target: .init(schema: "probe", trackedVersion: nil))
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(warnings.messages == ["a batch failed; applying its events one by one"])
+        return (runner, error)
+    }
+
     /// A run of single-row INSERTs goes as one COPY, which stores nothing for a row a `BEFORE
     /// INSERT` trigger drops: the count COPY returns is checked, so the runner still stops at the
     /// event whose row is missing, as the INSERT alone would.
@@ -161,12 +175,7 @@ import Testing
             Issue.record("the batch's INSERTs did not become one COPY: \(plan.count) writes")
             return
         }
-        let warnings = Warnings()
-        let runner = ProjectionRunner(
-            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
-            logger: warnings.logger, target: .init(schema: "probe", trackedVersion: nil))
-        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
-        #expect(warnings.messages == ["a batch failed; applying its events one by one"])
+        let (runner, error) = try await Self.failingProbeRun(probe, store: store, database: database)
         #expect(error.position == culprit.position)
         #expect(error.reason == "INSERT INTO seen (id) VALUES ($1): 0 rows affected, 1 expected; "
             + "the read model no longer agrees with the events (rebuild it with parley rebuild)")
@@ -194,12 +203,7 @@ import Testing
         let plan = StatementCoalescer.plan(
             try events.flatMap(probe.statements), order: try TableOrder.of(schema: "probe", connection: connection))
         #expect(plan.count == 1 && events.count > 1)
-        let warnings = Warnings()
-        let runner = ProjectionRunner(
-            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
-            logger: warnings.logger, target: .init(schema: "probe", trackedVersion: nil))
-        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
-        #expect(warnings.messages == ["a batch failed; applying its events one by one"])
+        let (runner, error) = try await Self.failingProbeRun(probe, store: store, database: database)
         #expect(error.position == culprit.position)
         #expect(error.code == nil)
         #expect(error.reason == "UPDATE seen SET n = $2 WHERE id = $1: 0 rows affected, 1 expected; "

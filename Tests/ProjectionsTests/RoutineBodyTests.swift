@@ -47,15 +47,9 @@ import Testing
         #expect(throws: expected) {
             try MigrationFile(schema: "demo", fileName: "0002_touch.sql", number: 2, sql: sql).retargeted(to: "demo_v2")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-migrations-\(UUID())").path
+        let users = "CREATE SCHEMA IF NOT EXISTS demo;\nCREATE TABLE demo.users (seen timestamptz);\n"
+        let folder = try MigratorTests.demoFolder(["0001_users.sql": users, "0002_touch.sql": sql])
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createDirectory(atPath: folder + "/parley", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            atPath: TestServer.migrationsDirectory + "/parley/0001_bookkeeping.sql", toPath: folder + "/parley/0001_bookkeeping.sql")
-        try FileManager.default.createDirectory(atPath: folder + "/demo", withIntermediateDirectories: true)
-        try "CREATE SCHEMA IF NOT EXISTS demo;\nCREATE TABLE demo.users (seen timestamptz);\n"
-            .write(toFile: folder + "/demo/0001_users.sql", atomically: true, encoding: .utf8)
-        try sql.write(toFile: folder + "/demo/0002_touch.sql", atomically: true, encoding: .utf8)
         let database = try ScratchDatabase.create()
         defer { database.drop() }
         let connection = try database.connect()
