@@ -32,6 +32,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: scratch), "the scratch folder is removed")
     }
 
+    /// Bytes on disk count the index snapshot beside the segments: 20 bytes an event (an id and
+    /// a stream number) and its table of blocks.
+    @Test func bytesOnDiskCountTheIndexSnapshot() throws {
+        let corpus = try makeCorpus()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-log-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: corpus) }
+        let outcome = try ParleyBinary.run(["bench", "log", "--only", "large", "--events", "2000", "--json", "--corpus", corpus, "--directory", scratch])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        let index = try #require(object["index_bytes_per_event"] as? Double)
+        let segments = try #require(object["segment_bytes_per_event"] as? Double)
+        let disk = try #require(object["disk_bytes_per_event"] as? Double)
+        #expect(index >= 20 && index < 24, "\(index)")
+        #expect(segments > 0 && abs(disk - (segments + index)) < 0.001)
+        let json = try #require(object["json_bytes_per_event"] as? Double)
+        #expect(abs((object["ratio_disk_to_json"] as? Double ?? 0) - disk / json) < 0.0001)
+    }
+
     @Test func aFolderTheBenchmarkDidNotMakeIsRefusedAndKept() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-keep-\(UUID())").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

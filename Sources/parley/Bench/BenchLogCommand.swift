@@ -204,7 +204,13 @@ struct BenchLog: AsyncParsableCommand {
         }
         report.readPerSecond = Double(count) / time.seconds
         let verification = try FileEventLog.verify(directory: path, logger: options.logger)
-        report.bytesOnDiskPerEvent = Double(verification.bytesOnDisk) / Double(events)
+        report.segmentBytesPerEvent = Double(verification.bytesOnDisk) / Double(events)
+        // The opens above were timed over this snapshot: were it not sound, they rebuilt the index.
+        guard verification.indexSnapshot == "sound" else {
+            throw CommandFailure("the benchmark log's index snapshot is \(verification.indexSnapshot): its open time is not one with a sound index")
+        }
+        let snapshot = try FileManager.default.attributesOfItem(atPath: path + "/" + "index.snapshot")[.size] as? Int ?? 0
+        report.indexBytesPerEvent = Double(snapshot) / Double(events)
         report.rawJSONBytesPerEvent = Double(rawJSON) / Double(events)
     }
 }

@@ -27,12 +27,17 @@ struct LogBenchReport: Encodable {
     var events = 0
     var payloadBytesMean = 0.0
     var rawJSONBytesPerEvent = 0.0
-    var bytesOnDiskPerEvent = 0.0
+    /// The segments' bytes per event.
+    var segmentBytesPerEvent = 0.0
+    /// The index snapshot's bytes per event (20: an id and a stream number each).
+    var indexBytesPerEvent = 0.0
     var openSeconds = 0.0
 
     var singleToRawSync: Double { single.rate / rawSyncPerSecond }
     var singleToZeroedSync: Double { single.rate / zeroedSyncPerSecond }
     var concurrentToSingle: Double { concurrent.rate / single.rate }
+    /// Everything the log keeps on disk, segments and index snapshot.
+    var bytesOnDiskPerEvent: Double { segmentBytesPerEvent + indexBytesPerEvent }
     var diskToJSON: Double { bytesOnDiskPerEvent / rawJSONBytesPerEvent }
     var batchedToRawBatchSync: Double { batched.rate / 1000 / rawBatchSyncPerSecond }
 
@@ -42,6 +47,7 @@ struct LogBenchReport: Encodable {
         case batched = "durable_batches_of_1000", batchedConcurrent = "durable_batches_of_1000_4_appenders", readPerSecond = "read_all_events_per_s", events
         case payloadBytesMean = "payload_bytes_mean", rawJSONBytesPerEvent = "json_bytes_per_event"
         case bytesOnDiskPerEvent = "disk_bytes_per_event", openSeconds = "open_seconds"
+        case segmentBytesPerEvent = "segment_bytes_per_event", indexBytesPerEvent = "index_bytes_per_event"
         case singleToRawSync = "ratio_1_appender_to_fdatasync", concurrentToSingle = "ratio_64_appenders_to_1"
         case diskToJSON = "ratio_disk_to_json", rawBatchSyncPerSecond = "raw_fdatasync_of_batch_size_per_s"
         case storedBatchBytes = "stored_batch_bytes", batchedToRawBatchSync = "ratio_batches_to_raw_batch_fdatasync"
@@ -73,6 +79,8 @@ struct LogBenchReport: Encodable {
             try container.encode(events, forKey: .events)
             try container.encode(rawJSONBytesPerEvent, forKey: .rawJSONBytesPerEvent)
             try container.encode(bytesOnDiskPerEvent, forKey: .bytesOnDiskPerEvent)
+            try container.encode(segmentBytesPerEvent, forKey: .segmentBytesPerEvent)
+            try container.encode(indexBytesPerEvent, forKey: .indexBytesPerEvent)
             try container.encode(diskToJSON, forKey: .diskToJSON)
             try container.encode(openSeconds, forKey: .openSeconds)
         }
@@ -112,7 +120,10 @@ struct LogBenchReport: Encodable {
         }
         if events > 0 {
             row("read $all (CRC + LZ4), \(grouped(Double(events))) events", "\(grouped(readPerSecond)) events/s", ">= 1,000,000 events/s")
-            row("bytes per event: JSON payload vs on disk", String(format: "%.0f vs %.0f = %.2f x", rawJSONBytesPerEvent, bytesOnDiskPerEvent, diskToJSON), "smaller than the JSON")
+            row(
+                "bytes per event: JSON payload vs on disk",
+                String(format: "%.0f vs %.0f = %.2f x (index %.0f)", rawJSONBytesPerEvent, bytesOnDiskPerEvent, diskToJSON, indexBytesPerEvent),
+                "smaller than the JSON")
             row("open \(grouped(Double(events))) events, sound index", String(format: "%.3f s", openSeconds), "no payload re-read")
         }
     }
