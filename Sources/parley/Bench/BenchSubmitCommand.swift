@@ -37,7 +37,7 @@ struct BenchSubmit: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Commands per fdatasync in the bulk case (parley submit's --sync-every).")
     var syncEvery = 1000
 
-    @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as one parley submit of setup and messages), bulk-cold (the same with the state cache emptied after the setup, as a new process), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
+    @Option(help: "Cases to run, comma-separated: bulk (1 submitter, a sync per group, as one parley submit of setup and messages), bulk-cold (the same with the state cache emptied after the setup; the log stays open), buffered (concurrent, one sync at the end), durable (concurrent, a sync per command).")
     var only = "bulk,bulk-cold,buffered,durable"
 
     @Option(help: "Also write the workload's commands (setup, then messages) to this file as JSON lines, to time parley submit on them.")
