@@ -100,13 +100,13 @@ extension FileEventLog {
         }
     }
 
-    /// The segment files of `directory` by base position, in log order.
     /// Whether a file of a log's folder is a segment by its name: 20 digits and `.seg`, naming a
     /// position (Specs/log-format.md, "The directory"); readers ignore any other `.seg`.
     public static func isSegmentFileName(_ name: String) -> Bool {
         SegmentHeader.basePosition(fileName: name) != nil
     }
 
+    /// The segment files of `directory` by base position, in log order.
     static func segmentNames(_ directory: String) throws(LogError) -> [(base: UInt64, name: String)] {
         let entries: [String]
         do { entries = try directoryEntries(directory) } catch { throw .io(operation: "listing", path: directory, errno: error) }

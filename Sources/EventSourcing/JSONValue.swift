@@ -85,9 +85,20 @@ public enum JSONValue: Hashable, Sendable, Codable {
         }
     }
 
+    /// Whether every number in the value is finite, as parsing and `JSONValue.number` make them.
+    var hasFiniteNumbersOnly: Bool {
+        switch self {
+        case .null, .bool, .integer, .string: true
+        case .double(let number): number.isFinite
+        case .array(let values): values.allSatisfy(\.hasFiniteNumbersOnly)
+        case .object(let members): members.values.allSatisfy(\.hasFiniteNumbersOnly)
+        }
+    }
+
     /// The first NaN or infinity in the value (keys in sorted order), with where it is inside
     /// (`.scores[2]`, or empty for the value itself); nil when every number is finite.
     var nonFiniteNumber: (number: Double, path: String)? {
+        guard !hasFiniteNumbersOnly else { return nil }
         switch self {
         case .null, .bool, .integer, .string: return nil
         case .double(let number): return number.isFinite ? nil : (number, "")
