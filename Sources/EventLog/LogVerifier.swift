@@ -19,6 +19,8 @@ public struct LogVerification: Sendable, Equatable {
     public var lastPosition: LogPosition?
     /// `sound`, `stale` (covers a prefix; the rest is scanned on open), `damaged` or `missing` (rebuilt on open).
     public var indexSnapshot: String
+    /// Bytes of the index snapshot verify read (0 when there is none).
+    public var indexSnapshotBytes: Int
     /// Damage at the end of the last segment that a crash explains: the next writer to open the
     /// log cuts it. With `writerRunning`, a block still being written.
     public var tornTail: TornTail?
@@ -125,7 +127,7 @@ extension FileEventLog {
             events: rebuilt.count, streams: rebuilt.streams.count, segments: segments.count, blocks: rebuilt.blocks.count,
             bytesOnDisk: onDisk, rawRecordBytes: raw, storedBlockBytes: stored,
             firstPosition: rebuilt.count > 0 ? .start : nil, lastPosition: rebuilt.count > 0 ? LogPosition(rebuilt.count - 1) : nil,
-            indexSnapshot: snapshot, tornTail: torn, writerRunning: writerRunning)
+            indexSnapshot: snapshot, indexSnapshotBytes: snapshotContents?.count ?? 0, tornTail: torn, writerRunning: writerRunning)
     }
 }
 

@@ -29,9 +29,13 @@ import Testing
         func release() { released.signal() }
     }
 
-    /// A task counting the events of `log`'s subscription until it ends, and the error it ended with.
-    static func countingSubscriber(_ log: FileEventLog) -> Task<(Int, LogError?), Never> {
-        Task {
+    /// A new log holding two events, and a task counting the events of its subscription until it
+    /// ends (with the error it ended with), once it waits for a third.
+    static func aSubscriberWaitingAfterTwoEvents() async throws -> (TemporaryLog, FileEventLog, Task<(Int, LogError?), Never>) {
+        let temp = TemporaryLog()
+        let log = try temp.open()
+        _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
+        let subscriber = Task { () -> (Int, LogError?) in
             var seen = 0
             do {
                 for try await _ in log.subscribe() { seen += 1 }
@@ -40,6 +44,8 @@ import Testing
                 return (seen, error as? LogError)
             }
         }
+        try await log.waitForWatcher()
+        return (temp, log, subscriber)
     }
 
     /// What `subscriber` ended with. Bounded: a subscriber left waiting is cancelled after 10 s,
@@ -77,12 +83,8 @@ import Testing
     }
 
     @Test func aSubscriberOfAPoisonedLogGetsWhatIsReadableThenTheError() async throws {
-        let temp = TemporaryLog()
+        let (temp, log, subscriber) = try await Self.aSubscriberWaitingAfterTwoEvents()
         defer { temp.remove() }
-        let log = try temp.open()
-        _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
-        let subscriber = Self.countingSubscriber(log)
-        try await log.waitForWatcher()
         let restore = log.pointLastSegmentAtDevNull()
         let error = try await #require(throws: LogError.self) { try await log.append(Events.make(1), to: .test("message", "1"), expected: .any) }
         restore()
@@ -97,12 +99,8 @@ import Testing
     /// A write that fails outside any sync (here a buffered batch's) poisons the log and ends a
     /// waiting subscriber with the error at once, not when the log closes.
     @Test func aFailedBufferedWriteEndsAWaitingSubscriberWithTheError() async throws {
-        let temp = TemporaryLog()
+        let (temp, log, subscriber) = try await Self.aSubscriberWaitingAfterTwoEvents()
         defer { temp.remove() }
-        let log = try temp.open()
-        _ = try await log.append(Events.make(2), to: .test("message", "1"), expected: .any)
-        let subscriber = Self.countingSubscriber(log)
-        try await log.waitForWatcher()
         let restore = log.pointLastSegmentAtReadOnlyFile()
         let failed = try await #require(throws: LogError.self) {
             try await log.append(Events.make(1, seed: 9), to: .test("message", "1"), expected: .any, durability: .buffered)

@@ -209,8 +209,7 @@ struct BenchLog: AsyncParsableCommand {
         guard verification.indexSnapshot == "sound" else {
             throw CommandFailure("the benchmark log's index snapshot is \(verification.indexSnapshot): its open time is not one with a sound index")
         }
-        let snapshot = try FileManager.default.attributesOfItem(atPath: path + "/" + "index.snapshot")[.size] as? Int ?? 0
-        report.indexBytesPerEvent = Double(snapshot) / Double(events)
+        report.indexBytesPerEvent = Double(verification.indexSnapshotBytes) / Double(events)
         report.rawJSONBytesPerEvent = Double(rawJSON) / Double(events)
     }
 }
