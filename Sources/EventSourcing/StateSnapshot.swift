@@ -102,7 +102,7 @@ extension Decider where State: Encodable {
         if let other = kept.first(where: { $0.stream != stream }) {
             throw StateInspectionError.foreignEvent(stream, found: other.stream)
         }
-        let state = fold(try kept.map(decode))
+        let state = fold(try kept.map { event throws(UnreadableEvent) in try event.decoded(by: decode) })
         // Built as a value, not text parsed back: a state may nest as deep as a command's
         // `preferences` (512) and more, which the parser refuses.
         let json: JSONValue

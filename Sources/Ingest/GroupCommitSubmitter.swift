@@ -22,11 +22,14 @@ public struct GroupCommitSubmitter: Sendable {
 
     private static let syncQueue = DispatchQueue(label: "parley.submit.sync")
 
-    /// A sync failed: every outcome in `unconfirmed` stays unconfirmed (the command being
-    /// submitted when it came out was handled, and is among them). Unlike an error from handling
-    /// a command, which leaves that command out.
+    /// A sync failed: every outcome in `unconfirmed` stays unconfirmed. Unlike an error from
+    /// handling a command, it does not blame the command in hand.
     public struct SyncFailed: Error, CustomStringConvertible {
         public let underlying: any Error
+        /// Whether the command being submitted when it came out was handled, and is among the
+        /// unconfirmed: true when closing its group met the failure, false when the failed sync
+        /// had poisoned the log and its append was refused.
+        public let commandHandled: Bool
         public var description: String { "\(underlying)" }
     }
 
@@ -84,7 +87,7 @@ public struct GroupCommitSubmitter: Sendable {
             if let done = syncing?.done {
                 do { try await done.value } catch { failure = failure ?? error }
             }
-            if let failure { throw SyncFailed(underlying: failure) }
+            if let failure { throw SyncFailed(underlying: failure, commandHandled: true) }
         }
         defer {
             syncing = nil
@@ -99,7 +102,9 @@ public struct GroupCommitSubmitter: Sendable {
         do {
             return try await handle()
         } catch {
-            if let done = syncing?.done, case .failure(let syncError) = await done.result { throw SyncFailed(underlying: syncError) }
+            if let done = syncing?.done, case .failure(let syncError) = await done.result {
+                throw SyncFailed(underlying: syncError, commandHandled: false)
+            }
             throw error
         }
     }
@@ -110,7 +115,7 @@ public struct GroupCommitSubmitter: Sendable {
         guard groupSize > 1 else { return try await confirm() }
         var released: [SubmitOutcome] = []
         if let (outcomes, done) = syncing {
-            do { try await done.value } catch { throw SyncFailed(underlying: error) }
+            do { try await done.value } catch { throw SyncFailed(underlying: error, commandHandled: true) }
             released = outcomes
         }
         // A failure to start comes out as the sync's own would, when the next group closes.

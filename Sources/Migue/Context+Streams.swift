@@ -24,7 +24,7 @@ extension Context {
             let from = loaded.version.map(\.next) ?? StreamVersion(0)
             let page = try await store.read(stream: stream, from: from, direction: .forwards, limit: 512)
             for record in page {
-                loaded.state = D.evolve(loaded.state, try D.Event(record))
+                loaded.state = D.evolve(loaded.state, try record.decoded { try D.Event($0) })
                 loaded.version = record.version
             }
             if page.count < 512 { break }

@@ -40,7 +40,7 @@ public enum RowProvenance {
     public static func writes(of id: UUID, in table: String, projection: Projection, events: [RecordedEvent]) throws -> [Write] {
         var writes: [Write] = []
         for event in events where projection.reads(event) {
-            for statement in try projection.statements(event) {
+            for statement in try event.decoded(by: projection.statements) {
                 guard let verb = target(of: statement.sql, is: table), rowKey(of: statement) == .uuid(id) else { continue }
                 writes.append(Write(
                     position: event.position, at: event.recordedAt, stream: event.stream.description, eventType: event.type,

@@ -96,9 +96,9 @@ struct Audit: AsyncParsableCommand {
         var transitions: [Transition] = []
         for event in events where filter.admits(event) {
             do {
-                if let transition = try MigueTransitions.transition(of: event) { transitions.append(transition) }
+                if let transition = try event.decoded(by: MigueTransitions.transition(of:)) { transitions.append(transition) }
             } catch {
-                throw CommandFailure("cannot read the event at position \(event.position) in \(PlainText.shown(event.stream.description)): \(error)")
+                throw CommandFailure("\(error)")
             }
         }
         return transitions

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import EventSourcing
 import Foundation
 import Ingest
 
@@ -80,7 +81,9 @@ struct ImportChatterbot: AsyncParsableCommand {
                 + "The \(error.line - 1) commands before it were handled (\(tally.eventsAppended) events appended, "
                 + "\(tally.rejected) rejected), though what they appended may not all be stored when the failure was the log's; "
                 + "it may have stored part of its events. "
-            if case .corrupt? = error.underlying as? LogError {
+            if error.underlying is UnreadableEvent {
+                text += "This build of parley cannot read that event: running the import again meets it again."
+            } else if case .corrupt? = error.underlying as? LogError {
                 // Running again meets the same damage: it is not a torn write the open would cut.
                 text += "The log is damaged where the error says: `parley log verify` reports what is sound; "
                     + "an import cannot go on in it until the damage is dealt with."

@@ -49,6 +49,8 @@ struct Submit: AsyncParsableCommand {
             output.write(outcomes)
         }
         var current = 0
+        /// The last line whose command was handled (printed, or waiting for its group's sync).
+        var handled = 0
         var syncFailed = false
         var stoppedBy: Int32?
         func unconfirmed(_ error: GroupCommitSubmitter.SyncFailed) -> String {
@@ -61,6 +63,7 @@ struct Submit: AsyncParsableCommand {
                     if let signal = interruption.signal { throw Interruption.Stopped(signal: signal) }
                     current = lines[index].number
                     report(try await submitter.submit(command, line: current))
+                    handled = current
                     progress.update(UInt64(current))
                 }
                 // A producer that wrote nothing more waits on these results: confirm and print them now.
@@ -70,13 +73,17 @@ struct Submit: AsyncParsableCommand {
                 }
             }
         } catch let error as GroupCommitSubmitter.SyncFailed {
-            failure = unconfirmed(error) + "; the lines after \(current) were not handled"
+            failure = unconfirmed(error) + "; the lines after \(error.commandHandled ? current : handled) were not handled"
             syncFailed = true
         } catch let stop as Interruption.Stopped {
             // Reported below, after the results of what was handled.
             stoppedBy = stop.signal
         } catch let error as CommandFailure {
             failure = "\(error); the lines after it were not handled"
+        } catch let error as UnreadableEvent {
+            // Submitting it again meets the same event.
+            failure = "line \(current): \(error); this build of parley cannot read that event, so the command stopped there "
+                + "(it may have stored part of its events) and the lines after it were not handled"
         } catch {
             // A command of several batches may have stored some of them; submitting it again completes it.
             failure = "line \(current): \(error); this command may have stored part of its events (submit it again to complete it), "

@@ -107,6 +107,7 @@ import Testing
         // Line 6 closes the second group, which waits for the first group's sync: it failed.
         let failed = await #expect(throws: GroupCommitSubmitter.SyncFailed.self) { try await submitter.submit(commands[5], line: 6) }
         #expect(failed?.underlying is SyncCounter.Failure)
+        #expect(failed?.commandHandled == true)
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3, 4, 5, 6])
     }
 
@@ -127,6 +128,7 @@ import Testing
         let failed = await #expect(throws: GroupCommitSubmitter.SyncFailed.self) { try await submitter.submit(commands[3], line: 4) }
 
         #expect(failed?.underlying is SyncCounter.Failure)
+        #expect(failed?.commandHandled == false, "line 4's append was refused: it is not among the unconfirmed")
         #expect(submitter.unconfirmed.map(\.line) == [1, 2, 3])
     }
 

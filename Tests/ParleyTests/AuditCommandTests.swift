@@ -100,6 +100,26 @@ import Testing
         #expect(messages.status == 64)
         #expect(messages.standardError.contains("migue.message has no states to move between (those that do: conversation, reminder, "),
             "\(messages.standardError)")
+
+        // Every command that decodes the stream names the event it cannot read, not the stream or the command.
+        let named = "cannot read the event at position \(stored.first) in migue.reminder-\(reminder): "
+            + "event migue.reminder.status-changed v2: unknown schema version"
+        let state = try ParleyBinary.run(["state", "migue.reminder-\(reminder)", "--log", story.directory])
+        #expect(state.status == 1 && state.standardOutput.isEmpty)
+        #expect(state.standardError.contains(named), "\(state.standardError)")
+        let explain = try ParleyBinary.run(["explain", "migue.reminders", reminder, "--log", story.directory])
+        #expect(explain.status == 1 && explain.standardOutput.isEmpty)
+        #expect(explain.standardError.contains(named), "\(explain.standardError)")
+        let commands = story.directory + "-commands.jsonl"
+        defer { try? FileManager.default.removeItem(atPath: commands) }
+        let retry = #"{"id":"\#(UUID())","product":"migue","type":"reminder.change-status","at":"2026-11-22T10:00:09Z","actor":"t","#
+            + #""data":{"reminder_id":"\#(reminder)","status":"pending"}}"#
+        try Data((retry + "\n").utf8).write(to: URL(fileURLWithPath: commands))
+        let submit = try ParleyBinary.run(["submit", commands, "--log", story.directory])
+        #expect(submit.status == 1 && submit.standardOutput.isEmpty)
+        #expect(submit.standardError.contains("line 1: \(named)"), "\(submit.standardError)")
+        #expect(submit.standardError.contains("this build of parley cannot read that event"), "\(submit.standardError)")
+        #expect(!submit.standardError.contains("submit it again"), "\(submit.standardError)")
     }
 
     @Test func historyPrintsEveryEventOfAStream() async throws {
