@@ -80,7 +80,7 @@ public enum RowProvenance {
             let condition = sql.firstMatch(of: /(?i)\bWHERE\b/).map { sql[$0.range.upperBound...] } ?? ""
             number = condition.firstMatch(of: /(?i)(?:^|\bAND)\s*id\s*=\s*(\$[0-9]+)/).flatMap { parameterNumber(String($0.1)) }
         }
-        guard let number, (1...statement.parameters.count).contains(number) else { return nil }
+        guard let number, statement.parameters.indices.contains(number - 1) else { return nil }
         return statement.parameters[number - 1]
     }
 

@@ -20,6 +20,7 @@ import Testing
         #expect(RowProvenance.rowKey(of: delete) == .uuid(reminder))
         #expect(RowProvenance.rowKey(of: SQLStatement("UPDATE reminders SET title = $1 WHERE user_id = $2", [.text("t"), .uuid(user)])) == nil)
         #expect(RowProvenance.rowKey(of: SQLStatement("INSERT INTO reminders (id) VALUES ($2)", [.uuid(reminder)])) == nil)
+        #expect(RowProvenance.rowKey(of: SQLStatement("UPDATE reminders SET title = 't' WHERE id = $1", [])) == nil)
     }
 
     @Test func everyStatementOfTheMigueStoryNamesItsRowAndOnlyThatRowIsTraced() async throws {
