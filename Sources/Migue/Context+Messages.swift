@@ -20,8 +20,12 @@ extension Context {
             try await backOff(before: attempt)
             let message = try await load(Message.self, stream)
             let events = try decide(Message.self, .record(record), message.state)
-            // The window batch of an earlier attempt is in the log even when the message is not.
-            if events.isEmpty { return written }
+            // Recorded by another command: this one reports the window batch it wrote, in this
+            // submission (before a conflict) or in an earlier one that stopped before its message.
+            if events.isEmpty {
+                guard written.isEmpty, let window = try await storedBatch("window") else { return written }
+                return [window]
+            }
             if written.isEmpty, let command = try await windowCommand(for: record, userID: userID), try await !windowBatchStored(command) {
                 written += try await decideAndAppend(MessagingWindow.self, command, to: MigueStream.window(userID), batch: "window")
             }

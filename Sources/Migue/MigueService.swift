@@ -146,21 +146,27 @@ struct Context: Sendable {
         guard try await store.position(of: eventID(batch: labels.done, index: 0)) != nil else { return nil }
         var found: [WrittenBatch] = []
         for label in labels.all {
-            guard let first = try await store.position(of: eventID(batch: label, index: 0)) else { continue }
-            let records = try await store.readAll(from: first, limit: 64)
-            let batch = records.enumerated().prefix { index, record in record.id == eventID(batch: label, index: index) }
-                .map(\.element)
-            guard let head = batch.first, let tail = batch.last else { continue }
-            if let stored = CommandEnvelope.digest(inMetadata: head.metadata.custom), stored != digest {
-                throw Rejected(rejection: CommandRejection(
-                    field: "id", "command \(envelope.id.lowercasedText) was already submitted with other data"))
-            }
-            found.append(WrittenBatch(
-                stream: head.stream,
-                batch: AppendedBatch(first: head.position, last: tail.position, firstVersion: head.version, lastVersion: tail.version),
-                eventTypes: batch.map(\.type), isDuplicate: true))
+            if let batch = try await storedBatch(label) { found.append(batch) }
         }
         return found.sorted { $0.batch.first < $1.batch.first }
+    }
+
+    /// The batch `label` of this command as an earlier submission stored it, if it did; a command
+    /// appends each of its batches in one append, so its events are consecutive in the log.
+    func storedBatch(_ label: String) async throws -> WrittenBatch? {
+        guard let first = try await store.position(of: eventID(batch: label, index: 0)) else { return nil }
+        let records = try await store.readAll(from: first, limit: 64)
+        let batch = records.enumerated().prefix { index, record in record.id == eventID(batch: label, index: index) }
+            .map(\.element)
+        guard let head = batch.first, let tail = batch.last else { return nil }
+        if let stored = CommandEnvelope.digest(inMetadata: head.metadata.custom), stored != digest {
+            throw Rejected(rejection: CommandRejection(
+                field: "id", "command \(envelope.id.lowercasedText) was already submitted with other data"))
+        }
+        return WrittenBatch(
+            stream: head.stream,
+            batch: AppendedBatch(first: head.position, last: tail.position, firstVersion: head.version, lastVersion: tail.version),
+            eventTypes: batch.map(\.type), isDuplicate: true)
     }
 
     func run(_ command: MigueCommand) async throws -> [WrittenBatch] {

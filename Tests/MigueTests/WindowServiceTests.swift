@@ -102,6 +102,34 @@ import Testing
         #expect(appended.map(\.1) == ["migue.message.recorded"])
     }
 
+    /// A command stopped after its window batch; another command recorded the message meanwhile
+    /// (a redelivery). Submitted again, the first reports the window batch it wrote, as stored.
+    @Test func aCommandWhoseMessageAnotherRecordedReportsItsOwnWindowBatch() async throws {
+        let scenario = try await Self.ready()
+        let command = Self.inbound("wamid.1", at: 0)
+        let event = MessagingWindow.Event.opened(MessagingWindow.Refreshed(
+            windowID: Migue.windowID(userID: F.userID), userID: F.userID, phoneNumber: F.phone,
+            messageID: Migue.messageID(waMessageID: "wamid.1"), lastUserMessageID: "wamid.1", fromExpiresAt: nil,
+            windowOpenedAt: F.t0, windowExpiresAt: F.time(24 * Self.hour), fromFreeEntryPointExpiresAt: nil,
+            freeEntryPointExpiresAt: nil, at: F.t0))
+        var metadata = command.eventMetadata
+        metadata.custom = CommandEnvelope.digestMetadata(command.digest)
+        let stored = try await scenario.store.append(
+            [ProposedEvent(id: command.eventID(batch: "window", index: 0), type: event.type, recordedAt: F.t0,
+                           metadata: metadata, payload: event.payload)],
+            to: MigueStream.window(F.userID), expected: .noStream, durability: .durable)
+        guard case .appended(let window) = stored else { Issue.record("the window event was not stored: \(stored)"); return }
+        var redelivery = Self.inbound("wamid.1", at: 0)
+        redelivery.id = F.id("redelivery")
+        try await scenario.given(redelivery)
+
+        let (result, appended) = try await scenario.when(command)
+
+        #expect(result == .accepted([WrittenBatch(
+            stream: MigueStream.window(F.userID), batch: window, eventTypes: ["migue.window.opened"], isDuplicate: true)]))
+        #expect(appended.isEmpty)
+    }
+
     /// A proactive message counted on one day, its command stopped before the message; another
     /// proactive message the next day restarts the day's count. Submitted again, the first
     /// command records its message and counts it no second time.
