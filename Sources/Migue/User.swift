@@ -96,6 +96,13 @@ public enum User: Decider {
 
     public static var initial: State { State() }
 
+    /// Whether the row would keep the same bytes. Swift's `==` on text is canonical equivalence,
+    /// while the table stores bytes: an NFD "José" replacing an NFC one is a change.
+    private static func sameBytes(_ one: String?, _ other: String?) -> Bool {
+        guard let one, let other else { return one == nil && other == nil }
+        return one.utf8.elementsEqual(other.utf8)
+    }
+
     public static func decide(_ command: Command, _ state: State) throws(Rejection) -> [Event] {
         switch command {
         case .register(let register):
@@ -108,7 +115,7 @@ public enum User: Decider {
             guard let profile = state.profile else { throw .notRegistered(update.userID) }
             let name = update.name ?? profile.name
             let preferences = update.preferences ?? profile.preferences
-            guard name != profile.name || preferences != profile.preferences else { return [] }
+            guard !sameBytes(name, profile.name) || !sameBytes(preferences?.encoded, profile.preferences?.encoded) else { return [] }
             return [.profileChanged(ProfileChanged(
                 userID: update.userID, name: name, preferences: preferences, changedAt: update.at))]
         case .claimActiveConversation(let userID, let claim, let holderEnded, let at):

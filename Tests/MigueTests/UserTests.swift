@@ -49,6 +49,25 @@ import Testing
             .when(.updateProfile(User.UpdateProfile(userID: Self.user, name: "Ana", at: F.time(5)))).then([])
     }
 
+    /// Swift's `==` finds the two spellings of é equal; the table keeps bytes, so the new spelling
+    /// is a change, in the name and inside the preferences.
+    @Test func anotherSpellingOfTheSameTextIsAChange() throws {
+        let composed = "Jos\u{E9}", decomposed = "Jose\u{301}"
+        let state = User.evolve(User.initial, F.registered(name: composed))
+        let renamed = try User.decide(.updateProfile(User.UpdateProfile(userID: Self.user, name: .some(decomposed), at: F.time(5))), state)
+        #expect(renamed.count == 1)
+        guard case .profileChanged(let changed)? = renamed.first else { Issue.record("not a profile change: \(renamed)"); return }
+        #expect(changed.name.map { Array($0.utf8) } == Array(decomposed.utf8))
+
+        var withPreferences = state
+        withPreferences = User.evolve(withPreferences, .profileChanged(User.ProfileChanged(
+            userID: Self.user, name: composed, preferences: .object(["city": .string(composed)]), changedAt: F.time(6))))
+        let moved = try User.decide(.updateProfile(User.UpdateProfile(
+            userID: Self.user, preferences: .some(.object(["city": .string(decomposed)])), at: F.time(7))), withPreferences)
+        #expect(moved.count == 1)
+        #expect(try User.decide(.updateProfile(User.UpdateProfile(userID: Self.user, name: .some(composed), at: F.time(8))), state) == [])
+    }
+
     @Test func onlyARegisteredUserHasAProfile() {
         given(User.self).when(.updateProfile(User.UpdateProfile(userID: Self.user, name: "Ana", at: F.t0)))
             .thenRejects(.notRegistered(Self.user))
