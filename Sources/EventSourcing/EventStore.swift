@@ -53,9 +53,10 @@ public enum ReadDirection: Sendable, Hashable {
 
 /// An append-only store of events in streams, with one global order.
 ///
-/// Implementations: `FileEventLog` (module EventLog). All conform to the same contract, which the
-/// conformance tests check: atomic batches, optimistic concurrency as a value, idempotent ids,
-/// positions without gaps in commit order.
+/// Implementations: `FileEventLog` (module EventLog) and `InMemoryEventStore`. All conform to the
+/// same contract, which the conformance tests check: atomic batches, optimistic concurrency as a
+/// value, idempotent ids, positions without gaps in commit order, and subscriptions that catch up
+/// and then follow (`subscribe(category:from:pageSize:)`).
 public protocol EventStore: Sendable {
     /// Appends `events` to `stream` as one atomic batch if the stream meets `expected`.
     func append(
@@ -80,4 +81,12 @@ public protocol EventStore: Sendable {
 
     /// The position of the event with `id`, nil when it is not stored.
     func position(of id: UUID) async throws -> LogPosition?
+
+    /// Returns once the event at `position` is readable. Throws `CancellationError` when the task
+    /// is cancelled, and the store's own error when it can take no more appends (a closed log).
+    func waitUntilReadable(_ position: LogPosition) async throws
+
+    /// What `subscribe(category:from:pageSize:)` returns; a default reads through the store's
+    /// `readAll`, `readCategory` and `head`, and a store may read its pages faster.
+    func makeSubscription(category: String?, from position: LogPosition, pageSize: Int) -> EventSubscription
 }

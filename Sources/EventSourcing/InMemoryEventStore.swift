@@ -26,6 +26,10 @@ public actor InMemoryEventStore: EventStore {
     private var events: [RecordedEvent] = []
     private var streams: [StreamName: [Int]] = [:]
     private var indexByID: [UUID: Int] = [:]
+    /// Tasks in `waitUntilReadable`, by a number of their own: resumed by the append that reaches
+    /// their position, or by their cancellation.
+    private var waiters: [Int: (position: LogPosition, continuation: CheckedContinuation<Void, any Error>)] = [:]
+    private var nextWaiter = 0
 
     public init() {}
 
@@ -54,6 +58,10 @@ public actor InMemoryEventStore: EventStore {
                 version: StreamVersion(firstVersion.rawValue + UInt64(offset)), event: event))
             streams[stream, default: []].append(index)
             indexByID[event.id] = index
+        }
+        for (id, waiter) in waiters where waiter.position.rawValue < UInt64(events.count) {
+            waiters[id] = nil
+            waiter.continuation.resume()
         }
         return .appended(AppendedBatch(
             first: firstPosition, last: LogPosition(UInt64(events.count - 1)),
@@ -112,4 +120,29 @@ public actor InMemoryEventStore: EventStore {
     public func version(of stream: StreamName) -> StreamVersion? { version(in: stream) }
 
     public func position(of id: UUID) -> LogPosition? { indexByID[id].map { events[$0].position } }
+
+    public func waitUntilReadable(_ position: LogPosition) async throws {
+        let id = nextWaiter
+        nextWaiter += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if position.rawValue < UInt64(events.count) {
+                    continuation.resume()
+                } else if Task.isCancelled {
+                    continuation.resume(throwing: CancellationError())
+                } else {
+                    waiters[id] = (position, continuation)
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    /// How many tasks wait in `waitUntilReadable`, for tests.
+    var waitingCount: Int { waiters.count }
+
+    private func cancelWaiter(_ id: Int) {
+        waiters.removeValue(forKey: id)?.continuation.resume(throwing: CancellationError())
+    }
 }

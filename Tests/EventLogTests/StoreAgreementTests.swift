@@ -50,6 +50,42 @@ import Testing
         try file.close()
     }
 
+    /// Both stores' subscriptions catch up on what is stored, then wait for their next position
+    /// and deliver live appends, for `$all` and for a category, from the start and from beyond
+    /// the head: the same events in the same order.
+    @Test func bothStoresSubscriptionsCatchUpThenFollow() async throws {
+        let temp = TemporaryLog()
+        defer { temp.remove() }
+        let file = try temp.open()
+        let memory = InMemoryEventStore()
+        let stored = [(Events.make(3), StreamName.test("reminder", "1")), (Events.make(2), .test("user", "1"))]
+        let live = [(Events.make(1), StreamName.test("user", "2")), (Events.make(3), .test("reminder", "2"))]
+        func follow(_ store: some EventStore) async throws -> [[String]] {
+            for (batch, stream) in stored { _ = try await store.append(batch, to: stream, expected: .any, durability: .durable) }
+            let readers = [(nil, 0, 9), ("reminder", 1, 5), ("reminder", 7, 2), ("user", 0, 3)].map { category, from, count in
+                Task {
+                    var seen: [String] = []
+                    for try await event in store.subscribe(category: category, from: LogPosition(UInt64(from)), pageSize: 2) {
+                        seen.append("\(event.position) \(event.stream) \(event.id)")
+                        if seen.count == count { break }
+                    }
+                    return seen
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            for (batch, stream) in live { _ = try await store.append(batch, to: stream, expected: .any, durability: .durable) }
+            var seen: [[String]] = []
+            for reader in readers { seen.append(try await reader.value) }
+            return seen
+        }
+        let fromFile = try await follow(file)
+        let fromMemory = try await follow(memory)
+        #expect(fromFile == fromMemory)
+        #expect(fromFile.map(\.count) == [9, 5, 2, 3])
+        #expect(fromFile[2].map { $0.prefix(2) } == ["7 ", "8 "])
+        try file.close()
+    }
+
     /// Both stores take an event at the limits and refuse one a byte over, storing nothing of its
     /// batch; the in-memory store does not accept what the file log would refuse.
     @Test func bothStoresRefuseAnEventOverTheLimits() async throws {

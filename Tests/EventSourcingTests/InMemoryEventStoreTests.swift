@@ -1,6 +1,7 @@
-import EventSourcing
 import Foundation
 import Testing
+
+@testable import EventSourcing
 
 @Suite struct InMemoryEventStoreTests {
     static let at = Timestamp(microsecondsSinceEpoch: 1_700_000_000_000_000)
@@ -116,5 +117,30 @@ import Testing
         }
         #expect(results.filter { if case .appended = $0 { true } else { false } }.count == 1)
         #expect(results.filter { $0 == .conflict(expected: .noStream, actual: 0) }.count == 19)
+    }
+
+    /// A subscriber past the head waits (nothing polled) and is woken by the append that reaches
+    /// it; a waiting one ends with `CancellationError` when cancelled, and leaves no waiter behind.
+    @Test func aSubscriberWaitsForItsPositionAndEndsWhenCancelled() async throws {
+        let store = InMemoryEventStore()
+        _ = try await store.append([Self.event(1)], to: Self.orders, expected: .any, durability: .durable)
+        let reader = Task {
+            var seen: [LogPosition] = []
+            for try await event in store.subscribe(category: "order", from: 2) {
+                seen.append(event.position)
+                if seen.count == 2 { break }
+            }
+            return seen
+        }
+        while await store.waitingCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        _ = try await store.append([Self.event(2)], to: Self.invoices, expected: .any, durability: .durable)
+        _ = try await store.append([Self.event(3), Self.event(4)], to: Self.otherOrders, expected: .any, durability: .durable)
+        #expect(try await reader.value == [2, 3])
+
+        let waiting = Task { for try await _ in store.subscribe() where false {} }
+        while await store.waitingCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(await store.waitingCount == 0)
     }
 }

@@ -43,4 +43,5 @@ final class FailingStore: EventStore {
     func head() async throws -> LogPosition { await base.head() }
     func version(of stream: StreamName) async throws -> StreamVersion? { await base.version(of: stream) }
     func position(of id: UUID) async throws -> LogPosition? { await base.position(of: id) }
+    func waitUntilReadable(_ position: LogPosition) async throws { try await base.waitUntilReadable(position) }
 }

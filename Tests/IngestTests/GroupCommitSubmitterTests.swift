@@ -53,6 +53,7 @@ import Testing
         func head() async throws -> LogPosition { await store.head() }
         func version(of stream: StreamName) async throws -> StreamVersion? { await store.version(of: stream) }
         func position(of id: UUID) async throws -> LogPosition? { await store.position(of: id) }
+        func waitUntilReadable(_ position: LogPosition) async throws { try await store.waitUntilReadable(position) }
     }
 
     @Test func outcomesComeOutOnlyAfterTheSyncThatCoversThem() async throws {

@@ -43,6 +43,7 @@ import Testing
         func head() async throws -> LogPosition { try await base.head() }
         func version(of stream: StreamName) async throws -> StreamVersion? { try await base.version(of: stream) }
         func position(of id: UUID) async throws -> LogPosition? { try await base.position(of: id) }
+        func waitUntilReadable(_ position: LogPosition) async throws { try await base.waitUntilReadable(position) }
     }
 
     /// Submits `command` with `contended` always changing (3 attempts), then again on the plain

@@ -40,4 +40,5 @@ struct InterleavingStore: EventStore {
     }
 
     func position(of id: UUID) async throws -> LogPosition? { try await interleaved { try await base.position(of: id) } }
+    func waitUntilReadable(_ position: LogPosition) async throws { try await base.waitUntilReadable(position) }
 }
