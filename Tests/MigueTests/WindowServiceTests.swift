@@ -85,18 +85,26 @@ import Testing
         #expect(nothing.isEmpty)
     }
 
-    @Test func aCommandStoppedBetweenWindowAndMessageCompletesWhenSubmittedAgain() async throws {
-        let scenario = try await Self.ready()
-        let command = Self.inbound("wamid.1", at: 0)
+    /// Stores the window batch `command` (a user's message `wamid.1` at the start) appends before
+    /// its message, as a submission that stopped between the two would have left it.
+    static func storeWindowBatch(of command: CommandEnvelope, in scenario: Scenario) async throws -> AppendResult {
         let event = MessagingWindow.Event.opened(MessagingWindow.Refreshed(
             windowID: Migue.windowID(userID: F.userID), userID: F.userID, phoneNumber: F.phone,
             messageID: Migue.messageID(waMessageID: "wamid.1"), lastUserMessageID: "wamid.1", fromExpiresAt: nil,
-            windowOpenedAt: F.t0, windowExpiresAt: F.time(24 * Self.hour), fromFreeEntryPointExpiresAt: nil,
+            windowOpenedAt: F.t0, windowExpiresAt: F.time(24 * hour), fromFreeEntryPointExpiresAt: nil,
             freeEntryPointExpiresAt: nil, at: F.t0))
-        _ = try await scenario.store.append(
+        var metadata = command.eventMetadata
+        metadata.custom = CommandEnvelope.digestMetadata(command.digest)
+        return try await scenario.store.append(
             [ProposedEvent(id: command.eventID(batch: "window", index: 0), type: event.type, recordedAt: F.t0,
-                           metadata: command.eventMetadata, payload: event.payload)],
+                           metadata: metadata, payload: event.payload)],
             to: MigueStream.window(F.userID), expected: .noStream, durability: .durable)
+    }
+
+    @Test func aCommandStoppedBetweenWindowAndMessageCompletesWhenSubmittedAgain() async throws {
+        let scenario = try await Self.ready()
+        let command = Self.inbound("wamid.1", at: 0)
+        _ = try await Self.storeWindowBatch(of: command, in: scenario)
         let (result, appended) = try await scenario.when(command)
         #expect(result.appendedAnything)
         #expect(appended.map(\.1) == ["migue.message.recorded"])
@@ -107,17 +115,7 @@ import Testing
     @Test func aCommandWhoseMessageAnotherRecordedReportsItsOwnWindowBatch() async throws {
         let scenario = try await Self.ready()
         let command = Self.inbound("wamid.1", at: 0)
-        let event = MessagingWindow.Event.opened(MessagingWindow.Refreshed(
-            windowID: Migue.windowID(userID: F.userID), userID: F.userID, phoneNumber: F.phone,
-            messageID: Migue.messageID(waMessageID: "wamid.1"), lastUserMessageID: "wamid.1", fromExpiresAt: nil,
-            windowOpenedAt: F.t0, windowExpiresAt: F.time(24 * Self.hour), fromFreeEntryPointExpiresAt: nil,
-            freeEntryPointExpiresAt: nil, at: F.t0))
-        var metadata = command.eventMetadata
-        metadata.custom = CommandEnvelope.digestMetadata(command.digest)
-        let stored = try await scenario.store.append(
-            [ProposedEvent(id: command.eventID(batch: "window", index: 0), type: event.type, recordedAt: F.t0,
-                           metadata: metadata, payload: event.payload)],
-            to: MigueStream.window(F.userID), expected: .noStream, durability: .durable)
+        let stored = try await Self.storeWindowBatch(of: command, in: scenario)
         guard case .appended(let window) = stored else { Issue.record("the window event was not stored: \(stored)"); return }
         var redelivery = Self.inbound("wamid.1", at: 0)
         redelivery.id = F.id("redelivery")
