@@ -40,8 +40,9 @@ extension FileEventLog {
 
 extension FileEventLog {
     /// Returns once the event at `position` is readable: notified in the writing process, by
-    /// polling `refresh()` every 20 ms in a read-only one. Throws `CancellationError` when cancelled
-    /// and `LogError.closed` when the log closes first.
+    /// polling `refresh()` every 20 ms in a read-only one. Throws `CancellationError` when cancelled,
+    /// `LogError.closed` when the log closes first, and `LogError.poisoned` when a writing log can
+    /// append no more.
     public func waitUntilReadable(_ position: LogPosition) async throws {
         try await waitForMore(after: position)
     }

@@ -9,7 +9,8 @@
 public struct EventSubscription: AsyncSequence, Sendable {
     public typealias Element = RecordedEvent
     /// Reads at most `limit` events from a position, and says how far the read searched: past the
-    /// last event returned, or, for a category, past every position it looked at.
+    /// last event returned, or, for a category, up to where it found none (it may say less than
+    /// the position asked for, which the iterator keeps then).
     public typealias ReadPage = @Sendable (_ from: LogPosition, _ limit: Int) async throws
         -> (events: [RecordedEvent], searchedUpTo: LogPosition)
 

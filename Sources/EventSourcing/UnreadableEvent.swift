@@ -6,7 +6,7 @@
 public struct UnreadableEvent: Error, Hashable, Sendable, CustomStringConvertible {
     public var position: LogPosition
     public var stream: StreamName
-    /// The decoder's own description; it names the type and version, never the payload.
+    /// The decoder's own description: the type, the version and why.
     public var reason: String
 
     public init(position: LogPosition, stream: StreamName, reason: String) {
@@ -16,7 +16,7 @@ public struct UnreadableEvent: Error, Hashable, Sendable, CustomStringConvertibl
     }
 
     public var description: String {
-        "cannot read the event at position \(position) in \(PlainText.shown(stream.description)): \(reason)"
+        "cannot read the event at position \(position) in \(PlainText.shown(stream.description)): \(PlainText.shown(reason))"
     }
 }
 

@@ -1,7 +1,8 @@
-import EventLog
-import EventSourcing
 import Foundation
 import Testing
+
+@testable import EventLog
+@testable import EventSourcing
 
 /// The file log and the in-memory store answer the same appends the same way: new batches,
 /// retries, retries split or merged differently, reordered, in another stream, or mixed with new
@@ -60,6 +61,18 @@ import Testing
         let memory = InMemoryEventStore()
         let stored = [(Events.make(3), StreamName.test("reminder", "1")), (Events.make(2), .test("user", "1"))]
         let live = [(Events.make(1), StreamName.test("user", "2")), (Events.make(3), .test("reminder", "2"))]
+        /// Waits until all four readers wait for their next position, so that what follows arrives live.
+        func readersWait(_ store: some EventStore) async throws {
+            while true {
+                let waiting = switch store {
+                case let log as FileEventLog: log.state.withLock { $0.watchers.count }
+                case let memory as InMemoryEventStore: await memory.waitingCount
+                default: 0
+                }
+                if waiting == 4 { return }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+        }
         func follow(_ store: some EventStore) async throws -> [[String]] {
             for (batch, stream) in stored { _ = try await store.append(batch, to: stream, expected: .any, durability: .durable) }
             let readers = [(nil, 0, 9), ("reminder", 1, 5), ("reminder", 7, 2), ("user", 0, 3)].map { category, from, count in
@@ -72,7 +85,7 @@ import Testing
                     return seen
                 }
             }
-            try await Task.sleep(for: .milliseconds(20))
+            try await readersWait(store)
             for (batch, stream) in live { _ = try await store.append(batch, to: stream, expected: .any, durability: .durable) }
             var seen: [[String]] = []
             for reader in readers { seen.append(try await reader.value) }

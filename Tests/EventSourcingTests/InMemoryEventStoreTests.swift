@@ -119,8 +119,7 @@ import Testing
         #expect(results.filter { $0 == .conflict(expected: .noStream, actual: 0) }.count == 19)
     }
 
-    /// A subscriber past the head waits (nothing polled) and is woken by the append that reaches
-    /// it; a waiting one ends with `CancellationError` when cancelled, and leaves no waiter behind.
+    /// A subscriber past the head waits and is woken by the appends that reach it; a waiting one ends with `CancellationError` when cancelled, and leaves no waiter behind.
     @Test func aSubscriberWaitsForItsPositionAndEndsWhenCancelled() async throws {
         let store = InMemoryEventStore()
         _ = try await store.append([Self.event(1)], to: Self.orders, expected: .any, durability: .durable)

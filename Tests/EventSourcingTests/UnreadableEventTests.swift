@@ -14,7 +14,7 @@ import Testing
         return RecordedEvent(position: LogPosition(position), stream: try #require(StreamName(stream)), version: StreamVersion(0), event: event)
     }
 
-    @Test func aFailedDecodeNamesThePositionAndStreamAndNotThePayload() throws {
+    @Test func aFailedDecodeNamesThePositionAndStream() throws {
         let event = try Self.recorded(in: "note-1", at: 41)
         let error = #expect(throws: UnreadableEvent.self) { try event.decoded { _ throws -> Int in throw Refused() } }
         #expect(error == UnreadableEvent(position: LogPosition(41), stream: event.stream, reason: "event note.added v3: unknown schema version"))
@@ -22,10 +22,12 @@ import Testing
         #expect(try event.decoded { $0.payload.count } == event.payload.count)
     }
 
-    @Test func aStreamNameWithAControlCharacterIsQuoted() throws {
+    @Test func aStreamNameOrReasonWithAControlCharacterIsQuoted() throws {
         let event = try Self.recorded(in: "note-1\nforged line", at: 0)
         let error = #expect(throws: UnreadableEvent.self) { try event.decoded { _ throws -> Int in throw Refused() } }
         #expect(error?.description == #"cannot read the event at position 0 in "note-1\nforged line": event note.added v3: unknown schema version"#)
+        let forged = UnreadableEvent(position: LogPosition(0), stream: try #require(StreamName("note-1")), reason: "stream x\nerror: forged")
+        #expect(forged.description == #"cannot read the event at position 0 in note-1: "stream x\nerror: forged""#)
     }
 
     /// A decoder that reads other events (a fold, a projector) keeps the place of the one it could not read.
