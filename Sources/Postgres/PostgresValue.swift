@@ -39,6 +39,12 @@ extension Int64: PostgresEncodable, PostgresDecodable {
     public init?(postgresText: String) { self.init(postgresText) }
 }
 
+/// Decodes only: a column holding a position or a count that cannot be negative reads as an
+/// error naming the column, not a trap, when it is.
+extension UInt64: PostgresDecodable {
+    public init?(postgresText: String) { self.init(postgresText) }
+}
+
 extension Int32: PostgresEncodable, PostgresDecodable {
     public var postgresText: String { String(self) }
     public init?(postgresText: String) { self.init(postgresText) }

@@ -115,7 +115,7 @@ public final class ProjectionRunner: Sendable {
             guard let row = rows.first else {
                 throw VersionNotRegistered(projection: projection.name, version: version)
             }
-            return LogPosition(UInt64(try row.decode("next_position", as: Int64.self)))
+            return LogPosition(try row.decode("next_position", as: UInt64.self))
         }
     }
 

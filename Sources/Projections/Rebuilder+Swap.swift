@@ -140,7 +140,7 @@ extension Rebuilder {
             WHERE v.projection = $1 AND v.status = 'active'
             """, [projection])
         guard let row = rows.first else { return nil }
-        return (try row.decode("version"), try row.decode("schema_name"), LogPosition(UInt64(try row.decode("next_position", as: Int64.self))))
+        return (try row.decode("version"), try row.decode("schema_name"), LogPosition(try row.decode("next_position", as: UInt64.self)))
     }
 
     /// Row counts of the tables both schemas have; `matches` is whether the counts are equal.

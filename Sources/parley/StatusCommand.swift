@@ -44,7 +44,7 @@ struct Status: AsyncParsableCommand {
                 ORDER BY v.projection, v.version
                 """)
             return try rows.map { row in
-                let checkpoint = UInt64(try row.decode("next_position", as: Int64.self))
+                let checkpoint = try row.decode("next_position", as: UInt64.self)
                 let schema: String = try row.decode("schema_name")
                 return Line(
                     projection: try row.decode("projection"), version: try row.decode("version"), schema: schema,

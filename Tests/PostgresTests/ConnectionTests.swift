@@ -31,6 +31,15 @@ import Testing
         #expect(absent.description.contains("no column other"))
     }
 
+    @Test func aNegativeBigintIsNotAnUnsignedValue() throws {
+        let connection = try TestServer.connect()
+        let row = try connection.query("SELECT -1::bigint AS below, 9223372036854775807::bigint AS top")[0]
+        let negative = try #require(throws: PostgresError.self) { try row.decode("below", as: UInt64.self) }
+        #expect(negative.kind == .decoding)
+        #expect(negative.description.contains("row 0 column below is not a valid UInt64"))
+        #expect(try row.decode("top", as: UInt64.self) == UInt64(Int64.max))
+    }
+
     @Test func constraintViolationCarriesSQLStateAndConstraint() throws {
         let connection = try TestServer.connect()
         try connection.execute("CREATE TEMP TABLE people (email text CONSTRAINT people_email_key UNIQUE, age int CHECK (age >= 0))")
