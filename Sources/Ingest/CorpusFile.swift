@@ -67,9 +67,18 @@ public struct CorpusFile: Hashable, Sendable {
             }
             let source = YAMLLines(yaml)
             for entry in entries {
-                var said = try Self.foldedConversation(entry, source: source, in: place) ?? []
-                if said.isEmpty {
-                    said = try Self.lines(of: entry, in: place, emptyItem: "an empty line inside a conversation; every line is a turn")
+                if let said = try Self.unfolded(entry, source: source, in: place) {
+                    conversations.append(said)
+                    continue
+                }
+                var said = try Self.lines(of: entry, in: place, emptyItem: "an empty line inside a conversation; every line is a turn")
+                // Each item is one line here (`lines` refuses an empty one among others).
+                if case .sequence(let items) = entry, items.count == said.count {
+                    var turns: [String] = []
+                    for (item, line) in zip(items, said) {
+                        turns += try Self.unfolded(item, source: source, in: place) ?? [line]
+                    }
+                    said = turns
                 }
                 conversations.append(said)
             }

@@ -58,6 +58,46 @@ import Testing
         ])
     }
 
+    /// Two turns of the corpus (`ukrainian/emotion.yml`) have the turns after them indented too
+    /// deep, so YAML folds those into their text: they are read back as the turns they are.
+    @Test func aTurnFollowedByDeeperItemsIsFollowedByThoseTurns() throws {
+        let file = try parse("""
+            conversations:
+            - - Ти радієш?
+                - Хтось радіє, а хтось сумує.
+                - Чому?
+            - - a
+              - b
+                  - c
+                    wrapped
+              - d
+            """)
+        #expect(file.conversations == [
+            ["Ти радієш?", "Хтось радіє, а хтось сумує.", "Чому?"], ["a", "b", "c wrapped", "d"],
+        ])
+    }
+
+    /// Items deeper than two spaces, at uneven depths, or after a first line wrapped onto the
+    /// next are each a turn; a line under an item but not deeper than it is no list at all.
+    @Test func foldedItemsAtAnyDepthAreTurns() throws {
+        let file = try parse("""
+            conversations:
+            - Q?
+                - A
+                - B
+            - Q?
+                - A
+              - B
+            - a first line
+              wrapped before the items
+              - answer
+            """)
+        #expect(file.conversations == [["Q?", "A", "B"], ["Q?", "A", "B"], ["a first line wrapped before the items", "answer"]])
+        #expect(throws: ImportError("english/odd.yml:2: a line followed by list items, read as the turns they are, is not a list of lines")) {
+            try parse("conversations:\n- Q?\n    - A\n  under A, not deeper\n")
+        }
+    }
+
     /// Lines are counted where YAML counts them, so the entry found is the one the parser read:
     /// CRLF (16 corpus files), a lone CR, NEL, and LS or PS inside a line of text.
     @Test func theFoldedRepairCountsLinesAsYAMLDoes() throws {
