@@ -16,7 +16,7 @@ extension Projector {
                 """,
                 [.uuid(interaction.interactionID), .uuid(interaction.userID), .uuid(interaction.conversationID),
                  .text(interaction.kind.rawValue), .text(interaction.buttonTitle), .text(interaction.buttonURL),
-                 json(interaction.metadata), .timestamp(interaction.timestamp), .timestamp(interaction.createdAt)])]
+                 json(interaction.metadata), .timestamp(interaction.timestamp), .timestamp(interaction.createdAt)], expectedRows: 1)]
         }
     }
 
@@ -30,7 +30,7 @@ extension Projector {
                 """,
                 [.uuid(location.locationID), .uuid(location.userID), .uuid(location.conversationID),
                  .text(location.latitude.text), .text(location.longitude.text), .text(location.name),
-                 .text(location.address), .timestamp(location.timestamp), .timestamp(location.createdAt)])]
+                 .text(location.address), .timestamp(location.timestamp), .timestamp(location.createdAt)], expectedRows: 1)]
         }
     }
 
@@ -44,7 +44,7 @@ extension Projector {
                 """,
                 [.uuid(memory.memoryID), .uuid(memory.userID), .text(memory.kind.rawValue), .text(memory.content),
                  .text(memory.category), .double(memory.relevance), .text(memory.embedding.map(Memory.vectorText)),
-                 .timestamp(memory.createdAt)])]
+                 .timestamp(memory.createdAt)], expectedRows: 1)]
         }
     }
 
@@ -59,7 +59,7 @@ extension Projector {
                 """,
                 [.uuid(usage.usageID), .text(usage.provider.rawValue), .text(usage.task.rawValue), .text(usage.model),
                  integer(usage.tokensInput), integer(usage.tokensOutput), .text(usage.costUSD.text), .uuid(usage.userID),
-                 .uuid(usage.conversationID), json(usage.metadata), .timestamp(usage.createdAt)])]
+                 .uuid(usage.conversationID), json(usage.metadata), .timestamp(usage.createdAt)], expectedRows: 1)]
         }
     }
 
@@ -74,7 +74,7 @@ extension Projector {
                 """,
                 [.uuid(message.scheduledMessageID), .uuid(message.userID), .uuid(message.conversationID),
                  .text(message.phoneNumber), .text(message.message), .timestamp(message.scheduledAt),
-                 .text(message.status.rawValue), json(message.metadata), .timestamp(message.createdAt)])]
+                 .text(message.status.rawValue), json(message.metadata), .timestamp(message.createdAt)], expectedRows: 1)]
         case .statusChanged(let change):
             [SQLStatement(
                 """
@@ -98,7 +98,7 @@ extension Projector {
                 [.uuid(failure.webhookFailureID), .text(failure.requestID), .text(failure.phoneNumber),
                  .text(failure.waMessageID), json(failure.rawPayload), .text(failure.errorMessage),
                  .text(failure.errorCode), .text(failure.status.rawValue), integer(failure.retryCount),
-                 .timestamp(failure.createdAt)])]
+                 .timestamp(failure.createdAt)], expectedRows: 1)]
         case .statusChanged(let change):
             [SQLStatement(
                 """

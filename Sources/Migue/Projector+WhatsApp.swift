@@ -17,7 +17,7 @@ extension Projector {
                 """,
                 [.uuid(window.windowID), .uuid(window.userID), .text(window.phoneNumber), .timestamp(window.windowOpenedAt),
                  .timestamp(window.windowExpiresAt), .text(window.lastUserMessageID),
-                 .timestamp(window.freeEntryPointExpiresAt), .timestamp(window.at)])]
+                 .timestamp(window.freeEntryPointExpiresAt), .timestamp(window.at)], expectedRows: 1)]
         case .opened(let window), .extended(let window):
             [SQLStatement(
                 """
@@ -51,7 +51,7 @@ extension Projector {
                 """,
                 [.uuid(flow.flowSessionID), .uuid(flow.userID), .uuid(flow.conversationID), .text(flow.flowID),
                  .text(flow.flowToken), .text(flow.flowType.rawValue), json(flow.sessionData), .text(flow.status.rawValue),
-                 .timestamp(flow.createdAt), .timestamp(flow.expiresAt)])]
+                 .timestamp(flow.createdAt), .timestamp(flow.expiresAt)], expectedRows: 1)]
         case .statusChanged(let change) where change.to == .completed:
             [SQLStatement(
                 """
@@ -78,7 +78,7 @@ extension Projector {
                 """,
                 [.uuid(call.callLogID), .uuid(call.userID), .uuid(call.conversationID), .text(call.callID),
                  .text(call.direction.rawValue), .text(call.status.rawValue), .timestamp(call.timestamp),
-                 .timestamp(call.createdAt)])]
+                 .timestamp(call.createdAt)], expectedRows: 1)]
         case .statusChanged(let change):
             [SQLStatement(
                 """

@@ -51,7 +51,7 @@ public enum Projector {
                 VALUES ($1, $2, $3, $4, $5, $5)
                 """,
                 [.uuid(user.userID), .text(user.phoneNumber), .text(user.name), json(user.preferences),
-                 .timestamp(user.registeredAt)])]
+                 .timestamp(user.registeredAt)], expectedRows: 1)]
         case .profileChanged(let change):
             [SQLStatement(
                 "UPDATE users SET name = $2, preferences = $3, updated_at = $4 WHERE id = $1",
@@ -70,7 +70,7 @@ public enum Projector {
                 VALUES ($1, $2, $3, $4, $5, $5)
                 """,
                 [.uuid(started.conversationID), .uuid(started.userID), .text(started.waConversationID),
-                 .text(started.status.rawValue), .timestamp(started.startedAt)])]
+                 .text(started.status.rawValue), .timestamp(started.startedAt)], expectedRows: 1)]
         case .statusChanged(let change):
             [SQLStatement(
                 "UPDATE conversations SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
@@ -90,7 +90,7 @@ public enum Projector {
                 """,
                 [.uuid(message.messageID), .uuid(message.conversationID), .text(message.direction.rawValue),
                  .text(message.kind.rawValue), .text(message.content), .text(message.mediaURL),
-                 .text(message.waMessageID), .timestamp(message.timestamp), .timestamp(message.recordedAt)])]
+                 .text(message.waMessageID), .timestamp(message.timestamp), .timestamp(message.recordedAt)], expectedRows: 1)]
         }
     }
 
@@ -104,7 +104,7 @@ public enum Projector {
                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)
                 """,
                 [.uuid(reminder.reminderID), .uuid(reminder.userID), .text(reminder.title), .text(reminder.description),
-                 .timestamp(reminder.scheduledTime), .text(reminder.status.rawValue), .timestamp(reminder.createdAt)])]
+                 .timestamp(reminder.scheduledTime), .text(reminder.status.rawValue), .timestamp(reminder.createdAt)], expectedRows: 1)]
         case .statusChanged(let change):
             [SQLStatement(
                 """

@@ -16,7 +16,7 @@ import Testing
             "INSERT INTO user_interactions (id, user_id, conversation_id, interaction_type, button_title, button_url, "
                 + "metadata, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.userID), .uuid(F.id("c")), .text("cta_button_tap"), .text("Ver"), .text("https://migue.app"),
-             .null, .timestamp(F.time(-1)), .timestamp(F.t0)])])
+             .null, .timestamp(F.time(-1)), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aLocationIsInsertedWithItsExactDecimals() throws {
@@ -28,7 +28,7 @@ import Testing
             "INSERT INTO user_locations (id, user_id, conversation_id, latitude, longitude, name, address, timestamp, "
                 + "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.userID), .null, .text("4.6765"), .text("-74.04830001"), .null, .text("Cra 11"),
-             .timestamp(F.time(-1)), .timestamp(F.t0)])])
+             .timestamp(F.time(-1)), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aMemoryIsInsertedWithItsVectorAsPgvectorText() throws {
@@ -42,7 +42,7 @@ import Testing
             "INSERT INTO user_memory (id, user_id, type, content, category, relevance, embedding, created_at, "
                 + "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
             [.uuid(id), .uuid(F.userID), .text("fact"), .text("Vive en Bogotá"), .null, .double(0.75),
-             .text("[" + Array(repeating: "0.25", count: 1536).joined(separator: ",") + "]"), .timestamp(F.t0)])])
+             .text("[" + Array(repeating: "0.25", count: 1536).joined(separator: ",") + "]"), .timestamp(F.t0)], expectedRows: 1)])
         let bare = Memory.Event.recorded(Memory.Recorded(
             memoryID: id, userID: F.userID, kind: .conversation, content: "c", category: "x", relevance: 0.5, embedding: nil,
             createdAt: F.t0))
@@ -58,7 +58,7 @@ import Testing
             "INSERT INTO ai_usage_tracking (id, provider, task_type, model, tokens_input, tokens_output, cost_usd, "
                 + "user_id, conversation_id, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [.uuid(id), .text("openai"), .text("audio_transcription"), .text("whisper-1"), .null, .integer(7), .text("0.006"),
-             .null, .null, .json(#"{"seconds":60}"#), .timestamp(F.t0)])])
+             .null, .null, .json(#"{"seconds":60}"#), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aScheduledMessageIsInsertedPendingAndMovedFromTheStatusItLeaves() throws {
@@ -71,7 +71,7 @@ import Testing
                 + "sent_at, error_message, metadata, created_at, updated_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $8, $9, $9)",
             [.uuid(id), .uuid(F.userID), .null, .text(F.phone), .text("Hola"), .timestamp(F.time(60)), .text("pending"), .null,
-             .timestamp(F.t0)])])
+             .timestamp(F.t0)], expectedRows: 1)])
         let sql = "UPDATE scheduled_messages SET status = $3, sent_at = $4, error_message = $5, updated_at = $6 "
             + "WHERE id = $1 AND status = $2"
         let sent = ScheduledMessage.Event.statusChanged(ScheduledMessage.StatusChanged(
@@ -95,7 +95,7 @@ import Testing
                 + "error_code, status, retry_count, created_at, updated_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
             [.uuid(id), .text("req-1"), .text("57300"), .null, .json(#"{"entry":[],"object":"whatsapp_business_account"}"#),
-             .text("boom"), .null, .text("pending"), .integer(0), .timestamp(F.t0)])])
+             .text("boom"), .null, .text("pending"), .integer(0), .timestamp(F.t0)], expectedRows: 1)])
         let back = WebhookFailure.Event.statusChanged(WebhookFailure.StatusChanged(
             webhookFailureID: id, from: .retrying, to: .pending, fromRetryCount: 1, retryCount: 1, errorMessage: "again",
             errorCode: "503", changedAt: F.time(5)))

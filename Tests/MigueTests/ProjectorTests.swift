@@ -20,7 +20,7 @@ import Testing
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.user(F.userID))) == [SQLStatement(
             "INSERT INTO users (id, phone_number, name, preferences, created_at, updated_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $5)",
-            [.uuid(F.userID), .text(F.phone), .text("Ana"), .json(#"{"a":1,"lang":"es"}"#), .timestamp(F.t0)])])
+            [.uuid(F.userID), .text(F.phone), .text("Ana"), .json(#"{"a":1,"lang":"es"}"#), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aProfileChangeSetsTheNewProfile() {
@@ -46,7 +46,7 @@ import Testing
         #expect(try Projector.statements(for: Self.recorded(event, in: MigueStream.conversation(conversation))) == [SQLStatement(
             "INSERT INTO conversations (id, user_id, wa_conversation_id, status, created_at, updated_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $5)",
-            [.uuid(conversation), .uuid(F.userID), .text("wa-1"), .text("active"), .timestamp(F.t0)])])
+            [.uuid(conversation), .uuid(F.userID), .text("wa-1"), .text("active"), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aStatusChangeUpdatesOnlyARowStillInTheStateItLeaves() {
@@ -69,7 +69,7 @@ import Testing
                 + "(id, conversation_id, direction, type, content, media_url, wa_message_id, timestamp, created_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             [.uuid(id), .uuid(F.id("c")), .text("outbound"), .text(kind.rawValue), .null, .text("https://cdn.example/a.ogg"),
-             .text("wamid.1"), .timestamp(F.time(-1)), .timestamp(F.t0)])])
+             .text("wamid.1"), .timestamp(F.time(-1)), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aReminderIsInsertedPendingWithoutAToken() {
@@ -79,7 +79,7 @@ import Testing
         #expect(Projector.statements(for: event) == [SQLStatement(
             "INSERT INTO reminders (id, user_id, title, description, scheduled_time, status, created_at, send_token) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)",
-            [.uuid(F.id("r")), .uuid(F.userID), .text("Pagar"), .null, .timestamp(F.time(60)), .text("pending"), .timestamp(F.t0)])])
+            [.uuid(F.id("r")), .uuid(F.userID), .text("Pagar"), .null, .timestamp(F.time(60)), .text("pending"), .timestamp(F.t0)], expectedRows: 1)])
     }
 
     @Test func aReminderMoveKeepsTokenAndScheduleUnlessItSetsThem() {

@@ -22,7 +22,7 @@ import Testing
                 + "last_user_message_id, proactive_messages_sent_today, last_proactive_sent_at, free_entry_point_expires_at, "
                 + "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, $8)",
             [.uuid(Self.window), .uuid(F.userID), .text(F.phone), .timestamp(F.t0), .timestamp(F.time(1440)), .text("wamid.1"),
-             .timestamp(F.time(4320)), .timestamp(F.time(1))])])
+             .timestamp(F.time(4320)), .timestamp(F.time(1))], expectedRows: 1)])
     }
 
     @Test func aReopenedOrExtendedWindowUpdatesOnlyTheEndItLeaves() {
@@ -56,7 +56,7 @@ import Testing
                 + "response_data, status, created_at, updated_at, completed_at, expires_at) "
                 + "VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $9, NULL, $10)",
             [.uuid(flow), .uuid(F.userID), .uuid(F.id("c")), .text("booking"), .text("tok"), .text("data_exchange"),
-             .json(#"{"step":1}"#), .text("pending"), .timestamp(F.t0), .timestamp(F.time(1440))])])
+             .json(#"{"step":1}"#), .text("pending"), .timestamp(F.t0), .timestamp(F.time(1440))], expectedRows: 1)])
     }
 
     @Test func completingAFlowSetsItsResponseAndTime() {
@@ -85,7 +85,7 @@ import Testing
             "INSERT INTO call_logs (id, user_id, conversation_id, call_id, direction, status, duration_seconds, "
                 + "end_reason, timestamp, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, $7, $8)",
             [.uuid(call), .uuid(F.userID), .null, .text("wacid.1"), .text("outbound"), .text("initiated"),
-             .timestamp(F.time(-1)), .timestamp(F.t0)])])
+             .timestamp(F.time(-1)), .timestamp(F.t0)], expectedRows: 1)])
         let ended = CallLog.Event.statusChanged(CallLog.StatusChanged(
             callLogID: call, from: .accepted, to: .ended, durationSeconds: 95, endReason: .completed, changedAt: F.time(3)))
         #expect(Projector.statements(for: ended) == [SQLStatement(

@@ -183,6 +183,39 @@ import Testing
         #expect(try count(connection, "probe.seen") == Int(culprit.position.rawValue))
     }
 
+    /// Every migue INSERT expects its one row: a row that a `BEFORE INSERT` trigger drops (one a
+    /// later migration adds, say) stops the runner at the event whose row is missing, whether the
+    /// batch wrote the rows by COPY (12 messages) or by one merged INSERT (3).
+    @Test(arguments: [12, 3]) func aMigueRowATriggerDropsStopsTheRunnerAtItsEvent(messages: Int) async throws {
+        let database = try migratedDatabase()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: messages))
+        let recorded = await store.readAll(from: .start, limit: 1000).filter { $0.type == "migue.message.recorded" }
+        #expect(recorded.count == messages)
+        let culprit = recorded[messages / 2]
+        guard case .recorded(let message) = try Message.Event(type: culprit.type, version: culprit.schemaVersion, payload: culprit.payload) else {
+            Issue.record("not a recorded message")
+            return
+        }
+        try database.connect().executeScript(
+            """
+            CREATE FUNCTION migue.drop_one() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.id = '\(message.messageID.lowercasedText)' THEN RETURN NULL; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER drop_one BEFORE INSERT ON migue.messages_v2 FOR EACH ROW EXECUTE FUNCTION migue.drop_one();
+            """, name: "probe")
+        let runner = ProjectionRunner(
+            projection: ProjectionCatalog.migue, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: TestServer.logger)
+        try await runner.register()
+        let error = try await #require(throws: ProjectionError.self) { try await runner.catchUp(batchSize: 1000) }
+        #expect(error.position == culprit.position)
+        #expect(error.reason.hasPrefix("INSERT INTO messages_v2"))
+        #expect(error.reason.contains(": 0 rows affected, 1 expected; the read model no longer agrees with the events"))
+        #expect(try await runner.checkpoint() == culprit.position)
+    }
+
     /// An UPDATE that finds no row where its projector expects one: the read model drifted from
     /// the events, and the runner stops at the event whose statement missed, even when a batch
     /// merged that statement with others into one `UPDATE ... FROM unnest(...)`.
