@@ -56,12 +56,14 @@ extension Rebuilder {
         progress: (LogPosition) -> Void, check: @escaping @Sendable (Connection) throws -> Checked
     ) async throws -> (applied: Int, checked: Checked) {
         let name = projection.name
-        try await admin.run { connection in
-            try connection.begin()
-            try connection.execute(
-                "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2 FOR UPDATE", [name, old.version])
-        }
         do {
+            // Inside the `do`: a lock that times out or is cancelled leaves an aborted transaction
+            // to roll back, or the rebuild lock's release would fail in it.
+            try await admin.run { connection in
+                try connection.begin()
+                try connection.execute(
+                    "SELECT 1 FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2 FOR UPDATE", [name, old.version])
+            }
             let applied = try await runner.catchUp(batchSize: Self.batchSize, progress: progress)
             let checked = try await admin.run { connection in
                 var checked: Checked?

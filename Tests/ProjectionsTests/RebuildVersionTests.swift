@@ -202,6 +202,27 @@ import TestSupport
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
     }
 
+    /// The swap's lock on the live checkpoint times out (a live runner holds it too long): the
+    /// swap fails with the server's error, and the admin session is left out of any transaction.
+    @Test func aSwapWhoseLockTimesOutLeavesNoTransactionOpen() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        let (admin, active, shadow, shadowRunner) = try await setup.caughtUpShadow()
+        let holder = try setup.database.connect()
+        try holder.begin()
+        try holder.execute(
+            "SELECT 1 FROM parley.projection_checkpoints WHERE projection = 'migue' AND version = $1 FOR UPDATE", [active.version])
+        try await admin.run { connection in try connection.execute("SET lock_timeout = '50ms'") }
+        let error = try await #require(throws: PostgresError.self) {
+            _ = try await setup.rebuilder.swapCaughtUp(
+                retiring: active, activating: shadow, runner: shadowRunner, strictFiles: true, admin: admin, progress: { _ in }) { _ in }
+        }
+        #expect(error.code == .lockNotAvailable)
+        holder.rollBackIfOpen()
+        #expect(try await admin.run { connection in try connection.query("SELECT 1 AS one")[0].decode("one", as: Int.self) } == 1)
+        #expect(try setup.versions() == ["v1 active migue", "v2 building migue_v2"])
+    }
+
     /// A log that ends before the live version's checkpoint (another log, or this one cut back)
     /// would take the read model back: refused before anything is built, unless accepted.
     @Test func aLogShorterThanTheLiveVersionsIsRefusedUnlessAccepted() async throws {
