@@ -72,7 +72,7 @@ public struct Rebuilder: Sendable {
         return try await exclusively(admin) {
             let head = try await builder.store.head()
             try await admin.run { connection in try refuseShorterLog(head: head, accept: accept, connection: connection) }
-            let (active, shadow) = try await admin.run { connection in try plan(connection) }
+            let (active, shadow) = try await admin.run { connection in try plan(connection, head: head) }
             let runner = try runner(for: shadow, bulk: true)
             try await runner.register()
             let clock = ContinuousClock()
@@ -100,10 +100,11 @@ public struct Rebuilder: Sendable {
     /// The active version and the one to build: a version left building, or a new one, whose
     /// schema and version row commit together, so a crash leaves both or neither.
     ///
-    /// A version left building from other migration files than the folder's, or by another
-    /// build's projector, is dropped and built again: the swap would otherwise bring in a schema
-    /// the files do not describe, or rows two projectors wrote.
-    func plan(_ connection: Connection) throws -> (active: Version, shadow: Version) {
+    /// A version left building from other migration files than the folder's, by another build's
+    /// projector, or past the end of the log (`head`: built from a longer log, since cut back) is
+    /// dropped and built again: the swap would otherwise bring in a schema the files do not
+    /// describe, rows two projectors wrote, or events this log does not hold.
+    func plan(_ connection: Connection, head: LogPosition) throws -> (active: Version, shadow: Version) {
         let files = builder.versionFiles
         _ = try files.pending(connection: connection)
         var versions = try Self.versions(of: projection.name, connection: connection)
@@ -112,11 +113,17 @@ public struct Rebuilder: Sendable {
         }
         if let building = versions.first(where: { $0.status == "building" }) {
             let startedBy = try Self.projectorBuild(of: projection.name, version: building.version, connection: connection)
+            let checkpoint = try connection.query(
+                "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2",
+                [projection.name, building.version]
+            ).first?.decode("next_position", as: UInt64.self) ?? 0
             let reason: String
             if !(try files.matchesFolder(version: building.version, connection: connection)) {
                 reason = "from other migration files than the folder's"
             } else if projectorBuild == nil || startedBy != projectorBuild {
                 reason = "by another build of the projector (\(startedBy ?? "unknown"), this one \(projectorBuild ?? "unknown"))"
+            } else if checkpoint > head.rawValue {
+                reason = "past the end of this log (its checkpoint \(checkpoint), the log's head \(head))"
             } else {
                 return (active, building)
             }

@@ -37,7 +37,8 @@ import TestSupport
         {
             let builder = rebuilder.builder
             let admin = try DatabaseSession(builder.conninfo, logger: TestServer.logger)
-            let (active, shadow) = try await admin.run { try rebuilder.plan($0) }
+            let head = try await builder.store.head()
+            let (active, shadow) = try await admin.run { try rebuilder.plan($0, head: head) }
             let target = ProjectionRunner.Target(schema: shadow.schema, trackedVersion: shadow.version, bulk: true)
             let runner = ProjectionRunner(
                 projection: builder.projection, store: builder.store, session: try DatabaseSession(builder.conninfo, logger: TestServer.logger),
@@ -245,6 +246,29 @@ import TestSupport
         #expect(outcome.position == Int64(shorterHead.rawValue))
         #expect(outcome.applied == Int(shorterHead.rawValue))
         #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+    }
+
+    /// A version left building past the end of this log (caught up with the longer log before it
+    /// was cut back) cannot catch up from it: it is dropped and built again, so that
+    /// `--accept-shorter-log` gets past it instead of meeting `CheckpointPastHead` every run.
+    @Test func aVersionLeftBuildingPastTheLogsEndIsBuiltAgain() async throws {
+        let setup = try await Setup()
+        defer { setup.tearDown() }
+        _ = try await setup.caughtUpShadow()
+        #expect(try setup.versions() == ["v1 active migue", "v2 building migue_v2"])
+        let live = setup.rebuilder.builder
+        let shorter = InMemoryEventStore()
+        _ = try await BulkMessages.write(messages: 50, conversations: 20, to: shorter)
+        let shorterHead = await shorter.head(), liveHead = try await live.store.head()
+        let notices = Warnings(level: .notice)
+        let rebuilder = Rebuilder(builder: SchemaBuilder(
+            projection: live.projection, store: shorter, conninfo: live.conninfo, migrations: live.migrations, logger: notices.logger))
+        let outcome = try await rebuilder.rebuild(accept: .shorterLog)
+        #expect(outcome.current == 2)
+        #expect(outcome.position == Int64(shorterHead.rawValue))
+        #expect(try setup.versions() == ["v1 retired migue_v1", "v2 active migue"])
+        #expect(notices.messages.first == "version 2 was building past the end of this log (its checkpoint \(liveHead.rawValue), "
+            + "the log's head \(shorterHead)): building it again")
     }
 
     /// The same check holds in the swap's transaction, where the checkpoints are locked: a live

@@ -131,7 +131,7 @@ import TestSupport
     @Test func aVersionLeftBuildingFromOtherFilesIsBuiltAgain() async throws {
         let setup = try await Setup()
         defer { setup.database.drop() }
-        let (_, shadow) = try Rebuilder(builder: setup.builder).plan(setup.connection)
+        let (_, shadow) = try Rebuilder(builder: setup.builder).plan(setup.connection, head: try await setup.builder.store.head())
         #expect(shadow == .init(version: 2, schema: "migue_v2", status: "building"))
 
         let outcome = try await Rebuilder(builder: setup.builder(files: try setup.folder + [Self.added])).rebuild()
@@ -147,7 +147,7 @@ import TestSupport
         let setup = try await Setup()
         defer { setup.database.drop() }
         let rebuilder = Rebuilder(builder: setup.builder)
-        let (active, shadow) = try rebuilder.plan(setup.connection)
+        let (active, shadow) = try rebuilder.plan(setup.connection, head: try await setup.builder.store.head())
         try Migrator(connection: setup.connection, files: try setup.folder + [Self.added], logger: TestServer.logger).migrate()
 
         #expect {
@@ -166,7 +166,7 @@ import TestSupport
         let setup = try await Setup()
         defer { setup.database.drop() }
         let rebuilder = Rebuilder(builder: setup.builder)
-        let (active, shadow) = try rebuilder.plan(setup.connection)
+        let (active, shadow) = try rebuilder.plan(setup.connection, head: try await setup.builder.store.head())
         // The migrate's session: it holds the lock, as `Migrator.migrate` does across its files.
         try setup.connection.execute("SELECT pg_advisory_lock($1)", [Migrator.lockKey])
 
