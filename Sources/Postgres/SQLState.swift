@@ -45,9 +45,10 @@ public struct SQLState: RawRepresentable, Hashable, Sendable, CustomStringConver
 
     /// A failure caused by what a statement says or the rows it meets (classes 22 data exception,
     /// 23 integrity constraint, 42 syntax or access rule, P0 raised by a function or trigger, 21
-    /// cardinality, 2B dependent objects, 44 check option), rather than by the server's state
-    /// (out of disk, shutting down, a timeout, a lost connection).
-    public var isAboutTheStatement: Bool { ["21", "22", "23", "2B", "42", "44", "P0"].contains(errorClass) }
+    /// cardinality, 2B dependent objects, 44 check option, 0A feature not supported, which is also
+    /// a prepared statement whose result type a migration changed), rather than by the server's
+    /// state (out of disk, shutting down, a timeout, a lost connection).
+    public var isAboutTheStatement: Bool { ["0A", "21", "22", "23", "2B", "42", "44", "P0"].contains(errorClass) }
     public static let lockNotAvailable = SQLState("55P03")
     public static let queryCanceled = SQLState("57014")
     public static let adminShutdown = SQLState("57P01")

@@ -117,6 +117,33 @@ import Testing
         #expect(try await runner.checkpoint() == culprit.position)
     }
 
+    /// A statement prepared before a migration changed its column's type fails once with 0A000
+    /// (`cached plan must not change result type`): the batch is applied again one event at a
+    /// time, with fresh statements, and the run goes on (Specs/postgres.md).
+    @Test func aStatementStaleAfterAMigrationIsAppliedAgainWithFreshStatements() async throws {
+        let database = try ScratchDatabase.create()
+        defer { database.drop() }
+        let store = InMemoryEventStore()
+        var commands = MigueCommands()
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000001", messages: 2))
+        let connection = try database.connect()
+        try connection.executeScript("CREATE SCHEMA probe; CREATE TABLE probe.seen (id bigint PRIMARY KEY);", name: "probe")
+        let probe = Projection(name: "probe", version: 1, schema: "probe", categoryPrefix: "migue.") { event in
+            [SQLStatement("INSERT INTO seen (id) VALUES ($1) RETURNING id", [.integer(Int64(event.position.rawValue))], expectedRows: 1)]
+        }
+        let warnings = Warnings()
+        let runner = ProjectionRunner(
+            projection: probe, store: store, session: try DatabaseSession(database.conninfo, logger: TestServer.logger),
+            logger: warnings.logger, target: .init(schema: "probe", trackedVersion: nil))
+        let first = try await runner.catchUp(batchSize: 1)
+        try connection.execute("ALTER TABLE probe.seen ALTER COLUMN id TYPE text")
+        try await MigueService(store: store).submit(commands.conversation(phone: "+34600000002", messages: 2))
+        let second = try await runner.catchUp(batchSize: 1)
+        #expect(first > 0 && second > 0)
+        #expect(try count(connection, "probe.seen") == first + second)
+        #expect(warnings.messages == ["a batch failed; applying its events one by one"])
+    }
+
     /// A bulk target's batches commit without waiting for the disk; a live one's keep the server's setting.
     @Test(arguments: [(true, "off"), (false, "on")])
     func aBulkTargetCommitsAsynchronously(bulk: Bool, expected: String) async throws {
