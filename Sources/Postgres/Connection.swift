@@ -38,11 +38,18 @@ public final class Connection {
             LibPQ.finish(handle)
             throw PostgresError(kind: .connection, code: .clientUnableToEstablishConnection, message: message, context: context)
         }
+        self.handle = handle
+        self.endpoint = endpoint
+        self.logger = logger
+        cancellation = QueryCancellation.current
+        // From here `deinit` frees the handle, also when a step below throws; notices go to the
+        // logger from the first statement on.
+        LibPQ.setNoticeProcessor(handle, Connection.forwardNotice, context: Unmanaged.passUnretained(self).toOpaque())
+        cancellation?.join(self)
         // Swift strings are UTF-8 both ways; `client_encoding` or PGCLIENTENCODING set to anything
         // else would have the server convert them into other bytes without a word.
         guard LibPQ.useUTF8(handle) else {
             let message = LibPQ.errorMessage(handle).trimmingTrailingNewlines()
-            LibPQ.finish(handle)
             throw PostgresError(kind: .connection, message: "could not set client_encoding to UTF8: \(message)", context: context)
         }
         // Values come back as the decoders read them whatever the role's or PGDATESTYLE's settings:
@@ -52,17 +59,10 @@ public final class Connection {
         // committed meanwhile, which a REPEATABLE READ default would hide.
         guard LibPQ.run(handle, "SET DateStyle = ISO; SET extra_float_digits = 3; SET default_transaction_isolation = 'read committed'") else {
             let message = LibPQ.errorMessage(handle).trimmingTrailingNewlines()
-            LibPQ.finish(handle)
             throw PostgresError(
                 kind: .connection, message: "could not set DateStyle, extra_float_digits and default_transaction_isolation: \(message)",
                 context: context)
         }
-        self.handle = handle
-        self.endpoint = endpoint
-        self.logger = logger
-        cancellation = QueryCancellation.current
-        cancellation?.join(self)
-        LibPQ.setNoticeProcessor(handle, Connection.forwardNotice, context: Unmanaged.passUnretained(self).toOpaque())
         logger.debug("connected", metadata: ["endpoint": "\(endpoint)"])
     }
 

@@ -31,6 +31,21 @@ import Testing
         #expect(absent.description.contains("no column other"))
     }
 
+    /// Notices go to the connection's logger from its first statement on, the `SET`s it runs while
+    /// it opens included: a role or `options` with `client_min_messages = debug5` makes the server
+    /// send some there, which libpq would otherwise print on standard error.
+    @Test func noticesGoToTheLoggerFromTheFirstStatement() throws {
+        let url = try TestServer.url()
+        let verbose = url.contains("://")
+            ? url + (url.contains("?") ? "&" : "?") + "options=-c%20client_min_messages%3Ddebug5"
+            : url + " options='-c client_min_messages=debug5'"
+        let logged = Warnings(level: .debug)
+        let connection = try Connection(verbose, logger: logged.logger)
+        let connected = try #require(logged.messages.firstIndex(of: "connected"))
+        #expect(logged.messages[..<connected].contains("server notice"))
+        #expect(try connection.query("SELECT 1 AS one")[0].decode("one", as: Int.self) == 1)
+    }
+
     @Test func aNegativeBigintIsNotAnUnsignedValue() throws {
         let connection = try TestServer.connect()
         let row = try connection.query("SELECT -1::bigint AS below, 9223372036854775807::bigint AS top")[0]
