@@ -107,14 +107,14 @@ import Testing
         #expect(inserts == [
             SQLStatement(insert, [
                 .uuid(Migue.messageID(waMessageID: "wamid.old1")), .uuid(Self.c1), .text("inbound"), .text("text"), .text("hola"),
-                .null, .text("wamid.old1"), .timestamp(F.time(3).adding(seconds: -30)), .timestamp(F.time(3))]),
+                .null, .text("wamid.old1"), .timestamp(F.time(3).adding(seconds: -30)), .timestamp(F.time(3))], expectedRows: 1),
             SQLStatement(insert, [
                 .uuid(Migue.messageID(waMessageID: "wamid.old2")), .uuid(Self.c1), .text("outbound"), .text("image"), .text("hola"),
                 .text("https://cdn.example/b.jpg"), .text("wamid.old2"), .timestamp(F.time(3).adding(seconds: -30)),
-                .timestamp(F.time(3))]),
+                .timestamp(F.time(3))], expectedRows: 1),
             SQLStatement(insert, [
                 .uuid(Migue.messageID(waMessageID: "wamid.new")), .uuid(Self.c1), .text("inbound"), .text("audio"), .null,
-                .text("https://cdn.example/c.ogg"), .text("wamid.new"), .timestamp(F.time(5)), .timestamp(F.time(5))]),
+                .text("https://cdn.example/c.ogg"), .text("wamid.new"), .timestamp(F.time(5)), .timestamp(F.time(5))], expectedRows: 1),
         ])
     }
 
