@@ -30,13 +30,14 @@ extension CorpusFile {
         var shallow = false
         for number in mark.line..<source.count {
             let line = source.lines[number]
-            guard line.contains(where: { $0 != " " }) else {
+            guard line.contains(where: { $0 != " " && $0 != "\t" }) else {
                 blanks += source.breaks[number]
                 continue
             }
             let indent = line.prefix(while: { $0 == " " }).count
-            guard indent > dash else { break }
-            if line.dropFirst(indent).hasPrefix("- ") {
+            // A comment line ends a plain scalar, so YAML folded nothing after it.
+            guard indent > dash, line.dropFirst(indent).first != "#" else { break }
+            if isItem(line.dropFirst(indent)) {
                 hasItem = true
                 base = indent
             } else if indent <= base {
@@ -60,12 +61,19 @@ extension CorpusFile {
         return lines
     }
 
-    /// The column of the `- ` that opens the item whose text starts at `column` (from 0, in
-    /// Unicode scalars, as libyaml counts), when only spaces come before that dash.
+    /// Whether `text` (a line after its indent) opens a list item: a dash, then a space or a
+    /// tab, as libyaml reads one.
+    private static func isItem(_ text: Substring) -> Bool {
+        text.hasPrefix("- ") || text.hasPrefix("-\t")
+    }
+
+    /// The column of the dash that opens the item whose text starts at `column` (from 0, in
+    /// Unicode scalars, as libyaml counts), when only the dashes and blanks of enclosing items
+    /// (`- - text`) come before it.
     private static func itemDash(before column: Int, in line: Substring) -> Int? {
         let scalars = Array(line.unicodeScalars.prefix(column))
-        guard scalars.count == column, let dash = scalars.lastIndex(where: { $0 != " " }), scalars[dash] == "-", dash + 1 < column,
-            scalars[..<dash].allSatisfy({ $0 == " " || $0 == "-" })
+        guard scalars.count == column, let dash = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }), scalars[dash] == "-",
+            dash + 1 < column, scalars[..<dash].allSatisfy({ $0 == " " || $0 == "\t" || $0 == "-" })
         else { return nil }
         return dash
     }

@@ -5,7 +5,8 @@ import Logging
 ///
 /// A connection is used by one thread at a time (it is not `Sendable`) and its calls block that
 /// thread; Specs/postgres.md says how async code uses it. The handle is freed in `deinit`, also
-/// when opening failed. Server notices (NOTICE, WARNING) go to the logger at debug level.
+/// when a setting made while opening failed (one that never connected is freed before `init`
+/// throws). Server notices (NOTICE, WARNING) go to the logger at debug level.
 public final class Connection {
     let handle: OpaquePointer
     /// The connection string without its password.
@@ -45,7 +46,6 @@ public final class Connection {
         // From here `deinit` frees the handle, also when a step below throws; notices go to the
         // logger from the first statement on.
         LibPQ.setNoticeProcessor(handle, Connection.forwardNotice, context: Unmanaged.passUnretained(self).toOpaque())
-        cancellation?.join(self)
         // Swift strings are UTF-8 both ways; `client_encoding` or PGCLIENTENCODING set to anything
         // else would have the server convert them into other bytes without a word.
         guard LibPQ.useUTF8(handle) else {
@@ -63,6 +63,9 @@ public final class Connection {
                 kind: .connection, message: "could not set DateStyle, extra_float_digits and default_transaction_isolation: \(message)",
                 context: context)
         }
+        // After the settings: a cancellation is for the statements the caller runs, and meets the
+        // first of them as `queryCanceled`.
+        cancellation?.join(self)
         logger.debug("connected", metadata: ["endpoint": "\(endpoint)"])
     }
 

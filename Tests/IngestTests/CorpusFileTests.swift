@@ -98,6 +98,17 @@ import Testing
         }
     }
 
+    /// A comment ends a plain line, so YAML folded nothing after it, and a line of blanks is
+    /// blank whatever they are. A dash then a tab is no item to libyaml: such a line among
+    /// folded items stops the import rather than give the answer to the user.
+    @Test func foldedItemsEndAtACommentAndSkipBlankLines() throws {
+        let file = try parse("conversations:\n- Q?\n  - A\n  # note\n- - q?\n    - a\n    # note\n  - next\n- U?\n  - V\n  \t\n  - W\n")
+        #expect(file.conversations == [["Q?", "A"], ["q?", "a", "next"], ["U?", "V", "W"]])
+        #expect(throws: ImportError("english/odd.yml:2: a line followed by list items, read as the turns they are, is not a list of lines")) {
+            try parse("conversations:\n- R?\n  -\tS\n  - T\n")
+        }
+    }
+
     /// Lines are counted where YAML counts them, so the entry found is the one the parser read:
     /// CRLF (16 corpus files), a lone CR, NEL, and LS or PS inside a line of text.
     @Test func theFoldedRepairCountsLinesAsYAMLDoes() throws {
