@@ -75,6 +75,8 @@ import Testing
         #expect(file.conversations == [
             ["Ти радієш?", "Хтось радіє, а хтось сумує.", "Чому?"], ["a", "b", "c wrapped", "d"],
         ])
+        // An alias names the node YAML composed, at its place: it is repaired there again.
+        #expect(try parse("conversations:\n- - &x Q?\n    - A\n  - *x\n").conversations == [["Q?", "A", "Q?", "A"]])
     }
 
     /// Items deeper than two spaces, at uneven depths, or after a first line wrapped onto the
