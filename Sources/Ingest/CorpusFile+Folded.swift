@@ -61,8 +61,9 @@ extension CorpusFile {
         return lines
     }
 
-    /// Whether `text` (a line after its indent) opens a list item: a dash, then a space or a
-    /// tab, as libyaml reads one.
+    /// Whether `text` (a line after its indent) opens a list item: a dash, then a space. A dash
+    /// then a tab counts too, although libyaml reads no item there: the repair then fails and
+    /// names the line, rather than leave the answer folded into the turn.
     private static func isItem(_ text: Substring) -> Bool {
         text.hasPrefix("- ") || text.hasPrefix("-\t")
     }
