@@ -109,14 +109,18 @@ public final class ProjectionRunner: Sendable {
         guard let version = target.trackedVersion else { return memoryCheckpoint.withLock { $0 } }
         let projection = self.projection
         return try await session.run { connection in
-            let rows = try connection.query(
-                "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2",
-                [projection.name, version])
-            guard let row = rows.first else {
+            guard let position = try Self.storedCheckpoint(of: projection.name, version: version, connection: connection) else {
                 throw VersionNotRegistered(projection: projection.name, version: version)
             }
-            return LogPosition(try row.decode("next_position", as: UInt64.self))
+            return position
         }
+    }
+
+    /// The checkpoint stored for `version` of `projection`; nil when it has none (not registered).
+    static func storedCheckpoint(of projection: String, version: Int, connection: Connection) throws -> LogPosition? {
+        try connection.query(
+            "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2", [projection, version]
+        ).first.map { LogPosition(try $0.decode("next_position", as: UInt64.self)) }
     }
 
     /// A batch read and turned into writes, not yet applied.

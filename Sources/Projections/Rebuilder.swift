@@ -113,16 +113,14 @@ public struct Rebuilder: Sendable {
         }
         if let building = versions.first(where: { $0.status == "building" }) {
             let startedBy = try Self.projectorBuild(of: projection.name, version: building.version, connection: connection)
-            let checkpoint = try connection.query(
-                "SELECT next_position FROM parley.projection_checkpoints WHERE projection = $1 AND version = $2",
-                [projection.name, building.version]
-            ).first?.decode("next_position", as: UInt64.self) ?? 0
+            let checkpoint = try ProjectionRunner.storedCheckpoint(of: projection.name, version: building.version, connection: connection)
+                ?? .start
             let reason: String
             if !(try files.matchesFolder(version: building.version, connection: connection)) {
                 reason = "from other migration files than the folder's"
             } else if projectorBuild == nil || startedBy != projectorBuild {
                 reason = "by another build of the projector (\(startedBy ?? "unknown"), this one \(projectorBuild ?? "unknown"))"
-            } else if checkpoint > head.rawValue {
+            } else if checkpoint > head {
                 reason = "past the end of this log (its checkpoint \(checkpoint), the log's head \(head))"
             } else {
                 return (active, building)
